@@ -1,0 +1,43 @@
+# Harmony Portal — the two commands are `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+export DJANGO_SETTINGS_MODULE := harmony_portal.settings
+
+.PHONY: run test install install-test migrate demo lint bench clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(PIP) install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+## make run: install, migrate, load demo data, serve on :8000 with a Celery worker and beat.
+run: demo
+	$(VENV)/bin/honcho start -f Procfile.dev
+
+## make test: install test dependencies and run the whole suite.
+test: install-test
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest
+
+lint: install-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf $(VENV) var db.sqlite3

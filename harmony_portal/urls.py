@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from initiatives import views as initiative_views
+
+urlpatterns = [
+    path("", initiative_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("initiatives/", include("initiatives.urls")),
+    path("api/", include("harmony_portal.api_urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,309 @@
+"""The intake forms: one form per step of the multi-step initiative form."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.forms import inlineformset_factory
+from django.utils import timezone
+
+from .models import DataAsset, Initiative, IntegrationPoint, VendorCandidate
+
+User = get_user_model()
+
+
+def find_user(text: str):
+    """The active user whose username or e-mail is `text`, or None."""
+    text = text.strip()
+    if not text:
+        return None
+    return User.objects.filter(
+        Q(username__iexact=text) | Q(email__iexact=text), is_active=True
+    ).first()
+
+
+class UserField(forms.CharField):
+    """A portal user typed by username or e-mail; an unknown name is a field error."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 150)
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("list", "portal-users")
+        self.widget.attrs.setdefault("autocomplete", "off")
+
+    def prepare_value(self, value):
+        if isinstance(value, User):
+            return value.username
+        if isinstance(value, int):
+            user = User.objects.filter(pk=value).first()
+            return user.username if user else ""
+        return value
+
+    def has_changed(self, initial, data):
+        return (self.prepare_value(initial) or "").lower() != (data or "").strip().lower()
+
+    def clean(self, value):
+        text = super().clean(value)  # length and "required" are checked on the text
+        if not text:
+            return None
+        user = find_user(text)
+        if user is None:
+            raise forms.ValidationError(
+                "No active portal user with the username or e-mail “%(name)s”.",
+                code="unknown_user",
+                params={"name": text},
+            )
+        return user
+
+
+class UserListField(forms.CharField):
+    """Several portal users, comma-separated; every unknown name is reported."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 1000)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if value is None:
+            return ""
+        if isinstance(value, str):
+            return value
+        names = []
+        for item in value:
+            if isinstance(item, User):
+                names.append(item.username)
+            else:
+                user = User.objects.filter(pk=item).first()
+                if user:
+                    names.append(user.username)
+        return ", ".join(names)
+
+    def has_changed(self, initial, data):
+        def names(text):
+            return sorted(n.strip().lower() for n in (text or "").split(",") if n.strip())
+
+        return names(self.prepare_value(initial)) != names(data)
+
+    def clean(self, value):
+        text = super().clean(value) or ""
+        names = [n.strip() for n in text.split(",") if n.strip()]
+        users, unknown = [], []
+        for name in names:
+            user = find_user(name)
+            (users.append(user) if user else unknown.append(name))
+        if unknown:
+            raise forms.ValidationError(
+                "Unknown portal user(s): %(names)s.",
+                code="unknown_user",
+                params={"names": ", ".join(unknown)},
+            )
+        return users
+
+
+def style_widgets(form: forms.BaseForm) -> None:
+    """Give each widget its Bootstrap class, so templates render fields as they are."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.HiddenInput):
+            continue
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+        if isinstance(widget, forms.Textarea):
+            widget.attrs.setdefault("rows", 3)
+
+
+class StyledModelForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version the form was rendered from, so a stale save is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        style_widgets(self)
+
+    def has_changed(self) -> bool:
+        """Whether the user changed any answer (the hidden bookkeeping fields do not count)."""
+        return any(name not in ("version", "creation_token") for name in self.changed_data)
+
+    def model_fields(self) -> dict:
+        """Cleaned values for the model's own fields (everything but `version`)."""
+        return {k: v for k, v in self.cleaned_data.items() if k in self._meta.fields}
+
+
+class IdeaForm(VersionedForm):
+    # One-time token of the create form: posting it twice still creates one initiative.
+    creation_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    co_sponsors = UserListField(
+        required=False,
+        label="Co-sponsors",
+        help_text="Usernames or e-mails, comma-separated. Co-sponsors may edit the draft.",
+    )
+
+    class Meta:
+        model = Initiative
+        fields = [
+            "title",
+            "business_problem",
+            "expected_value",
+            "site",
+            "business_unit",
+            "phase",
+            "target_decision_date",
+            "confidential",
+            "co_sponsors",
+        ]
+        widgets = {"target_decision_date": forms.DateInput(attrs={"type": "date"})}
+        labels = {"site": "Plant / site", "phase": "Current phase"}
+        help_texts = {
+            "phase": "Be honest: IT helps most before a vendor is chosen or a design is fixed.",
+        }
+
+    def clean_target_decision_date(self):
+        value = self.cleaned_data.get("target_decision_date")
+        if value and "target_decision_date" in self.changed_data and value <= timezone.localdate():
+            raise forms.ValidationError("The decision date must be in the future.")
+        return value
+
+
+class OwnershipForm(VersionedForm):
+    decision_owner = UserField(required=False, help_text="Owns the decisions the AI supports.")
+    accountable_person = UserField(required=False, help_text="Accountable when the AI is wrong.")
+
+    class Meta:
+        model = Initiative
+        fields = ["decision_owner", "output_actors", "accountable_person", "override_authority"]
+        labels = {"output_actors": "Who acts on the AI's output"}
+
+
+class RiskBoundariesForm(VersionedForm):
+    class Meta:
+        model = Initiative
+        fields = [
+            "allowed_actions",
+            "forbidden_actions",
+            "failure_fallback",
+            "safety_critical",
+            "regulated",
+        ]
+        labels = {
+            "allowed_actions": "Actions the AI may take",
+            "forbidden_actions": "Actions the AI must never take",
+            "failure_fallback": "When it fails",
+            "safety_critical": "Safety-critical?",
+            "regulated": "Regulated (GxP, ISO 13485, export control…)?",
+        }
+
+
+class StackForm(VersionedForm):
+    class Meta:
+        model = Initiative
+        fields = ["sso_requirements", "new_platforms"]
+        labels = {
+            "sso_requirements": "SSO / identity needs",
+            "new_platforms": "New platforms it introduces",
+        }
+
+
+class SupportForm(VersionedForm):
+    class Meta:
+        model = Initiative
+        fields = ["maintained_by", "monitored_by", "update_process"]
+        labels = {
+            "maintained_by": "Who maintains it",
+            "monitored_by": "Who monitors it",
+            "update_process": "How model or vendor updates are made",
+        }
+
+
+_formset_options = {
+    "form": StyledModelForm,
+    "extra": 1,
+    "can_delete": True,
+    "max_num": 20,
+    "validate_max": True,
+}
+DataAssetFormSet = inlineformset_factory(
+    Initiative,
+    DataAsset,
+    fields=["name", "classification", "personal_data", "storage_location"],
+    labels={"storage_location": "Stored / processed where"},
+    **_formset_options,
+)
+IntegrationFormSet = inlineformset_factory(
+    Initiative,
+    IntegrationPoint,
+    fields=["system_type", "name", "description"],
+    widgets={"description": forms.TextInput},
+    **_formset_options,
+)
+VendorFormSet = inlineformset_factory(
+    Initiative,
+    VendorCandidate,
+    fields=["name", "product", "notes"],
+    widgets={"notes": forms.TextInput},
+    **_formset_options,
+)
+
+
+class Step:
+    """One step of the intake form: its form, its related-row formsets, its wording."""
+
+    def __init__(self, number, slug, title, intro, form_class, formsets=()):
+        self.number = number
+        self.slug = slug
+        self.title = title
+        self.intro = intro
+        self.form_class = form_class
+        self.formsets = formsets  # (prefix, formset class, heading)
+
+
+STEPS = (
+    Step(1, "idea", "The idea", "What problem, what value, where, and how far along.", IdeaForm),
+    Step(
+        2,
+        "ownership",
+        "Decision ownership",
+        "Who owns the decisions, who acts on the output, who answers when it is wrong.",
+        OwnershipForm,
+    ),
+    Step(
+        3,
+        "risk",
+        "Risk boundaries",
+        "What data it touches, what it may and must never do, and what happens when it fails.",
+        RiskBoundariesForm,
+        (("data", DataAssetFormSet, "Data the AI will access"),),
+    ),
+    Step(
+        4,
+        "stack",
+        "Stack",
+        "Systems it integrates with, identity needs, new platforms and vendors under evaluation.",
+        StackForm,
+        (
+            ("integrations", IntegrationFormSet, "Systems it integrates with"),
+            ("vendors", VendorFormSet, "Vendors under evaluation"),
+        ),
+    ),
+    Step(
+        5,
+        "support",
+        "Support model",
+        "Who keeps it running once it is live.",
+        SupportForm,
+        (),
+    ),
+)
+STEP_BY_NUMBER = {s.number: s for s in STEPS}

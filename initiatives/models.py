@@ -1,0 +1,265 @@
+"""An AI initiative as a business sponsor registers it, early, with what IT needs to say yes."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+
+class Site(models.Model):
+    """A plant or site; initiatives are filtered and compared by site."""
+
+    name = models.CharField(max_length=120, unique=True)
+    country = models.CharField(max_length=80, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BusinessUnit(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Phase(models.TextChoices):
+    IDEA = "idea", "Idea"
+    DESIGN = "design", "Design"
+    VENDOR_SELECTION = "vendor_selection", "Vendor selection"
+    BUILD = "build", "Build"
+    PILOT = "pilot", "Pilot"
+    PRODUCTION = "production", "Production"
+
+
+# IT involvement counts as "early" when it starts before a vendor is chosen or a design fixed.
+EARLY_PHASES = frozenset({Phase.IDEA, Phase.DESIGN})
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted to IT"
+    IN_REVIEW = "in_review", "In IT partnership"
+    READY_FOR_BUILD = "ready_for_build", "Ready for build"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class YesNo(models.TextChoices):
+    """An explicit answer; an empty value means the sponsor has not answered yet."""
+
+    YES = "yes", "Yes"
+    NO = "no", "No"
+
+
+class RiskLevel(models.TextChoices):
+    ON_TRACK = "on_track", "On track"
+    AT_RISK = "at_risk", "At risk"
+    BLOCKED = "blocked", "Blocked"
+
+
+class Initiative(models.Model):
+    # Step 1 — the idea
+    title = models.CharField(max_length=200)
+    business_problem = models.TextField(max_length=4000, blank=True)
+    expected_value = models.TextField(max_length=4000, blank=True)
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True)
+    business_unit = models.ForeignKey(BusinessUnit, on_delete=models.PROTECT, null=True, blank=True)
+    phase = models.CharField(max_length=20, choices=Phase.choices, default=Phase.IDEA)
+    target_decision_date = models.DateField(
+        null=True, blank=True, help_text="When the business needs a go/no-go decision."
+    )
+    confidential = models.BooleanField(
+        default=False,
+        help_text="Visible only to its own people, IT leads and executives.",
+    )
+
+    # People
+    sponsor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sponsored_initiatives"
+    )
+    co_sponsors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="co_sponsored_initiatives"
+    )
+
+    # Step 2 — decision ownership
+    decision_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_decisions",
+        help_text="Owns the decisions the AI supports.",
+    )
+    output_actors = models.TextField(
+        max_length=2000, blank=True, help_text="Who acts on the AI's output, day to day."
+    )
+    accountable_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accountable_initiatives",
+        help_text="Accountable when the AI is wrong.",
+    )
+    override_authority = models.TextField(
+        max_length=2000, blank=True, help_text="Who may override the AI, and how."
+    )
+
+    # Step 3 — risk boundaries (data assets are rows of DataAsset)
+    allowed_actions = models.TextField(max_length=4000, blank=True)
+    forbidden_actions = models.TextField(max_length=4000, blank=True)
+    failure_fallback = models.TextField(
+        max_length=4000, blank=True, help_text="What happens when it fails: fallback, manual mode."
+    )
+    safety_critical = models.CharField(max_length=3, choices=YesNo.choices, blank=True)
+    regulated = models.CharField(max_length=3, choices=YesNo.choices, blank=True)
+
+    # Step 4 — stack (integrations and vendors are rows of their own)
+    sso_requirements = models.TextField(max_length=2000, blank=True)
+    new_platforms = models.TextField(max_length=2000, blank=True)
+
+    # Step 5 — support model
+    maintained_by = models.CharField(max_length=300, blank=True)
+    monitored_by = models.CharField(max_length=300, blank=True)
+    update_process = models.TextField(
+        max_length=2000, blank=True, help_text="How model or vendor updates are made."
+    )
+
+    # Workflow
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    it_first_involved_at = models.DateTimeField(null=True, blank=True)
+    phase_at_it_involvement = models.CharField(max_length=20, choices=Phase.choices, blank=True)
+    ready_for_build_at = models.DateTimeField(null=True, blank=True)
+    submission_notified_at = models.DateTimeField(null=True, blank=True)
+
+    # Current risk status, kept by governance.tasks; denormalised here for queues and dashboards.
+    risk_level = models.CharField(
+        max_length=10, choices=RiskLevel.choices, default=RiskLevel.ON_TRACK
+    )
+
+    # Optimistic concurrency: every saved edit increments it; a stale form or API call is refused.
+    version = models.PositiveIntegerField(default=1)
+    # The create form carries a one-time token so a double submit creates one initiative only.
+    creation_token = models.UUIDField(null=True, blank=True, unique=True, default=None)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        indexes = [
+            models.Index(fields=["status", "phase"]),
+            models.Index(fields=["sponsor", "status"]),
+            models.Index(fields=["confidential", "status"]),
+        ]
+        permissions = [("review_initiative", "Can review the initiative as IT")]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("initiatives:detail", args=[self.pk])
+
+    @property
+    def reference(self) -> str:
+        return f"AI-{self.pk:04d}" if self.pk else "AI-new"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == Status.DRAFT
+
+    @property
+    def it_involved_early(self) -> bool | None:
+        if not self.phase_at_it_involvement:
+            return None
+        return self.phase_at_it_involvement in EARLY_PHASES
+
+
+class DataClassification(models.TextChoices):
+    PUBLIC = "public", "Public"
+    INTERNAL = "internal", "Internal"
+    CONFIDENTIAL = "confidential", "Confidential"
+    REGULATED = "regulated", "Regulated"
+
+
+class DataAsset(models.Model):
+    """Data the AI will access, with its classification and where it lives (residency)."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="data_assets")
+    name = models.CharField(max_length=200)
+    classification = models.CharField(max_length=20, choices=DataClassification.choices)
+    personal_data = models.BooleanField(default=False)
+    storage_location = models.CharField(
+        max_length=200, help_text="Where it is stored and processed (data residency)."
+    )
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SystemType(models.TextChoices):
+    ERP = "erp", "ERP"
+    MES = "mes", "MES"
+    HISTORIAN = "historian", "Historian"
+    SCADA = "scada", "SCADA / PLC"
+    DATA_LAKE = "data_lake", "Data lake / warehouse"
+    QMS = "qms", "Quality management (QMS)"
+    CMMS = "cmms", "Maintenance (CMMS)"
+    PLM = "plm", "PLM"
+    IDENTITY = "identity", "Identity / SSO"
+    OTHER = "other", "Other"
+
+
+class IntegrationPoint(models.Model):
+    """A system the initiative integrates with; IT may own its architecture."""
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="integrations"
+    )
+    system_type = models.CharField(max_length=20, choices=SystemType.choices)
+    name = models.CharField(max_length=200, help_text="e.g. SAP S/4HANA Plant 1100")
+    description = models.TextField(max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_system_type_display()}: {self.name}"
+
+
+class VendorCandidate(models.Model):
+    """A vendor under evaluation, listed before one is chosen."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="vendors")
+    name = models.CharField(max_length=200)
+    product = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "name"], name="unique_vendor_per_initiative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# django-guardian with direct foreign keys: fast joins instead of generic object ids.
+class InitiativeUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Initiative, on_delete=models.CASCADE)
+
+
+class InitiativeGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Initiative, on_delete=models.CASCADE)

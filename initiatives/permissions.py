@@ -1,0 +1,97 @@
+"""Who may see, edit and review an initiative. Pages and the API both ask these functions.
+
+Visibility:
+- IT leads, executives and administrators see the whole portfolio, confidential included.
+- An initiative's own people (sponsor, co-sponsors, assigned reviewers, architecture owners)
+  hold a django-guardian `view_initiative` permission on it.
+- Everyone else signed in sees submitted, non-confidential initiatives: portfolio transparency
+  lets teams find overlapping work before they build a second shadow system.
+- Drafts stay with their people until submitted.
+"""
+
+from django.db.models import Q, QuerySet
+
+from .models import Initiative, InitiativeUserObjectPermission, Status
+from .roles import Role, has_role, sees_whole_portfolio
+
+VIEW = "view_initiative"
+CHANGE = "change_initiative"
+REVIEW = "review_initiative"
+
+
+def _object_perms(user, initiative: Initiative) -> set[str]:
+    """Codenames the user holds on this initiative, cached per user for the request."""
+    cache = user.__dict__.setdefault("_initiative_perm_cache", {})
+    if initiative.pk not in cache:
+        cache[initiative.pk] = set(
+            InitiativeUserObjectPermission.objects.filter(
+                user=user, content_object_id=initiative.pk
+            ).values_list("permission__codename", flat=True)
+        )
+    return cache[initiative.pk]
+
+
+def forget_cached_perms(user) -> None:
+    user.__dict__.pop("_initiative_perm_cache", None)
+
+
+def is_member(user, initiative: Initiative) -> bool:
+    """One of the initiative's own people (holds an object permission on it)."""
+    return user.is_authenticated and VIEW in _object_perms(user, initiative)
+
+
+def can_view(user, initiative: Initiative) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if sees_whole_portfolio(user) or is_member(user, initiative):
+        return True
+    return not initiative.confidential and initiative.status != Status.DRAFT
+
+
+def can_edit(user, initiative: Initiative) -> bool:
+    """Sponsor and co-sponsors edit their initiative while it is a draft."""
+    return (
+        user.is_authenticated
+        and initiative.status == Status.DRAFT
+        and CHANGE in _object_perms(user, initiative)
+    )
+
+
+def can_manage(user, initiative: Initiative) -> bool:
+    """Sponsor-side actions outside drafts: withdraw, reopen for editing, answer IT."""
+    return user.is_authenticated and CHANGE in _object_perms(user, initiative)
+
+
+def can_review(user, initiative: Initiative) -> bool:
+    """Assigned IT reviewers, and IT leads on every initiative."""
+    if not user.is_authenticated:
+        return False
+    if has_role(user, Role.IT_LEAD):
+        return True
+    return REVIEW in _object_perms(user, initiative)
+
+
+def visibility_filter(user) -> Q | None:
+    """The Q that restricts initiatives to those the user may see; None means all of them."""
+    if sees_whole_portfolio(user):
+        return None
+    own = InitiativeUserObjectPermission.objects.filter(
+        user=user, permission__codename=VIEW
+    ).values("content_object_id")
+    return Q(pk__in=own) | (Q(confidential=False) & ~Q(status=Status.DRAFT))
+
+
+def restrict_to_visible(user, queryset: QuerySet, prefix: str = "") -> QuerySet:
+    """Filter any queryset to rows whose initiative the user may see.
+
+    `prefix` is the path to the initiative, e.g. "initiative__" for design inputs.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    q = visibility_filter(user)
+    if q is None:
+        return queryset
+    if prefix:
+        ids = Initiative.objects.filter(q).values("pk")
+        return queryset.filter(**{f"{prefix}in": ids})
+    return queryset.filter(q)

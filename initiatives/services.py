@@ -1,0 +1,293 @@
+"""Writes on initiatives: create, edit a section, submit, move through the workflow.
+
+Pages and the API call these functions, so every rule (who may edit, which transitions are
+allowed, what a submission needs) lives here once.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from guardian.shortcuts import assign_perm, remove_perm
+
+from governance.services import diff_fields, record_event
+
+from . import permissions
+from .models import Initiative, Status
+
+
+class InitiativeError(Exception):
+    """A rule refused the change; the message is shown to the user as it is."""
+
+
+class StaleEdit(InitiativeError):
+    """The initiative changed since the form or API call read it."""
+
+
+class TransitionNotAllowed(InitiativeError):
+    pass
+
+
+@dataclass(frozen=True)
+class MissingItem:
+    step: int
+    field: str
+    label: str
+
+
+# What IT needs before it can partner: (step, field, label). Field names are model fields,
+# or a related name for rows (data_assets, integrations).
+REQUIRED_FOR_SUBMISSION: tuple[tuple[int, str, str], ...] = (
+    (1, "title", "Title"),
+    (1, "business_problem", "Business problem"),
+    (1, "expected_value", "Expected value"),
+    (1, "site", "Plant / site"),
+    (1, "business_unit", "Business unit"),
+    (2, "decision_owner", "Decision owner"),
+    (2, "output_actors", "Who acts on the AI's output"),
+    (2, "accountable_person", "Accountable person when the AI is wrong"),
+    (2, "override_authority", "Who may override the AI"),
+    (3, "data_assets", "At least one data source the AI will access"),
+    (3, "forbidden_actions", "Actions the AI must never take"),
+    (3, "failure_fallback", "What happens when it fails"),
+    (3, "safety_critical", "Safety-critical: yes or no"),
+    (3, "regulated", "Regulated: yes or no"),
+    (4, "integrations", "At least one system it integrates with"),
+    (4, "sso_requirements", "SSO / identity needs"),
+    (5, "maintained_by", "Who maintains it"),
+    (5, "monitored_by", "Who monitors it"),
+    (5, "update_process", "How model or vendor updates are made"),
+)
+
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.DRAFT: frozenset({Status.SUBMITTED, Status.WITHDRAWN}),
+    Status.SUBMITTED: frozenset({Status.IN_REVIEW, Status.DRAFT, Status.WITHDRAWN}),
+    Status.IN_REVIEW: frozenset({Status.READY_FOR_BUILD, Status.DRAFT, Status.WITHDRAWN}),
+    Status.READY_FOR_BUILD: frozenset({Status.IN_REVIEW}),
+    Status.WITHDRAWN: frozenset({Status.DRAFT}),
+}
+
+
+def _snapshot(initiative: Initiative, fields: Iterable[str]) -> dict[str, Any]:
+    out = {}
+    for name in fields:
+        value = getattr(initiative, name)
+        if hasattr(value, "pk"):
+            value = value.pk
+        elif hasattr(value, "isoformat"):
+            value = value.isoformat()
+        out[name] = value
+    return out
+
+
+def grant_membership(
+    initiative: Initiative, user, *, can_change: bool = False, can_review: bool = False
+) -> None:
+    """Make a user one of the initiative's people (view), with edit or review rights.
+
+    Sponsors and co-sponsors get `change`; assigned IT reviewers get `review`.
+    """
+    assign_perm(f"initiatives.{permissions.VIEW}", user, initiative)
+    if can_change:
+        assign_perm(f"initiatives.{permissions.CHANGE}", user, initiative)
+    if can_review:
+        assign_perm(f"initiatives.{permissions.REVIEW}", user, initiative)
+    permissions.forget_cached_perms(user)
+
+
+def revoke_membership(
+    initiative: Initiative, user, *, codenames: Iterable[str] | None = None
+) -> None:
+    """Take back a user's rights on the initiative (all of them unless `codenames` is given)."""
+    for codename in codenames or (permissions.VIEW, permissions.CHANGE, permissions.REVIEW):
+        remove_perm(f"initiatives.{codename}", user, initiative)
+    permissions.forget_cached_perms(user)
+
+
+@transaction.atomic
+def create_initiative(
+    *, sponsor, fields: dict[str, Any], creation_token=None, source: str = "browser"
+) -> tuple[Initiative, bool]:
+    """Create a draft owned by `sponsor`. Returns (initiative, created).
+
+    A repeated `creation_token` (the same form posted twice) returns the first initiative
+    instead of creating a duplicate; the unique constraint on the token decides, not timing.
+    """
+    co_sponsors = fields.pop("co_sponsors", None)
+    if creation_token is not None:
+        existing = Initiative.objects.filter(creation_token=creation_token).first()
+        if existing is not None:
+            return existing, False
+    try:
+        with transaction.atomic():
+            initiative = Initiative.objects.create(
+                sponsor=sponsor, creation_token=creation_token, **fields
+            )
+    except IntegrityError:
+        existing = Initiative.objects.filter(creation_token=creation_token).first()
+        if existing is None:
+            raise
+        return existing, False
+    grant_membership(initiative, sponsor, can_change=True)
+    if co_sponsors:
+        _set_co_sponsors(initiative, co_sponsors)
+    record_event(
+        actor=sponsor,
+        action="initiative.created",
+        obj=initiative,
+        initiative=initiative,
+        changes={"after": _snapshot(initiative, fields.keys())},
+        source=source,
+    )
+    return initiative, True
+
+
+def _set_co_sponsors(initiative: Initiative, users) -> dict[str, list[int]]:
+    before = set(initiative.co_sponsors.all())
+    after = {u for u in users if u.pk != initiative.sponsor_id}
+    for user in before - after:
+        revoke_membership(initiative, user, codenames=(permissions.VIEW, permissions.CHANGE))
+    for user in after - before:
+        grant_membership(initiative, user, can_change=True)
+    initiative.co_sponsors.set(after)
+    return {"co_sponsors": [sorted(u.pk for u in before), sorted(u.pk for u in after)]}
+
+
+@transaction.atomic
+def update_initiative(
+    *,
+    initiative: Initiative,
+    user,
+    fields: dict[str, Any],
+    expected_version: int | None,
+    save_children: Callable[[], dict[str, Any]] | None = None,
+    source: str = "browser",
+) -> Initiative:
+    """Save edits to a draft; refuses stale versions and users who may not edit.
+
+    `save_children` writes related rows (data assets, integrations, vendors) inside the same
+    transaction and returns a summary of what it changed for the audit trail.
+    """
+    locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    # Writes decide on fresh permissions, never on what a long-lived user object cached.
+    permissions.forget_cached_perms(user)
+    if not permissions.can_edit(user, locked):
+        if locked.status != Status.DRAFT:
+            raise PermissionDenied("Only drafts can be edited. Reopen it for editing first.")
+        raise PermissionDenied("You may not edit this initiative.")
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleEdit(
+            "This initiative was saved by someone else (or in another tab) since you opened "
+            "it. Your changes were not saved: reload to see the latest version."
+        )
+    co_sponsors = fields.pop("co_sponsors", None)
+    before = _snapshot(locked, fields.keys())
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    changes: dict[str, Any] = diff_fields(before, _snapshot(locked, fields.keys()))
+    if co_sponsors is not None:
+        co_change = _set_co_sponsors(locked, co_sponsors)
+        if co_change["co_sponsors"][0] != co_change["co_sponsors"][1]:
+            changes.update(co_change)
+    if save_children is not None:
+        changes.update(save_children() or {})
+    locked.version = F("version") + 1
+    locked.save()
+    locked.refresh_from_db()
+    if changes:
+        record_event(
+            actor=user,
+            action="initiative.updated",
+            obj=locked,
+            initiative=locked,
+            changes=changes,
+            source=source,
+        )
+    return locked
+
+
+def missing_for_submission(initiative: Initiative) -> list[MissingItem]:
+    """Everything a submission still lacks, in step order."""
+    missing = []
+    for step, name, label in REQUIRED_FOR_SUBMISSION:
+        if name in ("data_assets", "integrations"):
+            present = getattr(initiative, name).exists()
+        elif name in _FK_FIELDS:
+            present = getattr(initiative, f"{name}_id") is not None
+        else:
+            present = bool(getattr(initiative, name).strip())
+        if not present:
+            missing.append(MissingItem(step, name, label))
+    return missing
+
+
+_FK_FIELDS = frozenset({"site", "business_unit", "decision_owner", "accountable_person"})
+
+
+@transaction.atomic
+def transition_initiative(
+    *, initiative: Initiative, user, to_status: str, reason: str = "", source: str = "browser"
+) -> Initiative:
+    """Move an initiative to another status, if the workflow and the user's role allow it."""
+    locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    from_status = locked.status
+    if to_status not in ALLOWED_TRANSITIONS.get(from_status, frozenset()):
+        raise TransitionNotAllowed(
+            f"An initiative that is {locked.get_status_display().lower()} cannot move to "
+            f"{Status(to_status).label.lower()}."
+        )
+    permissions.forget_cached_perms(user)
+    _check_transition_actor(user, locked, to_status)
+    now = timezone.now()
+    if to_status == Status.SUBMITTED:
+        missing = missing_for_submission(locked)
+        if missing:
+            raise InitiativeError(
+                "Not ready to submit. Missing: " + "; ".join(m.label for m in missing) + "."
+            )
+        locked.submitted_at = now
+        if locked.it_first_involved_at is None:
+            # The first time IT sees it: the phase at that moment says whether IT came early.
+            locked.it_first_involved_at = now
+            locked.phase_at_it_involvement = locked.phase
+    elif to_status == Status.READY_FOR_BUILD:
+        locked.ready_for_build_at = now
+    locked.status = to_status
+    locked.version = F("version") + 1
+    locked.save()
+    locked.refresh_from_db()
+    record_event(
+        actor=user,
+        action=f"initiative.{to_status}",
+        obj=locked,
+        initiative=locked,
+        changes={"status": [from_status, to_status], **({"reason": reason} if reason else {})},
+        source=source,
+    )
+    if to_status == Status.SUBMITTED:
+        from .tasks import notify_it_of_submission
+
+        transaction.on_commit(lambda: notify_it_of_submission.delay(locked.pk))
+    return locked
+
+
+def _check_transition_actor(user, initiative: Initiative, to_status: str) -> None:
+    if to_status == Status.SUBMITTED:
+        allowed = permissions.can_edit(user, initiative)
+    elif to_status in (Status.DRAFT, Status.WITHDRAWN):
+        allowed = permissions.can_manage(user, initiative)
+    else:
+        allowed = permissions.can_review(user, initiative)
+    if not allowed:
+        raise PermissionDenied("You may not change the status of this initiative.")
+
+
+def submit_initiative(*, initiative: Initiative, user, source: str = "browser") -> Initiative:
+    """Hand a complete draft to IT for partnership (draft → submitted)."""
+    return transition_initiative(
+        initiative=initiative, user=user, to_status=Status.SUBMITTED, source=source
+    )

@@ -1,0 +1,248 @@
+"""Pages for business sponsors: register an initiative step by step, resume, submit."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from . import permissions, selectors, services
+from .forms import STEP_BY_NUMBER, STEPS
+from .models import Initiative, Phase, Site, Status
+from .roles import Role, has_role
+
+
+def home(request):
+    """Send each role to where its work is."""
+    if has_role(request.user, Role.EXECUTIVE) and _url_exists("governance:dashboard"):
+        return redirect("governance:dashboard")
+    if has_role(request.user, Role.IT_LEAD, Role.REVIEWER) and _url_exists("reviews:queue"):
+        return redirect("reviews:queue")
+    if has_role(request.user, Role.SPONSOR):
+        return redirect("initiatives:mine")
+    return redirect("initiatives:list")
+
+
+def _url_exists(name: str) -> bool:
+    from django.urls import NoReverseMatch
+
+    try:
+        reverse(name)
+    except NoReverseMatch:
+        return False
+    return True
+
+
+def _visible_or_404(user, pk: int) -> Initiative:
+    initiative = selectors.initiative_for_detail(user, pk)
+    if initiative is None:
+        # Same answer whether it does not exist or is hidden: no leak of confidential work.
+        raise Http404("No such initiative.")
+    return initiative
+
+
+def my_initiatives(request):
+    initiatives = list(selectors.my_initiatives(request.user))
+    for initiative in initiatives:
+        if initiative.is_draft:
+            initiative.missing_count = len(services.missing_for_submission(initiative))
+    return render(request, "initiatives/mine.html", {"initiatives": initiatives})
+
+
+def initiative_list(request):
+    qs = selectors.visible_initiatives(request.user)
+    filters = {
+        "status": request.GET.get("status", ""),
+        "phase": request.GET.get("phase", ""),
+        "site": request.GET.get("site", ""),
+        "q": request.GET.get("q", "").strip(),
+    }
+    if filters["status"] in Status.values:
+        qs = qs.filter(status=filters["status"])
+    if filters["phase"] in Phase.values:
+        qs = qs.filter(phase=filters["phase"])
+    if filters["site"].isdigit():
+        qs = qs.filter(site_id=int(filters["site"]))
+    if filters["q"]:
+        qs = qs.filter(title__icontains=filters["q"])
+    page = Paginator(qs.order_by("-updated_at"), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "initiatives/list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "statuses": Status.choices,
+            "phases": Phase.choices,
+            "sites": Site.objects.all(),
+        },
+    )
+
+
+def detail(request, pk: int):
+    initiative = _visible_or_404(request.user, pk)
+    missing = services.missing_for_submission(initiative) if initiative.is_draft else []
+    return render(
+        request,
+        "initiatives/detail.html",
+        {
+            "initiative": initiative,
+            "missing": missing,
+            "steps": STEPS,
+            "can_edit": permissions.can_edit(request.user, initiative),
+            "can_manage": permissions.can_manage(request.user, initiative),
+            "can_review": permissions.can_review(request.user, initiative),
+        },
+    )
+
+
+def create(request):
+    """Step 1 of a new initiative; saving it creates the draft."""
+    if not has_role(request.user, Role.SPONSOR, Role.ADMINISTRATOR):
+        raise PermissionDenied("Only business sponsors register initiatives.")
+    step = STEP_BY_NUMBER[1]
+    if request.method == "POST":
+        form = step.form_class(request.POST)
+        if form.is_valid():
+            token = form.cleaned_data.get("creation_token")
+            initiative, created = services.create_initiative(
+                sponsor=request.user, fields=form.model_fields(), creation_token=token
+            )
+            if created:
+                messages.success(request, f"Draft {initiative.reference} saved.")
+            else:
+                messages.info(request, "This form was already submitted; nothing was duplicated.")
+            return redirect(_after_save_url(request, initiative, step.number))
+    else:
+        form = step.form_class(initial={"creation_token": uuid.uuid4()})
+    return render(
+        request,
+        "initiatives/step.html",
+        _step_context(request, None, step, form, []),
+    )
+
+
+def edit_step(request, pk: int, step: int):
+    initiative = _visible_or_404(request.user, pk)
+    if step not in STEP_BY_NUMBER:
+        raise Http404("No such step.")
+    if not permissions.can_edit(request.user, initiative):
+        raise PermissionDenied("Only the sponsor and co-sponsors edit, and only drafts.")
+    spec = STEP_BY_NUMBER[step]
+    data = request.POST if request.method == "POST" else None
+    form = spec.form_class(data, instance=initiative)
+    formsets = [
+        (heading, cls(data, instance=initiative, prefix=prefix))
+        for prefix, cls, heading in spec.formsets
+    ]
+    if request.method == "POST":
+        all_valid = form.is_valid() & all([fs.is_valid() for _, fs in formsets])
+        if all_valid:
+            if not form.has_changed() and not any(fs.has_changed() for _, fs in formsets):
+                # Nothing new (a repeated submit, or "continue" without edits): no new version.
+                return redirect(_after_save_url(request, initiative, step))
+            try:
+                services.update_initiative(
+                    initiative=initiative,
+                    user=request.user,
+                    fields=form.model_fields(),
+                    expected_version=form.cleaned_data.get("version"),
+                    save_children=lambda: _save_formsets(formsets),
+                )
+            except services.StaleEdit as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"Step {step} saved.")
+                return redirect(_after_save_url(request, initiative, step))
+    return render(
+        request, "initiatives/step.html", _step_context(request, initiative, spec, form, formsets)
+    )
+
+
+def _save_formsets(formsets) -> dict:
+    changes = {}
+    for _, formset in formsets:
+        if not formset.has_changed():
+            continue
+        saved = formset.save()
+        changes[formset.prefix] = {
+            "saved": [str(obj) for obj in saved],
+            "deleted": [str(obj) for obj in formset.deleted_objects],
+        }
+    return changes
+
+
+def _after_save_url(request, initiative: Initiative, step: int) -> str:
+    if "continue" in request.POST and step < len(STEPS):
+        return reverse("initiatives:edit", args=[initiative.pk, step + 1])
+    if "review" in request.POST or ("continue" in request.POST and step == len(STEPS)):
+        return initiative.get_absolute_url()
+    return reverse("initiatives:edit", args=[initiative.pk, step])
+
+
+def _step_context(request, initiative, step, form, formsets) -> dict:
+    missing = services.missing_for_submission(initiative) if initiative else []
+    missing_by_step = {s.number: 0 for s in STEPS}
+    for item in missing:
+        missing_by_step[item.step] += 1
+    return {
+        "initiative": initiative,
+        "step": step,
+        "steps": STEPS,
+        "form": form,
+        "formsets": formsets,
+        "missing_here": [m for m in missing if m.step == step.number],
+        "required_names": {name for _, name, _ in services.REQUIRED_FOR_SUBMISSION},
+        "missing_by_step": missing_by_step,
+        "portal_users": get_user_model()
+        .objects.filter(is_active=True)
+        .order_by("username")
+        .values_list("username", "first_name", "last_name"),
+    }
+
+
+@require_POST
+def submit(request, pk: int):
+    initiative = _visible_or_404(request.user, pk)
+    if not permissions.can_edit(request.user, initiative):
+        if initiative.status == Status.SUBMITTED and permissions.can_manage(
+            request.user, initiative
+        ):
+            messages.info(request, "Already submitted to IT.")
+            return redirect(initiative)
+        raise PermissionDenied("Only the sponsor and co-sponsors submit a draft.")
+    try:
+        services.submit_initiative(initiative=initiative, user=request.user)
+    except services.InitiativeError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Submitted to IT. IT leads have been notified.")
+    return redirect(initiative)
+
+
+@require_POST
+def change_status(request, pk: int):
+    """Sponsor-side workflow moves: withdraw, reopen for editing."""
+    initiative = _visible_or_404(request.user, pk)
+    to_status = request.POST.get("to", "")
+    if to_status not in (Status.DRAFT, Status.WITHDRAWN):
+        raise Http404("No such action.")
+    try:
+        with transaction.atomic():
+            services.transition_initiative(
+                initiative=initiative,
+                user=request.user,
+                to_status=to_status,
+                reason=request.POST.get("reason", "")[:500],
+            )
+    except services.InitiativeError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Now {Status(to_status).label.lower()}.")
+    return redirect(initiative)

@@ -1,0 +1,119 @@
+"""Test data builders. Initiatives are created through the services, as users create them."""
+
+import itertools
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from initiatives import services
+from initiatives.models import BusinessUnit, Initiative, Site, Status
+from initiatives.roles import Role
+
+_seq = itertools.count(1)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.django.Password("pw")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(Group.objects.get_or_create(name=extracted)[0])
+
+
+class SiteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Site
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Plant {n}")
+    country = "Germany"
+
+
+class BusinessUnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BusinessUnit
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Unit {n}")
+
+
+def role_users() -> dict:
+    return {
+        "sponsor": UserFactory(username="sponsor", role=Role.SPONSOR),
+        "other_sponsor": UserFactory(username="other_sponsor", role=Role.SPONSOR),
+        "co_sponsor": UserFactory(username="co_sponsor", role=Role.SPONSOR),
+        "reviewer": UserFactory(username="reviewer", role=Role.REVIEWER),
+        "other_reviewer": UserFactory(username="other_reviewer", role=Role.REVIEWER),
+        "it_lead": UserFactory(username="it_lead", role=Role.IT_LEAD),
+        "executive": UserFactory(username="executive", role=Role.EXECUTIVE),
+        "admin": UserFactory(username="admin", role=Role.ADMINISTRATOR),
+        "norole": UserFactory(username="norole"),
+    }
+
+
+def draft_initiative(*, sponsor, title=None, confidential=False, **fields) -> Initiative:
+    initiative, _ = services.create_initiative(
+        sponsor=sponsor,
+        fields={
+            "title": title or f"Initiative {next(_seq)}",
+            "confidential": confidential,
+            **fields,
+        },
+    )
+    return initiative
+
+
+def complete_initiative(*, sponsor, owner=None, **fields) -> Initiative:
+    """A draft with every answer IT needs, ready to submit."""
+    owner = owner or sponsor
+    initiative = draft_initiative(
+        sponsor=sponsor,
+        business_problem="Manual inspection misses defects.",
+        expected_value="Fewer escapes.",
+        site=SiteFactory(name="Augsburg Plant"),
+        business_unit=BusinessUnitFactory(name="Quality"),
+        phase="idea",
+        decision_owner=owner,
+        accountable_person=owner,
+        output_actors="Line operators",
+        override_authority="Shift supervisor",
+        forbidden_actions="Never stop the line.",
+        failure_fallback="Manual inspection.",
+        safety_critical="no",
+        regulated="no",
+        sso_requirements="Entra ID",
+        maintained_by="Plant digital team",
+        monitored_by="Plant IT operations",
+        update_process="Quarterly release through CAB.",
+        **fields,
+    )
+    initiative.data_assets.create(
+        name="Camera images", classification="internal", storage_location="Plant edge server"
+    )
+    initiative.integrations.create(system_type="mes", name="Opcenter MES")
+    return initiative
+
+
+def submitted_initiative(*, sponsor, **fields) -> Initiative:
+    initiative = complete_initiative(sponsor=sponsor, **fields)
+    return services.submit_initiative(initiative=initiative, user=sponsor)
+
+
+def make_status(initiative: Initiative, status: str) -> Initiative:
+    Initiative.objects.filter(pk=initiative.pk).update(status=status)
+    initiative.refresh_from_db()
+    return initiative
+
+
+__all__ = ["Status"]

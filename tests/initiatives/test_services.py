@@ -1,0 +1,198 @@
+"""Rules of the initiative workflow, as the services enforce them."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from governance.models import AuditEvent
+from initiatives import services
+from initiatives.models import Initiative, Status
+from tests import factories
+
+
+@pytest.mark.django_db
+class TestSubmission:
+    def test_draft_lists_every_missing_answer_by_step(self, users):
+        initiative = factories.draft_initiative(sponsor=users["sponsor"], title="Idea only")
+        missing = services.missing_for_submission(initiative)
+        assert [m.field for m in missing] == [
+            f for _, f, _ in services.REQUIRED_FOR_SUBMISSION if f != "title"
+        ]
+        assert {m.step for m in missing} == {1, 2, 3, 4, 5}
+
+    def test_blank_text_counts_as_missing(self, complete_initiative):
+        complete_initiative.forbidden_actions = "   "
+        assert [m.field for m in services.missing_for_submission(complete_initiative)] == [
+            "forbidden_actions"
+        ]
+
+    def test_incomplete_draft_cannot_be_submitted(self, users):
+        initiative = factories.draft_initiative(sponsor=users["sponsor"])
+        with pytest.raises(services.InitiativeError, match="Missing: Business problem"):
+            services.submit_initiative(initiative=initiative, user=users["sponsor"])
+        initiative.refresh_from_db()
+        assert initiative.status == Status.DRAFT
+
+    def test_submission_records_when_and_in_which_phase_it_came_to_it(self, complete_initiative):
+        initiative = services.submit_initiative(
+            initiative=complete_initiative, user=complete_initiative.sponsor
+        )
+        assert initiative.status == Status.SUBMITTED
+        assert initiative.submitted_at is not None
+        assert initiative.it_first_involved_at == initiative.submitted_at
+        assert initiative.phase_at_it_involvement == "idea"
+        assert initiative.it_involved_early is True
+        assert (
+            AuditEvent.objects.filter(initiative=initiative, action="initiative.submitted").count()
+            == 1
+        )
+
+    def test_late_involvement_is_recorded_as_late(self, users):
+        initiative = factories.complete_initiative(sponsor=users["sponsor"])
+        Initiative.objects.filter(pk=initiative.pk).update(phase="build")
+        initiative.refresh_from_db()
+        initiative = services.submit_initiative(initiative=initiative, user=users["sponsor"])
+        assert initiative.it_involved_early is False
+
+    def test_resubmission_keeps_first_involvement(self, complete_initiative):
+        sponsor = complete_initiative.sponsor
+        first = services.submit_initiative(initiative=complete_initiative, user=sponsor)
+        services.transition_initiative(initiative=first, user=sponsor, to_status=Status.DRAFT)
+        Initiative.objects.filter(pk=first.pk).update(phase="build")
+        again = services.submit_initiative(
+            initiative=Initiative.objects.get(pk=first.pk), user=sponsor
+        )
+        assert again.it_first_involved_at == first.it_first_involved_at
+        assert again.phase_at_it_involvement == "idea"
+
+    def test_second_submit_is_refused_as_transition(self, complete_initiative):
+        sponsor = complete_initiative.sponsor
+        services.submit_initiative(initiative=complete_initiative, user=sponsor)
+        with pytest.raises(services.TransitionNotAllowed):
+            # No longer a draft: a second submit is refused, nothing changes.
+            services.submit_initiative(initiative=complete_initiative, user=sponsor)
+
+    def test_only_sponsor_side_submits(self, users, complete_initiative):
+        with pytest.raises(PermissionDenied):
+            services.submit_initiative(initiative=complete_initiative, user=users["it_lead"])
+
+
+@pytest.mark.django_db
+class TestTransitions:
+    @pytest.mark.parametrize(
+        "start, target",
+        [
+            (Status.DRAFT, Status.IN_REVIEW),
+            (Status.DRAFT, Status.READY_FOR_BUILD),
+            (Status.SUBMITTED, Status.READY_FOR_BUILD),
+            (Status.READY_FOR_BUILD, Status.DRAFT),
+            (Status.WITHDRAWN, Status.SUBMITTED),
+        ],
+    )
+    def test_disallowed_transitions_are_refused(self, users, complete_initiative, start, target):
+        initiative = factories.make_status(complete_initiative, start)
+        with pytest.raises(services.TransitionNotAllowed):
+            services.transition_initiative(
+                initiative=initiative, user=users["it_lead"], to_status=target
+            )
+        initiative.refresh_from_db()
+        assert initiative.status == start
+
+    def test_it_moves_submitted_into_review(self, users, complete_initiative):
+        initiative = services.submit_initiative(
+            initiative=complete_initiative, user=users["sponsor"]
+        )
+        with pytest.raises(PermissionDenied):
+            services.transition_initiative(
+                initiative=initiative, user=users["sponsor"], to_status=Status.IN_REVIEW
+            )
+        moved = services.transition_initiative(
+            initiative=initiative, user=users["it_lead"], to_status=Status.IN_REVIEW
+        )
+        assert moved.status == Status.IN_REVIEW
+
+
+@pytest.mark.django_db
+class TestEditing:
+    def test_stale_version_is_refused_and_nothing_changes(self, users):
+        initiative = factories.draft_initiative(sponsor=users["sponsor"], title="Original")
+        services.update_initiative(
+            initiative=initiative,
+            user=users["sponsor"],
+            fields={"title": "First edit"},
+            expected_version=initiative.version,
+        )
+        with pytest.raises(services.StaleEdit):
+            services.update_initiative(
+                initiative=initiative,
+                user=users["sponsor"],
+                fields={"title": "Second edit from an old tab"},
+                expected_version=initiative.version,
+            )
+        initiative.refresh_from_db()
+        assert initiative.title == "First edit"
+        assert initiative.version == 2
+
+    def test_co_sponsor_gets_edit_rights_and_loses_them_when_removed(self, users):
+        initiative = factories.draft_initiative(sponsor=users["sponsor"])
+        services.update_initiative(
+            initiative=initiative,
+            user=users["sponsor"],
+            fields={"co_sponsors": [users["co_sponsor"]]},
+            expected_version=None,
+        )
+        services.update_initiative(
+            initiative=initiative,
+            user=users["co_sponsor"],
+            fields={"title": "Edited by co-sponsor"},
+            expected_version=None,
+        )
+        services.update_initiative(
+            initiative=initiative,
+            user=users["sponsor"],
+            fields={"co_sponsors": []},
+            expected_version=None,
+        )
+        with pytest.raises(PermissionDenied):
+            services.update_initiative(
+                initiative=initiative,
+                user=users["co_sponsor"],
+                fields={"title": "No longer allowed"},
+                expected_version=None,
+            )
+
+    def test_submitted_initiative_is_not_editable(self, complete_initiative):
+        sponsor = complete_initiative.sponsor
+        services.submit_initiative(initiative=complete_initiative, user=sponsor)
+        with pytest.raises(PermissionDenied, match="Only drafts"):
+            services.update_initiative(
+                initiative=complete_initiative,
+                user=sponsor,
+                fields={"title": "Sneaky"},
+                expected_version=None,
+            )
+
+    def test_update_is_audited_with_before_and_after(self, users):
+        initiative = factories.draft_initiative(sponsor=users["sponsor"], title="Before")
+        services.update_initiative(
+            initiative=initiative,
+            user=users["sponsor"],
+            fields={"title": "After"},
+            expected_version=1,
+        )
+        event = AuditEvent.objects.get(initiative=initiative, action="initiative.updated")
+        assert event.changes == {"title": ["Before", "After"]}
+        assert event.actor == users["sponsor"]
+
+    def test_creation_token_prevents_duplicates(self, users):
+        import uuid
+
+        token = uuid.uuid4()
+        first, created = services.create_initiative(
+            sponsor=users["sponsor"], fields={"title": "Once"}, creation_token=token
+        )
+        second, created_again = services.create_initiative(
+            sponsor=users["sponsor"], fields={"title": "Once"}, creation_token=token
+        )
+        assert created and not created_again
+        assert first.pk == second.pk
+        assert Initiative.objects.filter(title="Once").count() == 1

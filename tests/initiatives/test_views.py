@@ -1,0 +1,238 @@
+"""The multi-step intake form in the browser: save at every step, resume, submit."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from initiatives.models import Initiative, Status
+from tests import factories
+
+
+def step1_data(**overrides):
+    data = {
+        "title": "Visual inspection Line 3",
+        "business_problem": "Defect escapes",
+        "expected_value": "Fewer escapes",
+        "site": "",
+        "business_unit": "",
+        "phase": "idea",
+        "target_decision_date": "",
+        "co_sponsors": "",
+        "creation_token": str(uuid.uuid4()),
+    }
+    data.update(overrides)
+    return data
+
+
+def formset_management(prefix, total=1, initial=0):
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "20",
+    }
+
+
+@pytest.fixture
+def sponsor_client(client, users):
+    client.force_login(users["sponsor"])
+    return client
+
+
+@pytest.mark.django_db
+class TestCreate:
+    def test_step_one_creates_a_draft_and_continues_to_step_two(self, sponsor_client, users):
+        response = sponsor_client.post("/initiatives/new/", {**step1_data(), "continue": "1"})
+        initiative = Initiative.objects.get()
+        assert response.status_code == 302
+        assert response.url == f"/initiatives/{initiative.pk}/edit/2/"
+        assert initiative.sponsor == users["sponsor"]
+        assert initiative.status == Status.DRAFT
+
+    def test_double_submit_of_create_form_creates_one_initiative(self, sponsor_client):
+        data = step1_data()
+        sponsor_client.post("/initiatives/new/", data)
+        response = sponsor_client.post("/initiatives/new/", data, follow=True)
+        assert Initiative.objects.count() == 1
+        assert "already submitted" in response.content.decode()
+
+    def test_missing_title_is_a_field_error(self, sponsor_client):
+        response = sponsor_client.post("/initiatives/new/", step1_data(title=""))
+        assert response.status_code == 200
+        assert response.context["form"].errors["title"] == ["This field is required."]
+        assert Initiative.objects.count() == 0
+
+    def test_too_long_text_is_a_field_error_and_keeps_the_input(self, sponsor_client):
+        long_text = "x" * 4001
+        response = sponsor_client.post("/initiatives/new/", step1_data(business_problem=long_text))
+        errors = response.context["form"].errors["business_problem"]
+        assert "at most 4000 characters" in errors[0]
+        assert long_text in response.content.decode()
+
+    def test_past_decision_date_is_refused(self, sponsor_client):
+        past = (timezone.localdate() - timedelta(days=1)).isoformat()
+        response = sponsor_client.post("/initiatives/new/", step1_data(target_decision_date=past))
+        assert response.context["form"].errors["target_decision_date"] == [
+            "The decision date must be in the future."
+        ]
+
+    def test_unknown_co_sponsor_is_named_in_the_error(self, sponsor_client):
+        response = sponsor_client.post(
+            "/initiatives/new/", step1_data(co_sponsors="co_sponsor, ghost")
+        )
+        assert response.context["form"].errors["co_sponsors"] == ["Unknown portal user(s): ghost."]
+
+    def test_only_sponsors_register_initiatives(self, client, users):
+        client.force_login(users["reviewer"])
+        assert client.get("/initiatives/new/").status_code == 403
+
+
+@pytest.mark.django_db
+class TestSteps:
+    def test_each_step_saves_and_the_draft_can_be_resumed(self, sponsor_client, users):
+        initiative = factories.draft_initiative(sponsor=users["sponsor"], title="Resume me")
+        base = f"/initiatives/{initiative.pk}/edit"
+
+        sponsor_client.post(
+            f"{base}/2/",
+            {
+                "version": initiative.version,
+                "decision_owner": "sponsor",
+                "accountable_person": "sponsor@example.com",
+                "output_actors": "Operators",
+                "override_authority": "Supervisor",
+                "save": "1",
+            },
+        )
+        initiative.refresh_from_db()
+        assert initiative.decision_owner == users["sponsor"]
+        assert initiative.accountable_person == users["sponsor"]
+
+        response = sponsor_client.post(
+            f"{base}/3/",
+            {
+                "version": initiative.version,
+                "allowed_actions": "Flag parts",
+                "forbidden_actions": "Stop the line",
+                "failure_fallback": "Manual inspection",
+                "safety_critical": "no",
+                "regulated": "no",
+                **formset_management("data"),
+                "data-0-name": "Camera images",
+                "data-0-classification": "internal",
+                "data-0-storage_location": "Edge server",
+                "continue": "1",
+            },
+        )
+        assert response.url == f"{base}/4/"
+        initiative.refresh_from_db()
+        assert initiative.data_assets.get().name == "Camera images"
+
+        # Resuming later shows what was saved.
+        page = sponsor_client.get(f"{base}/3/").content.decode()
+        assert "Camera images" in page
+        assert "Stop the line" in page
+
+    def test_unknown_decision_owner_is_a_field_error_and_nothing_is_lost(
+        self, sponsor_client, users
+    ):
+        initiative = factories.draft_initiative(sponsor=users["sponsor"], output_actors="Operators")
+        response = sponsor_client.post(
+            f"/initiatives/{initiative.pk}/edit/2/",
+            {
+                "version": initiative.version,
+                "decision_owner": "nobody.here",
+                "output_actors": "Changed",
+                "save": "1",
+            },
+        )
+        assert response.status_code == 200
+        assert response.context["form"].errors["decision_owner"] == [
+            "No active portal user with the username or e-mail “nobody.here”."
+        ]
+        initiative.refresh_from_db()
+        assert initiative.output_actors == "Operators"
+
+    def test_formset_row_with_missing_classification_is_an_error(self, sponsor_client, users):
+        initiative = factories.draft_initiative(sponsor=users["sponsor"])
+        response = sponsor_client.post(
+            f"/initiatives/{initiative.pk}/edit/3/",
+            {
+                "version": initiative.version,
+                **formset_management("data"),
+                "data-0-name": "Images",
+                "data-0-storage_location": "Edge",
+                "save": "1",
+            },
+        )
+        formset = response.context["formsets"][0][1]
+        assert formset.errors[0]["classification"] == ["This field is required."]
+        assert initiative.data_assets.count() == 0
+
+    def test_stale_form_is_refused_without_overwriting(self, sponsor_client, users):
+        initiative = factories.draft_initiative(sponsor=users["sponsor"], title="Mine")
+        old_version = initiative.version
+        sponsor_client.post(
+            f"/initiatives/{initiative.pk}/edit/1/",
+            step1_data(title="Saved in tab A", version=old_version),
+        )
+        response = sponsor_client.post(
+            f"/initiatives/{initiative.pk}/edit/1/",
+            step1_data(title="Saved in tab B", version=old_version),
+        )
+        assert response.status_code == 200
+        assert "saved by someone else" in response.content.decode()
+        initiative.refresh_from_db()
+        assert initiative.title == "Saved in tab A"
+
+    def test_repeated_identical_post_is_harmless(self, sponsor_client, users):
+        initiative = factories.draft_initiative(sponsor=users["sponsor"], title="Same")
+        data = step1_data(title="Same", business_problem="Defect escapes", version=1)
+        first = sponsor_client.post(f"/initiatives/{initiative.pk}/edit/1/", data)
+        second = sponsor_client.post(f"/initiatives/{initiative.pk}/edit/1/", data)
+        assert first.status_code == second.status_code == 302
+
+    def test_step_page_marks_missing_answers(self, sponsor_client, users):
+        initiative = factories.draft_initiative(sponsor=users["sponsor"])
+        page = sponsor_client.get(f"/initiatives/{initiative.pk}/edit/1/").content.decode()
+        assert "missing" in page
+
+
+@pytest.mark.django_db
+class TestSubmitPage:
+    def test_detail_shows_exactly_what_is_missing(self, sponsor_client, users):
+        initiative = factories.draft_initiative(sponsor=users["sponsor"], title="Incomplete")
+        response = sponsor_client.get(f"/initiatives/{initiative.pk}/")
+        labels = [m.label for m in response.context["missing"]]
+        assert "Decision owner" in labels
+        assert "Who monitors it" in labels
+        assert "Title" not in labels
+
+    def test_submit_refused_with_message_when_incomplete(self, sponsor_client, users):
+        initiative = factories.draft_initiative(sponsor=users["sponsor"])
+        response = sponsor_client.post(f"/initiatives/{initiative.pk}/submit/", follow=True)
+        assert "Not ready to submit" in response.content.decode()
+        initiative.refresh_from_db()
+        assert initiative.status == Status.DRAFT
+
+    def test_complete_draft_is_submitted_and_a_second_submit_is_harmless(
+        self, sponsor_client, complete_initiative
+    ):
+        url = f"/initiatives/{complete_initiative.pk}/submit/"
+        sponsor_client.post(url)
+        response = sponsor_client.post(url, follow=True)
+        complete_initiative.refresh_from_db()
+        assert complete_initiative.status == Status.SUBMITTED
+        assert "Already submitted" in response.content.decode()
+
+    def test_my_initiatives_lists_own_and_co_sponsored(self, client, users):
+        own = factories.draft_initiative(sponsor=users["sponsor"], title="Own idea")
+        shared = factories.draft_initiative(sponsor=users["other_sponsor"], title="Shared idea")
+        shared.co_sponsors.add(users["sponsor"])
+        factories.draft_initiative(sponsor=users["other_sponsor"], title="Not mine")
+        client.force_login(users["sponsor"])
+        body = client.get("/initiatives/mine/").content.decode()
+        assert own.title in body and shared.title in body
+        assert "Not mine" not in body
