@@ -39,3 +39,143 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+
+class RiskStatusChange(models.Model):
+    """History of an initiative's computed risk status, with the reasons, newest last."""
+
+    initiative = models.ForeignKey(
+        "initiatives.Initiative", on_delete=models.CASCADE, related_name="risk_history"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    from_level = models.CharField(max_length=10, blank=True)
+    to_level = models.CharField(max_length=10)
+    reasons = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["initiative", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.initiative_id}: {self.from_level or '—'} → {self.to_level}"
+
+
+class Cadence(models.TextChoices):
+    WEEKLY = "weekly", "Weekly"
+    BIWEEKLY = "biweekly", "Every two weeks"
+    MONTHLY = "monthly", "Monthly"
+
+
+class WorkingSeries(models.Model):
+    """The standing IT working session of an initiative: its cadence and its people."""
+
+    initiative = models.OneToOneField(
+        "initiatives.Initiative", on_delete=models.CASCADE, related_name="working_series"
+    )
+    cadence = models.CharField(max_length=10, choices=Cadence.choices, default=Cadence.BIWEEKLY)
+    weekday = models.PositiveSmallIntegerField(help_text="0 = Monday … 6 = Sunday")
+    start_time = models.TimeField()
+    time_zone = models.CharField(max_length=64, default="Europe/Berlin")
+    duration_minutes = models.PositiveSmallIntegerField(default=60)
+    location = models.CharField(max_length=300, blank=True, help_text="Room or video link")
+    participants = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    starts_on = models.DateField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(weekday__lte=6), name="series_weekday_0_6"),
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__gte=15, duration_minutes__lte=480),
+                name="series_duration_15_480",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_cadence_display()} session of initiative {self.initiative_id}"
+
+
+class SessionStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    HELD = "held", "Held"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class WorkingSession(models.Model):
+    """One occurrence of a standing working session; it can be moved or cancelled alone."""
+
+    series = models.ForeignKey(WorkingSeries, on_delete=models.CASCADE, related_name="sessions")
+    initiative = models.ForeignKey(
+        "initiatives.Initiative", on_delete=models.CASCADE, related_name="working_sessions"
+    )
+    scheduled_for = models.DateTimeField(help_text="The slot the cadence gave it")
+    starts_at = models.DateTimeField(help_text="When it really takes place (moved or not)")
+    duration_minutes = models.PositiveSmallIntegerField(default=60)
+    location = models.CharField(max_length=300, blank=True)
+    status = models.CharField(
+        max_length=10, choices=SessionStatus.choices, default=SessionStatus.PLANNED
+    )
+    notes = models.TextField(max_length=8000, blank=True)
+    attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [
+            models.Index(fields=["initiative", "starts_at"]),
+            models.Index(fields=["status", "starts_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "scheduled_for"], name="one_session_per_slot")
+        ]
+
+    def __str__(self) -> str:
+        return f"Working session {self.starts_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"
+
+
+class DecisionKind(models.TextChoices):
+    APPROVAL = "approval", "Approval with conditions"
+    RISK_ACCEPTANCE = "risk_acceptance", "Accepted risk"
+    ARCHITECTURE = "architecture", "Architecture decision"
+    VENDOR_SELECTION = "vendor_selection", "Vendor selection"
+    ESCALATION = "escalation", "Escalation to executives"
+
+
+class Decision(models.Model):
+    """An entry in an initiative's decision log. Escalations are decisions of their own kind,
+    so the dashboard can weigh escalation against partnership."""
+
+    initiative = models.ForeignKey(
+        "initiatives.Initiative", on_delete=models.CASCADE, related_name="decisions"
+    )
+    kind = models.CharField(max_length=20, choices=DecisionKind.choices)
+    summary = models.CharField(max_length=300)
+    rationale = models.TextField(max_length=4000, blank=True)
+    conditions = models.TextField(max_length=4000, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    accountable = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who accepts the risk; required for risk acceptance.",
+    )
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_at"]
+        indexes = [models.Index(fields=["kind", "decided_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind=DecisionKind.RISK_ACCEPTANCE)
+                | models.Q(accountable__isnull=False),
+                name="risk_acceptance_names_accountable",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.summary}"

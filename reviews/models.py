@@ -1,0 +1,167 @@
+"""IT review: who reviews what, the six concern assessments, and findings as design inputs."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class ConcernArea(models.TextChoices):
+    SECURITY = "security", "Security & data exposure"
+    OWNERSHIP = "ownership", "Ownership & accountability"
+    ARCHITECTURE = "architecture", "Architecture & integration"
+    GOVERNANCE = "governance", "Governance"
+    VENDOR = "vendor", "Vendor lock-in & survivability"
+    PERFORMANCE = "performance", "Performance & reliability"
+
+
+class ReviewAssignment(models.Model):
+    """An IT reviewer assigned to an initiative, for all concerns or for one concern area."""
+
+    initiative = models.ForeignKey(
+        "initiatives.Initiative", on_delete=models.CASCADE, related_name="review_assignments"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_assignments"
+    )
+    concern_area = models.CharField(
+        max_length=20, choices=ConcernArea.choices, blank=True, help_text="Empty: all areas."
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["assigned_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "reviewer", "concern_area"], name="unique_review_assignment"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} on {self.initiative_id} ({self.concern_area or 'all areas'})"
+
+
+class AssessmentStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    NEEDS_INFO = "needs_info", "Needs info"
+    SATISFIED = "satisfied", "Satisfied"
+
+
+class ConcernAssessment(models.Model):
+    """IT's assessment of one concern area of one initiative. Score: 1 (low risk) – 5 (high)."""
+
+    initiative = models.ForeignKey(
+        "initiatives.Initiative", on_delete=models.CASCADE, related_name="assessments"
+    )
+    area = models.CharField(max_length=20, choices=ConcernArea.choices)
+    status = models.CharField(
+        max_length=20, choices=AssessmentStatus.choices, default=AssessmentStatus.NOT_STARTED
+    )
+    score = models.PositiveSmallIntegerField(null=True, blank=True, help_text="1 low – 5 high risk")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    rationale = models.TextField(max_length=4000, blank=True)
+    # Readiness 0–100 for this concern, computed by governance.risk from the assessment and the
+    # open design inputs; null until first computed.
+    readiness = models.PositiveSmallIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["initiative", "area"]
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "area"], name="one_assessment_per_area"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=1, score__lte=5),
+                name="assessment_score_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(readiness__isnull=True) | Q(readiness__lte=100),
+                name="assessment_readiness_0_to_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_area_display()} for initiative {self.initiative_id}"
+
+
+class Severity(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+class DesignInputStatus(models.TextChoices):
+    RAISED = "raised", "Raised"
+    SOLUTION_PROPOSED = "solution_proposed", "Solution proposed"
+    INCORPORATED = "incorporated", "Incorporated into the design"
+    RISK_ACCEPTED = "risk_accepted", "Risk accepted"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+OPEN_DESIGN_INPUT_STATUSES = (DesignInputStatus.RAISED, DesignInputStatus.SOLUTION_PROPOSED)
+
+
+class DesignInput(models.Model):
+    """A finding from IT, tracked until it is incorporated into the design (not a veto)."""
+
+    initiative = models.ForeignKey(
+        "initiatives.Initiative", on_delete=models.CASCADE, related_name="design_inputs"
+    )
+    area = models.CharField(max_length=20, choices=ConcernArea.choices)
+    title = models.CharField(max_length=200)
+    description = models.TextField(max_length=4000, blank=True)
+    severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.MEDIUM)
+    proposed_solution = models.TextField(max_length=4000, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_design_inputs",
+        help_text="Who must act on it next.",
+    )
+    due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=20, choices=DesignInputStatus.choices, default=DesignInputStatus.RAISED
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="raised_design_inputs"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    # What changed in the design (incorporated), or why the risk was accepted, and by whom.
+    resolution = models.TextField(max_length=4000, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accepted_design_inputs",
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["initiative", "status"]),
+            models.Index(fields=["status", "severity", "created_at"]),
+            models.Index(fields=["owner", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=DesignInputStatus.RISK_ACCEPTED) | Q(accepted_by__isnull=False),
+                name="accepted_risk_names_a_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_DESIGN_INPUT_STATUSES
