@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 export DJANGO_SETTINGS_MODULE := harmony_portal.settings
 
-.PHONY: run test install install-test migrate demo lint bench clean
+.PHONY: run test install install-test chromium migrate demo lint bench clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,6 +16,10 @@ $(VENV)/.installed: pyproject.toml
 $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(PIP) install --quiet -e '.[test]'
 	touch $@
+
+# Browser tests use Debian's chromium package; installed here, never by hand.
+chromium:
+	./scripts/ensure-chromium.sh
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
@@ -31,7 +35,7 @@ run: demo
 	$(VENV)/bin/honcho start -f Procfile.dev
 
 ## make test: install test dependencies and run the whole suite.
-test: install-test
+test: install-test chromium
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 

@@ -113,7 +113,7 @@ def style_widgets(form: forms.BaseForm) -> None:
             css = "form-control"
         widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
         if isinstance(widget, forms.Textarea):
-            widget.attrs.setdefault("rows", 3)
+            widget.attrs["rows"] = 3
 
 
 class StyledModelForm(forms.ModelForm):

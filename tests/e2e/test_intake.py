@@ -1,0 +1,81 @@
+"""A business sponsor registers an initiative in a real browser: save, resume, submit."""
+
+import pytest
+
+from initiatives.models import Initiative, Status
+from tests import factories
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sponsor_creates_resumes_and_submits_an_initiative(page, live_server, login, screenshot):
+    users = factories.role_users()
+    factories.SiteFactory(name="Augsburg Plant")
+    factories.BusinessUnitFactory(name="Quality")
+    login(users["sponsor"])
+    screenshot("sponsor-my-initiatives-empty")
+
+    page.click("text=New initiative")
+    page.fill("#id_title", "Visual inspection on Line 3")
+    page.fill("#id_business_problem", "Manual inspection misses surface defects.")
+    page.fill("#id_expected_value", "Halve defect escapes.")
+    page.select_option("#id_site", label="Augsburg Plant")
+    page.select_option("#id_business_unit", label="Quality")
+    page.select_option("#id_phase", "design")
+    screenshot("intake-step-1")
+    page.click("button[name=save]")
+    page.wait_for_url("**/edit/1/")
+    initiative = Initiative.objects.get(title="Visual inspection on Line 3")
+
+    # Leave and resume from "My initiatives".
+    page.goto(f"{live_server.url}/initiatives/mine/")
+    assert page.locator("text=answers missing").count() == 1
+    page.click("text=Resume")
+    page.click("text=Decision ownership")
+
+    # An unknown person is refused beside the field; what was typed stays.
+    page.fill("#id_decision_owner", "nobody.here")
+    page.fill("#id_output_actors", "Line operators")
+    page.click("button[name=continue]")
+    assert "No active portal user" in page.locator(".invalid-feedback").first.inner_text()
+    assert page.input_value("#id_output_actors") == "Line operators"
+    screenshot("intake-step-2-error")
+
+    page.fill("#id_decision_owner", users["sponsor"].username)
+    page.fill("#id_accountable_person", users["sponsor"].username)
+    page.fill("#id_override_authority", "Shift supervisor")
+    page.click("button[name=continue]")
+    page.wait_for_url("**/edit/3/")
+
+    page.fill("#id_forbidden_actions", "Never stop the line.")
+    page.fill("#id_failure_fallback", "Manual inspection as today.")
+    page.select_option("#id_safety_critical", "no")
+    page.select_option("#id_regulated", "no")
+    page.fill("#id_data-0-name", "Line 3 camera images")
+    page.select_option("#id_data-0-classification", "internal")
+    page.fill("#id_data-0-storage_location", "Augsburg edge server")
+    page.click("button[name=continue]")
+    page.wait_for_url("**/edit/4/")
+
+    page.select_option("#id_integrations-0-system_type", "mes")
+    page.fill("#id_integrations-0-name", "Opcenter MES")
+    page.fill("#id_sso_requirements", "Entra ID")
+    page.fill("#id_vendors-0-name", "Cognex")
+    page.click("button[name=continue]")
+    page.wait_for_url("**/edit/5/")
+
+    page.fill("#id_maintained_by", "Plant digital team")
+    page.fill("#id_monitored_by", "Plant IT operations")
+    page.fill("#id_update_process", "Quarterly release via CAB")
+    page.click("button[name=review]")
+    page.wait_for_url(f"**/initiatives/{initiative.pk}/")
+    assert "Everything IT needs is here" in page.content()
+    screenshot("initiative-ready-to-submit")
+
+    page.click("text=Submit for IT partnership")
+    page.wait_for_load_state("networkidle")
+    assert "Submitted to IT" in page.content()
+    screenshot("initiative-submitted")
+    initiative.refresh_from_db()
+    assert initiative.status == Status.SUBMITTED
+    assert initiative.phase_at_it_involvement == "design"
+    assert initiative.vendors.get().name == "Cognex"
