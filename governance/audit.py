@@ -239,3 +239,71 @@ def describe_changes(changes: dict[str, Any]) -> list[tuple[str, str, str | None
         else:
             rows.append((label, _text(value), None))
     return rows
+
+
+def can_view_audit_trail(user, initiative) -> bool:
+    """Auditors of an initiative: IT leads, executives and administrators (the whole
+    portfolio), and the initiative's own people (sponsor, co-sponsors, assigned reviewers),
+    who should see what was recorded about their work. Others who merely see a public
+    initiative do not see who did what."""
+    from initiatives import permissions
+    from initiatives.roles import sees_whole_portfolio
+
+    return permissions.can_view(user, initiative) and (
+        sees_whole_portfolio(user) or permissions.is_member(user, initiative)
+    )
+
+
+def events_for_initiative(initiative):
+    """The initiative's audit trail, oldest first, with the actor for display."""
+    return AuditEvent.objects.filter(initiative=initiative).select_related("actor").order_by("seq")
+
+
+EXPORT_COLUMNS = (
+    "seq",
+    "at",
+    "actor",
+    "source",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "changes",
+    "prev_hash",
+    "hash",
+)
+
+
+def export_row(event: AuditEvent) -> dict[str, Any]:
+    """One event as the CSV and JSON downloads give it."""
+    return {
+        "seq": event.seq,
+        "at": _canonical_at(event.at),
+        "actor": event.actor.username if event.actor else None,
+        "source": event.source,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "object_repr": event.object_repr,
+        "changes": event.changes,
+        "prev_hash": event.prev_hash,
+        "hash": event.hash,
+    }
+
+
+def auditable_events(user):
+    """Every audit event the user may read: all of them for IT leads, executives and
+    administrators; those of their own initiatives for everyone else."""
+    from initiatives import permissions
+    from initiatives.models import InitiativeUserObjectPermission
+    from initiatives.roles import sees_whole_portfolio
+
+    qs = AuditEvent.objects.select_related("actor").order_by("seq")
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if sees_whole_portfolio(user):
+        return qs
+    own = InitiativeUserObjectPermission.objects.filter(
+        user=user, permission__codename=permissions.VIEW
+    ).values("content_object_id")
+    return qs.filter(initiative__in=own)

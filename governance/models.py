@@ -255,7 +255,7 @@ class ChangeKind(models.TextChoices):
 
 
 class ChangeStatus(models.TextChoices):
-    OPEN = "open", "Open (assessments re-opened)"
+    OPEN = "open", "Open"
     APPROVED = "approved", "Approved"
     REJECTED = "rejected", "Rejected"
     IMPLEMENTED = "implemented", "Implemented"

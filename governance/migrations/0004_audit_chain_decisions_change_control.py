@@ -80,7 +80,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('new_model_version', 'New model version'), ('new_data_source', 'New data source'), ('new_integration', 'New integration'), ('other', 'Other change')], max_length=20)),
                 ('description', models.TextField(max_length=4000)),
                 ('requested_at', models.DateTimeField(auto_now_add=True)),
-                ('status', models.CharField(choices=[('open', 'Open (assessments re-opened)'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('implemented', 'Implemented')], default='open', max_length=12)),
+                ('status', models.CharField(choices=[('open', 'Open'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('implemented', 'Implemented')], default='open', max_length=12)),
                 ('reopened_areas', models.JSONField(blank=True, default=list, help_text='Concern areas whose assessment it re-opened')),
                 ('decided_at', models.DateTimeField(blank=True, null=True)),
             ],
