@@ -6,4 +6,6 @@ class GovernanceConfig(AppConfig):
     verbose_name = "Governance"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the Celery task signals)
+        from . import signals  # connects the Celery task signals on import
+
+        signals.connect_admin_log()

@@ -48,12 +48,12 @@ def chain_existing_events(apps, schema_editor):
 
 def add_trigger(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(IMMUTABLE_TRIGGER_SQL)
+        schema_editor.execute(IMMUTABLE_TRIGGER_SQL, params=None)
 
 
 def drop_trigger(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP_TRIGGER_SQL)
+        schema_editor.execute(DROP_TRIGGER_SQL, params=None)
 
 
 class Migration(migrations.Migration):
