@@ -218,6 +218,8 @@ def _text(value: Any) -> str:
         return "—"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, list) and all(not isinstance(v, list | dict) for v in value):
+        return ", ".join(str(v) for v in value) or "—"
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
