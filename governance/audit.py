@@ -166,6 +166,7 @@ class ChainReport:
     broken_seq: int | None = None
     broken_id: int | None = None
     problem: str = ""
+    last_hash: str = GENESIS_HASH
 
 
 def verify_chain(chunk_size: int = 2000) -> ChainReport:
@@ -207,7 +208,7 @@ def verify_chain(chunk_size: int = 2000) -> ChainReport:
             f"the chain head names event #{head['last_seq']} but the trail ends at "
             f"#{expected_seq - 1}: events were removed from the end",
         )
-    return ChainReport(True, checked)
+    return ChainReport(True, checked, last_hash=expected_prev)
 
 
 # --- reading --------------------------------------------------------------------------------

@@ -57,7 +57,15 @@ class ChangeRequestForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
+        from .decisions import AREAS_BY_CHANGE
+
         super().__init__(*args, **kwargs)
+        labels = dict(ConcernArea.choices)
+        self.fields["kind"].help_text = "Re-opens: " + "; ".join(
+            f"{ChangeKind(kind).label.lower()} → {', '.join(labels[a] for a in areas)}"
+            for kind, areas in AREAS_BY_CHANGE.items()
+            if areas
+        )
         style_widgets(self)
         self.fields["areas"].widget.attrs.pop("class", None)
 

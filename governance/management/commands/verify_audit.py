@@ -18,4 +18,9 @@ class Command(BaseCommand):
                 f"Audit chain BROKEN at {where}: {report.problem}. "
                 f"{report.checked} event(s) before it are intact."
             )
-        self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {report.checked} event(s)."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Audit chain intact: {report.checked} event(s). Last hash: {report.last_hash} "
+                "(keep it outside the database to detect a rewritten chain later)."
+            )
+        )
