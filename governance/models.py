@@ -12,14 +12,44 @@ class Source(models.TextChoices):
     SYSTEM = "system", "System"
 
 
-class AuditEvent(models.Model):
-    """One thing that happened to an initiative or one of its parts: who, when, what changed."""
+GENESIS_HASH = "0" * 64
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+class AuditImmutable(Exception):
+    """An audit event was about to be changed or deleted; the trail is append-only."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """Bulk writes would bypass the hash chain, so the queryset refuses them."""
+
+    def update(self, **kwargs):
+        raise AuditImmutable("Audit events cannot be changed.")
+
+    def delete(self):
+        raise AuditImmutable("Audit events cannot be deleted.")
+
+    def bulk_create(self, *args, **kwargs):
+        raise AuditImmutable("Audit events are appended one by one through record_event.")
+
+    def bulk_update(self, *args, **kwargs):
+        raise AuditImmutable("Audit events cannot be changed.")
+
+
+class AuditEvent(models.Model):
+    """One thing that happened to an initiative or one of its parts: who, when, what changed.
+
+    Append-only and hash-chained: `hash` is the SHA-256 of the event's canonical JSON, which
+    includes `prev_hash`, the hash of the event before it (`seq` - 1). Changing, deleting or
+    inserting a row anywhere breaks the chain, and `manage.py verify_audit` finds where.
+    Only `governance.audit.append_event` (behind `record_event`) writes rows.
+    """
+
+    seq = models.PositiveBigIntegerField(unique=True, help_text="Position in the chain, from 1")
+    at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
     )
-    source = models.CharField(max_length=10, choices=Source.choices, default=Source.BROWSER)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.SYSTEM)
     action = models.CharField(max_length=60)
     initiative = models.ForeignKey(
         "initiatives.Initiative",
@@ -32,13 +62,39 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=64)
     object_repr = models.CharField(max_length=300)
     changes = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
-        ordering = ["at", "id"]
-        indexes = [models.Index(fields=["initiative", "at"])]
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["initiative", "seq"])]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditImmutable("Audit events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditImmutable("Audit events cannot be deleted.")
+
+
+class AuditChainHead(models.Model):
+    """The single row that holds the end of the audit chain.
+
+    Appending locks it (SELECT ... FOR UPDATE), so concurrent writers queue instead of
+    forking the chain; it also lets `verify_audit` notice events cut off the end.
+    """
+
+    last_seq = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    def __str__(self) -> str:
+        return f"Audit chain head at #{self.last_seq}"
 
 
 class RiskStatusChange(models.Model):
@@ -165,9 +221,19 @@ class Decision(models.Model):
         help_text="Who accepts the risk; required for risk acceptance.",
     )
     decided_at = models.DateTimeField(auto_now_add=True)
+    # Vendor selection names one of the initiative's candidates; the name is kept as well, so
+    # the log stays readable if the candidate list is edited later.
+    vendor = models.ForeignKey(
+        "initiatives.VendorCandidate",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    vendor_name = models.CharField(max_length=200, blank=True)
 
     class Meta:
-        ordering = ["-decided_at"]
+        ordering = ["-decided_at", "-id"]
         indexes = [models.Index(fields=["kind", "decided_at"])]
         constraints = [
             models.CheckConstraint(
@@ -179,3 +245,78 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.summary}"
+
+
+class ChangeKind(models.TextChoices):
+    NEW_MODEL_VERSION = "new_model_version", "New model version"
+    NEW_DATA_SOURCE = "new_data_source", "New data source"
+    NEW_INTEGRATION = "new_integration", "New integration"
+    OTHER = "other", "Other change"
+
+
+class ChangeStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    IMPLEMENTED = "implemented", "Implemented"
+
+
+class ChangeRequest(models.Model):
+    """A requested change to the AI itself. Creating one re-opens the concern assessments
+    the change affects, so IT looks again before it reaches production."""
+
+    initiative = models.ForeignKey(
+        "initiatives.Initiative", on_delete=models.CASCADE, related_name="change_requests"
+    )
+    kind = models.CharField(max_length=20, choices=ChangeKind.choices)
+    description = models.TextField(max_length=4000)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        max_length=12, choices=ChangeStatus.choices, default=ChangeStatus.OPEN
+    )
+    reopened_areas = models.JSONField(
+        default=list, blank=True, help_text="Concern areas whose assessment it re-opened"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["initiative", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.description[:80]}"
+
+
+class ProductionRelease(models.Model):
+    """What runs in production: model and vendor versions, newest first. The newest row is the
+    current production state; older rows are its history."""
+
+    initiative = models.ForeignKey(
+        "initiatives.Initiative", on_delete=models.CASCADE, related_name="production_releases"
+    )
+    model_name = models.CharField(max_length=200)
+    model_version = models.CharField(max_length=100)
+    vendor_name = models.CharField(max_length=200, blank=True)
+    vendor_version = models.CharField(max_length=100, blank=True)
+    change_request = models.ForeignKey(
+        ChangeRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="releases"
+    )
+    notes = models.TextField(max_length=2000, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    released_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-released_at", "-id"]
+        indexes = [models.Index(fields=["initiative", "released_at"])]
+
+    def __str__(self) -> str:
+        vendor = f" ({self.vendor_name} {self.vendor_version})".rstrip() if self.vendor_name else ""
+        return f"{self.model_name} {self.model_version}{vendor}"

@@ -4,7 +4,8 @@ from typing import Any
 
 from django.db import models
 
-from .models import AuditEvent, Source
+from .audit import append_event
+from .models import AuditEvent
 
 
 def record_event(
@@ -14,17 +15,22 @@ def record_event(
     obj: models.Model,
     initiative=None,
     changes: dict[str, Any] | None = None,
-    source: str = Source.BROWSER,
+    source: str | None = None,
 ) -> AuditEvent:
-    """Append one audit event. Call it inside the transaction of the change it records."""
-    return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    """Append one event to the chained audit trail. Call it once per change, inside the
+    transaction of the change it records, so the event and the change commit together.
+
+    `source` None means "where the current request or task comes from" (browser, api, admin,
+    task; system outside of those); an explicit value wins.
+    """
+    return append_event(
+        actor_id=actor.pk if getattr(actor, "is_authenticated", False) else None,
         action=action,
-        initiative=initiative,
+        initiative_id=getattr(initiative, "pk", initiative),
         object_type=obj._meta.label,
         object_id=str(obj.pk),
-        object_repr=str(obj)[:300],
-        changes=changes or {},
+        object_repr=str(obj),
+        changes=changes,
         source=source,
     )
 

@@ -5,10 +5,20 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from governance.audit_api import (
+    AuditEventViewSet,
+    ChangeRequestViewSet,
+    DecisionViewSet,
+    ProductionReleaseViewSet,
+)
 from initiatives.api import InitiativeViewSet
 
 router = DefaultRouter()
 router.register("initiatives", InitiativeViewSet, basename="initiative")
+router.register("audit-events", AuditEventViewSet, basename="audit-event")
+router.register("decisions", DecisionViewSet, basename="decision")
+router.register("change-requests", ChangeRequestViewSet, basename="change-request")
+router.register("production-releases", ProductionReleaseViewSet, basename="production-release")
 
 urlpatterns = [
     path("token/", obtain_auth_token, name="api-token"),

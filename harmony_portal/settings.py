@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "harmony_portal.middleware.LoginRequiredMiddleware",
+    "governance.middleware.AuditSourceMiddleware",
 ]
 
 ROOT_URLCONF = "harmony_portal.urls"

@@ -17,7 +17,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from governance.services import diff_fields, record_event
 
 from . import permissions
-from .models import Initiative, Status
+from .models import Initiative, InitiativeUserObjectPermission, Status
 
 
 class InitiativeError(Exception):
@@ -85,32 +85,87 @@ def _snapshot(initiative: Initiative, fields: Iterable[str]) -> dict[str, Any]:
 
 
 def grant_membership(
-    initiative: Initiative, user, *, can_change: bool = False, can_review: bool = False
+    initiative: Initiative,
+    user,
+    *,
+    can_change: bool = False,
+    can_review: bool = False,
+    actor=None,
+    record: bool = True,
+    source: str | None = None,
 ) -> None:
     """Make a user one of the initiative's people (view), with edit or review rights.
 
-    Sponsors and co-sponsors get `change`; assigned IT reviewers get `review`.
+    Sponsors and co-sponsors get `change`; assigned IT reviewers get `review`. A grant that
+    adds a permission is a permission change and leaves one audit event; `record=False` is
+    for callers whose own event already says it (creation, co-sponsor edits).
     """
-    assign_perm(f"initiatives.{permissions.VIEW}", user, initiative)
+    wanted = [permissions.VIEW]
     if can_change:
-        assign_perm(f"initiatives.{permissions.CHANGE}", user, initiative)
+        wanted.append(permissions.CHANGE)
     if can_review:
-        assign_perm(f"initiatives.{permissions.REVIEW}", user, initiative)
-    permissions.forget_cached_perms(user)
+        wanted.append(permissions.REVIEW)
+    with transaction.atomic():
+        held = _held_codenames(initiative, user)
+        for codename in wanted:
+            assign_perm(f"initiatives.{codename}", user, initiative)
+        permissions.forget_cached_perms(user)
+        added = [c for c in wanted if c not in held]
+        if record and added:
+            record_event(
+                actor=actor,
+                action="membership.granted",
+                obj=initiative,
+                initiative=initiative,
+                changes={
+                    "user": user.username,
+                    "permissions": [sorted(held), sorted(held | set(added))],
+                },
+                source=source,
+            )
 
 
 def revoke_membership(
-    initiative: Initiative, user, *, codenames: Iterable[str] | None = None
+    initiative: Initiative,
+    user,
+    *,
+    codenames: Iterable[str] | None = None,
+    actor=None,
+    record: bool = True,
+    source: str | None = None,
 ) -> None:
     """Take back a user's rights on the initiative (all of them unless `codenames` is given)."""
-    for codename in codenames or (permissions.VIEW, permissions.CHANGE, permissions.REVIEW):
-        remove_perm(f"initiatives.{codename}", user, initiative)
-    permissions.forget_cached_perms(user)
+    with transaction.atomic():
+        held = _held_codenames(initiative, user)
+        removed = list(codenames or (permissions.VIEW, permissions.CHANGE, permissions.REVIEW))
+        for codename in removed:
+            remove_perm(f"initiatives.{codename}", user, initiative)
+        permissions.forget_cached_perms(user)
+        if record and held & set(removed):
+            record_event(
+                actor=actor,
+                action="membership.revoked",
+                obj=initiative,
+                initiative=initiative,
+                changes={
+                    "user": user.username,
+                    "permissions": [sorted(held), sorted(held - set(removed))],
+                },
+                source=source,
+            )
+
+
+def _held_codenames(initiative: Initiative, user) -> set[str]:
+    return set(
+        InitiativeUserObjectPermission.objects.filter(
+            user=user, content_object=initiative
+        ).values_list("permission__codename", flat=True)
+    )
 
 
 @transaction.atomic
 def create_initiative(
-    *, sponsor, fields: dict[str, Any], creation_token=None, source: str = "browser"
+    *, sponsor, fields: dict[str, Any], creation_token=None, source: str | None = None
 ) -> tuple[Initiative, bool]:
     """Create a draft owned by `sponsor`. Returns (initiative, created).
 
@@ -132,15 +187,18 @@ def create_initiative(
         if existing is None:
             raise
         return existing, False
-    grant_membership(initiative, sponsor, can_change=True)
+    # The creation event says who the sponsor and co-sponsors are: their grants need no
+    # events of their own.
+    grant_membership(initiative, sponsor, can_change=True, record=False)
+    after = _snapshot(initiative, [*fields.keys(), "sponsor"])
     if co_sponsors:
-        _set_co_sponsors(initiative, co_sponsors)
+        after["co_sponsors"] = _set_co_sponsors(initiative, co_sponsors)["co_sponsors"][1]
     record_event(
         actor=sponsor,
         action="initiative.created",
         obj=initiative,
         initiative=initiative,
-        changes={"after": _snapshot(initiative, fields.keys())},
+        changes={"after": after},
         source=source,
     )
     return initiative, True
@@ -149,10 +207,13 @@ def create_initiative(
 def _set_co_sponsors(initiative: Initiative, users) -> dict[str, list[int]]:
     before = set(initiative.co_sponsors.all())
     after = {u for u in users if u.pk != initiative.sponsor_id}
+    # The initiative's own event records the co-sponsor diff, which is this permission change.
     for user in before - after:
-        revoke_membership(initiative, user, codenames=(permissions.VIEW, permissions.CHANGE))
+        revoke_membership(
+            initiative, user, codenames=(permissions.VIEW, permissions.CHANGE), record=False
+        )
     for user in after - before:
-        grant_membership(initiative, user, can_change=True)
+        grant_membership(initiative, user, can_change=True, record=False)
     initiative.co_sponsors.set(after)
     return {"co_sponsors": [sorted(u.pk for u in before), sorted(u.pk for u in after)]}
 
@@ -165,7 +226,7 @@ def update_initiative(
     fields: dict[str, Any],
     expected_version: int | None,
     save_children: Callable[[], dict[str, Any]] | None = None,
-    source: str = "browser",
+    source: str | None = None,
 ) -> Initiative:
     """Save edits to a draft; refuses stale versions and users who may not edit.
 
@@ -230,7 +291,7 @@ _FK_FIELDS = frozenset({"site", "business_unit", "decision_owner", "accountable_
 
 @transaction.atomic
 def transition_initiative(
-    *, initiative: Initiative, user, to_status: str, reason: str = "", source: str = "browser"
+    *, initiative: Initiative, user, to_status: str, reason: str = "", source: str | None = None
 ) -> Initiative:
     """Move an initiative to another status, if the workflow and the user's role allow it."""
     locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
@@ -286,7 +347,7 @@ def _check_transition_actor(user, initiative: Initiative, to_status: str) -> Non
         raise PermissionDenied("You may not change the status of this initiative.")
 
 
-def submit_initiative(*, initiative: Initiative, user, source: str = "browser") -> Initiative:
+def submit_initiative(*, initiative: Initiative, user, source: str | None = None) -> Initiative:
     """Hand a complete draft to IT for partnership (draft → submitted)."""
     return transition_initiative(
         initiative=initiative, user=user, to_status=Status.SUBMITTED, source=source

@@ -23,7 +23,7 @@ def ensure_assessments(initiative) -> list[ConcernAssessment]:
 
 @transaction.atomic
 def reopen_assessments(
-    *, initiative, areas: Iterable[str], user, reason: str, source: str = "browser"
+    *, initiative, areas: Iterable[str], user, reason: str, source: str | None = None
 ) -> list[ConcernAssessment]:
     """Re-open the assessments of the given areas because the initiative changed.
 

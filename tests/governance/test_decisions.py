@@ -1,0 +1,274 @@
+"""Rules of the decision log and of change control, as the services enforce them."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+
+from governance import decisions
+from governance.models import (
+    AuditEvent,
+    ChangeKind,
+    ChangeStatus,
+    Decision,
+    DecisionKind,
+)
+from initiatives.services import InitiativeError, TransitionNotAllowed
+from reviews.models import AssessmentStatus, ConcernAssessment
+from tests import factories
+
+
+@pytest.fixture
+def initiative(users):
+    """Submitted to IT, every concern assessment satisfied; the sponsor is its accountable
+    person (step 2 of the intake)."""
+    initiative = factories.submitted_initiative(sponsor=users["sponsor"])
+    factories.satisfied_assessments(initiative)
+    return initiative
+
+
+def record(initiative, user, **fields):
+    return decisions.record_decision(initiative=initiative, user=user, **fields)
+
+
+@pytest.mark.django_db
+class TestRiskAcceptance:
+    def test_needs_an_accountable_person(self, users, initiative):
+        with pytest.raises(decisions.FieldError, match="must name who is accountable") as exc:
+            record(
+                initiative,
+                users["it_lead"],
+                kind=DecisionKind.RISK_ACCEPTANCE,
+                summary="Accept cloud inference",
+                rationale="Latency budget allows it",
+            )
+        assert exc.value.field == "accountable"
+        assert not Decision.objects.exists()
+
+    @pytest.mark.parametrize("who", ["norole", "reviewer", "other_sponsor"])
+    def test_someone_without_authority_is_refused(self, users, initiative, who):
+        with pytest.raises(decisions.FieldError, match="may not accept risk") as exc:
+            record(
+                initiative,
+                users["it_lead"],
+                kind=DecisionKind.RISK_ACCEPTANCE,
+                summary="Accept",
+                rationale="why",
+                accountable=users[who],
+            )
+        assert exc.value.field == "accountable"
+
+    @pytest.mark.parametrize("who", ["it_lead", "executive", "sponsor"])
+    def test_it_lead_executive_or_the_initiatives_accountable_person(self, users, initiative, who):
+        decision = record(
+            initiative,
+            users["it_lead"],
+            kind=DecisionKind.RISK_ACCEPTANCE,
+            summary="Accept cloud inference",
+            rationale="Latency budget allows it",
+            accountable=users[who],
+        )
+        assert decision.accountable == users[who]
+        [event] = AuditEvent.objects.filter(action="decision.risk_acceptance")
+        assert event.changes["after"]["accountable"] == users[who].username
+        assert event.actor == users["it_lead"]
+
+    def test_the_database_refuses_a_risk_acceptance_without_a_person(self, users, initiative):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Decision.objects.create(
+                initiative=initiative,
+                kind=DecisionKind.RISK_ACCEPTANCE,
+                summary="Bypassing the service",
+                decided_by=users["it_lead"],
+            )
+
+
+@pytest.mark.django_db
+class TestOtherDecisions:
+    def test_escalation_needs_a_reason_and_is_counted(self, users, initiative):
+        with pytest.raises(decisions.FieldError) as exc:
+            record(initiative, users["sponsor"], kind=DecisionKind.ESCALATION, summary="Stuck")
+        assert exc.value.field == "rationale"
+        record(
+            initiative,
+            users["sponsor"],
+            kind=DecisionKind.ESCALATION,
+            summary="Stuck on data residency",
+            rationale="Three sessions without agreement",
+        )
+        assert Decision.objects.filter(kind=DecisionKind.ESCALATION).count() == 1
+
+    def test_vendor_selection_names_a_candidate_of_this_initiative(self, users, initiative):
+        mine = initiative.vendors.create(name="Cognex")
+        other = factories.complete_initiative(sponsor=users["other_sponsor"])
+        theirs = other.vendors.create(name="Landing AI")
+        with pytest.raises(decisions.FieldError, match="not a candidate") as exc:
+            record(
+                initiative,
+                users["it_lead"],
+                kind=DecisionKind.VENDOR_SELECTION,
+                summary="Vendor chosen",
+                rationale="Best on-prem option",
+                vendor=theirs,
+            )
+        assert exc.value.field == "vendor"
+        with pytest.raises(decisions.FieldError) as exc:
+            record(
+                initiative,
+                users["it_lead"],
+                kind=DecisionKind.VENDOR_SELECTION,
+                summary="Vendor chosen",
+                vendor=mine,
+            )
+        assert exc.value.field == "rationale"
+        decision = record(
+            initiative,
+            users["it_lead"],
+            kind=DecisionKind.VENDOR_SELECTION,
+            summary="Cognex selected",
+            rationale="Runs on-premises; IT can support it",
+            vendor=mine,
+        )
+        assert (decision.vendor, decision.vendor_name) == (mine, "Cognex")
+
+    def test_approval_needs_conditions_and_authority(self, users, initiative):
+        initiative_reviewer = users["reviewer"]
+        from initiatives.services import grant_membership
+
+        grant_membership(initiative, initiative_reviewer, can_review=True)
+        with pytest.raises(PermissionDenied):
+            record(initiative, initiative_reviewer, kind=DecisionKind.APPROVAL, summary="OK")
+        with pytest.raises(decisions.FieldError) as exc:
+            record(initiative, users["executive"], kind=DecisionKind.APPROVAL, summary="Go")
+        assert exc.value.field == "conditions"
+        record(
+            initiative,
+            users["executive"],
+            kind=DecisionKind.APPROVAL,
+            summary="Go for pilot",
+            conditions="Human sign-off on every reject for 3 months",
+        )
+
+    def test_outsiders_record_nothing(self, users, initiative):
+        for who in ("norole", "other_sponsor"):
+            with pytest.raises(PermissionDenied):
+                record(
+                    initiative,
+                    users[who],
+                    kind=DecisionKind.ARCHITECTURE,
+                    summary="Use Kafka",
+                )
+
+
+def statuses(initiative) -> dict[str, str]:
+    return dict(
+        ConcernAssessment.objects.filter(initiative=initiative).values_list("area", "status")
+    )
+
+
+@pytest.mark.django_db
+class TestChangeControl:
+    @pytest.mark.parametrize(
+        ("kind", "reopened"),
+        [
+            (ChangeKind.NEW_DATA_SOURCE, {"security", "governance"}),
+            (ChangeKind.NEW_INTEGRATION, {"architecture", "security", "performance"}),
+            (ChangeKind.NEW_MODEL_VERSION, {"performance", "governance", "vendor"}),
+        ],
+    )
+    def test_change_request_reopens_the_affected_assessments(
+        self, users, initiative, kind, reopened
+    ):
+        change = decisions.request_change(
+            initiative=initiative,
+            user=users["sponsor"],
+            kind=kind,
+            description="Add the MES scrap table",
+        )
+        now = statuses(initiative)
+        assert {a for a, s in now.items() if s == AssessmentStatus.NEEDS_INFO} == reopened
+        assert {a for a, s in now.items() if s == AssessmentStatus.SATISFIED} == (
+            set(now) - reopened
+        )
+        assert set(change.reopened_areas) == reopened
+        assert AuditEvent.objects.filter(action="change.requested").count() == 1
+        reopen_events = AuditEvent.objects.filter(action="assessment.reopened")
+        assert reopen_events.count() == len(reopened)
+        assert all(f"#{change.pk}" in e.changes["reason"] for e in reopen_events)
+
+    def test_extra_areas_and_other_changes(self, users, initiative):
+        with pytest.raises(decisions.FieldError) as exc:
+            decisions.request_change(
+                initiative=initiative,
+                user=users["sponsor"],
+                kind=ChangeKind.OTHER,
+                description="New shift pattern",
+            )
+        assert exc.value.field == "areas"
+        decisions.request_change(
+            initiative=initiative,
+            user=users["sponsor"],
+            kind=ChangeKind.OTHER,
+            description="New shift pattern",
+            extra_areas=["ownership"],
+        )
+        assert statuses(initiative)["ownership"] == AssessmentStatus.NEEDS_INFO
+        assert statuses(initiative)["security"] == AssessmentStatus.SATISFIED
+
+    def test_drafts_and_outsiders_are_refused(self, users, initiative):
+        draft = factories.complete_initiative(sponsor=users["sponsor"])
+        with pytest.raises(InitiativeError, match="once the initiative is with IT"):
+            decisions.request_change(
+                initiative=draft,
+                user=users["sponsor"],
+                kind=ChangeKind.NEW_DATA_SOURCE,
+                description="x",
+            )
+        with pytest.raises(PermissionDenied):
+            decisions.request_change(
+                initiative=initiative,
+                user=users["norole"],
+                kind=ChangeKind.NEW_DATA_SOURCE,
+                description="x",
+            )
+        assert all(s == AssessmentStatus.SATISFIED for s in statuses(initiative).values())
+
+    def test_it_decides_and_records_what_runs_in_production(self, users, initiative):
+        change = decisions.request_change(
+            initiative=initiative,
+            user=users["sponsor"],
+            kind=ChangeKind.NEW_MODEL_VERSION,
+            description="YOLOv8 → YOLOv9",
+        )
+        with pytest.raises(PermissionDenied):
+            decisions.decide_change(
+                change=change, user=users["sponsor"], to_status=ChangeStatus.APPROVED
+            )
+        decisions.decide_change(
+            change=change, user=users["it_lead"], to_status=ChangeStatus.APPROVED
+        )
+        done = decisions.decide_change(
+            change=change, user=users["it_lead"], to_status=ChangeStatus.IMPLEMENTED
+        )
+        assert done.status == ChangeStatus.IMPLEMENTED
+        with pytest.raises(TransitionNotAllowed):
+            decisions.decide_change(
+                change=change, user=users["it_lead"], to_status=ChangeStatus.REJECTED
+            )
+        [approved] = AuditEvent.objects.filter(action="change.approved")
+        assert approved.changes == {"status": ["open", "approved"]}
+
+        decisions.record_release(
+            initiative=initiative, user=users["it_lead"], model_name="YOLO", model_version="8"
+        )
+        release = decisions.record_release(
+            initiative=initiative,
+            user=users["it_lead"],
+            model_name="YOLO",
+            model_version="9",
+            vendor_name="Ultralytics",
+            vendor_version="8.3",
+            change_request=change,
+        )
+        assert decisions.production_state(initiative) == release
+        last = AuditEvent.objects.filter(action="release.recorded").last()
+        assert last.changes == {"in_production": ["YOLO 8", "YOLO 9 (Ultralytics 8.3)"]}
