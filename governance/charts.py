@@ -122,9 +122,7 @@ def columns(
     col_w = min(34, slot * 0.62)
     scale_max = max([b.value or 0 for b in bars] + [1])
     base = top + plot_h
-    body = [
-        f'<line x1="{left}" y1="{base}" x2="{width - right}" y2="{base}" stroke="#d0d5dd"/>'
-    ]
+    body = [f'<line x1="{left}" y1="{base}" x2="{width - right}" y2="{base}" stroke="#d0d5dd"/>']
     points = []
     for index, bar in enumerate(bars):
         cx = left + slot * index + slot / 2
@@ -255,7 +253,7 @@ def heatmap(
                 f'fill="{fill}"/>'
                 f'<text x="{x + cell_w / 2}" y="{y + cell_h / 2 + 4.5}" text-anchor="middle" '
                 f'font-size="13" font-weight="600" fill="{ink}"'
-                f'{" font-style=" + chr(34) + "italic" + chr(34) if value is None else ""}>'
+                f"{' font-style=' + chr(34) + 'italic' + chr(34) if value is None else ''}>"
                 f"{shown}</text></a>"
             )
         if row.badge:

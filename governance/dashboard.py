@@ -141,7 +141,7 @@ SORT_KEYS = {
     "title": lambda r: r.initiative.title.lower(),
     "site": lambda r: str(r.initiative.site or "").lower(),
     "business_unit": lambda r: str(r.initiative.business_unit or "").lower(),
-    "sponsor": lambda r: (r.initiative.sponsor.get_full_name() or r.initiative.sponsor.username),
+    "sponsor": lambda r: r.initiative.sponsor.get_full_name() or r.initiative.sponsor.username,
     "phase": lambda r: PHASE_ORDER.get(r.initiative.phase, 99),
     "status": lambda r: STATUS_ORDER.get(r.initiative.status, 99),
     "risk": lambda r: RISK_ORDER.get(r.initiative.risk_level, 99),
@@ -222,22 +222,29 @@ READINESS_BANDS = {
 
 @dataclass
 class Funnel:
-    """How many initiatives sit in each phase and in each status."""
+    """How many initiatives sit in each phase, each status and each risk status (the risk of
+    drafts is not counted: IT has not seen them yet)."""
 
     total: int
     by_phase: dict[str, int]
     by_status: dict[str, int]
+    by_risk: dict[str, int]
 
 
 def funnel(initiatives: QuerySet[Initiative]) -> Funnel:
-    """Counts by phase and by status, in workflow order, zeros included. One query."""
+    """Counts by phase, status and risk, in workflow order, zeros included. One query."""
     by_phase = {p: 0 for p in Phase.values}
     by_status = {s: 0 for s in Status.values}
-    rows = initiatives.order_by().values("phase", "status").annotate(n=Count("id"))
+    by_risk = {r: 0 for r in RiskLevel.values}
+    rows = initiatives.order_by().values("phase", "status", "risk_level").annotate(n=Count("id"))
     for row in rows:
         by_phase[row["phase"]] = by_phase.get(row["phase"], 0) + row["n"]
         by_status[row["status"]] = by_status.get(row["status"], 0) + row["n"]
-    return Funnel(total=sum(by_phase.values()), by_phase=by_phase, by_status=by_status)
+        if row["status"] != Status.DRAFT:
+            by_risk[row["risk_level"]] = by_risk.get(row["risk_level"], 0) + row["n"]
+    return Funnel(
+        total=sum(by_phase.values()), by_phase=by_phase, by_status=by_status, by_risk=by_risk
+    )
 
 
 # --- Time in IT partnership -----------------------------------------------------------------
@@ -303,7 +310,9 @@ def partnership_time(
         count=len(all_days),
         median_days=median(all_days),
         by_month=[
-            MonthFigure(month=m, count=len(per_month.get(m, [])), median_days=median(per_month.get(m, [])))
+            MonthFigure(
+                month=m, count=len(per_month.get(m, [])), median_days=median(per_month.get(m, []))
+            )
             for m in recent_months(months, today)
         ],
     )
@@ -348,9 +357,7 @@ def partnership_health(
         involved=Count("id", filter=~Q(phase_at_it_involvement="")),
         early=Count("id", filter=Q(phase_at_it_involvement__in=list(EARLY_PHASES))),
     )
-    escalations = Decision.objects.filter(
-        initiative__in=ids, kind=DecisionKind.ESCALATION
-    ).count()
+    escalations = Decision.objects.filter(initiative__in=ids, kind=DecisionKind.ESCALATION).count()
     incorporated = DesignInput.objects.filter(
         initiative__in=ids, status=DesignInputStatus.INCORPORATED
     ).count()
@@ -439,7 +446,7 @@ def dashboard(user, filters: DashboardFilters, sort: str = DEFAULT_SORT) -> Dash
 class InitiativeCriteria:
     """Extra criteria of an initiative drill-down, each matching one figure of the dashboard."""
 
-    risk: str = ""  # a RiskLevel
+    risk: str = ""  # a RiskLevel (drafts excluded, as in the funnel)
     involvement: str = ""  # "early", "late" or "involved"
     ready_month: str = ""  # "YYYY-MM": reached ready for build that month (partnership time)
     reached_ready: bool = False  # every initiative counted in the partnership time
@@ -494,7 +501,7 @@ def drilldown_initiatives(
     """The initiatives behind a funnel bar, a risk count, an involvement share or a month."""
     qs = dashboard_initiatives(user, filters).select_related("site", "business_unit", "sponsor")
     if criteria.risk:
-        qs = qs.filter(risk_level=criteria.risk)
+        qs = qs.filter(risk_level=criteria.risk).exclude(status=Status.DRAFT)
     if criteria.involvement == "early":
         qs = qs.filter(phase_at_it_involvement__in=list(EARLY_PHASES))
     elif criteria.involvement == "late":

@@ -89,16 +89,16 @@ def build_charts(data: figures.Dashboard) -> dict:
                 )
                 for area, value in row.cells
             ],
-            badge=(row.initiative.get_risk_level_display(), *RISK_COLOURS[row.initiative.risk_level])
+            badge=(
+                row.initiative.get_risk_level_display(),
+                *RISK_COLOURS[row.initiative.risk_level],
+            )
             if row.initiative.status != Status.DRAFT
             else ("Draft", "#eaecf0", "#475467"),
         )
         for row in data.rows
     ]
-    risk_counts = {level: 0 for level in RiskLevel.values}
-    for row in data.rows:
-        if row.initiative.status != Status.DRAFT:
-            risk_counts[row.initiative.risk_level] += 1
+    risk_counts = funnel.by_risk
     return {
         "heatmap": charts.heatmap(
             heat_rows,
@@ -393,6 +393,4 @@ def sessions_list(request):
         raise Http404("No such list.")
     filters = figures.DashboardFilters.from_params(request.GET)
     qs = figures.drilldown_sessions(request.user, filters, state)
-    return _list_page(
-        request, "sessions", qs, "Working sessions", [figures.SESSION_STATES[state]]
-    )
+    return _list_page(request, "sessions", qs, "Working sessions", [figures.SESSION_STATES[state]])

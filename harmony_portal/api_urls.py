@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from governance.dashboard_api import DashboardFiguresView
 from initiatives.api import InitiativeViewSet
 
 router = DefaultRouter()
@@ -15,5 +16,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("dashboard/", DashboardFiguresView.as_view(), name="api-dashboard"),
     path("", include(router.urls)),
 ]
