@@ -255,14 +255,13 @@ def build_charts(data: figures.Dashboard) -> dict:
 SORTABLE_COLUMNS = [
     ("reference", "Initiative"),
     ("site", "Site"),
-    ("business_unit", "Business unit"),
-    ("sponsor", "Sponsor"),
+    ("business_unit", "Unit"),
     ("phase", "Phase"),
     ("status", "Status"),
     ("risk", "Risk"),
     *[(a.value, AREA_SHORT[a]) for a in figures.AREAS],
     ("readiness", "Overall"),
-    ("open_high", "Open high"),
+    ("open_high", "High open"),
 ]
 
 
