@@ -411,6 +411,16 @@ def blockers(initiatives: QuerySet[Initiative], limit: int = 10) -> Blockers:
     return Blockers(total=qs.count(), items=list(qs[:limit]))
 
 
+def escalations(initiatives: QuerySet[Initiative]) -> QuerySet[Decision]:
+    """Escalations to executives (decisions of kind "escalation"; the rationale is the reason),
+    newest first."""
+    return (
+        Decision.objects.filter(initiative__in=_ids(initiatives), kind=DecisionKind.ESCALATION)
+        .select_related("initiative", "decided_by")
+        .order_by("-decided_at", "-pk")
+    )
+
+
 # --- Everything at once -------------------------------------------------------------------------
 
 
@@ -423,6 +433,7 @@ class Dashboard:
     time: PartnershipTime
     health: PartnershipHealth
     blockers: Blockers
+    recent_escalations: list[Decision]
 
 
 def dashboard(user, filters: DashboardFilters, sort: str = DEFAULT_SORT) -> Dashboard:
@@ -436,6 +447,7 @@ def dashboard(user, filters: DashboardFilters, sort: str = DEFAULT_SORT) -> Dash
         time=partnership_time(initiatives),
         health=partnership_health(initiatives),
         blockers=blockers(initiatives),
+        recent_escalations=list(escalations(initiatives)[:5]),
     )
 
 
@@ -589,12 +601,7 @@ def drilldown_design_inputs(
 
 def drilldown_escalations(user, filters: DashboardFilters) -> QuerySet[Decision]:
     """The escalations to executives (decisions of kind "escalation"), newest first."""
-    ids = _ids(dashboard_initiatives(user, filters))
-    return (
-        Decision.objects.filter(initiative__in=ids, kind=DecisionKind.ESCALATION)
-        .select_related("initiative", "decided_by")
-        .order_by("-decided_at", "-pk")
-    )
+    return escalations(dashboard_initiatives(user, filters))
 
 
 SESSION_STATES = {

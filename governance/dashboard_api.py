@@ -83,6 +83,16 @@ class BlockersSerializer(serializers.Serializer):
     items = BlockerSerializer(many=True)
 
 
+class EscalationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    initiative = serializers.IntegerField(source="initiative_id")
+    initiative_reference = serializers.CharField(source="initiative.reference")
+    summary = serializers.CharField()
+    reason = serializers.CharField(source="rationale")
+    decided_by = serializers.CharField(source="decided_by.username")
+    decided_at = serializers.DateTimeField()
+
+
 class DashboardSerializer(serializers.Serializer):
     filters = serializers.DictField(source="filters.as_params", child=serializers.CharField())
     sort = serializers.CharField()
@@ -91,6 +101,7 @@ class DashboardSerializer(serializers.Serializer):
     partnership_time = PartnershipTimeSerializer(source="time")
     partnership_health = PartnershipHealthSerializer(source="health")
     blockers = BlockersSerializer()
+    recent_escalations = EscalationSerializer(many=True)
 
 
 FILTER_PARAMS = [

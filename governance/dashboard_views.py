@@ -298,6 +298,7 @@ def dashboard(request):
             "links": {
                 "csv": _url("dashboard-csv", filters, sort=data.sort),
                 "blockers": _url("dashboard-design-inputs", filters, state="blocking"),
+                "escalations": _url("dashboard-escalations", filters),
                 "involved": _url("dashboard-initiatives", filters, involvement="involved"),
                 "reached_ready": _url("dashboard-initiatives", filters, reached_ready="1"),
                 "ready": _url("dashboard-initiatives", filters, status=Status.READY_FOR_BUILD),

@@ -148,6 +148,24 @@ class TestFigures:
         assert order[-1] == portfolio.d.pk  # blocked last
         assert figures.clean_sort("nonsense; drop table") == figures.DEFAULT_SORT
 
+    def test_drilldowns_go_through_visibility(self, portfolio, users):
+        # C is confidential: a user without a portfolio role never gets its rows.
+        norole = users["norole"]
+        blocking = figures.DesignInputCriteria(state="blocking")
+        listed = figures.drilldown_design_inputs(norole, ALL, blocking)
+        assert {d.initiative_id for d in listed} == {portfolio.d.pk}
+        confidential = figures.DesignInputCriteria(initiative=portfolio.c.pk)
+        assert not figures.drilldown_design_inputs(norole, ALL, confidential).exists()
+        every = figures.InitiativeCriteria()
+        assert portfolio.c not in figures.drilldown_initiatives(norole, ALL, every)
+        assert figures.drilldown_initiatives(users["executive"], ALL, every).count() == 5
+        assert figures.drilldown_escalations(norole, ALL).count() == 2  # B and D
+        assert (
+            not figures.drilldown_sessions(norole, ALL, "held")
+            .filter(initiative=portfolio.c)
+            .exists()
+        )
+
     def test_visibility_applies_to_the_figures(self, portfolio, users):
         # Without a portfolio role the set shrinks to what the user may see: no drafts and no
         # confidential initiatives of others.
@@ -273,6 +291,11 @@ class TestDashboardPage:
         response = client.get("/governance/dashboard/escalations/")
         assert response.context["page"].paginator.count == 2
         assert "Sponsor and IT disagree on hosting." in response.content.decode()
+        dashboard = client.get("/governance/dashboard/")
+        assert [e.initiative for e in dashboard.context["data"].recent_escalations] == [
+            portfolio.d,
+            portfolio.b,
+        ]
 
     def test_unknown_session_state_is_404(self, client, users):
         client.force_login(users["executive"])
@@ -357,6 +380,10 @@ class TestApi:
         assert row["readiness"]["architecture"] == 0
         assert row["readiness"]["governance"] is None
         assert row["overall"] == 60
+        assert [e["initiative"] for e in data["recent_escalations"]] == [
+            portfolio.d.pk,
+            portfolio.b.pk,
+        ]
 
     def test_filters_by_query_params(self, client, portfolio, users):
         client.force_login(users["executive"])
@@ -419,7 +446,7 @@ def test_query_count_does_not_grow_with_the_portfolio(client, users):
     assert response.context["data"].funnel.total == 16
     assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
     assert len(large_api) == len(small_api)
-    # 16 today: session, user, roles, filter choices, and 11 for the figures.
+    # 17 today: session, user, roles, filter choices, and 12 for the figures.
     assert len(small) <= 20, len(small)
 
 
