@@ -3,8 +3,8 @@ REST API share.
 
 Every figure is computed over one filtered set of initiatives (`dashboard_initiatives`) with a
 constant number of aggregate queries, so the page costs the same whether the portfolio holds
-ten initiatives or a thousand. The drill-down selectors at the end return the rows behind each
-number, with the same criteria the figure counted, so a list always matches its number.
+ten initiatives or a thousand. `governance.dashboard_drilldown` returns the rows behind each
+number with the same criteria the figure counted, so a list always matches its number.
 
 Who sees it: roles that see the whole portfolio (IT leads, executives, administrators). The
 selectors still go through `restrict_to_visible`, so a caller can never widen what a user sees.
@@ -100,7 +100,7 @@ def dashboard_initiatives(user, filters: DashboardFilters) -> QuerySet[Initiativ
     return qs
 
 
-def _ids(initiatives: QuerySet[Initiative]) -> QuerySet:
+def initiative_ids(initiatives: QuerySet[Initiative]) -> QuerySet:
     """The initiatives as a subquery of ids (one SQL statement, never a Python list)."""
     return initiatives.order_by().values("pk")
 
@@ -173,15 +173,15 @@ def portfolio_rows(
         i.pk: PortfolioRow(initiative=i, readiness={a.value: None for a in AREAS})
         for i in initiatives.select_related("site", "business_unit", "sponsor").order_by("pk")
     }
-    assessments = ConcernAssessment.objects.filter(initiative__in=_ids(initiatives)).values_list(
-        "initiative_id", "area", "readiness"
-    )
+    assessments = ConcernAssessment.objects.filter(
+        initiative__in=initiative_ids(initiatives)
+    ).values_list("initiative_id", "area", "readiness")
     for initiative_id, area, readiness in assessments:
         if initiative_id in rows and area in rows[initiative_id].readiness:
             rows[initiative_id].readiness[area] = readiness
     open_inputs = (
         DesignInput.objects.filter(
-            initiative__in=_ids(initiatives), status__in=OPEN_DESIGN_INPUT_STATUSES
+            initiative__in=initiative_ids(initiatives), status__in=OPEN_DESIGN_INPUT_STATUSES
         )
         .order_by()
         .values("initiative_id")
@@ -352,7 +352,7 @@ def partnership_health(
     Four aggregate queries.
     """
     now = now or timezone.now()
-    ids = _ids(initiatives)
+    ids = initiative_ids(initiatives)
     involvement = initiatives.order_by().aggregate(
         involved=Count("id", filter=~Q(phase_at_it_involvement="")),
         early=Count("id", filter=Q(phase_at_it_involvement__in=list(EARLY_PHASES))),
@@ -389,7 +389,7 @@ def open_high_inputs(initiatives: QuerySet[Initiative]) -> QuerySet[DesignInput]
     """Open high-severity design inputs of the initiatives, oldest first."""
     return (
         DesignInput.objects.filter(
-            initiative__in=_ids(initiatives),
+            initiative__in=initiative_ids(initiatives),
             status__in=OPEN_DESIGN_INPUT_STATUSES,
             severity=Severity.HIGH,
         )
@@ -415,7 +415,9 @@ def escalations(initiatives: QuerySet[Initiative]) -> QuerySet[Decision]:
     """Escalations to executives (decisions of kind "escalation"; the rationale is the reason),
     newest first."""
     return (
-        Decision.objects.filter(initiative__in=_ids(initiatives), kind=DecisionKind.ESCALATION)
+        Decision.objects.filter(
+            initiative__in=initiative_ids(initiatives), kind=DecisionKind.ESCALATION
+        )
         .select_related("initiative", "decided_by")
         .order_by("-decided_at", "-pk")
     )
@@ -449,181 +451,6 @@ def dashboard(user, filters: DashboardFilters, sort: str = DEFAULT_SORT) -> Dash
         blockers=blockers(initiatives),
         recent_escalations=list(escalations(initiatives)[:5]),
     )
-
-
-# --- Drill-down: the rows behind each number --------------------------------------------------
-
-
-@dataclass(frozen=True)
-class InitiativeCriteria:
-    """Extra criteria of an initiative drill-down, each matching one figure of the dashboard."""
-
-    risk: str = ""  # a RiskLevel (drafts excluded, as in the funnel)
-    involvement: str = ""  # "early", "late" or "involved"
-    ready_month: str = ""  # "YYYY-MM": reached ready for build that month (partnership time)
-    reached_ready: bool = False  # every initiative counted in the partnership time
-    area: str = ""  # with band: readiness of that concern area in that band
-    band: str = ""
-
-    @classmethod
-    def from_params(cls, params) -> InitiativeCriteria:
-        risk = params.get("risk", "")
-        involvement = params.get("involvement", "")
-        month = params.get("ready_month", "")
-        area = params.get("area", "")
-        band = params.get("band", "")
-        valid_month = len(month) == 7 and month[4] == "-" and month.replace("-", "").isdigit()
-        return cls(
-            risk=risk if risk in RiskLevel.values else "",
-            involvement=involvement if involvement in ("early", "late", "involved") else "",
-            ready_month=month if valid_month else "",
-            reached_ready=params.get("reached_ready") == "1",
-            area=area if area in ConcernArea.values else "",
-            band=band if band in READINESS_BANDS else "",
-        )
-
-    def describe(self) -> list[str]:
-        """What the list is narrowed to, in words, for the page heading."""
-        parts = []
-        if self.risk:
-            parts.append(f"risk: {RiskLevel(self.risk).label}")
-        if self.involvement == "early":
-            parts.append("IT involved in idea or design")
-        elif self.involvement == "late":
-            parts.append("IT involved after vendor selection or design")
-        elif self.involvement == "involved":
-            parts.append("IT involved")
-        if self.ready_month:
-            parts.append(f"ready for build in {self.ready_month}")
-        if self.reached_ready:
-            parts.append("reached ready for build")
-        if self.area and self.band:
-            label = ConcernArea(self.area).label
-            if self.band == "none":
-                parts.append(f"{label} not assessed")
-            else:
-                low, high = READINESS_BANDS[self.band]
-                parts.append(f"{label} readiness {low}–{high}")
-        return parts
-
-
-def drilldown_initiatives(
-    user, filters: DashboardFilters, criteria: InitiativeCriteria
-) -> QuerySet[Initiative]:
-    """The initiatives behind a funnel bar, a risk count, an involvement share or a month."""
-    qs = dashboard_initiatives(user, filters).select_related("site", "business_unit", "sponsor")
-    if criteria.risk:
-        qs = qs.filter(risk_level=criteria.risk).exclude(status=Status.DRAFT)
-    if criteria.involvement == "early":
-        qs = qs.filter(phase_at_it_involvement__in=list(EARLY_PHASES))
-    elif criteria.involvement == "late":
-        qs = qs.exclude(phase_at_it_involvement="").exclude(
-            phase_at_it_involvement__in=list(EARLY_PHASES)
-        )
-    elif criteria.involvement == "involved":
-        qs = qs.exclude(phase_at_it_involvement="")
-    if criteria.ready_month or criteria.reached_ready:
-        qs = qs.filter(submitted_at__isnull=False, ready_for_build_at__isnull=False)
-    if criteria.ready_month:
-        year, month = (int(p) for p in criteria.ready_month.split("-"))
-        tz = timezone.get_current_timezone()
-        start = datetime(year, month, 1, tzinfo=tz)
-        end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=tz)
-        qs = qs.filter(ready_for_build_at__gte=start, ready_for_build_at__lt=end)
-    if criteria.area and criteria.band:
-        low, high = READINESS_BANDS[criteria.band]
-        if criteria.band == "none":
-            # Not assessed: no assessment row for the area, or one without a readiness yet.
-            assessed = ConcernAssessment.objects.filter(
-                area=criteria.area, readiness__isnull=False
-            ).values("initiative_id")
-            qs = qs.exclude(pk__in=assessed)
-        else:
-            banded = ConcernAssessment.objects.filter(
-                area=criteria.area, readiness__gte=low, readiness__lte=high
-            ).values("initiative_id")
-            qs = qs.filter(pk__in=banded)
-    return qs.order_by("pk")
-
-
-@dataclass(frozen=True)
-class DesignInputCriteria:
-    """Which design inputs a drill-down lists: open high-severity blockers, incorporated ones,
-    or one initiative's inputs in one concern area (a heat-map cell)."""
-
-    state: str = ""  # "open", "blocking" (open + high), or a DesignInputStatus
-    area: str = ""
-    initiative: int | None = None
-
-    @classmethod
-    def from_params(cls, params) -> DesignInputCriteria:
-        state = params.get("state", "")
-        area = params.get("area", "")
-        initiative = str(params.get("initiative", ""))
-        return cls(
-            state=state if state in ("open", "blocking", *DesignInputStatus.values) else "",
-            area=area if area in ConcernArea.values else "",
-            initiative=int(initiative) if initiative.isdigit() else None,
-        )
-
-    def describe(self) -> list[str]:
-        parts = []
-        if self.state == "blocking":
-            parts.append("open, high severity")
-        elif self.state == "open":
-            parts.append("open")
-        elif self.state:
-            parts.append(DesignInputStatus(self.state).label.lower())
-        if self.area:
-            parts.append(ConcernArea(self.area).label)
-        return parts
-
-
-def drilldown_design_inputs(
-    user, filters: DashboardFilters, criteria: DesignInputCriteria
-) -> QuerySet[DesignInput]:
-    """The design inputs behind the blockers list, the "incorporated" bar or a heat-map cell,
-    oldest first."""
-    initiatives = dashboard_initiatives(user, filters)
-    if criteria.initiative is not None:
-        initiatives = initiatives.filter(pk=criteria.initiative)
-    qs = DesignInput.objects.filter(initiative__in=_ids(initiatives))
-    if criteria.state == "blocking":
-        qs = qs.filter(status__in=OPEN_DESIGN_INPUT_STATUSES, severity=Severity.HIGH)
-    elif criteria.state == "open":
-        qs = qs.filter(status__in=OPEN_DESIGN_INPUT_STATUSES)
-    elif criteria.state:
-        qs = qs.filter(status=criteria.state)
-    if criteria.area:
-        qs = qs.filter(area=criteria.area)
-    return qs.select_related("initiative", "owner").order_by("created_at", "pk")
-
-
-def drilldown_escalations(user, filters: DashboardFilters) -> QuerySet[Decision]:
-    """The escalations to executives (decisions of kind "escalation"), newest first."""
-    return escalations(dashboard_initiatives(user, filters))
-
-
-SESSION_STATES = {
-    "held": "held",
-    "planned_past": "planned, time passed, not recorded as held",
-    "cancelled": "cancelled",
-}
-
-
-def drilldown_sessions(
-    user, filters: DashboardFilters, state: str, now: datetime | None = None
-) -> QuerySet[WorkingSession]:
-    """The working sessions behind "held", "planned (past)" or "cancelled", newest first."""
-    now = now or timezone.now()
-    qs = WorkingSession.objects.filter(initiative__in=_ids(dashboard_initiatives(user, filters)))
-    if state == "held":
-        qs = qs.filter(status=SessionStatus.HELD)
-    elif state == "planned_past":
-        qs = qs.filter(status=SessionStatus.PLANNED, starts_at__lt=now)
-    elif state == "cancelled":
-        qs = qs.filter(status=SessionStatus.CANCELLED)
-    return qs.select_related("initiative").order_by("-starts_at", "-pk")
 
 
 # --- Export ---------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from reviews.models import ConcernArea
 
 from . import charts
 from . import dashboard as figures
+from . import dashboard_drilldown as lists
 
 AREA_SHORT = {
     ConcernArea.SECURITY: "Security",
@@ -360,8 +361,8 @@ def initiatives_list(request):
     """The initiatives behind a funnel bar, risk bar, involvement segment or trend month."""
     _require_dashboard(request.user)
     filters = figures.DashboardFilters.from_params(request.GET)
-    criteria = figures.InitiativeCriteria.from_params(request.GET)
-    qs = figures.drilldown_initiatives(request.user, filters, criteria)
+    criteria = lists.InitiativeCriteria.from_params(request.GET)
+    qs = lists.drilldown_initiatives(request.user, filters, criteria)
     return _list_page(request, "initiatives", qs, "Initiatives", criteria.describe())
 
 
@@ -369,11 +370,11 @@ def design_inputs_list(request):
     """The design inputs behind a heat-map cell, the blockers or the incorporated count."""
     _require_dashboard(request.user)
     filters = figures.DashboardFilters.from_params(request.GET)
-    criteria = figures.DesignInputCriteria.from_params(request.GET)
+    criteria = lists.DesignInputCriteria.from_params(request.GET)
     described = criteria.describe()
     if criteria.initiative is not None:
         described.insert(0, f"initiative AI-{criteria.initiative:04d}")
-    qs = figures.drilldown_design_inputs(request.user, filters, criteria)
+    qs = lists.drilldown_design_inputs(request.user, filters, criteria)
     return _list_page(request, "design_inputs", qs, "Design inputs", described)
 
 
@@ -381,7 +382,7 @@ def escalations_list(request):
     """The escalations to executives."""
     _require_dashboard(request.user)
     filters = figures.DashboardFilters.from_params(request.GET)
-    qs = figures.drilldown_escalations(request.user, filters)
+    qs = lists.drilldown_escalations(request.user, filters)
     return _list_page(request, "escalations", qs, "Escalations to executives", [])
 
 
@@ -389,8 +390,8 @@ def sessions_list(request):
     """The working sessions behind held / planned / cancelled."""
     _require_dashboard(request.user)
     state = request.GET.get("state", "")
-    if state not in figures.SESSION_STATES:
+    if state not in lists.SESSION_STATES:
         raise Http404("No such list.")
     filters = figures.DashboardFilters.from_params(request.GET)
-    qs = figures.drilldown_sessions(request.user, filters, state)
-    return _list_page(request, "sessions", qs, "Working sessions", [figures.SESSION_STATES[state]])
+    qs = lists.drilldown_sessions(request.user, filters, state)
+    return _list_page(request, "sessions", qs, "Working sessions", [lists.SESSION_STATES[state]])

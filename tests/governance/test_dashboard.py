@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from governance import dashboard as figures
+from governance import dashboard_drilldown as lists
 from governance.charts import Bar, horizontal_bars
 from governance.models import Decision
 from initiatives.models import Initiative
@@ -151,17 +152,17 @@ class TestFigures:
     def test_drilldowns_go_through_visibility(self, portfolio, users):
         # C is confidential: a user without a portfolio role never gets its rows.
         norole = users["norole"]
-        blocking = figures.DesignInputCriteria(state="blocking")
-        listed = figures.drilldown_design_inputs(norole, ALL, blocking)
+        blocking = lists.DesignInputCriteria(state="blocking")
+        listed = lists.drilldown_design_inputs(norole, ALL, blocking)
         assert {d.initiative_id for d in listed} == {portfolio.d.pk}
-        confidential = figures.DesignInputCriteria(initiative=portfolio.c.pk)
-        assert not figures.drilldown_design_inputs(norole, ALL, confidential).exists()
-        every = figures.InitiativeCriteria()
-        assert portfolio.c not in figures.drilldown_initiatives(norole, ALL, every)
-        assert figures.drilldown_initiatives(users["executive"], ALL, every).count() == 5
-        assert figures.drilldown_escalations(norole, ALL).count() == 2  # B and D
+        confidential = lists.DesignInputCriteria(initiative=portfolio.c.pk)
+        assert not lists.drilldown_design_inputs(norole, ALL, confidential).exists()
+        every = lists.InitiativeCriteria()
+        assert portfolio.c not in lists.drilldown_initiatives(norole, ALL, every)
+        assert lists.drilldown_initiatives(users["executive"], ALL, every).count() == 5
+        assert lists.drilldown_escalations(norole, ALL).count() == 2  # B and D
         assert (
-            not figures.drilldown_sessions(norole, ALL, "held")
+            not lists.drilldown_sessions(norole, ALL, "held")
             .filter(initiative=portfolio.c)
             .exists()
         )
