@@ -11,6 +11,7 @@ from governance.audit_api import (
     DecisionViewSet,
     ProductionReleaseViewSet,
 )
+from governance.dashboard_api import DashboardFiguresView
 from initiatives.api import InitiativeViewSet
 
 router = DefaultRouter()
@@ -25,5 +26,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("dashboard/", DashboardFiguresView.as_view(), name="api-dashboard"),
     path("", include(router.urls)),
 ]

@@ -1,0 +1,125 @@
+"""REST API of the readiness dashboard: every figure the page shows, from the same selectors."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import dashboard as figures
+
+
+class SeesDashboard(permissions.BasePermission):
+    message = "The readiness dashboard is for executives, IT leads and administrators."
+
+    def has_permission(self, request, view) -> bool:
+        return figures.may_see_dashboard(request.user)
+
+
+class PortfolioRowSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="initiative.pk")
+    reference = serializers.CharField(source="initiative.reference")
+    title = serializers.CharField(source="initiative.title")
+    site = serializers.CharField(source="initiative.site", allow_null=True)
+    business_unit = serializers.CharField(source="initiative.business_unit", allow_null=True)
+    sponsor = serializers.CharField(source="initiative.sponsor.username")
+    phase = serializers.CharField(source="initiative.phase")
+    status = serializers.CharField(source="initiative.status")
+    risk_level = serializers.CharField(source="initiative.risk_level")
+    confidential = serializers.BooleanField(source="initiative.confidential")
+    readiness = serializers.DictField(
+        child=serializers.IntegerField(allow_null=True),
+        help_text="Readiness 0–100 per concern area; null = not assessed.",
+    )
+    overall = serializers.IntegerField(allow_null=True)
+    open_design_inputs = serializers.IntegerField(source="open_total")
+    open_high_design_inputs = serializers.IntegerField(source="open_high")
+
+
+class FunnelSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    by_phase = serializers.DictField(child=serializers.IntegerField())
+    by_status = serializers.DictField(child=serializers.IntegerField())
+    by_risk = serializers.DictField(child=serializers.IntegerField())
+
+
+class MonthSerializer(serializers.Serializer):
+    month = serializers.CharField()
+    count = serializers.IntegerField()
+    median_days = serializers.FloatField(allow_null=True)
+
+
+class PartnershipTimeSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    median_days = serializers.FloatField(allow_null=True)
+    by_month = MonthSerializer(many=True)
+
+
+class PartnershipHealthSerializer(serializers.Serializer):
+    involved = serializers.IntegerField()
+    early = serializers.IntegerField()
+    late = serializers.IntegerField()
+    early_share = serializers.FloatField(allow_null=True)
+    escalations = serializers.IntegerField()
+    incorporated = serializers.IntegerField()
+    sessions_held = serializers.IntegerField()
+    sessions_planned_past = serializers.IntegerField()
+    sessions_cancelled = serializers.IntegerField()
+    sessions_share = serializers.FloatField(allow_null=True)
+
+
+class BlockerSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    initiative = serializers.IntegerField(source="initiative_id")
+    initiative_reference = serializers.CharField(source="initiative.reference")
+    area = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.CharField()
+    owner = serializers.CharField(source="owner.username", allow_null=True, default=None)
+    created_at = serializers.DateTimeField()
+
+
+class BlockersSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    items = BlockerSerializer(many=True)
+
+
+class EscalationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    initiative = serializers.IntegerField(source="initiative_id")
+    initiative_reference = serializers.CharField(source="initiative.reference")
+    summary = serializers.CharField()
+    reason = serializers.CharField(source="rationale")
+    decided_by = serializers.CharField(source="decided_by.username")
+    decided_at = serializers.DateTimeField()
+
+
+class DashboardSerializer(serializers.Serializer):
+    filters = serializers.DictField(source="filters.as_params", child=serializers.CharField())
+    sort = serializers.CharField()
+    portfolio = PortfolioRowSerializer(source="rows", many=True)
+    funnel = FunnelSerializer()
+    partnership_time = PartnershipTimeSerializer(source="time")
+    partnership_health = PartnershipHealthSerializer(source="health")
+    blockers = BlockersSerializer()
+    recent_escalations = EscalationSerializer(many=True)
+
+
+FILTER_PARAMS = [
+    OpenApiParameter("site", int, description="Site id"),
+    OpenApiParameter("business_unit", int, description="Business unit id"),
+    OpenApiParameter("phase", str, description="An initiative phase"),
+    OpenApiParameter("status", str, description="An initiative status"),
+    OpenApiParameter("sort", str, description='Portfolio sort key, "-" for descending'),
+]
+
+
+class DashboardFiguresView(APIView):
+    """All figures of the executive readiness dashboard, narrowed by the same filters."""
+
+    permission_classes = [permissions.IsAuthenticated, SeesDashboard]
+
+    @extend_schema(parameters=FILTER_PARAMS, responses=DashboardSerializer)
+    def get(self, request):
+        filters = figures.DashboardFilters.from_params(request.query_params)
+        data = figures.dashboard(request.user, filters, request.query_params.get("sort", ""))
+        return Response(DashboardSerializer(data).data)
