@@ -6,9 +6,20 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from initiatives.api import InitiativeViewSet
+from reviews import api as reviews_api
 
 router = DefaultRouter()
 router.register("initiatives", InitiativeViewSet, basename="initiative")
+router.register("review-queue", reviews_api.ReviewQueueViewSet, basename="review-queue")
+router.register("review-assignments", reviews_api.AssignmentViewSet, basename="review-assignment")
+router.register("assessments", reviews_api.AssessmentViewSet, basename="assessment")
+router.register("design-inputs", reviews_api.DesignInputViewSet, basename="design-input")
+router.register("vendor-criteria", reviews_api.CriterionViewSet, basename="vendor-criterion")
+router.register("vendor-scores", reviews_api.VendorScoreViewSet, basename="vendor-score")
+router.register(
+    "vendor-comparisons", reviews_api.VendorComparisonViewSet, basename="vendor-comparison"
+)
+router.register("components", reviews_api.ComponentViewSet, basename="component")
 
 urlpatterns = [
     path("token/", obtain_auth_token, name="api-token"),
