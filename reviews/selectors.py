@@ -89,6 +89,18 @@ def checklist(area: str) -> list[ChecklistQuestion]:
     return list(ChecklistQuestion.objects.filter(area=area, active=True))
 
 
+def it_people() -> list:
+    """Active IT reviewers and IT leads, the people who can be assigned."""
+    from django.contrib.auth import get_user_model
+
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=[Role.REVIEWER, Role.IT_LEAD])
+        .distinct()
+        .order_by("username")
+    )
+
+
 def assignments_for(initiative: Initiative) -> list[ReviewAssignment]:
     return list(
         ReviewAssignment.objects.filter(initiative=initiative).select_related(
