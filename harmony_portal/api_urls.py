@@ -20,6 +20,7 @@ router.register(
     "vendor-comparisons", reviews_api.VendorComparisonViewSet, basename="vendor-comparison"
 )
 router.register("components", reviews_api.ComponentViewSet, basename="component")
+router.register("ready-for-build", reviews_api.ReadyForBuildViewSet, basename="ready-for-build")
 
 urlpatterns = [
     path("token/", obtain_auth_token, name="api-token"),

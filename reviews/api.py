@@ -668,6 +668,56 @@ class ComponentViewSet(
         return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 
 
+# ---------------------------------------------------------------- ready for build
+
+
+class BlockerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DesignInput
+        fields = ["id", "title", "area", "severity", "status", "confirmed_at"]
+
+
+class ReadyForBuildSerializer(serializers.Serializer):
+    initiative = serializers.IntegerField()
+    status = serializers.CharField()
+    blockers = BlockerSerializer(many=True)
+
+
+class ReadyForBuildViewSet(viewsets.ViewSet):
+    """GET: the high-severity design inputs that block "ready for build". POST: mark the
+    initiative ready for build (IT; 400 naming the blockers while any remain)."""
+
+    def _answer(self, initiative):
+        return Response(
+            {
+                "initiative": initiative.pk,
+                "status": initiative.status,
+                "blockers": BlockerSerializer(
+                    selectors.blocking_design_inputs(initiative), many=True
+                ).data,
+            }
+        )
+
+    @extend_schema(responses=ReadyForBuildSerializer)
+    def retrieve(self, request, pk=None):
+        return self._answer(_visible_initiative(request.user, pk))
+
+    @extend_schema(request=None, responses=ReadyForBuildSerializer)
+    def update(self, request, pk=None):
+        from initiatives.models import Status
+        from initiatives.services import transition_initiative
+
+        initiative = _visible_initiative(request.user, pk)
+        initiative = transition_initiative(
+            initiative=initiative,
+            user=request.user,
+            to_status=Status.READY_FOR_BUILD,
+            reason=str(request.data.get("reason", ""))[:500],
+            source="api",
+        )
+        return self._answer(initiative)
+
+
 # ---------------------------------------------------------------- queue
 
 

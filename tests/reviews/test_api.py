@@ -227,3 +227,20 @@ def test_each_api_change_leaves_one_audit_event(users, reviewed):
     assert event.source == "api" and event.changes["score"] == [None, 2]
     services.add_default_criteria(initiative=reviewed, user=users["reviewer"])
     assert AuditEvent.objects.count() == before + 2
+
+
+def test_ready_for_build_api_names_blockers(users, reviewed):
+    item = factories.design_input(
+        initiative=reviewed, raised_by=users["reviewer"], severity="high", title="Residency"
+    )
+    url = f"/api/ready-for-build/{reviewed.pk}/"
+    assert [b["title"] for b in api(users["sponsor"]).get(url).data["blockers"]] == ["Residency"]
+    refused = api(users["reviewer"]).put(url)
+    assert refused.status_code == 400 and "Residency" in refused.data["detail"]
+    assert api(users["sponsor"]).put(url).status_code == 403
+    services.transition_design_input(
+        design_input=item, user=users["reviewer"], action="withdraw", text="Solved elsewhere"
+    )
+    done = api(users["reviewer"]).put(url)
+    assert done.status_code == 200 and done.data["status"] == "ready_for_build"
+    assert api(users["reviewer"]).put(url).status_code == 409
