@@ -41,6 +41,11 @@ def _visible_initiative(user, pk) -> Initiative:
     return initiative
 
 
+INITIATIVE_PATH = OpenApiParameter(
+    "id", int, OpenApiParameter.PATH, description="The initiative's id."
+)
+
+
 class InitiativeField(serializers.PrimaryKeyRelatedField):
     """An initiative id, limited to those the caller may see."""
 
@@ -528,7 +533,7 @@ class ComparisonSerializer(serializers.Serializer):
 class VendorComparisonViewSet(viewsets.ViewSet):
     """Side-by-side vendor comparison of one initiative, ranked by weighted score."""
 
-    @extend_schema(responses=ComparisonSerializer)
+    @extend_schema(responses=ComparisonSerializer, parameters=[INITIATIVE_PATH])
     def retrieve(self, request, pk=None):
         initiative = _visible_initiative(request.user, pk)
         criteria, rows = selectors.vendor_comparison(initiative)
@@ -698,11 +703,11 @@ class ReadyForBuildViewSet(viewsets.ViewSet):
             }
         )
 
-    @extend_schema(responses=ReadyForBuildSerializer)
+    @extend_schema(responses=ReadyForBuildSerializer, parameters=[INITIATIVE_PATH])
     def retrieve(self, request, pk=None):
         return self._answer(_visible_initiative(request.user, pk))
 
-    @extend_schema(request=None, responses=ReadyForBuildSerializer)
+    @extend_schema(request=None, responses=ReadyForBuildSerializer, parameters=[INITIATIVE_PATH])
     def update(self, request, pk=None):
         from initiatives.models import Status
         from initiatives.services import transition_initiative
@@ -738,6 +743,7 @@ class ReviewQueueViewSet(viewsets.GenericViewSet):
     """The caller's review queue: tab=new|waiting_it|waiting_sponsor|all, with counts."""
 
     serializer_class = QueueRowSerializer
+    queryset = Initiative.objects.none()  # for the schema; list() reads through the selector
 
     @extend_schema(
         parameters=[

@@ -21,6 +21,7 @@ def review_context(initiative, user) -> dict:
         return cached
     design_inputs = list(selectors.design_inputs_for(initiative))
     for item in design_inputs:
+        item.initiative = initiative  # already loaded: no query per row
         item.allowed = services.allowed_design_input_actions(user, item)
     criteria, ranking = selectors.vendor_comparison(initiative)
     can_review = permissions.can_review(user, initiative)
