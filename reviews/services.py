@@ -142,7 +142,8 @@ def assign_reviewer(
     """An IT lead assigns a reviewer (for all areas, or one concern area).
 
     Grants the reviewer review rights on the initiative, makes sure the six assessments exist
-    and, on the first assignment, moves a submitted initiative into review.
+    and moves a submitted initiative into review (the first assignment, or the first after a
+    resubmission).
     """
     _require_it_lead(user, "assign reviewers")
     if concern_area and concern_area not in ConcernArea.values:
@@ -162,7 +163,6 @@ def assign_reviewer(
         initiative=locked, reviewer=reviewer, concern_area=concern_area
     ).exists():
         raise InitiativeError(f"{reviewer.username} is already assigned here.")
-    first = not ReviewAssignment.objects.filter(initiative=locked).exists()
     assignment = ReviewAssignment.objects.create(
         initiative=locked, reviewer=reviewer, concern_area=concern_area, assigned_by=user
     )
@@ -176,7 +176,7 @@ def assign_reviewer(
         changes={"reviewer": [None, reviewer.username], "concern_area": concern_area or "all"},
         source=source,
     )
-    if first and locked.status == Status.SUBMITTED:
+    if locked.status == Status.SUBMITTED:
         transition_initiative(
             initiative=locked,
             user=user,

@@ -249,13 +249,17 @@ def design_input(request, pk: int):
                 )
                 return redirect("reviews:design_input", pk=item.pk)
     allowed = services.allowed_design_input_actions(request.user, item)
-    events = (
+    events = list(
         item.initiative.audit_events.filter(
             object_type=DesignInput._meta.label, object_id=str(item.pk)
         )
         .select_related("actor")
         .order_by("-at", "-id")
     )
+    labels = {**dict(services.DesignInputAction.choices), "raised": "Raised", "updated": "Edited"}
+    for event in events:
+        name = event.action.removeprefix("design_input.")
+        event.label = labels.get(name, name)
     return render(
         request,
         "reviews/design_input.html",

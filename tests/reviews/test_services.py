@@ -577,3 +577,82 @@ def test_component_owner_must_be_it_and_assigned_by_a_lead(reviewed, users):
         services.assign_component_owner(
             integration=point, owner=users["reviewer"], user=users["reviewer"]
         )
+
+
+# ---------------------------------------------------------------- audit: one event per change
+
+
+def test_every_other_change_leaves_exactly_one_event(reviewed, users):
+    from initiatives.models import VendorCandidate
+
+    reviewer, lead = users["reviewer"], users["it_lead"]
+    item = factories.design_input(initiative=reviewed, raised_by=reviewer)
+    vendor = VendorCandidate.objects.create(initiative=reviewed, name="Alpha")
+    point = reviewed.integrations.get()
+
+    def one_event(run, action, **changes):
+        mark = _last_id()
+        result = run()
+        new = _new_events(mark)
+        assert [e.action for e in new] == [action]
+        for key, value in changes.items():
+            assert new[0].changes[key] == value, key
+        return result
+
+    one_event(
+        lambda: services.edit_design_input(
+            design_input=item, user=reviewer, fields={"severity": "high"}, expected_version=1
+        ),
+        "design_input.updated",
+        severity=["medium", "high"],
+    )
+    crit = one_event(
+        lambda: services.save_criterion(initiative=reviewed, user=reviewer, name="SSO", weight=2),
+        "vendor_criterion.added",
+        after={"name": "SSO", "weight": 2},
+    )
+    one_event(
+        lambda: services.save_criterion(
+            initiative=reviewed, user=reviewer, name="SSO", weight=4, criterion=crit
+        ),
+        "vendor_criterion.changed",
+        weight=[2, 4],
+    )
+    one_event(
+        lambda: services.score_vendor(criterion=crit, vendor=vendor, user=reviewer, score=3),
+        "vendor.scored",
+        score=[None, 3],
+    )
+    one_event(
+        lambda: services.score_vendor(criterion=crit, vendor=vendor, user=reviewer, score=5),
+        "vendor.scored",
+        score=[3, 5],
+    )
+    one_event(
+        lambda: services.delete_criterion(criterion=crit, user=reviewer),
+        "vendor_criterion.deleted",
+    )
+    component = one_event(
+        lambda: services.assign_component_owner(integration=point, owner=reviewer, user=lead),
+        "component.owner_assigned",
+        owner=[None, "reviewer"],
+    )
+    one_event(
+        lambda: services.update_component_notes(
+            component=component, user=reviewer, design_notes="REST only"
+        ),
+        "component.notes_updated",
+        design_notes=["", "REST only"],
+    )
+    one_event(
+        lambda: services.add_component_decision(component=component, user=reviewer, text="No DB"),
+        "component.decision_added",
+        decision=[None, "No DB"],
+    )
+    # Saving the same values again changes nothing and records nothing.
+    mark = _last_id()
+    services.edit_design_input(
+        design_input=item, user=reviewer, fields={"severity": "high"}, expected_version=None
+    )
+    services.update_component_notes(component=component, user=reviewer, design_notes="REST only")
+    assert _new_events(mark) == []
