@@ -755,7 +755,7 @@ class ReviewQueueViewSet(viewsets.GenericViewSet):
         ]
     )
     def list(self, request):
-        rows, counts = selectors.review_queue(
+        rows, counts, _ = selectors.review_queue(
             request.user,
             tab=request.query_params.get("tab", "all"),
             filters=_queue_filters(request.query_params),

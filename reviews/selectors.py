@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 
@@ -202,10 +203,17 @@ def _tab_conditions() -> dict[str, Q]:
     }
 
 
-def review_queue(user, *, tab: str = "all", filters: QueueFilters | None = None):
-    """(initiatives of one queue tab sorted by urgency, counts per tab) for the user.
+class QueueResult(NamedTuple):
+    rows: QuerySet[Initiative]
+    counts: dict[str, int]
+    tab: str
 
-    Urgency: safety-critical first, then later phases, then the oldest submission.
+
+def review_queue(user, *, tab: str | None = "all", filters: QueueFilters | None = None):
+    """One tab of the user's review queue sorted by urgency, with the counts of every tab.
+
+    Urgency: safety-critical first, then later phases, then the oldest submission. Without a
+    tab (None), the first tab that holds something is shown.
     """
     filters = filters or QueueFilters()
     base = _queue_scope(user)
@@ -237,6 +245,8 @@ def review_queue(user, *, tab: str = "all", filters: QueueFilters | None = None)
         )
     conditions = _tab_conditions()
     counts = {name: base.filter(conditions[name]).count() for name, _ in QUEUE_TABS}
+    if tab is None:
+        tab = next((name for name, _ in QUEUE_TABS if counts[name]), "all")
     tab = tab if tab in conditions else "all"
     phase_rank = Case(
         *[When(phase=p, then=Value(rank)) for p, rank in PHASE_URGENCY.items()],
@@ -267,7 +277,7 @@ def review_queue(user, *, tab: str = "all", filters: QueueFilters | None = None)
         )
         .order_by("-safety_rank", "-phase_rank", "submitted_at", "pk")
     )
-    return rows, counts
+    return QueueResult(rows, counts, tab)
 
 
 def _count_subquery(qs: QuerySet):

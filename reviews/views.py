@@ -49,7 +49,7 @@ def queue(request):
     """My queue: new work, work waiting for IT, work waiting for the sponsor."""
     _require_it(request.user)
     params = request.GET
-    tab = params.get("tab", "new")
+    tab = params.get("tab") or None
     site = params.get("site", "")
     filters = selectors.QueueFilters(
         site=int(site) if site.isdigit() else None,
@@ -57,14 +57,14 @@ def queue(request):
         concern=params.get("concern", "") if params.get("concern") in ConcernArea.values else "",
         status=params.get("status", ""),
     )
-    rows, counts = selectors.review_queue(request.user, tab=tab, filters=filters)
+    rows, counts, tab = selectors.review_queue(request.user, tab=tab, filters=filters)
     page = Paginator(rows, 20).get_page(params.get("page"))
     return render(
         request,
         "reviews/queue.html",
         {
             "page": page,
-            "tab": tab if tab in counts else "all",
+            "tab": tab,
             "tabs": [(key, label, counts[key]) for key, label in selectors.QUEUE_TABS],
             "filters": {**params.dict(), "tab": tab},
             "sites": Site.objects.all(),

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _ids(user, tab="all", **filters):
-    rows, counts = review_queue(user, tab=tab, filters=QueueFilters(**filters))
+    rows, counts, _ = review_queue(user, tab=tab, filters=QueueFilters(**filters))
     return [i.pk for i in rows], counts
 
 
@@ -140,7 +140,7 @@ def test_queue_filters(portfolio, users):
 
 def test_queue_counts_use_constant_queries(portfolio, users, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
-        rows, counts = review_queue(users["it_lead"], tab="all")
+        rows, counts, _ = review_queue(users["it_lead"], tab="all")
         list(rows)
 
 
@@ -246,3 +246,15 @@ def test_sponsors_cannot_score_or_define_criteria(users):
         services.score_vendor(criterion=crit, vendor=a, user=users["sponsor"], score=3)
     with pytest.raises(PermissionDenied):
         services.save_criterion(initiative=initiative, user=users["sponsor"], name="X", weight=1)
+
+
+def test_without_a_tab_the_first_tab_with_work_is_shown(portfolio, users):
+    services.update_assessment(
+        assessment=portfolio["theirs"].assessments.get(area=ConcernArea.SECURITY),
+        user=users["other_reviewer"],
+        score=2,
+        status="in_progress",
+    )
+    result = review_queue(users["other_reviewer"], tab=None)
+    assert result.counts["new"] == 0 and result.tab == "waiting_it"
+    assert [i.pk for i in result.rows] == [portfolio["theirs"].pk]
