@@ -567,6 +567,7 @@ def raise_design_input(
         due_date=due_date,
         raised_by=user,
     )
+    _let_owner_see(initiative, owner)
     record_event(
         actor=user,
         action="design_input.raised",
@@ -584,6 +585,12 @@ def raise_design_input(
         source=source,
     )
     return design_input
+
+
+def _let_owner_see(initiative: Initiative, owner) -> None:
+    """The owner must act on the design input, so they need to see the initiative."""
+    if owner is not None and not permissions.can_view(owner, initiative):
+        grant_membership(initiative, owner)
 
 
 EDITABLE_DESIGN_INPUT_FIELDS = ("area", "title", "description", "severity", "owner", "due_date")
@@ -630,6 +637,8 @@ def edit_design_input(
     changes = diff_fields(before, snap(locked))
     if not changes:
         return locked
+    if "owner" in changes:
+        _let_owner_see(locked.initiative, locked.owner)
     _bump(locked, [*fields, "updated_at"])
     record_event(
         actor=user,

@@ -656,3 +656,21 @@ def test_every_other_change_leaves_exactly_one_event(reviewed, users):
     )
     services.update_component_notes(component=component, user=reviewer, design_notes="REST only")
     assert _new_events(mark) == []
+
+
+def test_design_input_owner_can_see_a_confidential_initiative(users):
+    secret = factories.in_review_initiative(
+        sponsor=users["sponsor"],
+        it_lead=users["it_lead"],
+        reviewer=users["reviewer"],
+        confidential=True,
+    )
+    owner = users["other_sponsor"]
+    assert not permissions.can_view(owner, secret)
+    item = factories.design_input(initiative=secret, raised_by=users["reviewer"], owner=owner)
+    permissions.forget_cached_perms(owner)
+    assert permissions.can_view(owner, secret)
+    item = services.transition_design_input(
+        design_input=item, user=owner, action="propose", text="Use the EU tenant"
+    )
+    assert item.status == DesignInputStatus.SOLUTION_PROPOSED
