@@ -13,6 +13,7 @@ from governance.audit_api import (
 )
 from governance.dashboard_api import DashboardFiguresView
 from initiatives.api import InitiativeViewSet
+from reviews import api as reviews_api
 
 router = DefaultRouter()
 router.register("initiatives", InitiativeViewSet, basename="initiative")
@@ -20,6 +21,17 @@ router.register("audit-events", AuditEventViewSet, basename="audit-event")
 router.register("decisions", DecisionViewSet, basename="decision")
 router.register("change-requests", ChangeRequestViewSet, basename="change-request")
 router.register("production-releases", ProductionReleaseViewSet, basename="production-release")
+router.register("review-queue", reviews_api.ReviewQueueViewSet, basename="review-queue")
+router.register("review-assignments", reviews_api.AssignmentViewSet, basename="review-assignment")
+router.register("assessments", reviews_api.AssessmentViewSet, basename="assessment")
+router.register("design-inputs", reviews_api.DesignInputViewSet, basename="design-input")
+router.register("vendor-criteria", reviews_api.CriterionViewSet, basename="vendor-criterion")
+router.register("vendor-scores", reviews_api.VendorScoreViewSet, basename="vendor-score")
+router.register(
+    "vendor-comparisons", reviews_api.VendorComparisonViewSet, basename="vendor-comparison"
+)
+router.register("components", reviews_api.ComponentViewSet, basename="component")
+router.register("ready-for-build", reviews_api.ReadyForBuildViewSet, basename="ready-for-build")
 
 urlpatterns = [
     path("token/", obtain_auth_token, name="api-token"),

@@ -174,6 +174,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AssessmentStatusEnum": "reviews.models.AssessmentStatus",
+        "DesignInputStatusEnum": "reviews.models.DesignInputStatus",
+        "ConcernAreaEnum": "reviews.models.ConcernArea",
+    },
 }
 
 LOGGING = {

@@ -10,6 +10,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("initiatives/", include("initiatives.urls")),
     path("governance/", include("governance.urls")),
+    path("reviews/", include("reviews.urls")),
     path("api/", include("harmony_portal.api_urls")),
     path("admin/", admin.site.urls),
 ]

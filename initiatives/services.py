@@ -316,6 +316,14 @@ def transition_initiative(
             locked.it_first_involved_at = now
             locked.phase_at_it_involvement = locked.phase
     elif to_status == Status.READY_FOR_BUILD:
+        from reviews.selectors import blocking_design_inputs
+
+        blockers = blocking_design_inputs(locked)
+        if blockers:
+            raise InitiativeError(
+                "Not ready for build: high-severity design inputs are still open or "
+                "unconfirmed: " + "; ".join(d.title for d in blockers) + "."
+            )
         locked.ready_for_build_at = now
     locked.status = to_status
     locked.version = F("version") + 1

@@ -69,6 +69,8 @@ class ConcernAssessment(models.Model):
     # open design inputs; null until first computed.
     readiness = models.PositiveSmallIntegerField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic concurrency for reviewers editing the same assessment.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["initiative", "area"]
@@ -143,6 +145,15 @@ class DesignInput(models.Model):
         blank=True,
         related_name="accepted_design_inputs",
     )
+    # The sponsor marks it incorporated; IT confirms the design really changed.
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="confirmed_design_inputs",
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -165,3 +176,165 @@ class DesignInput(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_DESIGN_INPUT_STATUSES
+
+
+class AssessmentScoreChange(models.Model):
+    """One change of an assessment's score or status, kept so the history of scores survives."""
+
+    assessment = models.ForeignKey(
+        ConcernAssessment, on_delete=models.CASCADE, related_name="score_history"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    from_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    to_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    from_status = models.CharField(max_length=20, choices=AssessmentStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=AssessmentStatus.choices)
+    note = models.TextField(max_length=4000, blank=True)
+
+    class Meta:
+        ordering = ["assessment", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.assessment}: {self.from_score or '—'} → {self.to_score or '—'}"
+
+
+class ChecklistQuestion(models.Model):
+    """A standard question IT asks in one concern area; IT leads edit the list in the portal."""
+
+    area = models.CharField(max_length=20, choices=ConcernArea.choices)
+    text = models.CharField(max_length=300)
+    position = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True, help_text="Inactive questions keep old answers.")
+
+    class Meta:
+        ordering = ["area", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "text"], name="unique_question_per_area")
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ChecklistAnswer(models.Model):
+    """The answer to one checklist question in one assessment."""
+
+    assessment = models.ForeignKey(
+        ConcernAssessment, on_delete=models.CASCADE, related_name="answers"
+    )
+    question = models.ForeignKey(ChecklistQuestion, on_delete=models.PROTECT, related_name="+")
+    answer = models.TextField(max_length=4000, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["question__position", "question_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "question"], name="one_answer_per_question"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question}: {self.answer[:40]}"
+
+
+class EvaluationCriterion(models.Model):
+    """What IT compares vendors on for one initiative, with its weight in the ranking."""
+
+    initiative = models.ForeignKey(
+        "initiatives.Initiative", on_delete=models.CASCADE, related_name="evaluation_criteria"
+    )
+    name = models.CharField(max_length=120)
+    description = models.CharField(max_length=300, blank=True)
+    weight = models.PositiveSmallIntegerField(default=1, help_text="1–10; relative importance.")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["initiative", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "name"], name="unique_criterion_name"),
+            models.CheckConstraint(
+                condition=Q(weight__gte=1, weight__lte=10), name="criterion_weight_1_to_10"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VendorScore(models.Model):
+    """IT's score of one vendor on one criterion: 1 (poor) – 5 (excellent)."""
+
+    criterion = models.ForeignKey(
+        EvaluationCriterion, on_delete=models.CASCADE, related_name="scores"
+    )
+    vendor = models.ForeignKey(
+        "initiatives.VendorCandidate", on_delete=models.CASCADE, related_name="scores"
+    )
+    score = models.PositiveSmallIntegerField()
+    note = models.CharField(max_length=500, blank=True)
+    scored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    scored_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["criterion", "vendor"]
+        constraints = [
+            models.UniqueConstraint(fields=["criterion", "vendor"], name="one_score_per_vendor"),
+            models.CheckConstraint(
+                condition=Q(score__gte=1, score__lte=5), name="vendor_score_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vendor_id} on {self.criterion}: {self.score}"
+
+
+class ComponentOwnership(models.Model):
+    """The IT owner with design authority over one integration component, and its design notes."""
+
+    integration = models.OneToOneField(
+        "initiatives.IntegrationPoint", on_delete=models.CASCADE, related_name="ownership"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_components"
+    )
+    design_notes = models.TextField(max_length=8000, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["integration"]
+
+    def __str__(self) -> str:
+        return f"{self.integration} (owner {self.owner})"
+
+
+class ComponentDecision(models.Model):
+    """A design decision on a component, recorded by its owner (or an IT lead)."""
+
+    component = models.ForeignKey(
+        ComponentOwnership, on_delete=models.CASCADE, related_name="decisions"
+    )
+    text = models.TextField(max_length=2000)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["component", "decided_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]

@@ -128,4 +128,29 @@ def satisfied_assessments(initiative: Initiative) -> dict:
     return {a.area: a for a in ConcernAssessment.objects.filter(initiative=initiative)}
 
 
+def in_review_initiative(*, sponsor, it_lead, reviewer, concern_area="", **fields) -> Initiative:
+    """A submitted initiative with a reviewer assigned by an IT lead (hence in review)."""
+    from reviews import services as review_services
+
+    initiative = submitted_initiative(sponsor=sponsor, **fields)
+    review_services.assign_reviewer(
+        initiative=initiative, reviewer=reviewer, user=it_lead, concern_area=concern_area
+    )
+    initiative.refresh_from_db()
+    return initiative
+
+
+def design_input(*, initiative, raised_by, severity="medium", area="security", **fields):
+    from reviews import services as review_services
+
+    return review_services.raise_design_input(
+        initiative=initiative,
+        user=raised_by,
+        area=area,
+        title=fields.pop("title", f"Finding {next(_seq)}"),
+        severity=severity,
+        **fields,
+    )
+
+
 __all__ = ["Status"]

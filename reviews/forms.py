@@ -1,0 +1,114 @@
+"""Forms of the IT review pages. Rules live in reviews.services; forms parse and show errors."""
+
+from django import forms
+
+from initiatives.forms import UserField, style_widgets
+from initiatives.models import Status
+
+from .models import AssessmentStatus, ConcernArea, Severity
+from .services import DesignInputAction
+
+
+class StyledForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+class AssignForm(StyledForm):
+    reviewer = UserField(label="Reviewer (username or e-mail)")
+    concern_area = forms.ChoiceField(
+        choices=[("", "All concern areas"), *ConcernArea.choices], required=False
+    )
+
+
+class AssessmentForm(StyledForm):
+    score = forms.TypedChoiceField(
+        label="Risk score",
+        choices=[("", "Not scored"), *[(str(i), str(i)) for i in range(1, 6)]],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text="1 low – 5 high risk.",
+    )
+    status = forms.ChoiceField(choices=AssessmentStatus.choices)
+    rationale = forms.CharField(widget=forms.Textarea, max_length=4000, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, questions=(), answers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        answers = answers or {}
+        self.questions = list(questions)
+        for q in self.questions:
+            self.fields[f"q_{q.pk}"] = forms.CharField(
+                label=q.text,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=4000,
+                required=False,
+                initial=answers.get(q.pk, ""),
+            )
+        style_widgets(self)
+
+    def answer_fields(self):
+        return [self[f"q_{q.pk}"] for q in self.questions]
+
+    def answers(self) -> dict[int, str]:
+        return {q.pk: self.cleaned_data.get(f"q_{q.pk}", "") for q in self.questions}
+
+
+class DesignInputForm(StyledForm):
+    area = forms.ChoiceField(label="Concern area", choices=ConcernArea.choices)
+    title = forms.CharField(max_length=200)
+    description = forms.CharField(widget=forms.Textarea, max_length=4000, required=False)
+    severity = forms.ChoiceField(choices=Severity.choices, initial=Severity.MEDIUM)
+    owner = UserField(label="Owner (who acts next)", required=False)
+    due_date = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Due"
+    )
+    proposed_solution = forms.CharField(
+        widget=forms.Textarea, max_length=4000, required=False, label="Proposed solution"
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class TransitionForm(StyledForm):
+    action = forms.ChoiceField(choices=DesignInputAction.choices, widget=forms.HiddenInput)
+    text = forms.CharField(widget=forms.Textarea, max_length=4000, required=False)
+    accepted_by = UserField(label="Accountable person accepting the risk", required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class CriterionForm(StyledForm):
+    name = forms.CharField(max_length=120)
+    description = forms.CharField(max_length=300, required=False)
+    weight = forms.IntegerField(min_value=1, max_value=10, initial=2)
+
+
+class QuestionForm(StyledForm):
+    area = forms.ChoiceField(choices=ConcernArea.choices)
+    text = forms.CharField(max_length=300)
+    position = forms.IntegerField(min_value=0, max_value=999, initial=10)
+    active = forms.BooleanField(required=False, initial=True)
+
+
+class ComponentOwnerForm(StyledForm):
+    owner = UserField(label="IT owner (design authority)")
+
+
+class ComponentNotesForm(StyledForm):
+    design_notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}), max_length=8000, required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class DecisionForm(StyledForm):
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, label="Decision"
+    )
+
+
+QUEUE_STATUSES = [
+    (Status.SUBMITTED.value, Status.SUBMITTED.label),
+    (Status.IN_REVIEW.value, Status.IN_REVIEW.label),
+]

@@ -1,0 +1,344 @@
+"""Reads of the IT review that pages and the API share."""
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
+
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+
+from initiatives.models import Initiative, Phase, Status, VendorCandidate
+from initiatives.permissions import restrict_to_visible
+from initiatives.roles import Role, has_role
+
+from .models import (
+    OPEN_DESIGN_INPUT_STATUSES,
+    AssessmentStatus,
+    ChecklistQuestion,
+    ComponentOwnership,
+    ConcernAssessment,
+    DesignInput,
+    DesignInputStatus,
+    EvaluationCriterion,
+    ReviewAssignment,
+    Severity,
+    VendorScore,
+)
+
+
+def blocking_design_inputs(initiative: Initiative) -> list[DesignInput]:
+    """High-severity design inputs that stop "ready for build".
+
+    Open ones block, and so do those the sponsor marked incorporated that IT has not yet
+    confirmed: IT confirms the design really changed before build starts.
+    """
+    return list(
+        DesignInput.objects.filter(initiative=initiative, severity=Severity.HIGH)
+        .filter(
+            Q(status__in=OPEN_DESIGN_INPUT_STATUSES)
+            | Q(status=DesignInputStatus.INCORPORATED, confirmed_at__isnull=True)
+        )
+        .order_by("created_at", "id")
+    )
+
+
+def design_inputs_for(initiative: Initiative) -> QuerySet[DesignInput]:
+    """An initiative's design inputs with the people their rows show, open ones first."""
+    open_first = Case(
+        When(status__in=OPEN_DESIGN_INPUT_STATUSES, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    severity_rank = Case(
+        When(severity=Severity.HIGH, then=Value(0)),
+        When(severity=Severity.MEDIUM, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return (
+        DesignInput.objects.filter(initiative=initiative)
+        .select_related("owner", "raised_by", "accepted_by", "confirmed_by")
+        .annotate(open_rank=open_first, severity_rank=severity_rank)
+        .order_by("open_rank", "severity_rank", "created_at", "id")
+    )
+
+
+def visible_design_inputs(user) -> QuerySet[DesignInput]:
+    """Design inputs of every initiative the user may see."""
+    qs = DesignInput.objects.select_related(
+        "initiative", "owner", "raised_by", "accepted_by", "confirmed_by"
+    )
+    return restrict_to_visible(user, qs, prefix="initiative__")
+
+
+def assessments_for(initiative: Initiative) -> list[ConcernAssessment]:
+    """The six assessments of an initiative, with reviewer, answers and score history."""
+    return list(
+        ConcernAssessment.objects.filter(initiative=initiative)
+        .select_related("reviewer")
+        .prefetch_related("answers__question", "score_history__changed_by")
+        .order_by("area")
+    )
+
+
+def visible_assessments(user) -> QuerySet[ConcernAssessment]:
+    qs = ConcernAssessment.objects.select_related("initiative", "reviewer")
+    return restrict_to_visible(user, qs, prefix="initiative__")
+
+
+def checklist(area: str) -> list[ChecklistQuestion]:
+    """The active standard questions of one concern area, in order."""
+    return list(ChecklistQuestion.objects.filter(area=area, active=True))
+
+
+def it_people() -> list:
+    """Active IT reviewers and IT leads, the people who can be assigned."""
+    from django.contrib.auth import get_user_model
+
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=[Role.REVIEWER, Role.IT_LEAD])
+        .distinct()
+        .order_by("username")
+    )
+
+
+def assignments_for(initiative: Initiative) -> list[ReviewAssignment]:
+    return list(
+        ReviewAssignment.objects.filter(initiative=initiative).select_related(
+            "reviewer", "assigned_by"
+        )
+    )
+
+
+def components_for(initiative: Initiative) -> list:
+    """The initiative's integration components, each with its ownership (or None)."""
+    integrations = list(
+        initiative.integrations.all().order_by("id")
+        if not hasattr(initiative, "_prefetched_objects_cache")
+        else initiative.integrations.all()
+    )
+    owned = {
+        c.integration_id: c
+        for c in ComponentOwnership.objects.filter(integration__initiative=initiative)
+        .select_related("owner", "assigned_by")
+        .prefetch_related("decisions__decided_by")
+    }
+    for point in integrations:
+        point.component = owned.get(point.pk)
+    return integrations
+
+
+# ---------------------------------------------------------------- queue
+
+QUEUE_TABS = (
+    ("new", "New"),
+    ("waiting_it", "Waiting for IT"),
+    ("waiting_sponsor", "Waiting for the sponsor"),
+    ("all", "All"),
+)
+
+# Later phases are more urgent: the design is about to be fixed without IT's input.
+PHASE_URGENCY = {
+    Phase.PRODUCTION: 6,
+    Phase.PILOT: 5,
+    Phase.BUILD: 4,
+    Phase.VENDOR_SELECTION: 3,
+    Phase.DESIGN: 2,
+    Phase.IDEA: 1,
+}
+
+
+@dataclass
+class QueueFilters:
+    site: int | None = None
+    phase: str = ""
+    concern: str = ""
+    status: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def _queue_scope(user) -> QuerySet[Initiative]:
+    """Initiatives in the user's review queue: all submitted work for IT leads, the assigned
+    ones for reviewers, always within what the user may see."""
+    qs = Initiative.objects.filter(status__in=[Status.SUBMITTED, Status.IN_REVIEW])
+    if not has_role(user, Role.IT_LEAD):
+        if not has_role(user, Role.REVIEWER):
+            return qs.none()
+        qs = qs.filter(
+            Exists(ReviewAssignment.objects.filter(initiative=OuterRef("pk"), reviewer=user))
+        )
+    return restrict_to_visible(user, qs)
+
+
+def _tab_conditions() -> dict[str, Q]:
+    any_started = Exists(
+        ConcernAssessment.objects.filter(initiative=OuterRef("pk")).exclude(
+            status=AssessmentStatus.NOT_STARTED
+        )
+    )
+    it_has_work = Exists(
+        ConcernAssessment.objects.filter(
+            initiative=OuterRef("pk"),
+            status__in=[AssessmentStatus.NOT_STARTED, AssessmentStatus.IN_PROGRESS],
+        )
+    ) | Exists(
+        DesignInput.objects.filter(initiative=OuterRef("pk")).filter(
+            Q(status=DesignInputStatus.SOLUTION_PROPOSED)
+            | Q(status=DesignInputStatus.INCORPORATED, confirmed_at__isnull=True)
+        )
+    )
+    sponsor_has_work = Exists(
+        ConcernAssessment.objects.filter(
+            initiative=OuterRef("pk"), status=AssessmentStatus.NEEDS_INFO
+        )
+    ) | Exists(
+        DesignInput.objects.filter(initiative=OuterRef("pk"), status=DesignInputStatus.RAISED)
+    )
+    return {
+        # Just submitted, or in review with no assessment started yet.
+        "new": Q(status=Status.SUBMITTED) | ~any_started,
+        "waiting_it": Q(status=Status.IN_REVIEW) & it_has_work,
+        "waiting_sponsor": Q(status=Status.IN_REVIEW) & sponsor_has_work,
+        "all": Q(),
+    }
+
+
+class QueueResult(NamedTuple):
+    rows: QuerySet[Initiative]
+    counts: dict[str, int]
+    tab: str
+
+
+def review_queue(user, *, tab: str | None = "all", filters: QueueFilters | None = None):
+    """One tab of the user's review queue sorted by urgency, with the counts of every tab.
+
+    Urgency: safety-critical first, then later phases, then the oldest submission. Without a
+    tab (None), the first tab that holds something is shown.
+    """
+    filters = filters or QueueFilters()
+    base = _queue_scope(user)
+    if filters.site:
+        base = base.filter(site_id=filters.site)
+    if filters.phase in Phase.values:
+        base = base.filter(phase=filters.phase)
+    if filters.status in (Status.SUBMITTED, Status.IN_REVIEW):
+        base = base.filter(status=filters.status)
+    if filters.concern:
+        base = base.filter(
+            Exists(
+                ReviewAssignment.objects.filter(
+                    initiative=OuterRef("pk"), concern_area=filters.concern
+                )
+            )
+            | Exists(
+                DesignInput.objects.filter(
+                    initiative=OuterRef("pk"),
+                    area=filters.concern,
+                    status__in=OPEN_DESIGN_INPUT_STATUSES,
+                )
+            )
+            | Exists(
+                ConcernAssessment.objects.filter(
+                    initiative=OuterRef("pk"), area=filters.concern
+                ).exclude(status=AssessmentStatus.SATISFIED)
+            )
+        )
+    conditions = _tab_conditions()
+    counts = {name: base.filter(conditions[name]).count() for name, _ in QUEUE_TABS}
+    if tab is None:
+        tab = next((name for name, _ in QUEUE_TABS if counts[name]), "all")
+    tab = tab if tab in conditions else "all"
+    phase_rank = Case(
+        *[When(phase=p, then=Value(rank)) for p, rank in PHASE_URGENCY.items()],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    safety_rank = Case(
+        When(safety_critical="yes", then=Value(1)), default=Value(0), output_field=IntegerField()
+    )
+    rows = (
+        base.filter(conditions[tab])
+        .select_related("sponsor", "site")
+        .annotate(
+            safety_rank=safety_rank,
+            phase_rank=phase_rank,
+            open_inputs=_count_subquery(
+                DesignInput.objects.filter(
+                    initiative=OuterRef("pk"), status__in=OPEN_DESIGN_INPUT_STATUSES
+                )
+            ),
+            open_high_inputs=_count_subquery(
+                DesignInput.objects.filter(
+                    initiative=OuterRef("pk"),
+                    status__in=OPEN_DESIGN_INPUT_STATUSES,
+                    severity=Severity.HIGH,
+                )
+            ),
+        )
+        .order_by("-safety_rank", "-phase_rank", "submitted_at", "pk")
+    )
+    return QueueResult(rows, counts, tab)
+
+
+def _count_subquery(qs: QuerySet):
+    from django.db.models import Count, Subquery
+
+    return Subquery(
+        qs.order_by().values("initiative").annotate(n=Count("pk")).values("n")[:1],
+        output_field=IntegerField(),
+    )
+
+
+# ---------------------------------------------------------------- vendors
+
+
+@dataclass
+class VendorRank:
+    vendor: VendorCandidate
+    scores: list  # one VendorScore or None per criterion, in criterion order
+    weighted: Decimal | None  # weighted average 1–5 over the scored criteria
+    scored_weight: int
+    complete: bool
+    rank: int | None = None
+
+
+def vendor_comparison(initiative: Initiative) -> tuple[list[EvaluationCriterion], list[VendorRank]]:
+    """Criteria and vendors ranked by weighted score: sum(weight × score) / sum(weight).
+
+    Only scored criteria count in a vendor's average; a vendor missing scores is marked
+    incomplete. Vendors with equal averages share a rank; unscored vendors come last, unranked.
+    """
+    criteria = list(EvaluationCriterion.objects.filter(initiative=initiative))
+    vendors = list(VendorCandidate.objects.filter(initiative=initiative).order_by("id"))
+    by_pair = {
+        (s.criterion_id, s.vendor_id): s
+        for s in VendorScore.objects.filter(criterion__initiative=initiative)
+    }
+    rows = []
+    for vendor in vendors:
+        scores = [by_pair.get((c.pk, vendor.pk)) for c in criteria]
+        total = sum(c.weight * s.score for c, s in zip(criteria, scores, strict=True) if s)
+        weight = sum(c.weight for c, s in zip(criteria, scores, strict=True) if s)
+        weighted = (
+            (Decimal(total) / Decimal(weight)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            if weight
+            else None
+        )
+        rows.append(
+            VendorRank(
+                vendor=vendor,
+                scores=scores,
+                weighted=weighted,
+                scored_weight=weight,
+                complete=bool(criteria) and all(scores),
+            )
+        )
+    rows.sort(key=lambda r: (r.weighted is None, -(r.weighted or 0), r.vendor.name.lower()))
+    rank, previous = 0, None
+    for position, row in enumerate(rows, start=1):
+        if row.weighted is None:
+            continue
+        if row.weighted != previous:
+            rank, previous = position, row.weighted
+        row.rank = rank
+    return criteria, rows

@@ -1,0 +1,57 @@
+"""Writes of the IT review: assessments, design inputs, assignments, vendor scores, components.
+
+Every write with a rule lives here once; pages, the API and other apps call these functions.
+"""
+
+from .assessments import (
+    ensure_assessments,
+    reopen_assessments,
+    save_checklist_question,
+    update_assessment,
+)
+from .assignments import assign_reviewer, unassign_reviewer
+from .common import reviewer_areas
+from .components import add_component_decision, assign_component_owner, update_component_notes
+from .design_inputs import (
+    DESIGN_INPUT_TRANSITIONS,
+    EDITABLE_DESIGN_INPUT_FIELDS,
+    DesignInputAction,
+    allowed_design_input_actions,
+    edit_design_input,
+    may_accept_risk,
+    raise_design_input,
+    transition_design_input,
+)
+from .vendors import (
+    DEFAULT_CRITERIA,
+    add_default_criteria,
+    delete_criterion,
+    save_criterion,
+    score_vendor,
+)
+
+__all__ = [
+    "DEFAULT_CRITERIA",
+    "DESIGN_INPUT_TRANSITIONS",
+    "EDITABLE_DESIGN_INPUT_FIELDS",
+    "DesignInputAction",
+    "add_component_decision",
+    "add_default_criteria",
+    "allowed_design_input_actions",
+    "assign_component_owner",
+    "assign_reviewer",
+    "delete_criterion",
+    "edit_design_input",
+    "ensure_assessments",
+    "may_accept_risk",
+    "raise_design_input",
+    "reopen_assessments",
+    "reviewer_areas",
+    "save_checklist_question",
+    "save_criterion",
+    "score_vendor",
+    "transition_design_input",
+    "unassign_reviewer",
+    "update_assessment",
+    "update_component_notes",
+]

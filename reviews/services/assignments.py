@@ -1,0 +1,109 @@
+"""Review assignments: IT leads assign reviewers, which grants review rights."""
+
+from django.db import transaction
+
+from governance.services import record_event
+from initiatives import permissions
+from initiatives.models import Initiative, Status
+from initiatives.services import (
+    InitiativeError,
+    TransitionNotAllowed,
+    grant_membership,
+    revoke_membership,
+    transition_initiative,
+)
+
+from ..models import (
+    ComponentOwnership,
+    ConcernArea,
+    ReviewAssignment,
+)
+from .assessments import ensure_assessments
+from .common import (
+    _is_it_person,
+    _require_it_lead,
+)
+
+
+@transaction.atomic
+def assign_reviewer(
+    *, initiative: Initiative, reviewer, user, concern_area: str = "", source: str | None = None
+) -> ReviewAssignment:
+    """An IT lead assigns a reviewer (for all areas, or one concern area).
+
+    Grants the reviewer review rights on the initiative, makes sure the six assessments exist
+    and moves a submitted initiative into review (the first assignment, or the first after a
+    resubmission).
+    """
+    _require_it_lead(user, "assign reviewers")
+    if concern_area and concern_area not in ConcernArea.values:
+        raise InitiativeError(f"Unknown concern area “{concern_area}”.")
+    if reviewer is None or not reviewer.is_active or not _is_it_person(reviewer):
+        raise InitiativeError(
+            f"{getattr(reviewer, 'username', 'That user')} is not an IT reviewer or IT lead; "
+            "only IT people can be assigned."
+        )
+    locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    if locked.status not in (Status.SUBMITTED, Status.IN_REVIEW, Status.READY_FOR_BUILD):
+        raise TransitionNotAllowed(
+            f"Reviewers are assigned to submitted initiatives; this one is "
+            f"{locked.get_status_display().lower()}."
+        )
+    if ReviewAssignment.objects.filter(
+        initiative=locked, reviewer=reviewer, concern_area=concern_area
+    ).exists():
+        raise InitiativeError(f"{reviewer.username} is already assigned here.")
+    assignment = ReviewAssignment.objects.create(
+        initiative=locked, reviewer=reviewer, concern_area=concern_area, assigned_by=user
+    )
+    grant_membership(locked, reviewer, can_review=True, record=False)
+    ensure_assessments(locked)
+    record_event(
+        actor=user,
+        action="review.assigned",
+        obj=assignment,
+        initiative=locked,
+        changes={"reviewer": [None, reviewer.username], "concern_area": concern_area or "all"},
+        source=source,
+    )
+    if locked.status == Status.SUBMITTED:
+        transition_initiative(
+            initiative=locked,
+            user=user,
+            to_status=Status.IN_REVIEW,
+            reason=f"Reviewer {reviewer.username} assigned",
+            source=source,
+        )
+    return assignment
+
+
+@transaction.atomic
+def unassign_reviewer(*, assignment: ReviewAssignment, user, source: str | None = None) -> None:
+    """Remove an assignment; the review right goes when no assignment of that reviewer remains."""
+    _require_it_lead(user, "unassign reviewers")
+    initiative = assignment.initiative
+    reviewer = assignment.reviewer
+    record_event(
+        actor=user,
+        action="review.unassigned",
+        obj=assignment,
+        initiative=initiative,
+        changes={
+            "reviewer": [reviewer.username, None],
+            "concern_area": assignment.concern_area or "all",
+        },
+        source=source,
+    )
+    assignment.delete()
+    if not ReviewAssignment.objects.filter(initiative=initiative, reviewer=reviewer).exists():
+        codenames = [permissions.REVIEW]
+        # Keep the view right if they are one of its people for another reason.
+        if not (
+            initiative.sponsor_id == reviewer.pk
+            or initiative.co_sponsors.filter(pk=reviewer.pk).exists()
+            or ComponentOwnership.objects.filter(
+                integration__initiative=initiative, owner=reviewer
+            ).exists()
+        ):
+            codenames.append(permissions.VIEW)
+        revoke_membership(initiative, reviewer, codenames=codenames, record=False)

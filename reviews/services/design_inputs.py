@@ -1,0 +1,359 @@
+"""Design inputs: findings tracked until incorporated, with one checked lifecycle."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.utils import timezone
+
+from governance.services import diff_fields, record_event
+from initiatives import permissions
+from initiatives.models import Initiative, Status
+from initiatives.roles import Role, has_role
+from initiatives.services import (
+    InitiativeError,
+    TransitionNotAllowed,
+    grant_membership,
+)
+
+from ..models import (
+    OPEN_DESIGN_INPUT_STATUSES,
+    ConcernArea,
+    DesignInput,
+    DesignInputStatus,
+    Severity,
+)
+from .common import (
+    _bump,
+    _check_version,
+    _require_review,
+    _user_label,
+)
+
+
+class DesignInputAction(models.TextChoices):
+    PROPOSE = "propose", "Propose a solution"
+    INCORPORATE = "incorporate", "Mark incorporated"
+    CONFIRM = "confirm", "Confirm incorporation"
+    ACCEPT_RISK = "accept_risk", "Accept the risk"
+    WITHDRAW = "withdraw", "Withdraw"
+    REOPEN = "reopen", "Re-open"
+
+
+_OPEN = frozenset(OPEN_DESIGN_INPUT_STATUSES)
+_CLOSED = frozenset(
+    {DesignInputStatus.INCORPORATED, DesignInputStatus.RISK_ACCEPTED, DesignInputStatus.WITHDRAWN}
+)
+
+# action: (statuses it may start from, status it leads to, who may do it, what text it needs)
+DESIGN_INPUT_TRANSITIONS: dict[str, tuple[frozenset[str], str, str, str]] = {
+    DesignInputAction.PROPOSE: (
+        _OPEN,
+        DesignInputStatus.SOLUTION_PROPOSED,
+        "partner",
+        "the proposed solution",
+    ),
+    DesignInputAction.INCORPORATE: (
+        _OPEN,
+        DesignInputStatus.INCORPORATED,
+        "sponsor",
+        "what changed in the design",
+    ),
+    DesignInputAction.CONFIRM: (
+        frozenset({DesignInputStatus.INCORPORATED}),
+        DesignInputStatus.INCORPORATED,
+        "it",
+        "",
+    ),
+    DesignInputAction.ACCEPT_RISK: (
+        _OPEN,
+        DesignInputStatus.RISK_ACCEPTED,
+        "authority",
+        "the reason the risk is accepted",
+    ),
+    DesignInputAction.WITHDRAW: (_OPEN, DesignInputStatus.WITHDRAWN, "it", "why it is withdrawn"),
+    DesignInputAction.REOPEN: (_CLOSED, DesignInputStatus.RAISED, "it", "why it is re-opened"),
+}
+
+
+def may_accept_risk(person, initiative: Initiative) -> bool:
+    """Who has the authority to accept a design input's risk: IT leads, executives and the
+    person accountable for the initiative."""
+    return (
+        person is not None
+        and person.is_active
+        and (
+            has_role(person, Role.IT_LEAD, Role.EXECUTIVE)
+            or person.pk == initiative.accountable_person_id
+        )
+    )
+
+
+def allowed_design_input_actions(user, design_input: DesignInput) -> list[str]:
+    """The actions the user may take on a design input now (for buttons and the API)."""
+    out = []
+    for action in DesignInputAction.values:
+        try:
+            _check_design_input_action(user, design_input, action)
+        except (PermissionDenied, InitiativeError):
+            continue
+        out.append(action)
+    return out
+
+
+def _check_design_input_action(user, design_input: DesignInput, action: str) -> str:
+    """Raise unless the action may run now by this user; returns the target status."""
+    if action not in DESIGN_INPUT_TRANSITIONS:
+        raise InitiativeError(f"Unknown action “{action}”.")
+    from_statuses, to_status, who, _ = DESIGN_INPUT_TRANSITIONS[action]
+    if design_input.status not in from_statuses or (
+        action == DesignInputAction.CONFIRM and design_input.confirmed_at is not None
+    ):
+        if action == DesignInputAction.CONFIRM and design_input.confirmed_at is not None:
+            raise TransitionNotAllowed("IT has already confirmed this incorporation.")
+        raise TransitionNotAllowed(
+            f"A design input that is {design_input.get_status_display().lower()} cannot be "
+            f"moved with “{DesignInputAction(action).label.lower()}”."
+        )
+    initiative = design_input.initiative
+    is_owner = user.pk == design_input.owner_id
+    sponsor_side = permissions.can_manage(user, initiative)
+    it_side = permissions.can_review(user, initiative)
+    allowed = {
+        "partner": sponsor_side or is_owner or it_side,
+        "sponsor": sponsor_side or is_owner,
+        "it": it_side,
+        "authority": may_accept_risk(user, initiative) or has_role(user, Role.IT_LEAD),
+    }[who]
+    if not allowed:
+        raise PermissionDenied(
+            {
+                "partner": "Only the sponsor side, the owner or IT may propose a solution.",
+                "sponsor": "Only the sponsor, a co-sponsor or the owner marks it incorporated; "
+                "IT then confirms.",
+                "it": "Only the initiative's IT reviewers and IT leads may do this.",
+                "authority": "Only an IT lead, an executive or the initiative's accountable "
+                "person may accept a risk.",
+            }[who]
+        )
+    return to_status
+
+
+@transaction.atomic
+def raise_design_input(
+    *,
+    initiative: Initiative,
+    user,
+    area: str,
+    title: str,
+    severity: str = Severity.MEDIUM,
+    description: str = "",
+    proposed_solution: str = "",
+    owner=None,
+    due_date=None,
+    source: str | None = None,
+) -> DesignInput:
+    """A reviewer records a finding as a design input to be incorporated (not a veto)."""
+    _require_review(user, initiative)
+    if initiative.status in (Status.DRAFT, Status.WITHDRAWN):
+        raise TransitionNotAllowed(
+            f"Design inputs are raised on submitted initiatives; this one is "
+            f"{initiative.get_status_display().lower()}."
+        )
+    if area not in ConcernArea.values:
+        raise InitiativeError(f"Unknown concern area “{area}”.")
+    if severity not in Severity.values:
+        raise InitiativeError(f"Unknown severity “{severity}”.")
+    if not (title or "").strip():
+        raise InitiativeError("A design input needs a title.")
+    design_input = DesignInput.objects.create(
+        initiative=initiative,
+        area=area,
+        title=title.strip()[:200],
+        description=description.strip(),
+        severity=severity,
+        proposed_solution=proposed_solution.strip(),
+        owner=owner,
+        due_date=due_date,
+        raised_by=user,
+    )
+    _let_owner_see(initiative, owner)
+    record_event(
+        actor=user,
+        action="design_input.raised",
+        obj=design_input,
+        initiative=initiative,
+        changes={
+            "after": {
+                "area": area,
+                "title": design_input.title,
+                "severity": severity,
+                "owner": _user_label(owner),
+                "status": design_input.status,
+            }
+        },
+        source=source,
+    )
+    return design_input
+
+
+def _let_owner_see(initiative: Initiative, owner) -> None:
+    """The owner must act on the design input, so they need to see the initiative."""
+    if owner is not None and not permissions.can_view(owner, initiative):
+        grant_membership(initiative, owner, record=False)
+
+
+EDITABLE_DESIGN_INPUT_FIELDS = ("area", "title", "description", "severity", "owner", "due_date")
+
+
+@transaction.atomic
+def edit_design_input(
+    *,
+    design_input: DesignInput,
+    user,
+    fields: dict[str, Any],
+    expected_version: int | None,
+    source: str | None = None,
+) -> DesignInput:
+    """IT edits a design input's description, severity, owner or due date."""
+    locked = (
+        DesignInput.objects.select_for_update().select_related("initiative").get(pk=design_input.pk)
+    )
+    _require_review(user, locked.initiative)
+    _check_version(locked, expected_version, "design input")
+    unknown = set(fields) - set(EDITABLE_DESIGN_INPUT_FIELDS)
+    if unknown:
+        raise InitiativeError("These fields cannot be edited: " + ", ".join(sorted(unknown)))
+    if "severity" in fields and fields["severity"] not in Severity.values:
+        raise InitiativeError(f"Unknown severity “{fields['severity']}”.")
+    if "area" in fields and fields["area"] not in ConcernArea.values:
+        raise InitiativeError(f"Unknown concern area “{fields['area']}”.")
+
+    def snap(obj):
+        return {
+            name: (
+                _user_label(obj.owner)
+                if name == "owner"
+                else (
+                    str(obj.due_date) if name == "due_date" and obj.due_date else getattr(obj, name)
+                )
+            )
+            for name in fields
+        }
+
+    before = snap(locked)
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    changes = diff_fields(before, snap(locked))
+    if not changes:
+        return locked
+    if "owner" in changes:
+        _let_owner_see(locked.initiative, locked.owner)
+    _bump(locked, [*fields, "updated_at"])
+    record_event(
+        actor=user,
+        action="design_input.updated",
+        obj=locked,
+        initiative=locked.initiative,
+        changes=changes,
+        source=source,
+    )
+    return locked
+
+
+@transaction.atomic
+def transition_design_input(
+    *,
+    design_input: DesignInput,
+    user,
+    action: str,
+    text: str = "",
+    accepted_by=None,
+    expected_version: int | None = None,
+    source: str | None = None,
+) -> DesignInput:
+    """Move a design input through its lifecycle; the one place its transitions are checked.
+
+    raised → solution proposed → incorporated (sponsor side, with what changed) → confirmed by IT;
+    or risk accepted by a named person with authority and a reason; or withdrawn by IT.
+    IT may re-open a closed one.
+    """
+    locked = (
+        DesignInput.objects.select_for_update().select_related("initiative").get(pk=design_input.pk)
+    )
+    permissions.forget_cached_perms(user)
+    to_status = _check_design_input_action(user, locked, action)
+    _check_version(locked, expected_version, "design input")
+    text = (text or "").strip()
+    need = DESIGN_INPUT_TRANSITIONS[action][3]
+    if need and not text:
+        raise InitiativeError(f"Say {need}.")
+    now = timezone.now()
+    before = {
+        "status": locked.status,
+        "proposed_solution": locked.proposed_solution,
+        "resolution": locked.resolution,
+        "accepted_by": _user_label(locked.accepted_by),
+        "confirmed_by": _user_label(locked.confirmed_by),
+    }
+    extra: dict[str, Any] = {}
+    if action == DesignInputAction.PROPOSE:
+        locked.proposed_solution = text
+    elif action == DesignInputAction.INCORPORATE:
+        locked.resolution = text
+        locked.resolved_at = now
+        locked.confirmed_by, locked.confirmed_at = None, None
+    elif action == DesignInputAction.CONFIRM:
+        locked.confirmed_by, locked.confirmed_at = user, now
+        if text:
+            extra["note"] = text
+    elif action == DesignInputAction.ACCEPT_RISK:
+        person = accepted_by or user
+        if not may_accept_risk(person, locked.initiative):
+            raise InitiativeError(
+                f"{person.username} has no authority to accept this risk: name an IT lead, "
+                "an executive or the initiative's accountable person."
+            )
+        if person.pk != user.pk and not has_role(user, Role.IT_LEAD):
+            raise PermissionDenied("Only IT leads record a risk acceptance on someone's behalf.")
+        locked.accepted_by = person
+        locked.resolution = text
+        locked.resolved_at = now
+    elif action == DesignInputAction.WITHDRAW:
+        locked.resolution = text
+        locked.resolved_at = now
+    elif action == DesignInputAction.REOPEN:
+        extra["reason"] = text
+        locked.accepted_by = None
+        locked.confirmed_by, locked.confirmed_at = None, None
+        locked.resolved_at = None
+    locked.status = to_status
+    after = {
+        "status": locked.status,
+        "proposed_solution": locked.proposed_solution,
+        "resolution": locked.resolution,
+        "accepted_by": _user_label(locked.accepted_by),
+        "confirmed_by": _user_label(locked.confirmed_by),
+    }
+    _bump(
+        locked,
+        [
+            "status",
+            "proposed_solution",
+            "resolution",
+            "resolved_at",
+            "accepted_by",
+            "confirmed_by",
+            "confirmed_at",
+            "updated_at",
+        ],
+    )
+    record_event(
+        actor=user,
+        action=f"design_input.{action}",
+        obj=locked,
+        initiative=locked.initiative,
+        changes={**diff_fields(before, after), **extra},
+        source=source,
+    )
+    return locked

@@ -1,0 +1,548 @@
+"""Pages for IT reviewers and IT leads: queue, assessments, design inputs, vendors, components.
+
+Views parse input, call reviews.services and render; every rule lives in the services.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from initiatives import permissions
+from initiatives.models import Initiative, IntegrationPoint, Phase, Site, Status, VendorCandidate
+from initiatives.roles import Role, has_role
+from initiatives.selectors import visible_initiatives
+from initiatives.services import InitiativeError, transition_initiative
+
+from . import forms, selectors, services
+from .models import (
+    ChecklistQuestion,
+    ComponentOwnership,
+    ConcernArea,
+    ConcernAssessment,
+    DesignInput,
+    EvaluationCriterion,
+    ReviewAssignment,
+    VendorScore,
+)
+
+
+def _initiative_or_404(user, pk: int) -> Initiative:
+    initiative = visible_initiatives(user).filter(pk=pk).first()
+    if initiative is None:
+        raise Http404("No such initiative.")
+    return initiative
+
+
+def _require_it(user) -> None:
+    if not has_role(user, Role.REVIEWER, Role.IT_LEAD):
+        raise PermissionDenied("The review queue is for IT reviewers and IT leads.")
+
+
+# ---------------------------------------------------------------- queue
+
+
+def queue(request):
+    """My queue: new work, work waiting for IT, work waiting for the sponsor."""
+    _require_it(request.user)
+    params = request.GET
+    tab = params.get("tab") or None
+    site = params.get("site", "")
+    filters = selectors.QueueFilters(
+        site=int(site) if site.isdigit() else None,
+        phase=params.get("phase", ""),
+        concern=params.get("concern", "") if params.get("concern") in ConcernArea.values else "",
+        status=params.get("status", ""),
+    )
+    rows, counts, tab = selectors.review_queue(request.user, tab=tab, filters=filters)
+    page = Paginator(rows, 20).get_page(params.get("page"))
+    return render(
+        request,
+        "reviews/queue.html",
+        {
+            "page": page,
+            "tab": tab,
+            "tabs": [(key, label, counts[key]) for key, label in selectors.QUEUE_TABS],
+            "filters": {**params.dict(), "tab": tab},
+            "sites": Site.objects.all(),
+            "phases": Phase.choices,
+            "concerns": ConcernArea.choices,
+            "statuses": forms.QUEUE_STATUSES,
+            "is_lead": has_role(request.user, Role.IT_LEAD),
+        },
+    )
+
+
+# ---------------------------------------------------------------- assignments
+
+
+@require_POST
+def assign(request, pk: int):
+    initiative = _initiative_or_404(request.user, pk)
+    if not has_role(request.user, Role.IT_LEAD):
+        raise PermissionDenied("Only IT leads assign reviewers.")
+    form = forms.AssignForm(request.POST)
+    if form.is_valid():
+        try:
+            services.assign_reviewer(
+                initiative=initiative,
+                reviewer=form.cleaned_data["reviewer"],
+                concern_area=form.cleaned_data["concern_area"],
+                user=request.user,
+            )
+        except InitiativeError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"{form.cleaned_data['reviewer'].username} assigned.")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect(initiative)
+
+
+@require_POST
+def unassign(request, pk: int):
+    assignment = get_object_or_404(ReviewAssignment.objects.select_related("initiative"), pk=pk)
+    initiative = _initiative_or_404(request.user, assignment.initiative_id)
+    services.unassign_reviewer(assignment=assignment, user=request.user)
+    messages.success(request, "Assignment removed.")
+    return redirect(initiative)
+
+
+@require_POST
+def ready_for_build(request, pk: int):
+    """IT marks the initiative ready for build; refused while high-severity inputs block."""
+    initiative = _initiative_or_404(request.user, pk)
+    to_status = request.POST.get("to", Status.READY_FOR_BUILD)
+    if to_status not in (Status.READY_FOR_BUILD, Status.IN_REVIEW):
+        raise Http404("No such action.")
+    try:
+        transition_initiative(
+            initiative=initiative,
+            user=request.user,
+            to_status=to_status,
+            reason=request.POST.get("reason", "")[:500],
+        )
+    except InitiativeError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Now {Status(to_status).label.lower()}.")
+    return redirect(initiative)
+
+
+# ---------------------------------------------------------------- assessments
+
+
+def assessment(request, pk: int):
+    item = get_object_or_404(
+        ConcernAssessment.objects.select_related("initiative", "reviewer"), pk=pk
+    )
+    initiative = _initiative_or_404(request.user, item.initiative_id)
+    may_edit = permissions.can_review(request.user, initiative)
+    areas = services.reviewer_areas(request.user, initiative) if may_edit else set()
+    may_edit = may_edit and (areas is None or item.area in areas)
+    questions = selectors.checklist(item.area)
+    answers = {a.question_id: a.answer for a in item.answers.all()}
+    initial = {
+        "score": item.score,
+        "status": item.status,
+        "rationale": item.rationale,
+        "version": item.version,
+    }
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied("Only the initiative's reviewers for this area may assess it.")
+        form = forms.AssessmentForm(
+            request.POST, questions=questions, answers=answers, initial=initial
+        )
+        if form.is_valid():
+            try:
+                services.update_assessment(
+                    assessment=item,
+                    user=request.user,
+                    score=form.cleaned_data["score"],
+                    status=form.cleaned_data["status"],
+                    rationale=form.cleaned_data["rationale"],
+                    answers=form.answers(),
+                    expected_version=form.cleaned_data.get("version"),
+                )
+            except InitiativeError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"{item.get_area_display()} assessment saved.")
+                return redirect("reviews:assessment", pk=item.pk)
+    else:
+        form = forms.AssessmentForm(initial=initial, questions=questions, answers=answers)
+    history = item.score_history.select_related("changed_by").order_by("-at", "-id")
+    old_answers = [a for a in item.answers.select_related("question") if not a.question.active]
+    return render(
+        request,
+        "reviews/assessment.html",
+        {
+            "initiative": initiative,
+            "assessment": item,
+            "form": form,
+            "may_edit": may_edit,
+            "history": history,
+            "old_answers": old_answers,
+            "qa_pairs": [(q, answers.get(q.pk, "")) for q in questions],
+        },
+    )
+
+
+# ---------------------------------------------------------------- design inputs
+
+
+def design_input_new(request, pk: int):
+    initiative = _initiative_or_404(request.user, pk)
+    if not permissions.can_review(request.user, initiative):
+        raise PermissionDenied("Only the initiative's IT reviewers and IT leads raise findings.")
+    if request.method == "POST":
+        form = forms.DesignInputForm(request.POST)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            try:
+                item = services.raise_design_input(initiative=initiative, user=request.user, **data)
+            except InitiativeError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, "Design input recorded.")
+                return redirect("reviews:design_input", pk=item.pk)
+    else:
+        form = forms.DesignInputForm(initial={"area": request.GET.get("area", "")})
+    return render(
+        request, "reviews/design_input_form.html", {"initiative": initiative, "form": form}
+    )
+
+
+def design_input(request, pk: int):
+    item = get_object_or_404(
+        DesignInput.objects.select_related(
+            "initiative", "owner", "raised_by", "accepted_by", "confirmed_by"
+        ),
+        pk=pk,
+    )
+    initiative = _initiative_or_404(request.user, item.initiative_id)
+    transition_form = None
+    if request.method == "POST":
+        transition_form = forms.TransitionForm(request.POST)
+        if transition_form.is_valid():
+            data = transition_form.cleaned_data
+            try:
+                services.transition_design_input(
+                    design_input=item,
+                    user=request.user,
+                    action=data["action"],
+                    text=data["text"],
+                    accepted_by=data.get("accepted_by"),
+                    expected_version=data.get("version"),
+                )
+            except InitiativeError as exc:
+                transition_form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request, f"{services.DesignInputAction(data['action']).label}: done."
+                )
+                return redirect("reviews:design_input", pk=item.pk)
+    allowed = services.allowed_design_input_actions(request.user, item)
+    events = list(
+        item.initiative.audit_events.filter(
+            object_type=DesignInput._meta.label, object_id=str(item.pk)
+        )
+        .select_related("actor")
+        .order_by("-at", "-id")
+    )
+    labels = {**dict(services.DesignInputAction.choices), "raised": "Raised", "updated": "Edited"}
+    for event in events:
+        name = event.action.removeprefix("design_input.")
+        event.label = labels.get(name, name)
+    return render(
+        request,
+        "reviews/design_input.html",
+        {
+            "initiative": initiative,
+            "item": item,
+            "allowed": allowed,
+            "actions": [(a, services.DesignInputAction(a).label) for a in allowed],
+            "transition_form": transition_form,
+            "failed_action": transition_form["action"].value() if transition_form else "",
+            "events": events,
+            "may_edit": permissions.can_review(request.user, initiative),
+        },
+    )
+
+
+def design_input_edit(request, pk: int):
+    item = get_object_or_404(DesignInput.objects.select_related("initiative", "owner"), pk=pk)
+    initiative = _initiative_or_404(request.user, item.initiative_id)
+    if not permissions.can_review(request.user, initiative):
+        raise PermissionDenied("Only the initiative's IT reviewers and IT leads edit findings.")
+    initial = {
+        "area": item.area,
+        "title": item.title,
+        "description": item.description,
+        "severity": item.severity,
+        "owner": item.owner,
+        "due_date": item.due_date,
+        "proposed_solution": item.proposed_solution,
+        "version": item.version,
+    }
+    if request.method == "POST":
+        form = forms.DesignInputForm(request.POST, initial=initial)
+        form.fields["proposed_solution"].disabled = True
+        if form.is_valid():
+            fields = {
+                k: form.cleaned_data[k]
+                for k in services.EDITABLE_DESIGN_INPUT_FIELDS
+                if k in form.cleaned_data
+            }
+            try:
+                services.edit_design_input(
+                    design_input=item,
+                    user=request.user,
+                    fields=fields,
+                    expected_version=form.cleaned_data.get("version"),
+                )
+            except InitiativeError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, "Design input saved.")
+                return redirect("reviews:design_input", pk=item.pk)
+    else:
+        form = forms.DesignInputForm(initial=initial)
+        form.fields["proposed_solution"].disabled = True
+    return render(
+        request,
+        "reviews/design_input_form.html",
+        {"initiative": initiative, "form": form, "item": item},
+    )
+
+
+# ---------------------------------------------------------------- vendor evaluation
+
+
+def vendors(request, pk: int):
+    """Criteria with weights, the score grid and the ranked side-by-side comparison."""
+    initiative = _initiative_or_404(request.user, pk)
+    may_edit = permissions.can_review(request.user, initiative)
+    criterion_form = forms.CriterionForm()
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied("Only the initiative's IT reviewers and IT leads score vendors.")
+        what = request.POST.get("what")
+        try:
+            if what == "defaults":
+                services.add_default_criteria(initiative=initiative, user=request.user)
+                messages.success(request, "Standard criteria added.")
+                return redirect("reviews:vendors", pk=pk)
+            if what == "criterion":
+                criterion_form = forms.CriterionForm(request.POST)
+                if criterion_form.is_valid():
+                    services.save_criterion(
+                        initiative=initiative, user=request.user, **criterion_form.cleaned_data
+                    )
+                    messages.success(request, "Criterion added.")
+                    return redirect("reviews:vendors", pk=pk)
+            elif what == "weights":
+                _save_weights(request, initiative)
+                messages.success(request, "Weights saved.")
+                return redirect("reviews:vendors", pk=pk)
+            elif what == "delete":
+                criterion = get_object_or_404(
+                    EvaluationCriterion, pk=request.POST.get("criterion"), initiative=initiative
+                )
+                services.delete_criterion(criterion=criterion, user=request.user)
+                messages.success(request, f"Criterion “{criterion.name}” removed.")
+                return redirect("reviews:vendors", pk=pk)
+            elif what == "scores":
+                changed = _save_scores(request, initiative)
+                messages.success(request, f"{changed} score{'s' if changed != 1 else ''} saved.")
+                return redirect("reviews:vendors", pk=pk)
+        except InitiativeError as exc:
+            messages.error(request, str(exc))
+    criteria, ranking = selectors.vendor_comparison(initiative)
+    vendor_rows = sorted(ranking, key=lambda r: r.vendor.pk)
+    return render(
+        request,
+        "reviews/vendors.html",
+        {
+            "initiative": initiative,
+            "criteria": criteria,
+            "ranking": ranking,
+            "vendor_rows": vendor_rows,
+            "criterion_form": criterion_form,
+            "may_edit": may_edit,
+            "score_choices": range(1, 6),
+        },
+    )
+
+
+def _save_weights(request, initiative: Initiative) -> None:
+    for criterion in EvaluationCriterion.objects.filter(initiative=initiative):
+        raw = request.POST.get(f"weight_{criterion.pk}")
+        if raw is None or raw == str(criterion.weight):
+            continue
+        services.save_criterion(
+            initiative=initiative,
+            user=request.user,
+            name=criterion.name,
+            weight=raw,
+            description=criterion.description,
+            criterion=criterion,
+        )
+
+
+def _save_scores(request, initiative: Initiative) -> int:
+    criteria = {c.pk: c for c in EvaluationCriterion.objects.filter(initiative=initiative)}
+    vendor_by_pk = {v.pk: v for v in VendorCandidate.objects.filter(initiative=initiative)}
+    existing = {
+        (s.criterion_id, s.vendor_id): s.score
+        for s in VendorScore.objects.filter(criterion__initiative=initiative)
+    }
+    changed = 0
+    for key, raw in request.POST.items():
+        if not key.startswith("score_") or raw == "":
+            continue
+        try:
+            _, c_pk, v_pk = key.split("_")
+            criterion, vendor = criteria[int(c_pk)], vendor_by_pk[int(v_pk)]
+        except (ValueError, KeyError):
+            raise InitiativeError("The score grid does not match this initiative.") from None
+        if (
+            existing.get((criterion.pk, vendor.pk)) is not None
+            and str(existing[(criterion.pk, vendor.pk)]) == raw.strip()
+        ):
+            continue
+        services.score_vendor(criterion=criterion, vendor=vendor, user=request.user, score=raw)
+        changed += 1
+    return changed
+
+
+# ---------------------------------------------------------------- components
+
+
+def component(request, pk: int):
+    """One integration component: its IT owner, design notes and decisions."""
+    point = get_object_or_404(IntegrationPoint.objects.select_related("initiative"), pk=pk)
+    initiative = _initiative_or_404(request.user, point.initiative_id)
+    owned = (
+        ComponentOwnership.objects.select_related("owner", "assigned_by")
+        .filter(integration=point)
+        .first()
+    )
+    is_lead = has_role(request.user, Role.IT_LEAD)
+    may_design = owned is not None and (is_lead or owned.owner_id == request.user.pk)
+    owner_form = forms.ComponentOwnerForm(initial={"owner": owned.owner if owned else None})
+    notes_form = forms.ComponentNotesForm(
+        initial={
+            "design_notes": owned.design_notes if owned else "",
+            "version": owned.version if owned else None,
+        }
+    )
+    decision_form = forms.DecisionForm()
+    if request.method == "POST":
+        what = request.POST.get("what")
+        try:
+            if what == "owner":
+                owner_form = forms.ComponentOwnerForm(request.POST)
+                if owner_form.is_valid():
+                    services.assign_component_owner(
+                        integration=point,
+                        owner=owner_form.cleaned_data["owner"],
+                        user=request.user,
+                    )
+                    messages.success(request, "IT owner assigned.")
+                    return redirect("reviews:component", pk=pk)
+            elif what == "notes" and owned is not None:
+                notes_form = forms.ComponentNotesForm(request.POST)
+                if notes_form.is_valid():
+                    services.update_component_notes(
+                        component=owned,
+                        user=request.user,
+                        design_notes=notes_form.cleaned_data["design_notes"],
+                        expected_version=notes_form.cleaned_data.get("version"),
+                    )
+                    messages.success(request, "Design notes saved.")
+                    return redirect("reviews:component", pk=pk)
+            elif what == "decision" and owned is not None:
+                decision_form = forms.DecisionForm(request.POST)
+                if decision_form.is_valid():
+                    services.add_component_decision(
+                        component=owned, user=request.user, text=decision_form.cleaned_data["text"]
+                    )
+                    messages.success(request, "Decision recorded.")
+                    return redirect("reviews:component", pk=pk)
+            else:
+                raise Http404("No such action.")
+        except InitiativeError as exc:
+            messages.error(request, str(exc))
+    decisions = owned.decisions.select_related("decided_by") if owned else []
+    return render(
+        request,
+        "reviews/component.html",
+        {
+            "initiative": initiative,
+            "point": point,
+            "owned": owned,
+            "decisions": decisions,
+            "is_lead": is_lead,
+            "may_design": may_design,
+            "owner_form": owner_form,
+            "notes_form": notes_form,
+            "decision_form": decision_form,
+        },
+    )
+
+
+# ---------------------------------------------------------------- checklists
+
+
+def checklists(request):
+    """IT leads edit the standard questions per concern area; reviewers read them."""
+    _require_it(request.user)
+    is_lead = has_role(request.user, Role.IT_LEAD)
+    form = forms.QuestionForm(initial={"area": request.GET.get("area", ConcernArea.SECURITY)})
+    edit_errors: dict[int, str] = {}
+    if request.method == "POST":
+        if not is_lead:
+            raise PermissionDenied("Only IT leads edit the checklists.")
+        question = None
+        if request.POST.get("question"):
+            question = get_object_or_404(ChecklistQuestion, pk=request.POST["question"])
+        form_in = forms.QuestionForm(request.POST)
+        if form_in.is_valid():
+            try:
+                services.save_checklist_question(
+                    user=request.user, question=question, **form_in.cleaned_data
+                )
+            except InitiativeError as exc:
+                form_in.add_error(None, str(exc))
+            else:
+                messages.success(request, "Checklist saved.")
+                return redirect(
+                    reverse("reviews:checklists") + f"#area-{form_in.cleaned_data['area']}"
+                )
+        if question is None:
+            form = form_in
+        else:
+            edit_errors[question.pk] = "; ".join(
+                str(e) for errors in form_in.errors.values() for e in errors
+            )
+            messages.error(request, f"Not saved: {edit_errors[question.pk]}")
+    by_area = {area: [] for area in ConcernArea.values}
+    for q in ChecklistQuestion.objects.all():
+        by_area[q.area].append(q)
+    return render(
+        request,
+        "reviews/checklists.html",
+        {
+            "areas": [(value, label, by_area[value]) for value, label in ConcernArea.choices],
+            "form": form,
+            "is_lead": is_lead,
+            "edit_errors": edit_errors,
+        },
+    )

@@ -1,0 +1,38 @@
+"""The demo loads through the services and shows every design-input state."""
+
+import pytest
+
+from reviews.models import (
+    ComponentOwnership,
+    DesignInputStatus,
+    ReviewAssignment,
+    Severity,
+    VendorScore,
+)
+from reviews.selectors import blocking_design_inputs, review_queue, vendor_comparison
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_data_covers_the_review_features():
+    from initiatives import demo as initiatives_demo
+    from reviews import demo
+
+    context: dict = {}
+    initiatives_demo.load(context)
+    demo.load(context)
+    initiatives, users = context["initiatives"], context["users"]
+
+    assert ReviewAssignment.objects.filter(reviewer=users["ravi"]).exists()
+    assert ReviewAssignment.objects.filter(reviewer=users["jonas"]).exists()
+    statuses = set(initiatives["vqi"].design_inputs.model.objects.values_list("status", flat=True))
+    assert statuses == set(DesignInputStatus.values)
+    assert blocking_design_inputs(initiatives["ppe"])  # open high-severity safety fallback
+    assert all(d.severity == Severity.HIGH for d in blocking_design_inputs(initiatives["dfc"]))
+    for key in ("vqi", "dfc"):
+        _, rows = vendor_comparison(initiatives[key])
+        assert len(rows) == 3 and all(r.complete for r in rows)
+    assert VendorScore.objects.count() == 30
+    assert ComponentOwnership.objects.count() == 4
+    assert review_queue(users["ravi"], tab="all").counts["all"] >= 3
+    assert review_queue(users["lena"], tab="new").counts["new"] >= 1

@@ -1,0 +1,260 @@
+"""Review queues per role and the vendor ranking arithmetic."""
+
+from decimal import Decimal
+
+import pytest
+
+from initiatives.models import Phase, Status, VendorCandidate
+from reviews import selectors, services
+from reviews.models import ConcernArea, EvaluationCriterion, VendorScore
+from reviews.selectors import QueueFilters, review_queue
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _ids(user, tab="all", **filters):
+    rows, counts, _ = review_queue(user, tab=tab, filters=QueueFilters(**filters))
+    return [i.pk for i in rows], counts
+
+
+@pytest.fixture
+def portfolio(users):
+    lead, reviewer = users["it_lead"], users["reviewer"]
+    mine = factories.in_review_initiative(
+        sponsor=users["sponsor"], it_lead=lead, reviewer=reviewer, title="Mine"
+    )
+    secret = factories.in_review_initiative(
+        sponsor=users["sponsor"], it_lead=lead, reviewer=reviewer, title="Secret", confidential=True
+    )
+    theirs = factories.in_review_initiative(
+        sponsor=users["other_sponsor"],
+        it_lead=lead,
+        reviewer=users["other_reviewer"],
+        title="Theirs",
+    )
+    unassigned = factories.submitted_initiative(sponsor=users["other_sponsor"], title="Unassigned")
+    hidden = factories.submitted_initiative(
+        sponsor=users["other_sponsor"], title="Hidden", confidential=True
+    )
+    draft = factories.complete_initiative(sponsor=users["sponsor"], title="Draft")
+    return {
+        "mine": mine,
+        "secret": secret,
+        "theirs": theirs,
+        "unassigned": unassigned,
+        "hidden": hidden,
+        "draft": draft,
+    }
+
+
+def test_reviewer_queue_holds_only_their_assignments(portfolio, users):
+    ids, counts = _ids(users["reviewer"])
+    assert set(ids) == {portfolio["mine"].pk, portfolio["secret"].pk}
+    assert counts["all"] == 2
+    other, _ = _ids(users["other_reviewer"])
+    assert other == [portfolio["theirs"].pk]
+
+
+def test_it_lead_queue_holds_all_submitted_work_and_unassigned_is_new(portfolio, users):
+    ids, _ = _ids(users["it_lead"])
+    expected = {"mine", "secret", "theirs", "unassigned", "hidden"}
+    assert set(ids) == {portfolio[k].pk for k in expected}
+    new, counts = _ids(users["it_lead"], tab="new")
+    assert portfolio["unassigned"].pk in new
+    assert counts["new"] == len(new)
+
+
+@pytest.mark.parametrize("who", ["sponsor", "executive", "norole"])
+def test_non_it_people_have_no_queue(portfolio, users, who):
+    ids, counts = _ids(users[who])
+    assert ids == [] and counts["all"] == 0
+
+
+def test_tabs_follow_who_must_act(portfolio, users):
+    reviewer = users["reviewer"]
+    mine = portfolio["mine"]
+    new, _ = _ids(reviewer, tab="new")
+    assert mine.pk in new  # nothing started yet
+    item = factories.design_input(initiative=mine, raised_by=reviewer)
+    waiting_sponsor, _ = _ids(reviewer, tab="waiting_sponsor")
+    assert mine.pk in waiting_sponsor
+    services.update_assessment(
+        assessment=mine.assessments.get(area=ConcernArea.SECURITY),
+        user=reviewer,
+        score=3,
+        status="in_progress",
+    )
+    assert mine.pk not in _ids(reviewer, tab="new")[0]
+    services.transition_design_input(
+        design_input=item, user=users["sponsor"], action="propose", text="EU region"
+    )
+    assert mine.pk not in _ids(reviewer, tab="waiting_sponsor")[0]
+    assert mine.pk in _ids(reviewer, tab="waiting_it")[0]
+
+
+def test_urgency_order_safety_then_phase_then_age(users):
+    lead, reviewer = users["it_lead"], users["reviewer"]
+    old_idea = factories.in_review_initiative(
+        sponsor=users["sponsor"], it_lead=lead, reviewer=reviewer
+    )
+    pilot = factories.in_review_initiative(
+        sponsor=users["sponsor"], it_lead=lead, reviewer=reviewer
+    )
+    safety = factories.in_review_initiative(
+        sponsor=users["sponsor"], it_lead=lead, reviewer=reviewer
+    )
+    from initiatives.models import Initiative
+
+    Initiative.objects.filter(pk=pilot.pk).update(phase=Phase.PILOT)
+    Initiative.objects.filter(pk=safety.pk).update(safety_critical="yes")
+    ids, _ = _ids(reviewer)
+    assert ids == [safety.pk, pilot.pk, old_idea.pk]
+
+
+def test_queue_filters(portfolio, users):
+    site = factories.SiteFactory(name="Brno Plant")
+    from initiatives.models import Initiative
+
+    Initiative.objects.filter(pk=portfolio["theirs"].pk).update(site=site)
+    assert _ids(users["it_lead"], site=site.pk)[0] == [portfolio["theirs"].pk]
+    submitted, _ = _ids(users["it_lead"], status=Status.SUBMITTED)
+    assert set(submitted) == {portfolio["unassigned"].pk, portfolio["hidden"].pk}
+    services.assign_reviewer(
+        initiative=portfolio["mine"],
+        reviewer=users["other_reviewer"],
+        concern_area=ConcernArea.VENDOR,
+        user=users["it_lead"],
+    )
+    for a in portfolio["theirs"].assessments.filter(area=ConcernArea.VENDOR):
+        services.update_assessment(
+            assessment=a,
+            user=users["other_reviewer"],
+            score=1,
+            status="satisfied",
+            rationale="Open formats",
+        )
+    vendor, _ = _ids(users["it_lead"], concern=ConcernArea.VENDOR)
+    assert portfolio["mine"].pk in vendor and portfolio["theirs"].pk not in vendor
+
+
+def test_queue_counts_use_constant_queries(portfolio, users, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        rows, counts, _ = review_queue(users["it_lead"], tab="all")
+        list(rows)
+
+
+# ---------------------------------------------------------------- vendor ranking
+
+
+def _evaluation(users, vendors, criteria):
+    initiative = factories.in_review_initiative(
+        sponsor=users["sponsor"], it_lead=users["it_lead"], reviewer=users["reviewer"]
+    )
+    vendor_rows = [VendorCandidate.objects.create(initiative=initiative, name=n) for n in vendors]
+    crit_rows = [
+        services.save_criterion(initiative=initiative, user=users["reviewer"], name=n, weight=w)
+        for n, w in criteria
+    ]
+    return initiative, vendor_rows, crit_rows
+
+
+def test_weighted_ranking_arithmetic(users):
+    initiative, (a, b, c), (sec, sso, exit_) = _evaluation(
+        users, ["Alpha", "Beta", "Gamma"], [("Security", 3), ("SSO", 2), ("Exit", 1)]
+    )
+    grid = {a: [5, 3, 1], b: [3, 4, 5], c: [4, 4, 2]}
+    for vendor, scores in grid.items():
+        for criterion, score in zip((sec, sso, exit_), scores, strict=True):
+            services.score_vendor(
+                criterion=criterion, vendor=vendor, user=users["reviewer"], score=score
+            )
+    criteria, rows = selectors.vendor_comparison(initiative)
+    assert [c.name for c in criteria] == ["Security", "SSO", "Exit"]
+    # Alpha (15+6+1)/6 = 3.67, Beta (9+8+5)/6 = 3.67, Gamma (12+8+2)/6 = 3.67 — all tie.
+    assert [r.weighted for r in rows] == [Decimal("3.67")] * 3
+    assert [r.rank for r in rows] == [1, 1, 1]
+    services.score_vendor(criterion=exit_, vendor=c, user=users["reviewer"], score=5)
+    _, rows = selectors.vendor_comparison(initiative)
+    # Gamma (12+8+5)/6 = 4.17 now leads; Alpha and Beta share rank 2 (sorted by name).
+    assert [(r.vendor.name, r.weighted, r.rank) for r in rows] == [
+        ("Gamma", Decimal("4.17"), 1),
+        ("Alpha", Decimal("3.67"), 2),
+        ("Beta", Decimal("3.67"), 2),
+    ]
+    assert [s.score for s in rows[0].scores] == [4, 4, 5]
+    assert all(r.complete for r in rows)
+
+
+def test_partly_scored_and_unscored_vendors(users):
+    initiative, (a, b), (sec, sso) = _evaluation(
+        users, ["Alpha", "Beta"], [("Security", 2), ("SSO", 1)]
+    )
+    services.score_vendor(criterion=sso, vendor=a, user=users["reviewer"], score=2)
+    _, rows = selectors.vendor_comparison(initiative)
+    assert rows[0].vendor == a and rows[0].weighted == Decimal("2.00") and not rows[0].complete
+    assert rows[0].scores == [None, rows[0].scores[1]]
+    assert rows[1].vendor == b and rows[1].weighted is None and rows[1].rank is None
+
+
+def test_ten_vendors_rank_in_order(users, django_assert_max_num_queries):
+    names = [f"Vendor {n:02d}" for n in range(10)]
+    initiative, vendors, (crit,) = _evaluation(users, names, [("Viability", 4)])
+    for n, vendor in enumerate(vendors):
+        services.score_vendor(
+            criterion=crit, vendor=vendor, user=users["reviewer"], score=1 + n % 5
+        )
+    with django_assert_max_num_queries(3):
+        _, rows = selectors.vendor_comparison(initiative)
+    assert len(rows) == 10
+    assert [r.weighted for r in rows] == sorted((r.weighted for r in rows), reverse=True)
+    assert rows[0].rank == 1 and rows[2].rank == 3 and rows[1].rank == 1
+
+
+@pytest.mark.parametrize("bad", [0, 6, "five"])
+def test_vendor_score_out_of_range(users, bad):
+    _, (a,), (crit,) = _evaluation(users, ["Alpha"], [("Security", 2)])
+    from initiatives.services import InitiativeError
+
+    with pytest.raises(InitiativeError):
+        services.score_vendor(criterion=crit, vendor=a, user=users["reviewer"], score=bad)
+    assert not VendorScore.objects.exists()
+
+
+def test_database_refuses_scores_and_weights_out_of_range(users):
+    from django.db import IntegrityError, transaction
+
+    initiative, (a,), (crit,) = _evaluation(users, ["Alpha"], [("Security", 2)])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        VendorScore.objects.create(criterion=crit, vendor=a, score=6, scored_by=users["reviewer"])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EvaluationCriterion.objects.create(initiative=initiative, name="Heavy", weight=11)
+
+
+def test_default_criteria_are_added_once(users):
+    initiative, _, _ = _evaluation(users, ["Alpha", "Beta"], [])
+    added = services.add_default_criteria(initiative=initiative, user=users["reviewer"])
+    assert {c.name for c in added} >= {"Security posture", "SSO support", "Data portability"}
+    assert services.add_default_criteria(initiative=initiative, user=users["reviewer"]) == []
+
+
+def test_sponsors_cannot_score_or_define_criteria(users):
+    initiative, (a,), (crit,) = _evaluation(users, ["Alpha"], [("Security", 2)])
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.score_vendor(criterion=crit, vendor=a, user=users["sponsor"], score=3)
+    with pytest.raises(PermissionDenied):
+        services.save_criterion(initiative=initiative, user=users["sponsor"], name="X", weight=1)
+
+
+def test_without_a_tab_the_first_tab_with_work_is_shown(portfolio, users):
+    services.update_assessment(
+        assessment=portfolio["theirs"].assessments.get(area=ConcernArea.SECURITY),
+        user=users["other_reviewer"],
+        score=2,
+        status="in_progress",
+    )
+    result = review_queue(users["other_reviewer"], tab=None)
+    assert result.counts["new"] == 0 and result.tab == "waiting_it"
+    assert [i.pk for i in result.rows] == [portfolio["theirs"].pk]
