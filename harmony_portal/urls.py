@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("initiatives/", include("initiatives.urls")),
+    path("", include("governance.session_urls")),
     path("api/", include("harmony_portal.api_urls")),
     path("admin/", admin.site.urls),
 ]
