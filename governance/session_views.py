@@ -81,7 +81,7 @@ def session_detail(request, pk: int):
     )
     local = session.starts_at.astimezone(ZoneInfo(session.series.time_zone))
     can_schedule = sessions.can_schedule(request.user, initiative)
-    can_record = sessions.can_record(request.user, initiative)
+    can_record = sessions.can_record(request.user, session)
     return render(
         request,
         "governance/session_detail.html",
@@ -175,7 +175,7 @@ def session_record(request, pk: int):
             messages.success(request, "Notes and attendance saved.")
             return redirect("sessions:session", pk=session.pk)
     else:
-        if not sessions.can_record(request.user, session.initiative):
+        if not sessions.can_record(request.user, session):
             raise PermissionDenied("You may not record this working session.")
         messages.error(request, "Notes are required.")
     return redirect("sessions:session", pk=session.pk)

@@ -47,9 +47,15 @@ def can_schedule(user, initiative: Initiative) -> bool:
     return permissions.can_manage(user, initiative) or has_role(user, Role.IT_LEAD)
 
 
-def can_record(user, initiative: Initiative) -> bool:
-    """Notes, decisions and attendance: the schedulers and the initiative's IT reviewers."""
-    return can_schedule(user, initiative) or permissions.can_review(user, initiative)
+def can_record(user, session: WorkingSession) -> bool:
+    """Notes, decisions and attendance: the schedulers, the initiative's IT reviewers and
+    the series' participants."""
+    initiative = session.initiative
+    return (
+        can_schedule(user, initiative)
+        or permissions.can_review(user, initiative)
+        or session.series.participants.filter(pk=user.pk).exists()
+    )
 
 
 def _check(allowed: bool, message: str) -> None:
@@ -328,7 +334,7 @@ def record_session(
 ) -> WorkingSession:
     """Record what happened: notes, decisions and who attended. The session counts as held."""
     session = _locked_session(session)
-    _check(can_record(user, session.initiative), "You may not record this working session.")
+    _check(can_record(user, session), "You may not record this working session.")
     if session.status == SessionStatus.CANCELLED:
         raise TransitionNotAllowed("A cancelled session cannot be recorded.")
     if session.starts_at > timezone.now():

@@ -116,4 +116,32 @@ def make_status(initiative: Initiative, status: str) -> Initiative:
     return initiative
 
 
+# --- Governance: working sessions -------------------------------------------------------
+
+
+def in_review_initiative(*, sponsor, **fields) -> Initiative:
+    """A submitted initiative moved into IT partnership (status in_review)."""
+    return make_status(submitted_initiative(sponsor=sponsor, **fields), Status.IN_REVIEW)
+
+
+def working_series(*, initiative, user, participants=(), **fields):
+    """A standing working session set up through the service (weekly, Tuesdays 10:00)."""
+    import datetime
+
+    from governance import sessions
+
+    defaults = {
+        "cadence": "weekly",
+        "weekday": 1,
+        "start_time": datetime.time(10, 0),
+        "time_zone": "Europe/Berlin",
+        "duration_minutes": 60,
+        "location": "Teams",
+    }
+    defaults.update(fields)
+    return sessions.set_series(
+        initiative=initiative, user=user, fields=defaults, participants=list(participants)
+    )
+
+
 __all__ = ["Status"]
