@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -312,18 +312,73 @@ def recompute(initiative_ids: Iterable[int] | None = None, now: datetime | None 
         for level, ids in level_changes.items():
             for chunk in _chunks(ids):
                 Initiative.objects.filter(pk__in=chunk).update(risk_level=level)
-        for value, ids in readiness_changes.items():
-            for chunk in _chunks(ids):
-                ConcernAssessment.objects.filter(pk__in=chunk).update(readiness=value)
-        RiskStatusChange.objects.bulk_create(history, batch_size=1000)
-        RiskState.objects.bulk_create(
-            new_states,
-            batch_size=1000,
-            update_conflicts=True,
-            unique_fields=["initiative"],
-            update_fields=["level", "reasons", "computed_at", "dirty"],
-        )
+        if connection.vendor == "postgresql":
+            _write_postgresql(readiness_changes, history, new_states)
+        else:
+            for value, ids in readiness_changes.items():
+                for chunk in _chunks(ids):
+                    ConcernAssessment.objects.filter(pk__in=chunk).update(readiness=value)
+            RiskStatusChange.objects.bulk_create(history, batch_size=500)
+            RiskState.objects.bulk_create(
+                new_states,
+                batch_size=500,
+                update_conflicts=True,
+                unique_fields=["initiative"],
+                update_fields=["level", "reasons", "computed_at", "dirty"],
+            )
     return len(history)
+
+
+def _write_postgresql(
+    readiness_changes: dict[int, list[int]],
+    history: list[RiskStatusChange],
+    new_states: list[RiskState],
+) -> None:
+    """The same writes as the ORM path, as three multi-row statements: on a full sweep of
+    ten thousand initiatives the ORM's per-row SQL compilation would dominate the run."""
+    from psycopg2.extras import Json, execute_values
+
+    assessments = ConcernAssessment._meta.db_table
+    changes = RiskStatusChange._meta.db_table
+    states = RiskState._meta.db_table
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # psycopg2 cursor, for execute_values
+        # In primary-key order, so the update walks the table's pages once.
+        rows = sorted((pk, value) for value, ids in readiness_changes.items() for pk in ids)
+        if rows:
+            execute_values(
+                raw,
+                f"UPDATE {assessments} AS a SET readiness = v.r "
+                f"FROM (VALUES %s) AS v(id, r) WHERE a.id = v.id",
+                rows,
+                template="(%s::bigint, %s::smallint)",
+                page_size=5000,
+            )
+        if history:
+            execute_values(
+                raw,
+                f"INSERT INTO {changes} (initiative_id, at, from_level, to_level, reasons) "
+                f"VALUES %s",
+                [
+                    (h.initiative_id, now, h.from_level, h.to_level, Json(h.reasons))
+                    for h in history
+                ],
+                page_size=2000,
+            )
+        if new_states:
+            execute_values(
+                raw,
+                f"INSERT INTO {states} (initiative_id, level, reasons, computed_at, dirty) "
+                f"VALUES %s ON CONFLICT (initiative_id) DO UPDATE SET level = EXCLUDED.level, "
+                f"reasons = EXCLUDED.reasons, computed_at = EXCLUDED.computed_at, "
+                f"dirty = EXCLUDED.dirty",
+                [
+                    (s.initiative_id, s.level, Json(s.reasons), s.computed_at, s.dirty)
+                    for s in new_states
+                ],
+                page_size=2000,
+            )
 
 
 def _chunks(ids: list[int], size: int = 5000):
