@@ -52,6 +52,12 @@ class WorkingSeriesSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "created_by", "updated_at"]
+        extra_kwargs = {
+            "starts_on": {"required": False, "help_text": "Defaults to today."},
+            "weekday": {"min_value": 0, "max_value": 6},
+            "duration_minutes": {"min_value": 15, "max_value": 480},
+            "reminder_lead_minutes": {"max_value": 14 * 24 * 60},
+        }
         # The service decides "one series per initiative" (create or change), not a validator.
         validators = []
 

@@ -106,9 +106,7 @@ def test_session_page_shows_agenda_and_move_cancel_forms(client, series, users):
     html = client.get(reverse("sessions:session", args=[session.pk])).content.decode()
     assert "Exit clause" in html and "Move this occurrence" in html
 
-    new_start = (session.starts_at + timedelta(days=1)).astimezone(
-        timezone.get_default_timezone()
-    )
+    new_start = (session.starts_at + timedelta(days=1)).astimezone(timezone.get_default_timezone())
     response = client.post(
         reverse("sessions:move", args=[session.pk]),
         {
