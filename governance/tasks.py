@@ -8,6 +8,7 @@ import logging
 
 from celery import shared_task
 from django.core.cache import cache
+from django.db import transaction
 
 from . import notifications, risk, sessions
 from .models import RiskState
@@ -54,9 +55,17 @@ def recompute_risk(initiative_id: int) -> bool:
     Several changes in a row enqueue several tasks; the first clears the dirty flag and the
     others find nothing to do.
     """
-    if not RiskState.objects.filter(initiative_id=initiative_id, dirty=True).exists():
-        return False
-    risk.recompute([initiative_id])
+    with transaction.atomic():
+        # The row lock serialises two workers on the same initiative: the second waits, then
+        # finds it clean, so one change is never recorded twice in the history.
+        state = (
+            RiskState.objects.select_for_update()
+            .filter(initiative_id=initiative_id, dirty=True)
+            .first()
+        )
+        if state is None:
+            return False
+        risk.recompute([initiative_id])
     return True
 
 

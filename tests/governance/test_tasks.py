@@ -178,3 +178,22 @@ def test_broker_down_does_not_break_the_request(
     assert RiskState.objects.get(initiative=initiative).dirty is True
     tasks.sweep_risk()
     assert RiskState.objects.get(initiative=initiative).dirty is False
+
+
+@pytest.mark.django_db
+def test_beat_schedules_are_in_the_database_and_name_real_tasks():
+    from django_celery_beat.models import PeriodicTask
+
+    app.loader.import_default_modules()
+    names = dict(PeriodicTask.objects.values_list("task", "name"))
+    for task in (
+        "governance.tasks.send_due_reminders",
+        "governance.tasks.sweep_risk",
+        "governance.tasks.extend_session_horizons",
+        "governance.tasks.send_overdue_nudges",
+        "governance.tasks.send_reviewer_digests",
+    ):
+        assert task in names, task
+        assert task in app.tasks, task
+    reminders = PeriodicTask.objects.get(task="governance.tasks.send_due_reminders")
+    assert reminders.interval.every == 10 and reminders.enabled
