@@ -141,6 +141,8 @@ def due_reminder_session_ids(now: datetime | None = None) -> list[int]:
         starts_at__gt=now,
         starts_at__lte=now + MAX_LEAD,
         series__active=True,
+        # A withdrawn initiative keeps its history but nobody is called to its sessions.
+        initiative__status__in=[Status.SUBMITTED, Status.IN_REVIEW, Status.READY_FOR_BUILD],
     ).values_list("pk", "starts_at", "series__reminder_lead_minutes")
     return [pk for pk, at, lead in rows if at - timedelta(minutes=lead) <= now]
 

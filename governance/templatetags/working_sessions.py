@@ -53,3 +53,12 @@ def sessions_panel(context, initiative):
         "can_schedule": sessions.can_schedule(user, initiative)
         and initiative.status in sessions.OPEN_STATUSES,
     }
+
+
+@register.filter
+def risk_label(level: str) -> str:
+    """The label of a risk level code, e.g. At risk for at_risk."""
+    try:
+        return RiskLevel(level).label
+    except ValueError:
+        return level

@@ -64,12 +64,15 @@ def test_the_database_refuses_a_second_delivery(series, users):
         )
 
 
-def test_not_due_yet_cancelled_and_past_sessions_get_no_reminder(series, users):
+def test_not_due_yet_withdrawn_and_cancelled_sessions_get_no_reminder(series, users):
     session = soon(series, hours=30)
     assert notifications.due_reminder_session_ids() == []
     series.reminder_lead_minutes = 48 * 60
     series.save()
     assert notifications.due_reminder_session_ids() == [session.pk]
+    factories.make_status(series.initiative, "withdrawn")
+    assert notifications.due_reminder_session_ids() == []
+    factories.make_status(series.initiative, "in_review")
     sessions.cancel_session(session=session, user=users["sponsor"])
     assert notifications.due_reminder_session_ids() == []
     assert tasks.send_session_reminder(session.pk) == 0

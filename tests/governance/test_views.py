@@ -37,7 +37,7 @@ def test_initiative_page_shows_risk_reasons_readiness_history_and_sessions(clien
     assert 'id="risk-status"' in html
     assert "High-severity design input open: Data residency of images" in html
     assert "Readiness of Security &amp; data exposure" in html
-    assert "on_track → <strong>at_risk</strong>" in html
+    assert "On track → <strong>At risk</strong>" in html
     assert 'id="working-sessions"' in html and "Weekly on Tuesdays" in html
     # The executive sees the calendar but may not change the cadence.
     assert reverse("sessions:initiative_ics", args=[initiative.pk]) in html
