@@ -139,6 +139,10 @@ class WorkingSeries(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     active = models.BooleanField(default=True)
+    reminder_lead_minutes = models.PositiveIntegerField(
+        default=24 * 60, help_text="How long before each occurrence the reminder goes out."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
@@ -151,6 +155,12 @@ class WorkingSeries(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_cadence_display()} session of initiative {self.initiative_id}"
+
+    @property
+    def weekday_name(self) -> str:
+        import calendar
+
+        return calendar.day_name[self.weekday]
 
 
 class SessionStatus(models.TextChoices):
@@ -174,7 +184,12 @@ class WorkingSession(models.Model):
         max_length=10, choices=SessionStatus.choices, default=SessionStatus.PLANNED
     )
     notes = models.TextField(max_length=8000, blank=True)
+    decisions = models.TextField(
+        max_length=4000, blank=True, help_text="Decisions and actions agreed in the session."
+    )
     attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    # RFC 5545 SEQUENCE: calendar clients replace their copy when it grows (moved, cancelled).
+    sequence = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["starts_at"]
@@ -188,6 +203,16 @@ class WorkingSession(models.Model):
 
     def __str__(self) -> str:
         return f"Working session {self.starts_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"
+
+    @property
+    def ends_at(self):
+        from datetime import timedelta
+
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def is_moved(self) -> bool:
+        return self.starts_at != self.scheduled_for
 
 
 class DecisionKind(models.TextChoices):
@@ -320,3 +345,96 @@ class ProductionRelease(models.Model):
     def __str__(self) -> str:
         vendor = f" ({self.vendor_name} {self.vendor_version})".rstrip() if self.vendor_name else ""
         return f"{self.model_name} {self.model_version}{vendor}"
+
+
+class RiskState(models.Model):
+    """The current computed risk status of an initiative and why, kept next to its history.
+
+    `Initiative.risk_level` holds the level for lists and dashboards; this row holds the
+    reasons so the page can answer "why is this at risk?" even when nothing changed lately.
+    `dirty` marks an initiative whose inputs changed since the last computation.
+    """
+
+    initiative = models.OneToOneField(
+        "initiatives.Initiative",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="risk_state",
+    )
+    level = models.CharField(max_length=10, blank=True)
+    reasons = models.JSONField(default=list, blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    dirty = models.BooleanField(default=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Risk of initiative {self.initiative_id}: {self.level or 'not computed'}"
+
+
+class Notification(models.Model):
+    """An in-app notification: reminders, digests, nudges. Unread until the user marks it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    text = models.CharField(max_length=500)
+    link = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class DeliveryKind(models.TextChoices):
+    SESSION_REMINDER = "session_reminder", "Working session reminder"
+    REVIEWER_DIGEST = "reviewer_digest", "Weekly reviewer digest"
+    OVERDUE_NUDGE = "overdue_nudge", "Overdue design input nudge"
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "E-mail"
+    IN_APP = "in_app", "In-app notification"
+
+
+class Delivery(models.Model):
+    """One message sent to one user on one channel. The unique constraint is what makes a
+    reminder go out exactly once, however often (or concurrently) the task runs: the row is
+    inserted in the same transaction as the send, and a second insert fails."""
+
+    kind = models.CharField(max_length=20, choices=DeliveryKind.choices)
+    # What the message is about, e.g. "<session id>@<starts_at>" or "<ISO week>".
+    key = models.CharField(max_length=100)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    session = models.ForeignKey(
+        WorkingSession, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"
+    )
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "key", "user", "channel"], name="deliver_once_per_channel"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} → {self.user_id} ({self.channel})"
+
+
+class CalendarFeedToken(models.Model):
+    """The secret in a user's personal calendar subscription URL; regenerating revokes it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user_id}"

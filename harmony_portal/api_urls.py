@@ -5,6 +5,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from governance.api import (
+    NotificationViewSet,
+    RiskStatusViewSet,
+    WorkingSeriesViewSet,
+    WorkingSessionViewSet,
+)
 from governance.audit_api import (
     AuditEventViewSet,
     ChangeRequestViewSet,
@@ -32,6 +38,10 @@ router.register(
 )
 router.register("components", reviews_api.ComponentViewSet, basename="component")
 router.register("ready-for-build", reviews_api.ReadyForBuildViewSet, basename="ready-for-build")
+router.register("working-series", WorkingSeriesViewSet, basename="working-series")
+router.register("working-sessions", WorkingSessionViewSet, basename="working-session")
+router.register("notifications", NotificationViewSet, basename="notification")
+router.register("risk-status", RiskStatusViewSet, basename="risk-status")
 
 urlpatterns = [
     path("token/", obtain_auth_token, name="api-token"),

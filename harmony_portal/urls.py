@@ -11,6 +11,7 @@ urlpatterns = [
     path("initiatives/", include("initiatives.urls")),
     path("governance/", include("governance.urls")),
     path("reviews/", include("reviews.urls")),
+    path("", include("governance.session_urls")),
     path("api/", include("harmony_portal.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -128,11 +128,19 @@ def satisfied_assessments(initiative: Initiative) -> dict:
     return {a.area: a for a in ConcernAssessment.objects.filter(initiative=initiative)}
 
 
-def in_review_initiative(*, sponsor, it_lead, reviewer, concern_area="", **fields) -> Initiative:
-    """A submitted initiative with a reviewer assigned by an IT lead (hence in review)."""
+def in_review_initiative(
+    *, sponsor, it_lead=None, reviewer=None, concern_area="", **fields
+) -> Initiative:
+    """A submitted initiative in IT partnership (status in_review).
+
+    With `it_lead` and `reviewer` the reviewer is assigned through the service (which moves it
+    into review); without them the status is set directly, for tests that need no reviewer.
+    """
+    initiative = submitted_initiative(sponsor=sponsor, **fields)
+    if it_lead is None or reviewer is None:
+        return make_status(initiative, Status.IN_REVIEW)
     from reviews import services as review_services
 
-    initiative = submitted_initiative(sponsor=sponsor, **fields)
     review_services.assign_reviewer(
         initiative=initiative, reviewer=reviewer, user=it_lead, concern_area=concern_area
     )
@@ -150,6 +158,29 @@ def design_input(*, initiative, raised_by, severity="medium", area="security", *
         title=fields.pop("title", f"Finding {next(_seq)}"),
         severity=severity,
         **fields,
+    )
+
+
+# --- Governance: working sessions -------------------------------------------------------
+
+
+def working_series(*, initiative, user, participants=(), **fields):
+    """A standing working session set up through the service (weekly, Tuesdays 10:00)."""
+    import datetime
+
+    from governance import sessions
+
+    defaults = {
+        "cadence": "weekly",
+        "weekday": 1,
+        "start_time": datetime.time(10, 0),
+        "time_zone": "Europe/Berlin",
+        "duration_minutes": 60,
+        "location": "Teams",
+    }
+    defaults.update(fields)
+    return sessions.set_series(
+        initiative=initiative, user=user, fields=defaults, participants=list(participants)
     )
 
 

@@ -288,4 +288,4 @@ def test_initiative_page_queries_do_not_grow_with_rows(client, users, reviewed):
         integration=reviewed.integrations.get(), owner=users["reviewer"], user=users["it_lead"]
     )
     assert count() <= small + 1  # + the decisions of the one owned component
-    assert small <= 25
+    assert small <= 35  # one query per panel of every app on the page

@@ -1,0 +1,113 @@
+"""Calendar output: valid RFC 5545 that parses back with icalendar, per initiative and per user."""
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+from django.urls import reverse
+
+from governance import calendar, sessions
+from governance.models import WorkingSession
+from tests import factories
+
+
+@pytest.fixture
+def series(users):
+    initiative = factories.in_review_initiative(sponsor=users["sponsor"], title="Weld seams")
+    return factories.working_series(
+        initiative=initiative, user=users["sponsor"], participants=[users["reviewer"]]
+    )
+
+
+def parse(body: bytes) -> icalendar.Calendar:
+    cal = icalendar.Calendar.from_ical(body)
+    cal.validate()
+    return cal
+
+
+def test_initiative_ics_parses_back_with_time_zone_and_changes(series, users):
+    first, second = series.sessions.order_by("starts_at")[:2]
+    sessions.move_session(
+        session=first, user=users["sponsor"], starts_at=first.starts_at + timedelta(hours=2)
+    )
+    sessions.cancel_session(session=second, user=users["sponsor"])
+    cal = parse(calendar.initiative_calendar(series.initiative))
+
+    assert str(cal["VERSION"]) == "2.0" and cal["PRODID"]
+    assert [str(tz["TZID"]) for tz in cal.timezones] == ["Europe/Berlin"]
+    assert cal.get_missing_tzids() == set()
+    events = cal.events
+    assert len(events) == series.sessions.count()
+    by_uid = {str(e["UID"]): e for e in events}
+    assert len(by_uid) == len(events)  # stable, unique UIDs
+
+    moved = by_uid[f"working-session-{first.pk}@harmony-portal"]
+    start = moved.decoded("DTSTART")
+    assert moved["DTSTART"].params["TZID"] == "Europe/Berlin"
+    first.refresh_from_db()
+    assert start == first.starts_at
+    assert moved.decoded("DTEND") - start == timedelta(minutes=60)
+    assert int(moved["SEQUENCE"]) == 1
+    assert "Weld seams" in str(moved["SUMMARY"])
+    assert str(by_uid[f"working-session-{second.pk}@harmony-portal"]["STATUS"]) == "CANCELLED"
+    for event in events:
+        assert event.get("DTSTAMP") is not None
+
+
+def test_initiative_ics_view_requires_visibility(client, series, users):
+    url = reverse("sessions:initiative_ics", args=[series.initiative_id])
+    client.force_login(users["reviewer"])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    assert len(parse(response.content).events) == series.sessions.count()
+
+    confidential = factories.in_review_initiative(sponsor=users["sponsor"], confidential=True)
+    client.force_login(users["norole"])
+    assert client.get(reverse("sessions:initiative_ics", args=[confidential.pk])).status_code == 404
+
+
+def test_personal_feed_works_without_login_and_token_can_be_regenerated(client, series, users):
+    token = calendar.feed_token(users["reviewer"]).token
+    url = reverse("sessions:feed", args=[token])
+    response = client.get(url)  # calendar apps do not sign in
+    assert response.status_code == 200
+    assert len(parse(response.content).events) == series.sessions.count()
+
+    client.force_login(users["reviewer"])
+    page = client.get(reverse("sessions:calendar"))
+    assert token in page.content.decode()
+    client.post(reverse("sessions:calendar"))
+    client.logout()
+    assert client.get(url).status_code == 404
+    new_token = calendar.feed_token(users["reviewer"]).token
+    assert new_token != token
+    assert client.get(reverse("sessions:feed", args=[new_token])).status_code == 200
+    assert client.get(reverse("sessions:feed", args=["not-a-token"])).status_code == 404
+
+
+def test_personal_feed_lists_only_own_sessions_of_visible_initiatives(series, users):
+    hidden = factories.in_review_initiative(sponsor=users["other_sponsor"], confidential=True)
+    factories.working_series(
+        initiative=hidden, user=users["it_lead"], participants=[users["norole"]]
+    )
+    # norole was a participant of the confidential initiative but is not one of its people.
+    assert not calendar.feed_sessions(users["norole"]).exists()
+    assert set(calendar.feed_sessions(users["reviewer"]).values_list("initiative", flat=True)) == {
+        series.initiative_id
+    }
+    assert calendar.feed_sessions(users["sponsor"]).count() == series.sessions.count()
+
+
+def test_events_use_each_series_time_zone(users):
+    initiative = factories.in_review_initiative(sponsor=users["sponsor"])
+    series = factories.working_series(
+        initiative=initiative, user=users["sponsor"], time_zone="America/Mexico_City"
+    )
+    cal = parse(calendar.initiative_calendar(initiative))
+    assert [str(tz["TZID"]) for tz in cal.timezones] == ["America/Mexico_City"]
+    session = WorkingSession.objects.filter(series=series).earliest("starts_at")
+    event = cal.events[0]
+    local = session.starts_at.astimezone(ZoneInfo("America/Mexico_City"))
+    assert event.decoded("DTSTART").replace(tzinfo=None) == local.replace(tzinfo=None)
