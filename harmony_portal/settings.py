@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "initiatives",
     "reviews",
     "governance",
+    "benchmarks",
 ]
 
 MIDDLEWARE = [
