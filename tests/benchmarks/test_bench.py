@@ -81,3 +81,14 @@ def test_bench_command_prints_a_table_and_writes_json(tmp_path, capsys):
     detail = next(m for m in results["large"]["endpoints"] if m["name"] == "initiative detail")
     assert detail["status"] == 200 and detail["queries"] == detail["queries_small"]
     assert "risk_sweep" in results["large"]
+
+
+@pytest.mark.django_db
+def test_risk_sweep_is_timed_when_named(monkeypatch):
+    import benchmarks.measure
+
+    calls = []
+    monkeypatch.setattr(benchmarks.measure, "_probe_sweep", lambda: calls.append(1), raising=False)
+    result = measure.time_risk_sweep(runs=2, dotted_path="benchmarks.measure._probe_sweep")
+    assert result["available"] and result["function"] == "benchmarks.measure._probe_sweep"
+    assert len(result["seconds"]) == 2 and calls == [1, 1]

@@ -19,6 +19,8 @@ GUNICORN = Path(sys.executable).with_name("gunicorn")
 
 def production_env(**extra) -> dict[str, str]:
     env = dict(os.environ)
+    # Set by the browser tests' conftest for Playwright; never in production.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     env.update(
         DJANGO_SETTINGS_MODULE="harmony_portal.settings",
         DEBUG="False",

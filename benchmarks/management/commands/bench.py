@@ -62,6 +62,9 @@ class Command(BaseCommand):
         parser.add_argument("--no-load", action="store_true", help="Measure the loaded data.")
         parser.add_argument("--skip-sweep", action="store_true")
         parser.add_argument(
+            "--sweep", default="", help="Dotted path of the risk sweep (default: found by name)."
+        )
+        parser.add_argument(
             "--force-database",
             action="store_true",
             help="Run on a database whose name lacks 'bench' (the test suite does).",
@@ -125,7 +128,7 @@ class Command(BaseCommand):
             phase["endpoints"].append(m.as_dict())
         if sweep:
             self.stdout.write("timing the full risk sweep")
-            phase["risk_sweep"] = measure.time_risk_sweep()
+            phase["risk_sweep"] = measure.time_risk_sweep(dotted_path=options["sweep"])
         return phase
 
     def _database_description(self) -> str:
