@@ -12,6 +12,7 @@ logger = logging.getLogger("harmony_portal.request")
 
 # A proxy's id is reused only if it looks like an id, so a header cannot inject into logs.
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+QUIET_PREFIXES = ("/healthz", "/readyz", "/static/")
 
 
 class RequestIdFilter(logging.Filter):
@@ -39,7 +40,10 @@ class RequestLogMiddleware:
             response = self.get_response(request)
             response["X-Request-ID"] = request_id
             user = getattr(request, "user", None)
-            logger.info(
+            # Probes every few seconds and cached static files would drown the real traffic.
+            quiet = request.path.startswith(QUIET_PREFIXES) and response.status_code < 400
+            logger.log(
+                logging.DEBUG if quiet else logging.INFO,
                 "%s %s %s",
                 request.method,
                 request.path,

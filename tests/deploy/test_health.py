@@ -50,8 +50,7 @@ def test_readyz_is_unavailable_when_the_database_is_down(client, settings):
     assert response.json()["checks"]["database"]["status"] == "error"
 
 
-@pytest.mark.django_db
-def test_request_log_is_one_json_line_with_the_request_id(client):
+def _logged_lines(client, path: str, **headers) -> tuple:
     records = []
 
     class Capture(logging.Handler):
@@ -63,16 +62,32 @@ def test_request_log_is_one_json_line_with_the_request_id(client):
     handler.addFilter(RequestIdFilter())
     logger = logging.getLogger("harmony_portal.request")
     logger.addHandler(handler)
+    level = logger.level
+    logger.setLevel(logging.DEBUG)  # probes log at DEBUG, so they do not drown real traffic
     try:
-        response = client.get("/healthz", HTTP_X_REQUEST_ID="probe-42")
+        response = client.get(path, **headers)
     finally:
         logger.removeHandler(handler)
+        logger.setLevel(level)
+    return response, records
+
+
+def test_request_log_is_one_json_line_with_the_request_id(client):
+    response, records = _logged_lines(client, "/healthz", HTTP_X_REQUEST_ID="probe-42")
     assert response["X-Request-ID"] == "probe-42"
     line = json.loads(records[-1])
     assert line["request_id"] == "probe-42"
     assert line["path"] == "/healthz"
     assert line["status"] == 200
     assert line["duration_ms"] >= 0
+    assert line["levelname"] == "DEBUG"
+
+
+def test_pages_are_logged_at_info_with_a_fresh_request_id(client):
+    response, records = _logged_lines(client, "/login/")
+    line = json.loads(records[-1])
+    assert line["levelname"] == "INFO" and line["status"] == 200
+    assert line["request_id"] == response["X-Request-ID"]
 
 
 def test_request_id_from_outside_is_replaced_when_it_is_not_an_id(client):
