@@ -151,14 +151,14 @@ class Command(BaseCommand):
             f"{results['load_average_after'][0]}\n"
         )
         header = (
-            f"{'endpoint':<34}{'role':<10}{'p50 ms':>8}{'p95 ms':>8}"
+            f"{'endpoint':<34}{'role':<10}{'p50 ms':>8}{'p95 ms':>8}{'cpu ms':>8}"
             f"{'queries':>9}{'small':>7}  result"
         )
         self.stdout.write(header)
         self.stdout.write("-" * len(header))
         for m in large["endpoints"]:
             if not m["available"]:
-                self.stdout.write(f"{m['name']:<34}{m['role']:<10}{'':>32}  not available")
+                self.stdout.write(f"{m['name']:<34}{m['role']:<10}{'':>40}  not available")
                 continue
             verdict = "ok" if m["p95_ms"] < PAGE_P95_TARGET_MS else "SLOW"
             if m["queries_small"] is not None and m["queries"] != m["queries_small"]:
@@ -167,7 +167,7 @@ class Command(BaseCommand):
                 verdict += f", HTTP {m['status']}"
             small = "" if m["queries_small"] is None else m["queries_small"]
             self.stdout.write(
-                f"{m['name']:<34}{m['role']:<10}{m['p50_ms']:>8}{m['p95_ms']:>8}"
+                f"{m['name']:<34}{m['role']:<10}{m['p50_ms']:>8}{m['p95_ms']:>8}{m['cpu_p50_ms']:>8}"
                 f"{m['queries']:>9}{small:>7}  {verdict}"
             )
         sweep = large.get("risk_sweep")
