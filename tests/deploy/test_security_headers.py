@@ -50,3 +50,20 @@ def test_api_docs_get_inline_styles_only(client, users):
     assert "style-src 'self' 'unsafe-inline'" in response["Content-Security-Policy"]
     assert "script-src" not in response["Content-Security-Policy"]
     assert not INLINE_SCRIPT.search(response.content.decode())
+
+
+@pytest.mark.django_db
+def test_role_home_pages_have_no_inline_script_or_style(client, users, complete_initiative):
+    """The review queue and the dashboard, where the build has them (checked after merges)."""
+    from django.urls import NoReverseMatch, reverse
+
+    pages = [("reviews:queue", "it_lead"), ("governance:dashboard", "executive")]
+    for name, role in pages:
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        client.force_login(users[role])
+        response = client.get(url)
+        assert response.status_code == 200, name
+        assert_csp_safe(response.content.decode())
