@@ -28,8 +28,9 @@ if os.environ.get("LOG_FORMAT", "plain") == "json":
         "formatters": {
             "json": {
                 "()": "pythonjsonlogger.json.JsonFormatter",
-                "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
-                "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+                "fmt": "%(levelname)s %(name)s %(message)s",
+                "timestamp": True,
+                "rename_fields": {"levelname": "level", "name": "logger"},
             }
         },
         "handlers": {

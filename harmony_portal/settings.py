@@ -215,8 +215,10 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            # "timestamp": ISO 8601 in UTC, whatever TIME_ZONE the portal runs in.
+            "fmt": "%(levelname)s %(name)s %(request_id)s %(message)s",
+            "timestamp": True,
+            "rename_fields": {"levelname": "level", "name": "logger"},
         },
     },
     "handlers": {
