@@ -44,3 +44,6 @@ if os.environ.get("LOG_FORMAT", "plain") == "json":
             "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False}
         },
     }
+
+# gunicorn >= 25 opens a control socket under $HOME; a container is managed from outside.
+control_socket_disable = True
