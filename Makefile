@@ -39,6 +39,12 @@ test: install-test chromium
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
+## make bench: load 10,000 initiatives into a separate database and measure pages, API and the
+## risk sweep; prints a table and writes bench-results.json. BENCH_ARGS passes options.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/harmony_bench
+bench: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=False $(PY) manage.py bench $(BENCH_ARGS)
+
 lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

@@ -67,7 +67,7 @@ class PartnershipHealthSerializer(serializers.Serializer):
     sessions_share = serializers.FloatField(allow_null=True)
 
 
-class BlockerSerializer(serializers.Serializer):
+class PortfolioBlockerSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     initiative = serializers.IntegerField(source="initiative_id")
     initiative_reference = serializers.CharField(source="initiative.reference")
@@ -80,7 +80,7 @@ class BlockerSerializer(serializers.Serializer):
 
 class BlockersSerializer(serializers.Serializer):
     total = serializers.IntegerField()
-    items = BlockerSerializer(many=True)
+    items = PortfolioBlockerSerializer(many=True)
 
 
 class EscalationSerializer(serializers.Serializer):

@@ -5,9 +5,12 @@ broker) so that `make run` works on a fresh machine; `DATABASE_URL` and `REDIS_U
 to PostgreSQL and Redis.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+
+from harmony_portal.sso import oidc_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -37,13 +40,18 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "guardian",
     "django_celery_beat",
+    "axes",
     "initiatives",
     "reviews",
     "governance",
+    "benchmarks",
 ]
 
 MIDDLEWARE = [
+    # First, so its request id and timing cover everything below.
+    "harmony_portal.logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "harmony_portal.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -53,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "harmony_portal.middleware.LoginRequiredMiddleware",
     "governance.middleware.AuditSourceMiddleware",
+    # Last, so it turns a lockout signalled by the auth backend into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "harmony_portal.urls"
@@ -83,6 +93,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username+address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -106,7 +118,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -147,6 +159,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Workers log through Django's LOGGING (JSON lines in production), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -174,18 +188,111 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One schema name per choice set even where several fields share it (e.g. phase and
+    # phase_at_it_involvement); keeps `check --deploy` free of drf-spectacular warnings.
     "ENUM_NAME_OVERRIDES": {
+        "PhaseEnum": "initiatives.models.Phase",
+        "YesNoEnum": "initiatives.models.YesNo",
+        "RiskLevelEnum": "initiatives.models.RiskLevel",
+        "ConcernAreaEnum": "reviews.models.ConcernArea",
+        "SeverityEnum": "reviews.models.Severity",
         "AssessmentStatusEnum": "reviews.models.AssessmentStatus",
         "DesignInputStatusEnum": "reviews.models.DesignInputStatus",
-        "ConcernAreaEnum": "reviews.models.ConcernArea",
+        "SessionStatusEnum": "governance.models.SessionStatus",
+        "CadenceEnum": "governance.models.Cadence",
+        "DecisionKindEnum": "governance.models.DecisionKind",
+        "ChangeKindEnum": "governance.models.ChangeKind",
     },
 }
 
+# --- Logging ---------------------------------------------------------------------------------
+# LOG_FORMAT=json (the default in docker-compose) writes one JSON object per line, with the
+# request id of the request being served, for log shippers; "plain" is for people.
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "harmony_portal.logging.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            # "timestamp": ISO 8601 in UTC, whatever TIME_ZONE the portal runs in.
+            "fmt": "%(levelname)s %(name)s %(request_id)s %(message)s",
+            "timestamp": True,
+            "rename_fields": {"levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # RequestLogMiddleware writes one line per request; django.server would double it.
+        "django.server": {"level": "WARNING"},
+    },
 }
+
+# --- Login hardening ------------------------------------------------------------------------
+# django-axes: after AXES_FAILURE_LIMIT failed sign-ins for one username from one address,
+# that pair is locked out for the cool-off; a successful sign-in resets the count.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "harmony_portal.login.locked_out"
+# Behind a TLS-terminating proxy the client address is in X-Forwarded-For (first hop).
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
+
+# Optional single sign-on through the company's OpenID Connect provider (mozilla-django-oidc),
+# on only when OIDC_RP_CLIENT_ID and the provider endpoints are set.
+vars().update(oidc_settings(env))
+if OIDC_ENABLED:  # noqa: F821 — defined by oidc_settings
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS.append("harmony_portal.sso.PortalOIDCBackend")
+
+# --- Production security --------------------------------------------------------------------
+# With DEBUG off the portal assumes HTTPS: secure cookies, HSTS, redirect to https (switch the
+# redirect off with SECURE_SSL_REDIRECT=False when the proxy already does it).
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 3600)
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Every page uses only its own static files: no inline script, no CDN.
+# Scripts only from our own files (no inline script, no event-handler attributes). Inline
+# style attributes are allowed: data-driven widths (readiness bars, chart swatches) need them,
+# and with autoescaped templates they carry no script.
+CONTENT_SECURITY_POLICY = env(
+    "CONTENT_SECURITY_POLICY",
+    default="default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'",
+)
+if not DEBUG:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        # Joining the browsers' preload list binds the whole company domain: IT decides it.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+    # The health probes are called over plain HTTP by the orchestrator, inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+    if env.bool("USE_X_FORWARDED_PROTO", default=False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+        USE_X_FORWARDED_HOST = env.bool("USE_X_FORWARDED_HOST", default=False)
+READINESS_BROKER_TIMEOUT = env.float("READINESS_BROKER_TIMEOUT", default=2.0)

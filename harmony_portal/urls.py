@@ -1,12 +1,15 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from harmony_portal import health
+from harmony_portal.login import PortalLoginView
 from initiatives import views as initiative_views
 
 urlpatterns = [
     path("", initiative_views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", PortalLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("initiatives/", include("initiatives.urls")),
     path("governance/", include("governance.urls")),
@@ -14,4 +17,8 @@ urlpatterns = [
     path("", include("governance.session_urls")),
     path("api/", include("harmony_portal.api_urls")),
     path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
 ]
+if settings.OIDC_ENABLED:
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))

@@ -157,6 +157,8 @@ class Initiative(models.Model):
             models.Index(fields=["status", "phase"]),
             models.Index(fields=["sponsor", "status"]),
             models.Index(fields=["confidential", "status"]),
+            # Lists show the most recently changed first.
+            models.Index(fields=["-updated_at"], name="initiative_recent_first"),
         ]
         permissions = [("review_initiative", "Can review the initiative as IT")]
 

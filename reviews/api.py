@@ -550,7 +550,7 @@ class VendorComparisonViewSet(viewsets.ViewSet):
 # ---------------------------------------------------------------- architecture ownership
 
 
-class DecisionSerializer(serializers.ModelSerializer):
+class ComponentDecisionSerializer(serializers.ModelSerializer):
     decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
@@ -562,7 +562,7 @@ class DecisionSerializer(serializers.ModelSerializer):
 class ComponentSerializer(serializers.ModelSerializer):
     owner = UsernameField()
     assigned_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    decisions = DecisionSerializer(many=True, read_only=True)
+    decisions = ComponentDecisionSerializer(many=True, read_only=True)
     initiative = serializers.IntegerField(source="integration.initiative_id", read_only=True)
     version = serializers.IntegerField(required=False)
 
@@ -657,12 +657,12 @@ class ComponentViewSet(
         fresh = self.get_queryset().get(pk=component.pk)
         return with_etag(Response(self.get_serializer(fresh).data), fresh.version)
 
-    @extend_schema(request=DecisionSerializer, responses=DecisionSerializer)
+    @extend_schema(request=ComponentDecisionSerializer, responses=ComponentDecisionSerializer)
     @action(detail=True, methods=["post"])
     def decisions(self, request, pk=None):
         """Record a design decision (the owner or an IT lead)."""
         component = self.get_object()
-        body = DecisionSerializer(data=request.data)
+        body = ComponentDecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         decision = services.add_component_decision(
             component=component,
@@ -670,7 +670,7 @@ class ComponentViewSet(
             text=body.validated_data["text"],
             source="api",
         )
-        return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
+        return Response(ComponentDecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 
 
 # ---------------------------------------------------------------- ready for build
