@@ -175,6 +175,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No call-outs: Swagger UI's default validator badge would fetch from the internet.
+    "SWAGGER_UI_SETTINGS": {
+        "deepLinking": True,
+        "validatorUrl": None,
+        "persistAuthorization": True,
+    },
     "COMPONENT_SPLIT_REQUEST": True,
     # The schema and its docs need a signed-in user (session or token): it is an internal API.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],

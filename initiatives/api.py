@@ -6,6 +6,8 @@ the caller may not take answers 403. Updates and transitions carry the version r
 (If-Match or `version`); a stale one is refused with 412, an illegal transition with 409.
 """
 
+from collections.abc import Mapping
+
 import django_filters
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -30,21 +32,43 @@ from .models import (
 )
 
 
-class DataAssetSerializer(serializers.ModelSerializer):
+class SectionRowSerializer(serializers.ModelSerializer):
+    """A row of a section. Rows replace what is stored, so each is complete even in a PATCH."""
+
+    def to_internal_value(self, data):
+        missing = {}
+        if isinstance(data, Mapping):
+            missing = {
+                name: [field.error_messages["required"]]
+                for name, field in self.fields.items()
+                if field.required and not field.read_only and name not in data
+            }
+        try:
+            attrs = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if isinstance(exc.detail, dict):
+                raise serializers.ValidationError({**missing, **exc.detail}) from None
+            raise
+        if missing:
+            raise serializers.ValidationError(missing)
+        return attrs
+
+
+class DataAssetSerializer(SectionRowSerializer):
     class Meta:
         model = DataAsset
         fields = ["id", "name", "classification", "personal_data", "storage_location"]
         read_only_fields = ["id"]
 
 
-class IntegrationSerializer(serializers.ModelSerializer):
+class IntegrationSerializer(SectionRowSerializer):
     class Meta:
         model = IntegrationPoint
         fields = ["id", "system_type", "name", "description"]
         read_only_fields = ["id"]
 
 
-class VendorSerializer(serializers.ModelSerializer):
+class VendorSerializer(SectionRowSerializer):
     class Meta:
         model = VendorCandidate
         fields = ["id", "name", "product", "notes"]
