@@ -41,7 +41,13 @@ def _serializer_fields(serializer) -> set[str]:
 class AutoSchema(openapi.AutoSchema):
     def _is_public(self) -> bool:
         perms = [p.__class__ for p in self.view.get_permissions()]
-        return permissions.AllowAny in perms
+        return not perms or permissions.AllowAny in perms
+
+    def get_auth(self):
+        auths = super().get_auth()
+        if self._is_public() and {} not in auths:
+            auths.append({})  # e.g. /api/token/ (no permission classes): callable anonymously
+        return auths
 
     def _returns_version(self) -> bool:
         """The answer is an object with a `version` field (so it has an ETag)."""
