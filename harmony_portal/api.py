@@ -169,3 +169,25 @@ class SearchFilter(filters.SearchFilter):
                 {self.search_param: ["Null characters are not allowed."]}
             )
         return super().get_search_terms(request)
+
+
+def not_found(request, exception=None):
+    """404 for the whole site: the `Error` JSON under /api/, Django's page elsewhere."""
+    from django.http import JsonResponse
+    from django.views import defaults
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    """500 for the whole site: the `Error` JSON under /api/, Django's page elsewhere."""
+    from django.http import JsonResponse
+    from django.views import defaults
+
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": "Server error. It has been logged.", "code": "server_error"}, status=500
+        )
+    return defaults.server_error(request)

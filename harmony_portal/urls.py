@@ -14,3 +14,7 @@ urlpatterns = [
     path("api/", include("harmony_portal.api_urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Under /api/ a missing page or a crash answers the API's JSON error, not an HTML page.
+handler404 = "harmony_portal.api.not_found"
+handler500 = "harmony_portal.api.server_error"

@@ -133,6 +133,12 @@ class InitiativeSerializer(serializers.ModelSerializer):
     data_assets = _section(DataAssetSerializer, "Data the AI will access.")
     integrations = _section(IntegrationSerializer, "Systems it integrates with.")
     vendors = _section(VendorSerializer, "Vendors under evaluation.")
+    phase_at_it_involvement = serializers.ChoiceField(
+        choices=Phase.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="The phase when IT first saw it (empty until submitted).",
+    )
     it_involved_early = serializers.BooleanField(
         read_only=True,
         allow_null=True,
@@ -292,6 +298,7 @@ class InitiativeViewSet(
     ]
     ordering = ["-updated_at", "-id"]
     search_fields = ["title", "business_problem"]
+    lookup_value_regex = r"[0-9]+"
     versioned = True
 
     def get_queryset(self):
