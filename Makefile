@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 export DJANGO_SETTINGS_MODULE := harmony_portal.settings
 
-.PHONY: run test install install-test migrate demo lint bench clean
+.PHONY: run test install install-test migrate demo lint bench clean fuzz
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ run: demo
 test: install-test
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
+
+## make fuzz: the schemathesis run of every API operation, with many examples per operation.
+fuzz: install-test
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} $(PY) -m pytest -q tests/api/test_schemathesis.py
 
 lint: install-test
 	$(VENV)/bin/ruff check .

@@ -4,8 +4,8 @@
 decorator of their own:
 
 - the `Error` body for 400 (writes, and reads with query parameters), 401 and 403 (unless the
-  endpoint is public), 404 (paths with an id, paginated lists), 409 (writes on an existing
-  object: a workflow conflict) and 412 (writes on an object that carries a version);
+  endpoint is public), 404 (paths with an id, paginated lists), 409 (writes: a workflow
+  conflict or a duplicate) and 412 (writes on an object that carries a version);
 - for serializers with a `version` field: the `If-Match` request header on writes and the
   `ETag` response header on answers that return the object.
 
@@ -25,7 +25,7 @@ ERROR_DESCRIPTIONS = {
     "401": "Not signed in: send `Authorization: Token <key>` (or use the browser session).",
     "403": "Signed in, but not allowed to do this to an object you may see.",
     "404": "No such object, or one you may not see (the answer is the same).",
-    "409": "The workflow does not allow this change from the current state; `detail` says why.",
+    "409": "The change conflicts with the current state (workflow, duplicate); `detail` says why.",
     "412": "The object changed since you read it (stale `If-Match` / `version`); reload first.",
 }
 
@@ -84,7 +84,9 @@ class AutoSchema(openapi.AutoSchema):
             codes += ["401", "403"]
         if self._has_path_id() or (self._is_list_view() and self._get_paginator()):
             codes.append("404")
-        if is_write and self._has_path_id():
+        if is_write and not self._is_public():
+            # Any service may refuse a write that conflicts with the current state
+            # (TransitionNotAllowed, a duplicate), so every write documents 409.
             codes.append("409")
         if is_write and self._has_path_id() and self._is_versioned():
             codes.append("412")

@@ -7,10 +7,12 @@ type, headers, body). The caller is an IT lead who also sponsors initiatives, so
 the whole portfolio and writes on their own drafts succeed; path ids are pointed at real
 objects most of the time so that operations answer with real bodies, not only 404s.
 
-Bounded for CI (2 cores): a few examples per operation, no shrinking, no example database.
+Bounded for CI (2 cores): a few examples per operation, no shrinking, no example database;
+`make fuzz` (FUZZ_EXAMPLES=200) runs the same test deeper.
 """
 
 import itertools
+import os
 
 import pytest
 import schemathesis
@@ -27,7 +29,8 @@ from werkzeug.test import Client
 from initiatives.roles import Role
 from tests import factories
 
-MAX_EXAMPLES = 10
+# A few examples per operation keep `make test` quick; `make fuzz` raises it for a deep run.
+MAX_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
 # Every other check runs (no 5xx; status code, content type, headers and body as documented;
 # auth not ignored; …). Not these two: business rules legitimately refuse schema-valid input
 # (404 for a hidden id, 409 for an illegal transition, 412 for a stale version), and DRF's
