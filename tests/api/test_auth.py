@@ -141,7 +141,8 @@ def test_every_operation_refuses_anonymous_callers(api_client, users, world):
         public = {} in operation.get("security", [])
         response = getattr(api_client, method)(concrete(path, pk), {}, format="json")
         if public:
-            assert response.status_code in (200, 400), (method, path)
+            # Public by design (e.g. /api/token/): its own rules apply, but never a crash.
+            assert response.status_code < 500, (method, path)
             continue
         assert response.status_code == 401, (method, path, response.status_code)
         assert set(response.json()) == {"detail", "code"}, (method, path)
