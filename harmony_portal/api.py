@@ -86,6 +86,15 @@ def _first_code(codes) -> str:
     return str(codes or "invalid")
 
 
+def _summary(errors: dict) -> str:
+    """A sentence for `detail`: the messages about the whole request, or the fields concerned."""
+    general = errors.get("non_field_errors")
+    if isinstance(general, list) and general:
+        return " ".join(str(message) for message in general)
+    fields = [name for name in errors if name != "non_field_errors"]
+    return f"Invalid input: {', '.join(fields)}." if fields else "Invalid input."
+
+
 def error_body(exc: exceptions.APIException, data) -> dict:
     """The uniform error document for an APIException and DRF's default data for it."""
     if isinstance(exc, RuleViolation):
@@ -97,7 +106,7 @@ def error_body(exc: exceptions.APIException, data) -> dict:
         if isinstance(data, dict) and set(data) == {"detail"} and isinstance(data["detail"], str):
             return {"detail": data["detail"], "code": _first_code(exc.get_codes())}
         errors = data if isinstance(data, dict) else {"non_field_errors": data}
-        return {"detail": "Invalid input.", "code": "invalid", "errors": errors}
+        return {"detail": _summary(errors), "code": "invalid", "errors": errors}
     detail = data.get("detail", "") if isinstance(data, dict) else data
     code = exc.get_codes()
     return {"detail": str(detail), "code": code if isinstance(code, str) else exc.default_code}

@@ -455,3 +455,16 @@ def test_list_query_count_does_not_grow_with_rows(api_as, users, django_assert_m
     with django_assert_max_num_queries(14):
         response = client.get(url())
     assert response.json()["count"] == 6
+
+
+def test_error_detail_names_the_fields(api_as, world):
+    initiative = world["own_draft"]
+    response = api_as("sponsor").patch(
+        url(initiative), {"version": initiative.version, "title": "", "phase": "x"}, format="json"
+    )
+    assert assert_error(response, 400)["detail"] == "Invalid input: title, phase."
+    not_a_dict = api_as("sponsor").patch(
+        url(initiative), ["x"], format="json", HTTP_IF_MATCH=f'"{initiative.version}"'
+    )
+    body = assert_error(not_a_dict, 400, "invalid")
+    assert body["detail"] == body["errors"]["non_field_errors"][0]
