@@ -200,3 +200,16 @@ def server_error(request):
             {"detail": "Server error. It has been logged.", "code": "server_error"}, status=500
         )
     return defaults.server_error(request)
+
+
+class OrderingFilter(filters.OrderingFilter):
+    """`?ordering=-updated_at,title`; the primary key breaks ties so pages never overlap."""
+
+    def get_ordering(self, request, queryset, view):
+        ordering = super().get_ordering(request, queryset, view)
+        if not ordering:
+            return ordering
+        ordering = list(ordering)
+        if not {"pk", "-pk", "id", "-id"} & set(ordering):
+            ordering.append("-pk" if ordering[0].startswith("-") else "pk")
+        return ordering

@@ -159,7 +159,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "harmony_portal.api.OrderingFilter",
         "harmony_portal.api.SearchFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "harmony_portal.api.PageNumberPagination",

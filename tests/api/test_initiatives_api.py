@@ -468,3 +468,14 @@ def test_error_detail_names_the_fields(api_as, world):
     )
     body = assert_error(not_a_dict, 400, "invalid")
     assert body["detail"] == body["errors"]["non_field_errors"][0]
+
+
+def test_pages_never_overlap_when_the_order_has_ties(api_as, users):
+    for _ in range(5):
+        factories.submitted_initiative(sponsor=users["sponsor"], title="Same title")
+    client = api_as("it_lead")
+    seen = []
+    for page in range(1, 6):
+        body = client.get(url(), {"ordering": "title", "page_size": 1, "page": page}).json()
+        seen += [row["id"] for row in body["results"]]
+    assert sorted(seen) == sorted(Initiative.objects.values_list("id", flat=True))
