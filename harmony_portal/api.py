@@ -16,7 +16,11 @@ Updates carry the version the client read: `If-Match: "7"` (the ETag of the GET)
 field in the body; `require_version` reads it and the service refuses a stale one (412).
 """
 
+from datetime import UTC, datetime
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from rest_framework import exceptions, filters, pagination, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -213,3 +217,36 @@ class OrderingFilter(filters.OrderingFilter):
         if not {"pk", "-pk", "id", "-id"} & set(ordering):
             ordering.append("-pk" if ordering[0].startswith("-") else "pk")
         return ordering
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter, with date-time values moved to UTC before they reach the database.
+
+    Python accepts UTC offsets up to ±24 h, PostgreSQL only up to ±15:59: a filter value such
+    as `2026-01-01T10:00-22:00` would crash the query. Converted here for every app's filters;
+    one that cannot be represented is a 400 on that filter.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid() and self.raise_exception:
+            raise translate_validation(filterset.errors)
+        data = filterset.form.cleaned_data
+        for name, value in list(data.items()):
+            try:
+                data[name] = _to_utc(value)
+            except OverflowError:
+                raise exceptions.ValidationError(
+                    {name: ["The date and time is out of range."]}
+                ) from None
+        return filterset.qs
+
+
+def _to_utc(value):
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC)
+    if isinstance(value, slice):
+        return slice(_to_utc(value.start), _to_utc(value.stop), value.step)
+    return value

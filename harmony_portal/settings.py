@@ -158,7 +158,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "harmony_portal.api.FilterBackend",
         "harmony_portal.api.OrderingFilter",
         "harmony_portal.api.SearchFilter",
     ],

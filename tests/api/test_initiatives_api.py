@@ -479,3 +479,13 @@ def test_pages_never_overlap_when_the_order_has_ties(api_as, users):
         body = client.get(url(), {"ordering": "title", "page_size": 1, "page": page}).json()
         seen += [row["id"] for row in body["results"]]
     assert sorted(seen) == sorted(Initiative.objects.values_list("id", flat=True))
+
+
+def test_date_time_filters_accept_any_offset_python_accepts(api_as, world):
+    # PostgreSQL refuses offsets beyond ±15:59; the API moves values to UTC first.
+    client = api_as("it_lead")
+    response = client.get(url(), {"updated_after": "2001-06-07T14:15:14-22:18"})
+    assert response.status_code == 200 and response.json()["count"] == 4
+    assert client.get(url(), {"updated_after": "2999-01-01T00:00+23:00"}).json()["count"] == 0
+    too_early = client.get(url(), {"updated_after": "0001-01-01T00:00+05:00"})
+    assert "updated_after" in assert_error(too_early, 400)["errors"]
