@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 export DJANGO_SETTINGS_MODULE := harmony_portal.settings
 
-.PHONY: run test install install-test chromium migrate demo lint bench clean
+.PHONY: run test install install-test chromium migrate demo lint bench clean fuzz
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ test: install-test chromium
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/harmony_bench
 bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=False $(PY) manage.py bench $(BENCH_ARGS)
+
+## make fuzz: the schemathesis run of every API operation, with many examples per operation.
+fuzz: install-test
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} $(PY) -m pytest -q tests/api/test_schemathesis.py
 
 lint: install-test
 	$(VENV)/bin/ruff check .

@@ -1,5 +1,12 @@
-"""The REST API: one router for every app, the OpenAPI schema and its documentation UIs."""
+"""The REST API: one router for every app, the OpenAPI schema and its documentation UIs.
 
+Each app registers its viewsets on `router` below (one line per viewset); the schema at
+/api/schema/ and the Swagger UI / Redoc pages pick them up with their error responses.
+The schema and docs need a signed-in user (session or token); the docs pages send an
+anonymous browser to the login page.
+"""
+
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import (
     SpectacularAPIView,
@@ -22,6 +29,7 @@ from governance.audit_api import (
     ProductionReleaseViewSet,
 )
 from governance.dashboard_api import DashboardFiguresView
+from harmony_portal.accounts import MeView
 from initiatives.api import InitiativeViewSet
 from reviews import api as reviews_api
 
@@ -49,10 +57,19 @@ router.register("risk-status", RiskStatusViewSet, basename="risk-status")
 
 urlpatterns = [
     path("token/", obtain_auth_token, name="api-token"),
+    path("me/", MeView.as_view(), name="api-me"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    # The split view serves its script as a file: no inline script for the CSP to block.
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path(
+        "docs/",
+        # The split view serves its script as a file: no inline script for a CSP to block.
+        login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
+    path(
+        "redoc/",
+        login_required(SpectacularRedocView.as_view(url_name="api-schema")),
+        name="api-redoc",
+    ),
     path("dashboard/", DashboardFiguresView.as_view(), name="api-dashboard"),
     path("", include(router.urls)),
 ]

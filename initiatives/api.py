@@ -1,74 +1,154 @@
-"""REST API for initiatives. Every write goes through initiatives.services, as the pages do."""
+"""REST API for initiatives. Every write goes through initiatives.services, as the pages do.
+
+Visibility is the pages' own: the queryset is `selectors.visible_initiatives`, so a hidden
+initiative answers 404 exactly like one that does not exist; an action on a visible one that
+the caller may not take answers 403. Updates and transitions carry the version read
+(If-Match or `version`); a stale one is refused with 412, an illegal transition with 409.
+"""
+
+from collections.abc import Mapping
 
 import django_filters
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from harmony_portal.api import require_version, with_etag
+from harmony_portal.api import expected_version, require_version, with_etag
 
-from . import selectors, services
+from . import permissions, selectors, services
+from .forms import find_user
 from .models import (
     DataAsset,
     Initiative,
     IntegrationPoint,
     Phase,
+    RiskLevel,
     Status,
     VendorCandidate,
 )
-from .roles import Role, has_role
 
 
-class DataAssetSerializer(serializers.ModelSerializer):
+class SectionRowSerializer(serializers.ModelSerializer):
+    """A row of a section. Rows replace what is stored, so each is complete even in a PATCH."""
+
+    def to_internal_value(self, data):
+        missing = {}
+        if isinstance(data, Mapping):
+            missing = {
+                name: [field.error_messages["required"]]
+                for name, field in self.fields.items()
+                if field.required and not field.read_only and name not in data
+            }
+        try:
+            attrs = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if isinstance(exc.detail, dict):
+                raise serializers.ValidationError({**missing, **exc.detail}) from None
+            raise
+        if missing:
+            raise serializers.ValidationError(missing)
+        return attrs
+
+
+class DataAssetSerializer(SectionRowSerializer):
     class Meta:
         model = DataAsset
         fields = ["id", "name", "classification", "personal_data", "storage_location"]
         read_only_fields = ["id"]
 
 
-class IntegrationSerializer(serializers.ModelSerializer):
+class IntegrationSerializer(SectionRowSerializer):
     class Meta:
         model = IntegrationPoint
         fields = ["id", "system_type", "name", "description"]
         read_only_fields = ["id"]
 
 
-class VendorSerializer(serializers.ModelSerializer):
+class VendorSerializer(SectionRowSerializer):
     class Meta:
         model = VendorCandidate
         fields = ["id", "name", "product", "notes"]
         read_only_fields = ["id"]
 
 
+def _section(serializer_class, help_text: str):
+    """A writable list of rows; sending it replaces the section's rows."""
+    return serializer_class(
+        many=True,
+        required=False,
+        max_length=services.MAX_SECTION_ROWS,
+        help_text=f"{help_text} Sending the list replaces all rows "
+        f"(at most {services.MAX_SECTION_ROWS}).",
+    )
+
+
 class UsernameField(serializers.SlugRelatedField):
+    """A portal user by username (or e-mail), as the intake form accepts them."""
+
+    default_error_messages = {
+        "does_not_exist": "No active portal user with the username or e-mail “{value}”.",
+        "invalid": "Send a username as text.",
+    }
+
     def __init__(self, **kwargs):
         from django.contrib.auth import get_user_model
 
         kwargs.setdefault("queryset", get_user_model().objects.filter(is_active=True))
         super().__init__(slug_field="username", **kwargs)
 
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        user = find_user(data)
+        if user is None:
+            self.fail("does_not_exist", value=data[:150])
+        return user
+
 
 class MissingItemSerializer(serializers.Serializer):
-    step = serializers.IntegerField()
+    step = serializers.IntegerField(help_text="Intake step (1–5) where the answer belongs.")
     field = serializers.CharField()
     label = serializers.CharField()
 
 
+class TransitionSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, help_text="Kept in the audit trail."
+    )
+    version = serializers.IntegerField(
+        required=False, min_value=1, help_text="The version you read (or send If-Match)."
+    )
+
+
 class InitiativeSerializer(serializers.ModelSerializer):
-    reference = serializers.CharField(read_only=True)
+    reference = serializers.CharField(read_only=True, help_text="e.g. AI-0042")
     sponsor = serializers.SlugRelatedField(slug_field="username", read_only=True)
     co_sponsors = UsernameField(many=True, required=False)
     decision_owner = UsernameField(required=False, allow_null=True)
     accountable_person = UsernameField(required=False, allow_null=True)
-    data_assets = DataAssetSerializer(many=True, required=False)
-    integrations = IntegrationSerializer(many=True, required=False)
-    vendors = VendorSerializer(many=True, required=False)
-    it_involved_early = serializers.BooleanField(read_only=True, allow_null=True)
+    data_assets = _section(DataAssetSerializer, "Data the AI will access.")
+    integrations = _section(IntegrationSerializer, "Systems it integrates with.")
+    vendors = _section(VendorSerializer, "Vendors under evaluation.")
+    phase_at_it_involvement = serializers.ChoiceField(
+        choices=Phase.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="The phase when IT first saw it (empty until submitted).",
+    )
+    it_involved_early = serializers.BooleanField(
+        read_only=True,
+        allow_null=True,
+        help_text="Whether IT was first involved before vendor selection and design.",
+    )
     version = serializers.IntegerField(
-        required=False, help_text="The version you read; required on update (or If-Match)."
+        required=False,
+        min_value=1,
+        help_text="Increases with every saved change. Send the one you read on update "
+        "(or the ETag as If-Match); a stale one is refused with 412.",
     )
 
     class Meta:
@@ -126,41 +206,75 @@ class InitiativeSerializer(serializers.ModelSerializer):
         ]
 
     def validate_target_decision_date(self, value):
-        from django.utils import timezone
-
         current = self.instance.target_decision_date if self.instance else None
-        if value and value != current and value <= timezone.localdate():
-            raise serializers.ValidationError("The decision date must be in the future.")
+        problem = services.decision_date_problem(value, current)
+        if problem:
+            raise serializers.ValidationError(problem)
         return value
 
+    def validate_vendors(self, rows):
+        names = [row["name"] for row in rows]
+        if len(names) != len(set(names)):
+            raise serializers.ValidationError("Each vendor may be listed once.")
+        return rows
 
-CHILDREN = {
+
+SECTIONS = {
     "data_assets": DataAsset,
     "integrations": IntegrationPoint,
     "vendors": VendorCandidate,
 }
 
 
-def _replace_children(initiative: Initiative, rows_by_name: dict) -> dict:
-    """Replace an initiative's related rows with the lists the client sent."""
+def _split(validated: dict) -> tuple[dict, dict]:
+    """(model fields, section rows) from validated data; `version` is read from the request."""
+    data = {k: v for k, v in validated.items() if k != "version"}
+    sections = {name: data.pop(name) for name in list(data) if name in SECTIONS}
+    return data, sections
+
+
+def _replace_sections(initiative: Initiative, sections: dict) -> dict:
+    """Replace an initiative's section rows with the lists the client sent (audit summary)."""
     changes = {}
-    for name, rows in rows_by_name.items():
-        model = CHILDREN[name]
+    for name, rows in sections.items():
+        model = SECTIONS[name]
+        before = [str(row) for row in model.objects.filter(initiative=initiative)]
         model.objects.filter(initiative=initiative).delete()
-        model.objects.bulk_create(model(initiative=initiative, **row) for row in rows)
-        changes[name] = {"replaced_with": [row.get("name") for row in rows]}
+        created = model.objects.bulk_create(model(initiative=initiative, **row) for row in rows)
+        after = [str(row) for row in created]
+        if before != after:
+            changes[name] = {"saved": after, "deleted": before}
     return changes
 
 
 class InitiativeFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Status.choices)
     phase = django_filters.MultipleChoiceFilter(choices=Phase.choices)
+    risk_level = django_filters.MultipleChoiceFilter(choices=RiskLevel.choices)
+    sponsor = django_filters.CharFilter(
+        field_name="sponsor__username", help_text="The sponsor's username."
+    )
+    updated_after = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = Initiative
         fields = ["status", "phase", "site", "business_unit", "confidential", "risk_level"]
 
 
+def _fresh(viewset, pk: int, status: int = 200) -> Response:
+    initiative = viewset.get_queryset().get(pk=pk)
+    return with_etag(
+        Response(viewset.get_serializer(initiative).data, status=status), initiative.version
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Initiatives you may see (filter, search, order, paginate)"),
+    retrieve=extend_schema(summary="One initiative with its sections; ETag = its version"),
+    create=extend_schema(summary="Register a draft initiative (business sponsors)"),
+    update=extend_schema(summary="Replace a draft's answers (needs If-Match or version)"),
+    partial_update=extend_schema(summary="Change some of a draft's answers (If-Match/version)"),
+)
 class InitiativeViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -168,13 +282,24 @@ class InitiativeViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """AI initiatives the caller may see. Updates need the version read (If-Match)."""
+    """AI initiatives the caller may see, with their sections (data, integrations, vendors)."""
 
     serializer_class = InitiativeSerializer
     filterset_class = InitiativeFilter
-    ordering_fields = ["updated_at", "created_at", "title", "submitted_at"]
-    ordering = ["-updated_at"]
+    ordering_fields = [
+        "id",
+        "title",
+        "status",
+        "phase",
+        "target_decision_date",
+        "submitted_at",
+        "created_at",
+        "updated_at",
+    ]
+    ordering = ["-updated_at", "-id"]
     search_fields = ["title", "business_problem"]
+    lookup_value_regex = r"[0-9]+"
+    versioned = True
 
     def get_queryset(self):
         return (
@@ -187,81 +312,106 @@ class InitiativeViewSet(
         try:
             return super().get_object()
         except Http404:
+            # The same answer for a hidden initiative and a missing one.
             raise Http404("No such initiative.") from None
 
     def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
-        return with_etag(response, response.data["version"])
+        initiative = self.get_object()
+        return with_etag(Response(self.get_serializer(initiative).data), initiative.version)
 
-    def perform_create(self, serializer):
-        if not has_role(self.request.user, Role.SPONSOR, Role.ADMINISTRATOR):
+    def create(self, request, *args, **kwargs):
+        if not permissions.can_register(request.user):
             raise PermissionDenied("Only business sponsors register initiatives.")
-        data = dict(serializer.validated_data)
-        data.pop("version", None)
-        children = {name: data.pop(name) for name in list(data) if name in CHILDREN}
-        initiative, _ = services.create_initiative(
-            sponsor=self.request.user, fields=data, source="api"
-        )
-        if children:
-            _replace_children(initiative, children)
-        serializer.instance = initiative
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields, sections = _split(serializer.validated_data)
+        with transaction.atomic():
+            initiative, _ = services.create_initiative(
+                sponsor=request.user, fields=fields, source="api"
+            )
+            if sections:
+                services.update_initiative(
+                    initiative=initiative,
+                    user=request.user,
+                    fields={},
+                    expected_version=None,
+                    save_children=lambda: _replace_sections(initiative, sections),
+                    source="api",
+                )
+        return _fresh(self, initiative.pk, status=201)
 
     def update(self, request, *args, **kwargs):
         initiative = self.get_object()
+        if not permissions.can_edit(request.user, initiative):
+            if initiative.status != Status.DRAFT and permissions.can_manage(
+                request.user, initiative
+            ):
+                raise PermissionDenied("Only drafts can be edited. Reopen it for editing first.")
+            raise PermissionDenied("Only the sponsor and co-sponsors edit, and only drafts.")
         version = require_version(request)
         serializer = self.get_serializer(
             initiative, data=request.data, partial=kwargs.get("partial", False)
         )
         serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        data.pop("version", None)
-        children = {name: data.pop(name) for name in list(data) if name in CHILDREN}
-        updated = services.update_initiative(
+        fields, sections = _split(serializer.validated_data)
+        services.update_initiative(
             initiative=initiative,
             user=request.user,
-            fields=data,
+            fields=fields,
             expected_version=version,
-            save_children=(lambda: _replace_children(initiative, children)) if children else None,
+            save_children=(lambda: _replace_sections(initiative, sections)) if sections else None,
             source="api",
         )
-        fresh = self.get_queryset().get(pk=updated.pk)
-        return with_etag(Response(self.get_serializer(fresh).data), fresh.version)
+        return _fresh(self, initiative.pk)
 
-    @extend_schema(responses=MissingItemSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @extend_schema(
+        summary="What a draft still lacks before it can be submitted",
+        responses=MissingItemSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def missing(self, request, pk=None):
-        """What a submission still lacks."""
         initiative = self.get_object()
         items = services.missing_for_submission(initiative)
         return Response(MissingItemSerializer(items, many=True).data)
 
-    def _transition(self, request, to_status):
+    def _transition(self, request, to_status: str) -> Response:
         initiative = self.get_object()
+        body = TransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
         services.transition_initiative(
             initiative=initiative,
             user=request.user,
             to_status=to_status,
-            reason=str(request.data.get("reason", ""))[:500],
+            reason=body.validated_data.get("reason", ""),
+            expected_version=expected_version(request),
             source="api",
         )
-        fresh = self.get_queryset().get(pk=initiative.pk)
-        return with_etag(
-            Response(self.get_serializer(fresh).data, status=status.HTTP_200_OK), fresh.version
-        )
+        return _fresh(self, initiative.pk)
 
-    @extend_schema(request=None, responses=InitiativeSerializer)
-    @action(detail=True, methods=["post"])
+    @extend_schema(
+        summary="Submit a complete draft to IT (draft → submitted)",
+        request=TransitionSerializer,
+        responses=InitiativeSerializer,
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
     def submit(self, request, pk=None):
-        """Draft → submitted to IT. 400 lists what is missing."""
+        """400 with `errors` naming each missing answer; 409 if it is not a draft."""
         return self._transition(request, Status.SUBMITTED)
 
-    @extend_schema(request=None, responses=InitiativeSerializer)
-    @action(detail=True, methods=["post"])
+    @extend_schema(
+        summary="Withdraw the initiative (sponsor side)",
+        request=TransitionSerializer,
+        responses=InitiativeSerializer,
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
     def withdraw(self, request, pk=None):
         return self._transition(request, Status.WITHDRAWN)
 
-    @extend_schema(request=None, responses=InitiativeSerializer)
-    @action(detail=True, methods=["post"])
+    @extend_schema(
+        summary="Back to draft so the sponsor can change answers",
+        request=TransitionSerializer,
+        responses=InitiativeSerializer,
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
     def reopen(self, request, pk=None):
-        """Back to draft so the sponsor can change answers."""
         return self._transition(request, Status.DRAFT)

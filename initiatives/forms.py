@@ -4,9 +4,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.forms import inlineformset_factory
-from django.utils import timezone
 
 from .models import DataAsset, Initiative, IntegrationPoint, VendorCandidate
+from .services import MAX_SECTION_ROWS, decision_date_problem
 
 User = get_user_model()
 
@@ -172,8 +172,10 @@ class IdeaForm(VersionedForm):
 
     def clean_target_decision_date(self):
         value = self.cleaned_data.get("target_decision_date")
-        if value and "target_decision_date" in self.changed_data and value <= timezone.localdate():
-            raise forms.ValidationError("The decision date must be in the future.")
+        current = self.instance.target_decision_date if self.instance.pk else None
+        problem = decision_date_problem(value, current)
+        if problem:
+            raise forms.ValidationError(problem)
         return value
 
 
@@ -231,7 +233,7 @@ _formset_options = {
     "form": StyledModelForm,
     "extra": 1,
     "can_delete": True,
-    "max_num": 20,
+    "max_num": MAX_SECTION_ROWS,
     "validate_max": True,
 }
 DataAssetFormSet = inlineformset_factory(

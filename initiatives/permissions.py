@@ -35,6 +35,11 @@ def forget_cached_perms(user) -> None:
     user.__dict__.pop("_initiative_perm_cache", None)
 
 
+def can_register(user) -> bool:
+    """Business sponsors (and administrators) register new initiatives."""
+    return user.is_authenticated and has_role(user, Role.SPONSOR, Role.ADMINISTRATOR)
+
+
 def is_member(user, initiative: Initiative) -> bool:
     """One of the initiative's own people (holds an object permission on it)."""
     return user.is_authenticated and VIEW in _object_perms(user, initiative)

@@ -21,7 +21,12 @@ from .models import Initiative, InitiativeUserObjectPermission, Status
 
 
 class InitiativeError(Exception):
-    """A rule refused the change; the message is shown to the user as it is."""
+    """A rule refused the change; the message is shown to the user as it is.
+
+    `field_errors` ({field: [messages]}) names the fields concerned, for forms and the API.
+    """
+
+    field_errors: dict[str, list[str]] = {}
 
 
 class StaleEdit(InitiativeError):
@@ -30,6 +35,29 @@ class StaleEdit(InitiativeError):
 
 class TransitionNotAllowed(InitiativeError):
     pass
+
+
+class NotReadyToSubmit(InitiativeError):
+    """A submission still lacks answers IT needs; `missing` lists them in step order."""
+
+    def __init__(self, missing: list["MissingItem"]):
+        labels = "; ".join(m.label for m in missing)
+        super().__init__(f"Not ready to submit. Missing: {labels}.")
+        self.missing = missing
+        self.field_errors = {
+            m.field: [f"Required before submitting (step {m.step}): {m.label}."] for m in missing
+        }
+
+
+# Each section (data assets, integrations, vendors) holds at most this many rows.
+MAX_SECTION_ROWS = 20
+
+
+def decision_date_problem(value, current=None) -> str | None:
+    """Why a target decision date is refused, or None. An unchanged date is always kept."""
+    if value and value != current and value <= timezone.localdate():
+        return "The decision date must be in the future."
+    return None
 
 
 @dataclass(frozen=True)
@@ -291,11 +319,25 @@ _FK_FIELDS = frozenset({"site", "business_unit", "decision_owner", "accountable_
 
 @transaction.atomic
 def transition_initiative(
-    *, initiative: Initiative, user, to_status: str, reason: str = "", source: str | None = None
+    *,
+    initiative: Initiative,
+    user,
+    to_status: str,
+    reason: str = "",
+    source: str | None = None,
+    expected_version: int | None = None,
 ) -> Initiative:
-    """Move an initiative to another status, if the workflow and the user's role allow it."""
+    """Move an initiative to another status, if the workflow and the user's role allow it.
+
+    With `expected_version` (an API client's If-Match) a stale read is refused (StaleEdit).
+    """
     locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
     from_status = locked.status
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleEdit(
+            "This initiative changed since you read it (now version "
+            f"{locked.version}). Nothing was changed: reload and try again."
+        )
     if to_status not in ALLOWED_TRANSITIONS.get(from_status, frozenset()):
         raise TransitionNotAllowed(
             f"An initiative that is {locked.get_status_display().lower()} cannot move to "
@@ -307,9 +349,7 @@ def transition_initiative(
     if to_status == Status.SUBMITTED:
         missing = missing_for_submission(locked)
         if missing:
-            raise InitiativeError(
-                "Not ready to submit. Missing: " + "; ".join(m.label for m in missing) + "."
-            )
+            raise NotReadyToSubmit(missing)
         locked.submitted_at = now
         if locked.it_first_involved_at is None:
             # The first time IT sees it: the phase at that moment says whether IT came early.

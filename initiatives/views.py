@@ -104,7 +104,7 @@ def detail(request, pk: int):
 
 def create(request):
     """Step 1 of a new initiative; saving it creates the draft."""
-    if not has_role(request.user, Role.SPONSOR, Role.ADMINISTRATOR):
+    if not permissions.can_register(request.user):
         raise PermissionDenied("Only business sponsors register initiatives.")
     step = STEP_BY_NUMBER[1]
     if request.method == "POST":
