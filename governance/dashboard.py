@@ -17,7 +17,21 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Concat, Lower, NullIf, Trim
 from django.utils import timezone
 
 from initiatives.models import EARLY_PHASES, Initiative, Phase, RiskLevel, Status
@@ -136,24 +150,43 @@ class PortfolioRow:
         return round(sum(values) / len(values)) if values else None
 
 
-SORT_KEYS = {
-    "reference": lambda r: r.initiative.pk,
-    "title": lambda r: r.initiative.title.lower(),
-    "site": lambda r: str(r.initiative.site or "").lower(),
-    "business_unit": lambda r: str(r.initiative.business_unit or "").lower(),
-    "sponsor": lambda r: r.initiative.sponsor.get_full_name() or r.initiative.sponsor.username,
-    "phase": lambda r: PHASE_ORDER.get(r.initiative.phase, 99),
-    "status": lambda r: STATUS_ORDER.get(r.initiative.status, 99),
-    "risk": lambda r: RISK_ORDER.get(r.initiative.risk_level, 99),
-    "submitted": lambda r: r.initiative.submitted_at or timezone.now(),
-    "readiness": lambda r: -1 if r.overall is None else r.overall,
-    "open_high": lambda r: r.open_high,
-    **{
-        area.value: (lambda r, a=area.value: -1 if r.readiness[a] is None else r.readiness[a])
-        for area in AREAS
-    },
+def _per_initiative(queryset: QuerySet, value) -> Subquery:
+    """A correlated subquery giving one value per initiative row (None when there is none)."""
+    return Subquery(
+        queryset.filter(initiative=OuterRef("pk"))
+        .order_by()
+        .values("initiative")
+        .annotate(v=value)
+        .values("v")[:1]
+    )
+
+
+def _open_inputs() -> QuerySet[DesignInput]:
+    return DesignInput.objects.filter(status__in=OPEN_DESIGN_INPUT_STATUSES)
+
+
+def _rank(field: str, order: dict) -> Case:
+    return Case(*[When(**{field: k}, then=Value(v)) for k, v in order.items()], default=Value(99))
+
+
+# Sort key → (SQL expression, where "not assessed"/missing values go when ascending).
+# Missing values count as the smallest (readiness, names) or, for dates, the latest.
+SORT_KEYS: dict[str, tuple[Any, str]] = {
+    "reference": (F("pk"), "first"),
+    "title": (Lower("title"), "first"),
+    "site": (Lower("site__name"), "first"),
+    "business_unit": (Lower("business_unit__name"), "first"),
+    "sponsor": (Lower("sponsor_name"), "first"),
+    "phase": (_rank("phase", PHASE_ORDER), "first"),
+    "status": (_rank("status", STATUS_ORDER), "first"),
+    "risk": (_rank("risk_level", RISK_ORDER), "first"),
+    "submitted": (F("submitted_at"), "last"),
+    "readiness": (F("readiness_overall"), "first"),
+    "open_high": (F("open_high"), "first"),
+    **{area.value: (F(f"readiness_{area.value}"), "first") for area in AREAS},
 }
 DEFAULT_SORT = "reference"
+PORTFOLIO_PAGE_SIZE = 25
 
 
 def clean_sort(value: str) -> str:
@@ -161,38 +194,67 @@ def clean_sort(value: str) -> str:
     return value if value.lstrip("-") in SORT_KEYS else DEFAULT_SORT
 
 
+def portfolio_queryset(
+    initiatives: QuerySet[Initiative], sort: str = DEFAULT_SORT
+) -> QuerySet[Initiative]:
+    """The initiatives with their readiness per area and open design inputs, sorted in SQL.
+
+    Sorting and paging happen in the database, so a page of the portfolio costs the same with
+    ten thousand initiatives as with ten; readiness and counts are correlated subqueries.
+    """
+    sort = clean_sort(sort)
+    assessed = ConcernAssessment.objects.filter(readiness__isnull=False)
+    readiness = {
+        f"readiness_{area.value}": _per_initiative(
+            ConcernAssessment.objects.filter(area=area.value), Max("readiness")
+        )
+        for area in AREAS
+    }
+    qs = initiatives.select_related("site", "business_unit", "sponsor").annotate(
+        **readiness,
+        readiness_overall=_per_initiative(assessed, Avg("readiness")),
+        open_total=_per_initiative(_open_inputs(), Count("id")),
+        open_high=_per_initiative(_open_inputs().filter(severity=Severity.HIGH), Count("id")),
+        sponsor_name=Coalesce(
+            NullIf(
+                Trim(Concat("sponsor__first_name", Value(" "), "sponsor__last_name")), Value("")
+            ),
+            "sponsor__username",
+        ),
+    )
+    expression, missing = SORT_KEYS[sort.lstrip("-")]
+    descending = sort.startswith("-")
+    # Missing values keep their place relative to the others whichever way the column sorts.
+    missing_first = (missing == "first") != descending
+    nulls = {"nulls_first": True} if missing_first else {"nulls_last": True}
+    ordered = expression.desc(**nulls) if descending else expression.asc(**nulls)
+    return qs.order_by(ordered, "pk")
+
+
+def portfolio_row(initiative: Initiative) -> PortfolioRow:
+    """The row of an initiative annotated by `portfolio_queryset`."""
+    return PortfolioRow(
+        initiative=initiative,
+        readiness={a.value: getattr(initiative, f"readiness_{a.value}") for a in AREAS},
+        open_high=initiative.open_high or 0,
+        open_total=initiative.open_total or 0,
+    )
+
+
 def portfolio_rows(
     initiatives: QuerySet[Initiative], sort: str = DEFAULT_SORT
 ) -> list[PortfolioRow]:
-    """Each initiative with its readiness per area and its open design inputs, sorted.
+    """Every initiative of the portfolio as a row, sorted (the CSV export); one query."""
+    return [portfolio_row(i) for i in portfolio_queryset(initiatives, sort)]
 
-    Three queries whatever the size: the initiatives, their assessments, their open inputs.
-    """
-    sort = clean_sort(sort)
-    rows = {
-        i.pk: PortfolioRow(initiative=i, readiness={a.value: None for a in AREAS})
-        for i in initiatives.select_related("site", "business_unit", "sponsor").order_by("pk")
-    }
-    assessments = ConcernAssessment.objects.filter(
-        initiative__in=initiative_ids(initiatives)
-    ).values_list("initiative_id", "area", "readiness")
-    for initiative_id, area, readiness in assessments:
-        if initiative_id in rows and area in rows[initiative_id].readiness:
-            rows[initiative_id].readiness[area] = readiness
-    open_inputs = (
-        DesignInput.objects.filter(
-            initiative__in=initiative_ids(initiatives), status__in=OPEN_DESIGN_INPUT_STATUSES
-        )
-        .order_by()
-        .values("initiative_id")
-        .annotate(total=Count("id"), high=Count("id", filter=Q(severity=Severity.HIGH)))
-    )
-    for item in open_inputs:
-        row = rows.get(item["initiative_id"])
-        if row:
-            row.open_total, row.open_high = item["total"], item["high"]
-    key = SORT_KEYS[sort.lstrip("-")]
-    return sorted(rows.values(), key=key, reverse=sort.startswith("-"))
+
+def portfolio_page(
+    initiatives: QuerySet[Initiative], sort: str = DEFAULT_SORT, page: Any = 1
+) -> tuple[Page, list[PortfolioRow]]:
+    """One page of the sorted portfolio (heat map and table): a count and one query."""
+    paginator = Paginator(portfolio_queryset(initiatives, sort), PORTFOLIO_PAGE_SIZE)
+    current = paginator.get_page(page)
+    return current, [portfolio_row(i) for i in current.object_list]
 
 
 def readiness_band(value: int | None) -> str:
@@ -430,7 +492,8 @@ def escalations(initiatives: QuerySet[Initiative]) -> QuerySet[Decision]:
 class Dashboard:
     filters: DashboardFilters
     sort: str
-    rows: list[PortfolioRow]
+    rows: list[PortfolioRow]  # the current page of the portfolio
+    page: Page
     funnel: Funnel
     time: PartnershipTime
     health: PartnershipHealth
@@ -438,13 +501,17 @@ class Dashboard:
     recent_escalations: list[Decision]
 
 
-def dashboard(user, filters: DashboardFilters, sort: str = DEFAULT_SORT) -> Dashboard:
-    """Every figure of the dashboard for the user and filters."""
+def dashboard(
+    user, filters: DashboardFilters, sort: str = DEFAULT_SORT, page: Any = 1
+) -> Dashboard:
+    """Every figure of the dashboard for the user and filters, with one page of the portfolio."""
     initiatives = dashboard_initiatives(user, filters)
+    portfolio, rows = portfolio_page(initiatives, sort, page)
     return Dashboard(
         filters=filters,
         sort=clean_sort(sort),
-        rows=portfolio_rows(initiatives, sort),
+        rows=rows,
+        page=portfolio,
         funnel=funnel(initiatives),
         time=partnership_time(initiatives),
         health=partnership_health(initiatives),

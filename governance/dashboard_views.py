@@ -270,7 +270,9 @@ def dashboard(request):
     """The executive readiness dashboard."""
     _require_dashboard(request.user)
     filters = figures.DashboardFilters.from_params(request.GET)
-    data = figures.dashboard(request.user, filters, request.GET.get("sort", ""))
+    data = figures.dashboard(
+        request.user, filters, request.GET.get("sort", ""), request.GET.get("page", 1)
+    )
     params = filters.as_params()
     headers = []
     for key, label in SORTABLE_COLUMNS:

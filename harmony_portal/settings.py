@@ -231,6 +231,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # RequestLogMiddleware writes one line per request; django.server would double it.
         "django.server": {"level": "WARNING"},
+        # django-axes logs every sign-in at INFO; lockouts are WARNING and still show.
+        "axes": {"level": "WARNING"},
     },
 }
 

@@ -70,6 +70,30 @@ def screenshot(page):
 
 
 @pytest.fixture
+def browser_as(browser, live_server):
+    """browser_as(user) opens a separate browser window signed in as that user, so several
+    people can work on the same initiative side by side."""
+    contexts = []
+
+    def open_for(user, password: str = "pw"):
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-GB")
+        contexts.append(context)
+        window = context.new_page()
+        window.set_default_timeout(15_000)
+        window.goto(f"{live_server.url}/login/")
+        window.fill("#id_username", user.username)
+        window.fill("#id_password", password)
+        window.click("button[type=submit]")
+        window.wait_for_load_state("networkidle")
+        assert "/login/" not in window.url, f"login of {user.username} failed"
+        return window
+
+    yield open_for
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def login(page, live_server):
     """login(user) signs the user in through the real login form (password "pw")."""
 
