@@ -119,6 +119,14 @@ def initiative_ids(initiatives: QuerySet[Initiative]) -> QuerySet:
     return initiatives.order_by().values("pk")
 
 
+def within(queryset: QuerySet, initiatives: QuerySet[Initiative]) -> QuerySet:
+    """Rows of `queryset` that belong to the initiatives. The whole, unfiltered portfolio (what
+    executives usually look at) needs no restriction, and the database is spared the join."""
+    if not initiatives.query.has_filters():
+        return queryset
+    return queryset.filter(initiative__in=initiative_ids(initiatives))
+
+
 # --- Portfolio readiness (heat map and table) ---------------------------------------------
 
 PHASE_ORDER = {value: index for index, value in enumerate(Phase.values)}
@@ -169,17 +177,18 @@ def _rank(field: str, order: dict) -> Case:
     return Case(*[When(**{field: k}, then=Value(v)) for k, v in order.items()], default=Value(99))
 
 
-# Sort key → (SQL expression, where "not assessed"/missing values go when ascending).
+# Sort key → (SQL expression, where "not assessed"/missing values go when ascending; None for
+# columns that are never empty, so the database can walk an index instead of sorting).
 # Missing values count as the smallest (readiness, names) or, for dates, the latest.
-SORT_KEYS: dict[str, tuple[Any, str]] = {
-    "reference": (F("pk"), "first"),
-    "title": (Lower("title"), "first"),
+SORT_KEYS: dict[str, tuple[Any, str | None]] = {
+    "reference": (F("pk"), None),
+    "title": (Lower("title"), None),
     "site": (Lower("site__name"), "first"),
     "business_unit": (Lower("business_unit__name"), "first"),
-    "sponsor": (Lower("sponsor_name"), "first"),
-    "phase": (_rank("phase", PHASE_ORDER), "first"),
-    "status": (_rank("status", STATUS_ORDER), "first"),
-    "risk": (_rank("risk_level", RISK_ORDER), "first"),
+    "sponsor": (Lower("sponsor_name"), None),
+    "phase": (_rank("phase", PHASE_ORDER), None),
+    "status": (_rank("status", STATUS_ORDER), None),
+    "risk": (_rank("risk_level", RISK_ORDER), None),
     "submitted": (F("submitted_at"), "last"),
     "readiness": (F("readiness_overall"), "first"),
     "open_high": (F("open_high"), "first"),
@@ -225,8 +234,10 @@ def portfolio_queryset(
     expression, missing = SORT_KEYS[sort.lstrip("-")]
     descending = sort.startswith("-")
     # Missing values keep their place relative to the others whichever way the column sorts.
-    missing_first = (missing == "first") != descending
-    nulls = {"nulls_first": True} if missing_first else {"nulls_last": True}
+    nulls = {}
+    if missing is not None:
+        missing_first = (missing == "first") != descending
+        nulls = {"nulls_first": True} if missing_first else {"nulls_last": True}
     ordered = expression.desc(**nulls) if descending else expression.asc(**nulls)
     return qs.order_by(ordered, "pk")
 
@@ -253,6 +264,8 @@ def portfolio_page(
 ) -> tuple[Page, list[PortfolioRow]]:
     """One page of the sorted portfolio (heat map and table): a count and one query."""
     paginator = Paginator(portfolio_queryset(initiatives, sort), PORTFOLIO_PAGE_SIZE)
+    # Count the plain initiatives: the annotated query would join and compute for nothing.
+    paginator.__dict__["count"] = initiatives.order_by().count()
     current = paginator.get_page(page)
     return current, [portfolio_row(i) for i in current.object_list]
 
@@ -414,16 +427,15 @@ def partnership_health(
     Four aggregate queries.
     """
     now = now or timezone.now()
-    ids = initiative_ids(initiatives)
     involvement = initiatives.order_by().aggregate(
         involved=Count("id", filter=~Q(phase_at_it_involvement="")),
         early=Count("id", filter=Q(phase_at_it_involvement__in=list(EARLY_PHASES))),
     )
-    escalations = Decision.objects.filter(initiative__in=ids, kind=DecisionKind.ESCALATION).count()
-    incorporated = DesignInput.objects.filter(
-        initiative__in=ids, status=DesignInputStatus.INCORPORATED
+    escalations = within(Decision.objects.filter(kind=DecisionKind.ESCALATION), initiatives).count()
+    incorporated = within(
+        DesignInput.objects.filter(status=DesignInputStatus.INCORPORATED), initiatives
     ).count()
-    sessions = WorkingSession.objects.filter(initiative__in=ids).aggregate(
+    sessions = within(WorkingSession.objects.all(), initiatives).aggregate(
         held=Count("id", filter=Q(status=SessionStatus.HELD)),
         planned_past=Count("id", filter=Q(status=SessionStatus.PLANNED, starts_at__lt=now)),
         cancelled=Count("id", filter=Q(status=SessionStatus.CANCELLED)),
@@ -450,10 +462,11 @@ def partnership_health(
 def open_high_inputs(initiatives: QuerySet[Initiative]) -> QuerySet[DesignInput]:
     """Open high-severity design inputs of the initiatives, oldest first."""
     return (
-        DesignInput.objects.filter(
-            initiative__in=initiative_ids(initiatives),
-            status__in=OPEN_DESIGN_INPUT_STATUSES,
-            severity=Severity.HIGH,
+        within(
+            DesignInput.objects.filter(
+                status__in=OPEN_DESIGN_INPUT_STATUSES, severity=Severity.HIGH
+            ),
+            initiatives,
         )
         .select_related("initiative", "owner")
         .order_by("created_at", "pk")
@@ -477,9 +490,7 @@ def escalations(initiatives: QuerySet[Initiative]) -> QuerySet[Decision]:
     """Escalations to executives (decisions of kind "escalation"; the rationale is the reason),
     newest first."""
     return (
-        Decision.objects.filter(
-            initiative__in=initiative_ids(initiatives), kind=DecisionKind.ESCALATION
-        )
+        within(Decision.objects.filter(kind=DecisionKind.ESCALATION), initiatives)
         .select_related("initiative", "decided_by")
         .order_by("-decided_at", "-pk")
     )

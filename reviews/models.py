@@ -162,6 +162,12 @@ class DesignInput(models.Model):
             models.Index(fields=["initiative", "status"]),
             models.Index(fields=["status", "severity", "created_at"]),
             models.Index(fields=["owner", "status"]),
+            # "What blocks": the oldest open high-severity inputs across the portfolio.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(severity="high", status__in=["raised", "solution_proposed"]),
+                name="open_high_inputs_oldest_first",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
