@@ -1,9 +1,13 @@
 """Demo data of the IT review, created through the services as reviewers and sponsors would."""
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from . import services
 from .models import AssessmentStatus as A
 from .models import ConcernArea as C
-from .models import ConcernAssessment, Severity
+from .models import ConcernAssessment, DesignInput, Severity
 from .services import DesignInputAction
 
 # initiative key: [(reviewer, concern area or "")]
@@ -319,8 +323,9 @@ def load(context: dict) -> None:
                     status=status,
                     rationale=rationale,
                 )
+    now = timezone.now()
     for key, rows in DESIGN_INPUTS.items():
-        for area, severity, title, description, raiser, owner, steps in rows:
+        for n, (area, severity, title, description, raiser, owner, steps) in enumerate(rows):
             item = services.raise_design_input(
                 initiative=initiatives[key],
                 user=users[raiser],
@@ -338,6 +343,10 @@ def load(context: dict) -> None:
                     text=text,
                     accepted_by=users[accepted_by] if accepted_by else None,
                 )
+            # Findings arrive over the weeks after submission, so ages on queues look real.
+            submitted = initiatives[key].submitted_at or now
+            raised_at = min(now - timedelta(days=2 + n), submitted + timedelta(days=9 + 12 * n))
+            DesignInput.objects.filter(pk=item.pk).update(created_at=raised_at)
     for key, vendors in VENDOR_SCORES.items():
         initiative = initiatives[key]
         criteria = services.add_default_criteria(initiative=initiative, user=users["ravi"])
