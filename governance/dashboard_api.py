@@ -5,6 +5,7 @@ from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from harmony_portal.api import MAX_ID
 from initiatives.models import Phase, Status
 
 from . import dashboard as figures
@@ -104,10 +105,6 @@ class DashboardSerializer(serializers.Serializer):
     partnership_health = PartnershipHealthSerializer(source="health")
     blockers = BlockersSerializer()
     recent_escalations = EscalationSerializer(many=True)
-
-
-# The largest id the database stores (BigAutoField); SQLite cannot even compare a larger one.
-MAX_ID = 2**63 - 1
 
 
 class DashboardQuerySerializer(serializers.Serializer):

@@ -72,7 +72,7 @@ class AutoSchema(openapi.AutoSchema):
 
     def _declares_query_parameters(self) -> bool:
         """`extend_schema(parameters=...)` names query parameters (or a serializer of them)."""
-        for param in super().get_override_parameters():
+        for param in self.get_override_parameters():
             if isinstance(param, OpenApiParameter):
                 if param.location == OpenApiParameter.QUERY:
                     return True

@@ -7,7 +7,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from harmony_portal.api import expected_version, with_etag
+from harmony_portal.api import MAX_ID, expected_version, with_etag
 from initiatives.api import UsernameField
 from initiatives.models import Initiative, IntegrationPoint, Phase, Status, VendorCandidate
 from initiatives.selectors import visible_initiatives
@@ -44,10 +44,6 @@ def _visible_initiative(user, pk, *, in_path: bool = False) -> Initiative:
         raise Http404("No such initiative.")
     return initiative
 
-
-# The largest id the database stores (BigAutoField); a larger one cannot name an object, and
-# SQLite cannot even compare it.
-MAX_ID = 2**63 - 1
 
 INITIATIVE_PATH = OpenApiParameter(
     "id", int, OpenApiParameter.PATH, description="The initiative's id."
