@@ -4,9 +4,9 @@
 decorator of their own:
 
 - the `Error` body for 400 (writes, and reads with query parameters: filters, pagination or
-  parameters declared with `extend_schema`), 401 and 403 (unless the
-  endpoint is public), 404 (paths with an id, paginated lists), 409 (writes: a workflow
-  conflict or a duplicate) and 412 (writes on an object that carries a version);
+  parameters declared with `extend_schema`), 401 and 403 (unless the endpoint is public),
+  404 (paths with an id, paginated lists), 409 (writes: a workflow conflict or a duplicate)
+  and 412 (writes on an object that carries a version);
 - for serializers with a `version` field: the `If-Match` request header on writes and the
   `ETag` response header on answers that return the object.
 
