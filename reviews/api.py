@@ -208,7 +208,8 @@ class AssessmentViewSet(
         return with_etag(Response(self.get_serializer(fresh).data), fresh.version)
 
     @extend_schema(responses=ScoreChangeSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    # A plain list (not paginated): the schema must not describe a page either.
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def history(self, request, pk=None):
         """Every change of score and status, oldest first."""
         assessment = self.get_object()
@@ -458,7 +459,7 @@ class CriterionViewSet(
         responses=CriterionSerializer(many=True),
         parameters=[OpenApiParameter("initiative", int, required=True)],
     )
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], pagination_class=None, filter_backends=[])
     def defaults(self, request):
         """Add the standard criteria (security, integration, SSO, portability, viability)."""
         initiative = _visible_initiative(
