@@ -45,6 +45,11 @@ def _visible_initiative(user, pk, *, in_path: bool = False) -> Initiative:
     return initiative
 
 
+def _body(request) -> dict:
+    """The request body when it is an object; a JSON list or scalar reads as empty."""
+    return request.data if isinstance(request.data, dict) else {}
+
+
 INITIATIVE_PATH = OpenApiParameter(
     "id", int, OpenApiParameter.PATH, description="The initiative's id."
 )
@@ -463,7 +468,7 @@ class CriterionViewSet(
     def defaults(self, request):
         """Add the standard criteria (security, integration, SSO, portability, viability)."""
         initiative = _visible_initiative(
-            request.user, request.query_params.get("initiative") or request.data.get("initiative")
+            request.user, request.query_params.get("initiative") or _body(request).get("initiative")
         )
         services.add_default_criteria(initiative=initiative, user=request.user, source="api")
         rows = self.get_queryset().filter(initiative=initiative)
@@ -723,7 +728,7 @@ class ReadyForBuildViewSet(viewsets.ViewSet):
             initiative=initiative,
             user=request.user,
             to_status=Status.READY_FOR_BUILD,
-            reason=str(request.data.get("reason", ""))[:500],
+            reason=str(_body(request).get("reason", ""))[:500],
             source="api",
         )
         return self._answer(initiative)

@@ -283,3 +283,12 @@ def test_checklist_answers_need_ascii_question_ids(users, reviewed):
         format="json",
     )
     assert response.status_code == 400 and "answers_input" in response.data["errors"]
+
+
+def test_bodies_that_are_not_objects_are_read_as_empty(users, reviewed):
+    # `request.data.get` on a JSON list was an AttributeError: a 500.
+    reviewer = api(users["reviewer"])
+    refused = reviewer.post("/api/vendor-criteria/defaults/", [1], format="json")
+    assert refused.status_code == 400 and "initiative" in refused.data["errors"]
+    ready = api(users["it_lead"]).put(f"/api/ready-for-build/{reviewed.pk}/", ["x"], format="json")
+    assert ready.status_code < 500
