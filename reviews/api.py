@@ -2,12 +2,12 @@
 
 import django_filters
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from harmony_portal.api import MAX_ID, expected_version, with_etag
+from harmony_portal.api import MAX_ID, ErrorSerializer, expected_version, with_etag
 from initiatives.api import UsernameField
 from initiatives.models import Initiative, IntegrationPoint, Phase, Status, VendorCandidate
 from initiatives.selectors import visible_initiatives
@@ -461,7 +461,10 @@ class CriterionViewSet(
 
     @extend_schema(
         request=None,
-        responses=CriterionSerializer(many=True),
+        responses={
+            200: CriterionSerializer(many=True),
+            404: OpenApiResponse(ErrorSerializer, description="No initiative you may see."),
+        },
         parameters=[OpenApiParameter("initiative", int, required=True)],
     )
     @action(detail=False, methods=["post"], pagination_class=None, filter_backends=[])

@@ -292,3 +292,9 @@ def test_bodies_that_are_not_objects_are_read_as_empty(users, reviewed):
     assert refused.status_code == 400 and "initiative" in refused.data["errors"]
     ready = api(users["it_lead"]).put(f"/api/ready-for-build/{reviewed.pk}/", ["x"], format="json")
     assert ready.status_code < 500
+
+
+def test_default_criteria_of_a_hidden_initiative_are_404(users):
+    hidden = factories.submitted_initiative(sponsor=users["other_sponsor"], confidential=True)
+    response = api(users["reviewer"]).post(f"/api/vendor-criteria/defaults/?initiative={hidden.pk}")
+    assert response.status_code == 404 and response.data["code"] == "not_found"
