@@ -11,6 +11,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from harmony_portal.api import MAX_ID
 from initiatives import selectors as initiative_selectors
 from initiatives.api import UsernameField
 from initiatives.models import Initiative
@@ -279,7 +280,9 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 class MarkReadSerializer(serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(), required=False, help_text="Omit to mark all read."
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        help_text="Omit to mark all read.",
     )
 
 

@@ -55,6 +55,11 @@ def _rule_errors(call):
 
 class AuditEventSerializer(serializers.ModelSerializer):
     actor = _Username(read_only=True)
+    changes = serializers.DictField(
+        child=serializers.JSONField(),
+        read_only=True,
+        help_text="What changed: field → [old, new] (or a value that describes the change).",
+    )
 
     class Meta:
         model = AuditEvent
@@ -171,6 +176,11 @@ class ChangeRequestSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=ChangeKind.choices)
     requested_by = _Username(read_only=True)
     decided_by = _Username(read_only=True)
+    reopened_areas = serializers.ListField(
+        child=serializers.ChoiceField(choices=ConcernArea.choices),
+        read_only=True,
+        help_text="Concern areas whose assessment it re-opened.",
+    )
     areas = serializers.ListField(
         child=serializers.ChoiceField(choices=ConcernArea.choices),
         required=False,

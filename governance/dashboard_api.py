@@ -1,9 +1,12 @@
 """REST API of the readiness dashboard: every figure the page shows, from the same selectors."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from harmony_portal.api import MAX_ID
+from initiatives.models import Phase, Status
 
 from . import dashboard as figures
 
@@ -104,13 +107,20 @@ class DashboardSerializer(serializers.Serializer):
     recent_escalations = EscalationSerializer(many=True)
 
 
-FILTER_PARAMS = [
-    OpenApiParameter("site", int, description="Site id"),
-    OpenApiParameter("business_unit", int, description="Business unit id"),
-    OpenApiParameter("phase", str, description="An initiative phase"),
-    OpenApiParameter("status", str, description="An initiative status"),
-    OpenApiParameter("sort", str, description='Portfolio sort key, "-" for descending'),
-]
+class DashboardQuerySerializer(serializers.Serializer):
+    """The dashboard's filters; a value that is not valid is a 400 naming it."""
+
+    site = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, help_text="Site id"
+    )
+    business_unit = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, help_text="Business unit id"
+    )
+    phase = serializers.ChoiceField(choices=Phase.choices, required=False)
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    sort = serializers.CharField(
+        required=False, help_text='Portfolio sort key, "-" for descending (unknown keys: default)'
+    )
 
 
 class DashboardFiguresView(APIView):
@@ -118,8 +128,11 @@ class DashboardFiguresView(APIView):
 
     permission_classes = [permissions.IsAuthenticated, SeesDashboard]
 
-    @extend_schema(parameters=FILTER_PARAMS, responses=DashboardSerializer)
+    @extend_schema(parameters=[DashboardQuerySerializer], responses=DashboardSerializer)
     def get(self, request):
-        filters = figures.DashboardFilters.from_params(request.query_params)
-        data = figures.dashboard(request.user, filters, request.query_params.get("sort", ""))
+        query = DashboardQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = {name: str(value) for name, value in query.validated_data.items()}
+        filters = figures.DashboardFilters.from_params(params)
+        data = figures.dashboard(request.user, filters, params.get("sort", ""))
         return Response(DashboardSerializer(data).data)

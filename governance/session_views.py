@@ -231,7 +231,12 @@ def notification_list(request):
 def notification_read(request):
     """Mark one (`id`) or all notifications as read, then go back or follow its link."""
     raw = request.POST.get("id", "")
-    ids = [int(raw)] if raw.isdigit() else None
+    # isascii: "²".isdigit() is true but int("²") fails; longer ids cannot exist (and SQLite
+    # cannot compare them). Such an id marks nothing, never everything.
+    if not raw:
+        ids = None
+    else:
+        ids = [int(raw)] if raw.isascii() and raw.isdigit() and len(raw) < 19 else []
     notifications.mark_read(user=request.user, ids=ids)
     follow = request.POST.get("next", "")
     if follow.startswith("/") and not follow.startswith("//"):

@@ -27,6 +27,10 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from initiatives.services import InitiativeError, StaleEdit, TransitionNotAllowed
 
+# The largest id the database stores (BigAutoField). A larger number cannot name an object,
+# and SQLite cannot even compare it (OverflowError): id fields and parameters stop here.
+MAX_ID = 2**63 - 1
+
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT

@@ -3,9 +3,10 @@
 `AutoSchema` is DRF's DEFAULT_SCHEMA_CLASS, so the endpoints of every app get, without a
 decorator of their own:
 
-- the `Error` body for 400 (writes, and reads with query parameters), 401 and 403 (unless the
-  endpoint is public), 404 (paths with an id, paginated lists), 409 (writes: a workflow
-  conflict or a duplicate) and 412 (writes on an object that carries a version);
+- the `Error` body for 400 (writes, and reads with query parameters: filters, pagination or
+  parameters declared with `extend_schema`), 401 and 403 (unless the endpoint is public),
+  404 (paths with an id, paginated lists), 409 (writes: a workflow conflict or a duplicate)
+  and 412 (writes on an object that carries a version);
 - for serializers with a `version` field: the `If-Match` request header on writes and the
   `ETag` response header on answers that return the object.
 
@@ -15,7 +16,7 @@ A status an operation declares itself with `extend_schema(responses={...})` is k
 from drf_spectacular import openapi
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
-from rest_framework import permissions
+from rest_framework import permissions, serializers
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -69,6 +70,18 @@ class AutoSchema(openapi.AutoSchema):
             return bool(self.view.versioned)
         return self._returns_version()
 
+    def _declares_query_parameters(self) -> bool:
+        """`extend_schema(parameters=...)` names query parameters (or a serializer of them)."""
+        for param in self.get_override_parameters():
+            if isinstance(param, OpenApiParameter):
+                if param.location == OpenApiParameter.QUERY:
+                    return True
+            elif isinstance(param, serializers.BaseSerializer) or (
+                isinstance(param, type) and issubclass(param, serializers.BaseSerializer)
+            ):
+                return True
+        return False
+
     def _has_path_id(self) -> bool:
         return "{" in self.path
 
@@ -76,7 +89,9 @@ class AutoSchema(openapi.AutoSchema):
         codes = []
         is_write = self.method in WRITE_METHODS
         has_query = self.method == "GET" and (
-            self._get_filter_parameters() or self._get_pagination_parameters()
+            self._get_filter_parameters()
+            or self._get_pagination_parameters()
+            or self._declares_query_parameters()
         )
         if is_write or has_query:
             codes.append("400")

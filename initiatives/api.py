@@ -92,6 +92,7 @@ class UsernameField(serializers.SlugRelatedField):
     default_error_messages = {
         "does_not_exist": "No active portal user with the username or e-mail “{value}”.",
         "invalid": "Send a username as text.",
+        "null_characters": "Null characters are not allowed.",
     }
 
     def __init__(self, **kwargs):
@@ -103,6 +104,8 @@ class UsernameField(serializers.SlugRelatedField):
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
+        if "\x00" in data:  # PostgreSQL refuses them in a query: a 500, not a 400
+            self.fail("null_characters")
         user = find_user(data)
         if user is None:
             self.fail("does_not_exist", value=data[:150])

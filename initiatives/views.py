@@ -67,8 +67,10 @@ def initiative_list(request):
         qs = qs.filter(status=filters["status"])
     if filters["phase"] in Phase.values:
         qs = qs.filter(phase=filters["phase"])
-    if filters["site"].isdigit():
-        qs = qs.filter(site_id=int(filters["site"]))
+    site = filters["site"]
+    if site.isascii() and site.isdigit():  # "²".isdigit() is true but int("²") fails
+        # A number beyond the ids the database stores names no site (SQLite cannot compare it).
+        qs = qs.filter(site_id=int(site)) if len(site) < 19 else qs.none()
     if filters["q"]:
         qs = qs.filter(title__icontains=filters["q"])
     page = Paginator(qs.order_by("-updated_at"), 25).get_page(request.GET.get("page"))

@@ -2,14 +2,14 @@
 
 import django_filters
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from harmony_portal.api import expected_version, with_etag
+from harmony_portal.api import MAX_ID, ErrorSerializer, expected_version, with_etag
 from initiatives.api import UsernameField
-from initiatives.models import Initiative, IntegrationPoint, VendorCandidate
+from initiatives.models import Initiative, IntegrationPoint, Phase, Status, VendorCandidate
 from initiatives.selectors import visible_initiatives
 
 from . import selectors, services
@@ -27,18 +27,27 @@ from .models import (
 )
 
 
-def _visible_initiative(user, pk) -> Initiative:
-    """The initiative if the user may see it; 404 otherwise (no leak of confidential work)."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise serializers.ValidationError(
-            {"initiative": ["A valid initiative id is required."]}
-        ) from None
-    initiative = visible_initiatives(user).filter(pk=pk).first()
+def _visible_initiative(user, pk, *, in_path: bool = False) -> Initiative:
+    """The initiative if the user may see it; 404 otherwise (no leak of confidential work).
+
+    An id that is not a number is a 400 on `initiative` when the client sent it as a field,
+    and a 404 when it is part of the path (no such resource, like every other viewset).
+    """
+    value = str(pk if pk is not None else "").strip()
+    if not (value.isascii() and value.isdigit()):
+        # isascii: "²".isdigit() is true but int("²") fails.
+        if in_path:
+            raise Http404("No such initiative.")
+        raise serializers.ValidationError({"initiative": ["A valid initiative id is required."]})
+    initiative = visible_initiatives(user).filter(pk=int(value)).first()
     if initiative is None:
         raise Http404("No such initiative.")
     return initiative
+
+
+def _body(request) -> dict:
+    """The request body when it is an object; a JSON list or scalar reads as empty."""
+    return request.data if isinstance(request.data, dict) else {}
 
 
 INITIATIVE_PATH = OpenApiParameter(
@@ -155,7 +164,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
     def validate_answers_input(self, value):
         out = {}
         for key, text in value.items():
-            if not str(key).isdigit():
+            if not (str(key).isascii() and str(key).isdigit()):
                 raise serializers.ValidationError(f"“{key}” is not a question id.")
             out[int(key)] = text
         return out
@@ -204,7 +213,8 @@ class AssessmentViewSet(
         return with_etag(Response(self.get_serializer(fresh).data), fresh.version)
 
     @extend_schema(responses=ScoreChangeSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    # A plain list (not paginated): the schema must not describe a page either.
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def history(self, request, pk=None):
         """Every change of score and status, oldest first."""
         assessment = self.get_object()
@@ -265,7 +275,9 @@ class DesignInputSerializer(serializers.ModelSerializer):
         return services.allowed_design_input_actions(self.context["request"].user, obj)
 
 
-class TransitionSerializer(serializers.Serializer):
+class DesignInputActionSerializer(serializers.Serializer):
+    """The body of a design input's lifecycle action (propose, confirm, accept-risk, …)."""
+
     text = serializers.CharField(
         max_length=4000,
         required=False,
@@ -334,7 +346,7 @@ class DesignInputViewSet(
 
     def _transition(self, request, name: str):
         design_input = self.get_object()
-        body = TransitionSerializer(data=request.data)
+        body = DesignInputActionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         updated = services.transition_design_input(
             design_input=design_input,
@@ -348,38 +360,38 @@ class DesignInputViewSet(
         fresh = self.get_queryset().get(pk=updated.pk)
         return with_etag(Response(self.get_serializer(fresh).data), fresh.version)
 
-    @extend_schema(request=TransitionSerializer, responses=DesignInputSerializer)
+    @extend_schema(request=DesignInputActionSerializer, responses=DesignInputSerializer)
     @action(detail=True, methods=["post"])
     def propose(self, request, pk=None):
         """Propose a solution (sponsor side, owner or IT); `text` is the solution."""
         return self._transition(request, services.DesignInputAction.PROPOSE)
 
-    @extend_schema(request=TransitionSerializer, responses=DesignInputSerializer)
+    @extend_schema(request=DesignInputActionSerializer, responses=DesignInputSerializer)
     @action(detail=True, methods=["post"])
     def incorporate(self, request, pk=None):
         """Sponsor side or owner: incorporated into the design; `text` says what changed."""
         return self._transition(request, services.DesignInputAction.INCORPORATE)
 
-    @extend_schema(request=TransitionSerializer, responses=DesignInputSerializer)
+    @extend_schema(request=DesignInputActionSerializer, responses=DesignInputSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         """IT confirms the incorporation."""
         return self._transition(request, services.DesignInputAction.CONFIRM)
 
-    @extend_schema(request=TransitionSerializer, responses=DesignInputSerializer)
+    @extend_schema(request=DesignInputActionSerializer, responses=DesignInputSerializer)
     @action(detail=True, methods=["post"], url_path="accept-risk")
     def accept_risk(self, request, pk=None):
         """Accept the risk: `accepted_by` (default: you) must be an IT lead, an executive or
         the accountable person; `text` is the reason."""
         return self._transition(request, services.DesignInputAction.ACCEPT_RISK)
 
-    @extend_schema(request=TransitionSerializer, responses=DesignInputSerializer)
+    @extend_schema(request=DesignInputActionSerializer, responses=DesignInputSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         """IT withdraws the design input; `text` is the reason."""
         return self._transition(request, services.DesignInputAction.WITHDRAW)
 
-    @extend_schema(request=TransitionSerializer, responses=DesignInputSerializer)
+    @extend_schema(request=DesignInputActionSerializer, responses=DesignInputSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
         """IT re-opens a closed design input; `text` is the reason."""
@@ -449,14 +461,17 @@ class CriterionViewSet(
 
     @extend_schema(
         request=None,
-        responses=CriterionSerializer(many=True),
+        responses={
+            200: CriterionSerializer(many=True),
+            404: OpenApiResponse(ErrorSerializer, description="No initiative you may see."),
+        },
         parameters=[OpenApiParameter("initiative", int, required=True)],
     )
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], pagination_class=None, filter_backends=[])
     def defaults(self, request):
         """Add the standard criteria (security, integration, SSO, portability, viability)."""
         initiative = _visible_initiative(
-            request.user, request.query_params.get("initiative") or request.data.get("initiative")
+            request.user, request.query_params.get("initiative") or _body(request).get("initiative")
         )
         services.add_default_criteria(initiative=initiative, user=request.user, source="api")
         rows = self.get_queryset().filter(initiative=initiative)
@@ -535,7 +550,7 @@ class VendorComparisonViewSet(viewsets.ViewSet):
 
     @extend_schema(responses=ComparisonSerializer, parameters=[INITIATIVE_PATH])
     def retrieve(self, request, pk=None):
-        initiative = _visible_initiative(request.user, pk)
+        initiative = _visible_initiative(request.user, pk, in_path=True)
         criteria, rows = selectors.vendor_comparison(initiative)
         return Response(
             {
@@ -705,19 +720,18 @@ class ReadyForBuildViewSet(viewsets.ViewSet):
 
     @extend_schema(responses=ReadyForBuildSerializer, parameters=[INITIATIVE_PATH])
     def retrieve(self, request, pk=None):
-        return self._answer(_visible_initiative(request.user, pk))
+        return self._answer(_visible_initiative(request.user, pk, in_path=True))
 
     @extend_schema(request=None, responses=ReadyForBuildSerializer, parameters=[INITIATIVE_PATH])
     def update(self, request, pk=None):
-        from initiatives.models import Status
         from initiatives.services import transition_initiative
 
-        initiative = _visible_initiative(request.user, pk)
+        initiative = _visible_initiative(request.user, pk, in_path=True)
         initiative = transition_initiative(
             initiative=initiative,
             user=request.user,
             to_status=Status.READY_FOR_BUILD,
-            reason=str(request.data.get("reason", ""))[:500],
+            reason=str(_body(request).get("reason", ""))[:500],
             source="api",
         )
         return self._answer(initiative)
@@ -732,11 +746,26 @@ class QueueRowSerializer(serializers.Serializer):
     title = serializers.CharField()
     status = serializers.CharField()
     phase = serializers.CharField()
-    site = serializers.CharField(source="site.name", default=None)
+    site = serializers.CharField(source="site.name", default=None, allow_null=True)
     safety_critical = serializers.CharField()
     submitted_at = serializers.DateTimeField()
     open_inputs = serializers.IntegerField(allow_null=True)
     open_high_inputs = serializers.IntegerField(allow_null=True)
+
+
+class QueueQuerySerializer(serializers.Serializer):
+    """The review queue's query parameters; a value that is not valid is a 400 naming it."""
+
+    tab = serializers.ChoiceField(choices=selectors.QUEUE_TABS, default="all")
+    site = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+    phase = serializers.ChoiceField(choices=Phase.choices, required=False)
+    concern = serializers.ChoiceField(choices=ConcernArea.choices, required=False)
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+
+    def validate_status(self, value: str) -> str:
+        if value not in (Status.SUBMITTED, Status.IN_REVIEW):
+            raise serializers.ValidationError("The queue holds submitted and in-review work only.")
+        return value
 
 
 class ReviewQueueViewSet(viewsets.GenericViewSet):
@@ -745,34 +774,23 @@ class ReviewQueueViewSet(viewsets.GenericViewSet):
     serializer_class = QueueRowSerializer
     queryset = Initiative.objects.none()  # for the schema; list() reads through the selector
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("tab", str),
-            OpenApiParameter("site", int),
-            OpenApiParameter("phase", str),
-            OpenApiParameter("concern", str),
-            OpenApiParameter("status", str),
-        ]
-    )
+    @extend_schema(parameters=[QueueQuerySerializer])
     def list(self, request):
+        query = QueueQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
         rows, counts, _ = selectors.review_queue(
             request.user,
-            tab=request.query_params.get("tab", "all"),
-            filters=_queue_filters(request.query_params),
+            tab=params["tab"],
+            filters=selectors.QueueFilters(
+                site=params.get("site"),
+                phase=params.get("phase", ""),
+                concern=params.get("concern", ""),
+                status=params.get("status", ""),
+            ),
         )
         page = self.paginate_queryset(rows)
         data = QueueRowSerializer(page, many=True).data
         response = self.get_paginated_response(data)
         response.data["counts"] = counts
         return response
-
-
-def _queue_filters(params) -> selectors.QueueFilters:
-    site = params.get("site", "")
-    concern = params.get("concern", "")
-    return selectors.QueueFilters(
-        site=int(site) if site.isdigit() else None,
-        phase=params.get("phase", ""),
-        concern=concern if concern in ConcernArea.values else "",
-        status=params.get("status", ""),
-    )

@@ -52,7 +52,8 @@ def queue(request):
     tab = params.get("tab") or None
     site = params.get("site", "")
     filters = selectors.QueueFilters(
-        site=int(site) if site.isdigit() else None,
+        # isascii: "²".isdigit() is true but int("²") fails; longer ids cannot exist.
+        site=int(site) if site.isascii() and site.isdigit() and len(site) < 19 else None,
         phase=params.get("phase", ""),
         concern=params.get("concern", "") if params.get("concern") in ConcernArea.values else "",
         status=params.get("status", ""),

@@ -489,3 +489,12 @@ def test_date_time_filters_accept_any_offset_python_accepts(api_as, world):
     assert client.get(url(), {"updated_after": "2999-01-01T00:00+23:00"}).json()["count"] == 0
     too_early = client.get(url(), {"updated_after": "0001-01-01T00:00+05:00"})
     assert "updated_after" in assert_error(too_early, 400)["errors"]
+
+
+def test_username_with_a_null_character_is_a_field_error(api_as):
+    # PostgreSQL refuses NUL in a query: it was a 500 there (found by schemathesis).
+    response = api_as("sponsor").post(
+        "/api/initiatives/", {"title": "Vision QA", "decision_owner": "lena\x00"}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.data["errors"]["decision_owner"] == ["Null characters are not allowed."]

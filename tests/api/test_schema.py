@@ -111,3 +111,13 @@ def test_docs_pages_use_only_vendored_assets(client, users, name):
         assert script.status_code == 200, asset
         text = script.content.decode()
         assert not re.search(r"https?://(?!localhost|127\.0\.0\.1|testserver)", text), asset
+
+
+def test_only_collections_are_documented_as_pages(schema):
+    # An action answering a plain list (history, defaults) was documented as a page: clients
+    # reading `results` got nothing (found by schemathesis on /api/vendor-criteria/defaults/).
+    for path, method, operation in operations(schema):
+        ok = operation["responses"].get("200", {})
+        ref = ok.get("content", {}).get("application/json", {}).get("schema", {}).get("$ref", "")
+        if ref.startswith("#/components/schemas/Paginated"):
+            assert method == "GET" and path.count("/") == 3 and "{" not in path, (method, path)

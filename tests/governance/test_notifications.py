@@ -178,3 +178,13 @@ def test_bell_costs_one_query(rf, users, django_assert_num_queries):
     with django_assert_num_queries(1):
         assert template.render(Context({"request": request})) == "1"
         template.render(Context({"request": request}))
+
+
+def test_marking_an_id_that_cannot_exist_marks_nothing(client, users):
+    note = Notification.objects.create(user=users["reviewer"], text="One")
+    client.force_login(users["reviewer"])
+    for raw in ("99999999999999999999", "²"):  # were a 500 (OverflowError, ValueError)
+        response = client.post(reverse("sessions:notification_read"), {"id": raw})
+        assert response.status_code == 302
+    note.refresh_from_db()
+    assert note.read_at is None

@@ -191,7 +191,7 @@ class TestApi:
         }
         response = client.post("/api/decisions/", payload, content_type="application/json")
         assert response.status_code == 400
-        assert "may not accept risk" in response.json()["accountable"][0]
+        assert "may not accept risk" in response.json()["errors"]["accountable"][0]
         payload["accountable"] = "it_lead"
         response = client.post("/api/decisions/", payload, content_type="application/json")
         assert response.status_code == 201
@@ -213,7 +213,7 @@ class TestApi:
             content_type="application/json",
         )
         assert response.status_code == 400
-        assert "initiative" in response.json()
+        assert "initiative" in response.json()["errors"]
 
     def test_change_request_via_api_reopens_and_is_decided(self, client, users, initiative):
         client.force_login(users["sponsor"])

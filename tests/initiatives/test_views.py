@@ -236,3 +236,18 @@ class TestSubmitPage:
         body = client.get("/initiatives/mine/").content.decode()
         assert own.title in body and shared.title in body
         assert "Not mine" not in body
+
+
+@pytest.mark.django_db
+def test_list_site_filter_with_an_id_that_cannot_exist_finds_nothing(client, users):
+    factories.submitted_initiative(sponsor=users["sponsor"])
+    client.force_login(users["it_lead"])
+    for site in ("99999999999999999999", "²"):  # were a 500 (OverflowError, ValueError)
+        response = client.get("/initiatives/", {"site": site})
+        assert response.status_code == 200
+    assert (
+        client.get("/initiatives/", {"site": "99999999999999999999"})
+        .context["page"]
+        .paginator.count
+        == 0
+    )

@@ -38,7 +38,7 @@ def test_lead_assigns_reviewers_others_are_refused(users):
         format="json",
     )
     assert unknown.status_code == 400
-    assert set(unknown.data) == {"reviewer", "concern_area"}
+    assert set(unknown.data["errors"]) == {"reviewer", "concern_area"}
     assignment = ReviewAssignment.objects.get()
     assert (
         api(users["reviewer"]).delete(f"/api/review-assignments/{assignment.pk}/").status_code
@@ -54,7 +54,7 @@ def test_assessment_patch_validates_and_checks_versions(users, reviewed):
     url = f"/api/assessments/{item.pk}/"
     client = api(users["reviewer"])
     out = client.patch(url, {"score": 7}, format="json")
-    assert out.status_code == 400 and "score" in out.data
+    assert out.status_code == 400 and "score" in out.data["errors"]
     ok = client.patch(
         url, {"score": 3, "status": "in_progress", "version": item.version}, format="json"
     )
@@ -106,7 +106,7 @@ def test_design_input_lifecycle_over_the_api(users, reviewed):
         {"initiative": reviewed.pk, "area": "weather", "title": "", "severity": "huge"},
         format="json",
     )
-    assert bad.status_code == 400 and {"area", "title", "severity"} <= set(bad.data)
+    assert bad.status_code == 400 and {"area", "title", "severity"} <= set(bad.data["errors"])
     assert (
         api(users["sponsor"])
         .post(
@@ -159,7 +159,7 @@ def test_vendor_criteria_scores_and_comparison(users, reviewed):
     heavy = reviewer.post(
         "/api/vendor-criteria/", {"initiative": reviewed.pk, "name": "X", "weight": 11}
     )
-    assert heavy.status_code == 400 and "weight" in heavy.data
+    assert heavy.status_code == 400 and "weight" in heavy.data["errors"]
     crit = defaults.data[0]["id"]
     assert (
         reviewer.post(
@@ -244,3 +244,57 @@ def test_ready_for_build_api_names_blockers(users, reviewed):
     done = api(users["reviewer"]).put(url)
     assert done.status_code == 200 and done.data["status"] == "ready_for_build"
     assert api(users["reviewer"]).put(url).status_code == 409
+
+
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("site=99999999999999999999", "site"),  # SQLite cannot compare it: was a 500
+        ("site=%C2%B2", "site"),  # "²".isdigit() but int("²") fails: was a 500
+        ("tab=later", "tab"),
+        ("concern=weather", "concern"),
+        ("status=draft", "status"),
+    ],
+)
+def test_queue_api_refuses_bad_filters_with_field_messages(users, reviewed, query, field):
+    response = api(users["it_lead"]).get(f"/api/review-queue/?{query}")
+    assert response.status_code == 400
+    assert set(response.data["errors"]) == {field}
+
+
+def test_queue_page_ignores_ids_that_cannot_exist(client, users, reviewed):
+    client.force_login(users["it_lead"])
+    for site in ("99999999999999999999", "²"):
+        assert client.get("/reviews/", {"site": site}).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["vendor-comparisons", "ready-for-build"])
+@pytest.mark.parametrize("pk", ["abc", "%C2%B2", "99999999999999999999"])
+def test_per_initiative_paths_with_a_non_id_are_404(users, reviewed, path, pk):
+    response = api(users["it_lead"]).get(f"/api/{path}/{pk}/")
+    assert response.status_code == 404 and response.data["code"] == "not_found"
+
+
+def test_checklist_answers_need_ascii_question_ids(users, reviewed):
+    item = ConcernAssessment.objects.get(initiative=reviewed, area=ConcernArea.SECURITY)
+    response = api(users["reviewer"]).patch(
+        f"/api/assessments/{item.pk}/",
+        {"answers_input": {"²": "yes"}, "version": item.version},
+        format="json",
+    )
+    assert response.status_code == 400 and "answers_input" in response.data["errors"]
+
+
+def test_bodies_that_are_not_objects_are_read_as_empty(users, reviewed):
+    # `request.data.get` on a JSON list was an AttributeError: a 500.
+    reviewer = api(users["reviewer"])
+    refused = reviewer.post("/api/vendor-criteria/defaults/", [1], format="json")
+    assert refused.status_code == 400 and "initiative" in refused.data["errors"]
+    ready = api(users["it_lead"]).put(f"/api/ready-for-build/{reviewed.pk}/", ["x"], format="json")
+    assert ready.status_code < 500
+
+
+def test_default_criteria_of_a_hidden_initiative_are_404(users):
+    hidden = factories.submitted_initiative(sponsor=users["other_sponsor"], confidential=True)
+    response = api(users["reviewer"]).post(f"/api/vendor-criteria/defaults/?initiative={hidden.pk}")
+    assert response.status_code == 404 and response.data["code"] == "not_found"
