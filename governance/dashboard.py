@@ -34,6 +34,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Concat, Lower, NullIf, Trim
 from django.utils import timezone
 
+from harmony_portal.query_params import parse_id
 from initiatives.models import EARLY_PHASES, Initiative, Phase, RiskLevel, Status
 from initiatives.permissions import restrict_to_visible
 from initiatives.roles import sees_whole_portfolio
@@ -73,8 +74,7 @@ class DashboardFilters:
         """Read the filters from GET parameters, ignoring values that are not valid."""
 
         def as_id(name: str) -> int | None:
-            value = str(params.get(name, "")).strip()
-            return int(value) if value.isdigit() else None
+            return parse_id(params.get(name, ""))
 
         phase = params.get("phase", "")
         status = params.get("status", "")

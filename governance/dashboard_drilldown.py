@@ -10,6 +10,7 @@ from datetime import datetime
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from harmony_portal.query_params import parse_id
 from initiatives.models import EARLY_PHASES, Initiative, RiskLevel, Status
 from reviews.models import (
     OPEN_DESIGN_INPUT_STATUSES,
@@ -48,7 +49,8 @@ class InitiativeCriteria:
         month = params.get("ready_month", "")
         area = params.get("area", "")
         band = params.get("band", "")
-        valid_month = len(month) == 7 and month[4] == "-" and month.replace("-", "").isdigit()
+        digits = month.replace("-", "")
+        valid_month = len(month) == 7 and month[4] == "-" and digits.isascii() and digits.isdigit()
         return cls(
             risk=risk if risk in RiskLevel.values else "",
             involvement=involvement if involvement in ("early", "late", "involved") else "",
@@ -139,7 +141,7 @@ class DesignInputCriteria:
         return cls(
             state=state if state in ("open", "blocking", *DesignInputStatus.values) else "",
             area=area if area in ConcernArea.values else "",
-            initiative=int(initiative) if initiative.isdigit() else None,
+            initiative=parse_id(initiative),
         )
 
     def describe(self) -> list[str]:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from harmony_portal.query_params import parse_id
 from initiatives import selectors as initiative_selectors
 from initiatives.services import InitiativeError
 
@@ -231,12 +232,9 @@ def notification_list(request):
 def notification_read(request):
     """Mark one (`id`) or all notifications as read, then go back or follow its link."""
     raw = request.POST.get("id", "")
-    # isascii: "²".isdigit() is true but int("²") fails; longer ids cannot exist (and SQLite
-    # cannot compare them). Such an id marks nothing, never everything.
-    if not raw:
-        ids = None
-    else:
-        ids = [int(raw)] if raw.isascii() and raw.isdigit() and len(raw) < 19 else []
+    # An id that cannot exist marks nothing, never everything.
+    number = parse_id(raw)
+    ids = None if not raw else ([number] if number else [])
     notifications.mark_read(user=request.user, ids=ids)
     follow = request.POST.get("next", "")
     if follow.startswith("/") and not follow.startswith("//"):

@@ -25,11 +25,8 @@ from rest_framework import exceptions, filters, pagination, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from harmony_portal.query_params import MAX_ID  # noqa: F401  (the API's id fields stop here)
 from initiatives.services import InitiativeError, StaleEdit, TransitionNotAllowed
-
-# The largest id the database stores (BigAutoField). A larger number cannot name an object,
-# and SQLite cannot even compare it (OverflowError): id fields and parameters stop here.
-MAX_ID = 2**63 - 1
 
 
 class Conflict(exceptions.APIException):

@@ -31,6 +31,23 @@ def _object_perms(user, initiative: Initiative) -> set[str]:
     return cache[initiative.pk]
 
 
+def prime_object_perms(user, initiative_ids) -> None:
+    """Load the user's rights on many initiatives in one query (lists that check each row)."""
+    if not user.is_authenticated:
+        return
+    cache = user.__dict__.setdefault("_initiative_perm_cache", {})
+    wanted = {pk for pk in initiative_ids if pk not in cache}
+    if not wanted:
+        return
+    for pk in wanted:
+        cache[pk] = set()
+    rows = InitiativeUserObjectPermission.objects.filter(
+        user=user, content_object_id__in=wanted
+    ).values_list("content_object_id", "permission__codename")
+    for pk, codename in rows:
+        cache[pk].add(codename)
+
+
 def forget_cached_perms(user) -> None:
     user.__dict__.pop("_initiative_perm_cache", None)
 

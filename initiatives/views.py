@@ -12,6 +12,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from harmony_portal.query_params import parse_id
+
 from . import permissions, selectors, services
 from .forms import STEP_BY_NUMBER, STEPS
 from .models import Initiative, Phase, Site, Status
@@ -67,10 +69,9 @@ def initiative_list(request):
         qs = qs.filter(status=filters["status"])
     if filters["phase"] in Phase.values:
         qs = qs.filter(phase=filters["phase"])
-    site = filters["site"]
-    if site.isascii() and site.isdigit():  # "²".isdigit() is true but int("²") fails
-        # A number beyond the ids the database stores names no site (SQLite cannot compare it).
-        qs = qs.filter(site_id=int(site)) if len(site) < 19 else qs.none()
+    if filters["site"]:
+        site = parse_id(filters["site"])
+        qs = qs.filter(site_id=site) if site else qs.none()
     if filters["q"]:
         qs = qs.filter(title__icontains=filters["q"])
     page = Paginator(qs.order_by("-updated_at"), 25).get_page(request.GET.get("page"))

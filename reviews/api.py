@@ -8,8 +8,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from harmony_portal.api import MAX_ID, ErrorSerializer, expected_version, with_etag
+from harmony_portal.query_params import parse_id
 from initiatives.api import UsernameField
 from initiatives.models import Initiative, IntegrationPoint, Phase, Status, VendorCandidate
+from initiatives.permissions import prime_object_perms
 from initiatives.selectors import visible_initiatives
 
 from . import selectors, services
@@ -33,13 +35,12 @@ def _visible_initiative(user, pk, *, in_path: bool = False) -> Initiative:
     An id that is not a number is a 400 on `initiative` when the client sent it as a field,
     and a 404 when it is part of the path (no such resource, like every other viewset).
     """
-    value = str(pk if pk is not None else "").strip()
-    if not (value.isascii() and value.isdigit()):
-        # isascii: "²".isdigit() is true but int("²") fails.
+    number = parse_id(pk)
+    if number is None:
         if in_path:
             raise Http404("No such initiative.")
         raise serializers.ValidationError({"initiative": ["A valid initiative id is required."]})
-    initiative = visible_initiatives(user).filter(pk=int(value)).first()
+    initiative = visible_initiatives(user).filter(pk=number).first()
     if initiative is None:
         raise Http404("No such initiative.")
     return initiative
@@ -164,9 +165,10 @@ class AssessmentSerializer(serializers.ModelSerializer):
     def validate_answers_input(self, value):
         out = {}
         for key, text in value.items():
-            if not (str(key).isascii() and str(key).isdigit()):
+            question = parse_id(key)
+            if question is None:
                 raise serializers.ValidationError(f"“{key}” is not a question id.")
-            out[int(key)] = text
+            out[question] = text
         return out
 
 
@@ -306,6 +308,14 @@ class DesignInputViewSet(
 
     serializer_class = DesignInputSerializer
     filterset_class = DesignInputFilter
+
+    def get_serializer(self, *args, **kwargs):
+        # Each row lists the actions the caller may take: load their rights on all the page's
+        # initiatives at once instead of one query per row.
+        if kwargs.get("many") and args:
+            prime_object_perms(self.request.user, {item.initiative_id for item in args[0]})
+        return super().get_serializer(*args, **kwargs)
+
     ordering_fields = ["created_at", "updated_at", "severity", "status"]
     ordering = ["-created_at"]
     search_fields = ["title", "description"]

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from harmony_portal.query_params import parse_id
 from initiatives import permissions
 from initiatives.models import Initiative, IntegrationPoint, Phase, Site, Status, VendorCandidate
 from initiatives.roles import Role, has_role
@@ -52,8 +53,7 @@ def queue(request):
     tab = params.get("tab") or None
     site = params.get("site", "")
     filters = selectors.QueueFilters(
-        # isascii: "²".isdigit() is true but int("²") fails; longer ids cannot exist.
-        site=int(site) if site.isascii() and site.isdigit() and len(site) < 19 else None,
+        site=parse_id(site),
         phase=params.get("phase", ""),
         concern=params.get("concern", "") if params.get("concern") in ConcernArea.values else "",
         status=params.get("status", ""),

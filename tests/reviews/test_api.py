@@ -298,3 +298,31 @@ def test_default_criteria_of_a_hidden_initiative_are_404(users):
     hidden = factories.submitted_initiative(sponsor=users["other_sponsor"], confidential=True)
     response = api(users["reviewer"]).post(f"/api/vendor-criteria/defaults/?initiative={hidden.pk}")
     assert response.status_code == 404 and response.data["code"] == "not_found"
+
+
+@pytest.mark.django_db
+def test_design_input_list_checks_rights_in_one_query_whatever_the_page_size(client, users):
+    """Each row lists the caller's allowed actions; rights load once per page, not per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def listing() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get("/api/design-inputs/")
+        assert response.status_code == 200
+        assert all("allowed_actions" in row for row in response.data["results"])
+        return len(ctx)
+
+    client.force_login(users["reviewer"])
+    for _ in range(2):
+        initiative = factories.in_review_initiative(
+            sponsor=users["sponsor"], it_lead=users["it_lead"], reviewer=users["reviewer"]
+        )
+        factories.design_input(initiative=initiative, raised_by=users["reviewer"])
+    small = listing()
+    for _ in range(6):
+        initiative = factories.in_review_initiative(
+            sponsor=users["sponsor"], it_lead=users["it_lead"], reviewer=users["reviewer"]
+        )
+        factories.design_input(initiative=initiative, raised_by=users["reviewer"])
+    assert listing() == small
