@@ -23,7 +23,7 @@ from initiatives.models import Initiative, Status
 from initiatives.roles import Role, has_role
 from initiatives.services import InitiativeError, TransitionNotAllowed
 
-from .models import Cadence, SessionStatus, Source, WorkingSeries, WorkingSession
+from .models import Cadence, SessionStatus, WorkingSeries, WorkingSession
 from .services import diff_fields, record_event
 
 HORIZON_DAYS = getattr(settings, "WORKING_SESSION_HORIZON_DAYS", 84)
@@ -171,7 +171,7 @@ def set_series(
     user,
     fields: dict[str, Any],
     participants: Iterable | None = None,
-    source: str = Source.BROWSER,
+    source: str | None = None,
 ) -> WorkingSeries:
     """Create or change the initiative's standing working session and its upcoming occurrences.
 
@@ -252,7 +252,7 @@ def move_session(
     starts_at: datetime,
     duration_minutes: int | None = None,
     location: str | None = None,
-    source: str = Source.BROWSER,
+    source: str | None = None,
 ) -> WorkingSession:
     """Move one occurrence; the series and its other occurrences stay as they are."""
     session = _locked_session(session)
@@ -296,7 +296,7 @@ def move_session(
 
 @transaction.atomic
 def cancel_session(
-    *, session: WorkingSession, user, reason: str = "", source: str = Source.BROWSER
+    *, session: WorkingSession, user, reason: str = "", source: str | None = None
 ) -> WorkingSession:
     """Cancel one occurrence. It stays in the series (and in calendars, as cancelled)."""
     session = _locked_session(session)
@@ -330,7 +330,7 @@ def record_session(
     notes: str,
     decisions: str = "",
     attendees: Iterable | None = None,
-    source: str = Source.BROWSER,
+    source: str | None = None,
 ) -> WorkingSession:
     """Record what happened: notes, decisions and who attended. The session counts as held."""
     session = _locked_session(session)

@@ -4,6 +4,7 @@ import pytest
 
 from initiatives.models import Initiative, Status
 from tests import factories
+from tests.e2e.flows import answer_risk_stack_and_support
 
 
 @pytest.mark.django_db(transaction=True)
@@ -46,27 +47,9 @@ def test_sponsor_creates_resumes_and_submits_an_initiative(page, live_server, lo
     page.click("button[name=continue]")
     page.wait_for_url("**/edit/3/")
 
-    page.fill("#id_forbidden_actions", "Never stop the line.")
-    page.fill("#id_failure_fallback", "Manual inspection as today.")
-    page.select_option("#id_safety_critical", "no")
-    page.select_option("#id_regulated", "no")
-    page.fill("#id_data-0-name", "Line 3 camera images")
-    page.select_option("#id_data-0-classification", "internal")
-    page.fill("#id_data-0-storage_location", "Augsburg edge server")
-    page.click("button[name=continue]")
-    page.wait_for_url("**/edit/4/")
-
-    page.select_option("#id_integrations-0-system_type", "mes")
-    page.fill("#id_integrations-0-name", "Opcenter MES")
-    page.fill("#id_sso_requirements", "Entra ID")
-    page.fill("#id_vendors-0-name", "Cognex")
-    page.click("button[name=continue]")
-    page.wait_for_url("**/edit/5/")
-
-    page.fill("#id_maintained_by", "Plant digital team")
-    page.fill("#id_monitored_by", "Plant IT operations")
-    page.fill("#id_update_process", "Quarterly release via CAB")
-    page.click("button[name=review]")
+    answer_risk_stack_and_support(
+        page, data="Line 3 camera images", system="Opcenter MES", vendor="Cognex"
+    )
     page.wait_for_url(f"**/initiatives/{initiative.pk}/")
     assert "Everything IT needs is here" in page.content()
     screenshot("initiative-ready-to-submit")

@@ -8,6 +8,7 @@ import pytest
 from initiatives.models import Initiative, Status
 from reviews.models import ConcernAssessment, DesignInput, DesignInputStatus
 from tests import factories
+from tests.e2e.flows import answer_risk_stack_and_support
 
 TITLE = "Visual inspection of cast housings"
 
@@ -33,26 +34,9 @@ def register_and_submit(window, live_server, owner: str) -> None:
     window.fill("#id_override_authority", "Shift supervisor releases parts manually")
     window.click("button[name=continue]")
     window.wait_for_url("**/edit/3/")
-    window.fill("#id_forbidden_actions", "Never scrap a part without a human decision.")
-    window.fill("#id_failure_fallback", "Manual X-ray sampling as today.")
-    window.select_option("#id_safety_critical", "no")
-    window.select_option("#id_regulated", "no")
-    window.fill("#id_data-0-name", "X-ray images of housings")
-    window.select_option("#id_data-0-classification", "confidential")
-    window.fill("#id_data-0-storage_location", "Brno plant network")
-    window.click("button[name=continue]")
-    window.wait_for_url("**/edit/4/")
-    window.select_option("#id_integrations-0-system_type", "mes")
-    window.fill("#id_integrations-0-name", "Opcenter MES Brno")
-    window.fill("#id_sso_requirements", "Entra ID, plant roles")
-    window.fill("#id_vendors-0-name", "Cognex")
-    window.click("button[name=continue]")
-    window.wait_for_url("**/edit/5/")
-    window.fill("#id_maintained_by", "Plant digital team")
-    window.fill("#id_monitored_by", "Plant IT operations")
-    window.fill("#id_update_process", "Quarterly release through the change board")
-    window.click("button[name=review]")
-    window.wait_for_load_state("networkidle")
+    answer_risk_stack_and_support(
+        window, data="X-ray images of housings", system="Opcenter MES Brno", vendor="Cognex"
+    )
     window.click("text=Submit for IT partnership")
     window.wait_for_load_state("networkidle")
     assert "Submitted to IT" in window.content()

@@ -1,0 +1,27 @@
+"""Steps of the intake form as a person fills them in, shared by the browser tests."""
+
+
+def answer_risk_stack_and_support(window, *, data: str, system: str, vendor: str) -> None:
+    """Steps 3 to 5 of the intake form, from the risk step to the initiative page."""
+    window.fill("#id_forbidden_actions", "Never stop the line or scrap a part on its own.")
+    window.fill("#id_failure_fallback", "Manual inspection as today.")
+    window.select_option("#id_safety_critical", "no")
+    window.select_option("#id_regulated", "no")
+    window.fill("#id_data-0-name", data)
+    window.select_option("#id_data-0-classification", "confidential")
+    window.fill("#id_data-0-storage_location", "Plant network")
+    window.click("button[name=continue]")
+    window.wait_for_url("**/edit/4/")
+
+    window.select_option("#id_integrations-0-system_type", "mes")
+    window.fill("#id_integrations-0-name", system)
+    window.fill("#id_sso_requirements", "Entra ID, plant roles")
+    window.fill("#id_vendors-0-name", vendor)
+    window.click("button[name=continue]")
+    window.wait_for_url("**/edit/5/")
+
+    window.fill("#id_maintained_by", "Plant digital team")
+    window.fill("#id_monitored_by", "Plant IT operations")
+    window.fill("#id_update_process", "Quarterly release through the change board")
+    window.click("button[name=review]")
+    window.wait_for_load_state("networkidle")
