@@ -162,6 +162,8 @@ class DesignInput(models.Model):
             models.Index(fields=["initiative", "status"]),
             models.Index(fields=["status", "severity", "created_at"]),
             models.Index(fields=["owner", "status"]),
+            # Lists show the newest findings first.
+            models.Index(fields=["-created_at"], name="design_input_newest_first"),
             # "What blocks": the oldest open high-severity inputs across the portfolio.
             models.Index(
                 fields=["created_at"],
