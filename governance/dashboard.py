@@ -22,6 +22,9 @@ from django.db.models import (
     Avg,
     Case,
     Count,
+    DateField,
+    DurationField,
+    ExpressionWrapper,
     F,
     Max,
     OuterRef,
@@ -31,7 +34,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Concat, Lower, NullIf, Trim
+from django.db.models.functions import Coalesce, Concat, Lower, NullIf, Trim, TruncMonth
 from django.utils import timezone
 
 from harmony_portal.query_params import parse_id
@@ -341,14 +344,6 @@ class PartnershipTime:
     by_month: list[MonthFigure] = field(default_factory=list)
 
 
-def _days(start: datetime, end: datetime) -> float:
-    return (end - start).total_seconds() / 86400
-
-
-def _month_key(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m")
-
-
 def recent_months(count: int, today: date | None = None) -> list[str]:
     """The last `count` months as "YYYY-MM", oldest first, ending with today's month."""
     today = today or timezone.localdate()
@@ -368,15 +363,28 @@ def partnership_time(
 
     One query; medians are rounded to one decimal.
     """
-    pairs = initiatives.filter(
-        submitted_at__isnull=False, ready_for_build_at__isnull=False
-    ).values_list("submitted_at", "ready_for_build_at")
+    # The database subtracts and finds the (local) month, so Python only collects numbers.
+    pairs = (
+        initiatives.filter(submitted_at__isnull=False, ready_for_build_at__isnull=False)
+        .order_by()
+        .annotate(
+            took=ExpressionWrapper(
+                F("ready_for_build_at") - F("submitted_at"), output_field=DurationField()
+            ),
+            month=TruncMonth(
+                "ready_for_build_at",
+                output_field=DateField(),
+                tzinfo=timezone.get_current_timezone(),
+            ),
+        )
+        .values_list("took", "month")
+    )
     all_days: list[float] = []
     per_month: dict[str, list[float]] = {}
-    for submitted_at, ready_at in pairs:
-        days = _days(submitted_at, ready_at)
+    for took, month in pairs:
+        days = took.total_seconds() / 86400
         all_days.append(days)
-        per_month.setdefault(_month_key(ready_at), []).append(days)
+        per_month.setdefault(month.strftime("%Y-%m"), []).append(days)
 
     def median(values: list[float]) -> float | None:
         return round(statistics.median(values), 1) if values else None
