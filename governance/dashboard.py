@@ -309,13 +309,23 @@ class Funnel:
     by_risk: dict[str, int]
 
 
-def funnel(initiatives: QuerySet[Initiative]) -> Funnel:
-    """Counts by phase, status and risk, in workflow order, zeros included. One query."""
+def initiative_counts(initiatives: QuerySet[Initiative]) -> list[dict[str, Any]]:
+    """How many initiatives share each phase, status, risk and phase of IT's first involvement:
+    one scan that both the funnel and the involvement figure read."""
+    return list(
+        initiatives.order_by()
+        .values("phase", "status", "risk_level", "phase_at_it_involvement")
+        .annotate(n=Count("id"))
+    )
+
+
+def funnel(initiatives: QuerySet[Initiative], counts: list[dict[str, Any]] | None = None) -> Funnel:
+    """Counts by phase, status and risk, in workflow order, zeros included. One query (none
+    when the `initiative_counts` are given)."""
     by_phase = {p: 0 for p in Phase.values}
     by_status = {s: 0 for s in Status.values}
     by_risk = {r: 0 for r in RiskLevel.values}
-    rows = initiatives.order_by().values("phase", "status", "risk_level").annotate(n=Count("id"))
-    for row in rows:
+    for row in initiative_counts(initiatives) if counts is None else counts:
         by_phase[row["phase"]] = by_phase.get(row["phase"], 0) + row["n"]
         by_status[row["status"]] = by_status.get(row["status"], 0) + row["n"]
         if row["status"] != Status.DRAFT:
@@ -428,17 +438,20 @@ class PartnershipHealth:
 
 
 def partnership_health(
-    initiatives: QuerySet[Initiative], now: datetime | None = None
+    initiatives: QuerySet[Initiative],
+    now: datetime | None = None,
+    counts: list[dict[str, Any]] | None = None,
 ) -> PartnershipHealth:
     """Early involvement, escalation versus incorporation, sessions held versus planned.
 
-    Four aggregate queries.
+    Four aggregate queries (three when the `initiative_counts` are given).
     """
     now = now or timezone.now()
-    involvement = initiatives.order_by().aggregate(
-        involved=Count("id", filter=~Q(phase_at_it_involvement="")),
-        early=Count("id", filter=Q(phase_at_it_involvement__in=list(EARLY_PHASES))),
-    )
+    rows = initiative_counts(initiatives) if counts is None else counts
+    involvement = {
+        "involved": sum(r["n"] for r in rows if r["phase_at_it_involvement"]),
+        "early": sum(r["n"] for r in rows if r["phase_at_it_involvement"] in EARLY_PHASES),
+    }
     escalations = within(Decision.objects.filter(kind=DecisionKind.ESCALATION), initiatives).count()
     incorporated = within(
         DesignInput.objects.filter(status=DesignInputStatus.INCORPORATED), initiatives
@@ -526,14 +539,15 @@ def dashboard(
     """Every figure of the dashboard for the user and filters, with one page of the portfolio."""
     initiatives = dashboard_initiatives(user, filters)
     portfolio, rows = portfolio_page(initiatives, sort, page)
+    counts = initiative_counts(initiatives)
     return Dashboard(
         filters=filters,
         sort=clean_sort(sort),
         rows=rows,
         page=portfolio,
-        funnel=funnel(initiatives),
+        funnel=funnel(initiatives, counts),
         time=partnership_time(initiatives),
-        health=partnership_health(initiatives),
+        health=partnership_health(initiatives, counts=counts),
         blockers=blockers(initiatives),
         recent_escalations=list(escalations(initiatives)[:5]),
     )
