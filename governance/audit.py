@@ -298,7 +298,6 @@ def auditable_events(user):
     """Every audit event the user may read: all of them for IT leads, executives and
     administrators; those of their own initiatives for everyone else."""
     from initiatives import permissions
-    from initiatives.models import InitiativeUserObjectPermission
     from initiatives.roles import sees_whole_portfolio
 
     qs = AuditEvent.objects.select_related("actor").order_by("seq")
@@ -306,7 +305,4 @@ def auditable_events(user):
         return qs.none()
     if sees_whole_portfolio(user):
         return qs
-    own = InitiativeUserObjectPermission.objects.filter(
-        user=user, permission__codename=permissions.VIEW
-    ).values("content_object_id")
-    return qs.filter(initiative__in=own)
+    return qs.filter(initiative__in=permissions.member_initiative_ids(user))

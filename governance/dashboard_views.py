@@ -79,6 +79,25 @@ def _month_label(month: str) -> str:
     return f"{timezone.datetime(int(year), int(number), 1):%b} {year[2:]}"
 
 
+def _funnel_chart(filters, param, choices, counts, colours, title, *, label: str) -> str:
+    """Horizontal bars of one funnel (phase, status or risk), each linked to its list."""
+    return charts.horizontal_bars(
+        [
+            charts.Bar(
+                key=value,
+                label=name,
+                value=counts[value],
+                href=_url("dashboard-initiatives", filters, **{param: value}),
+                title=title(counts[value], name),
+                colour=colours[value],
+            )
+            for value, name in choices
+        ],
+        chart_id=f"chart-{param}",
+        label=label,
+    )
+
+
 def build_charts(data: figures.Dashboard) -> dict:
     """The dashboard's SVG charts, every bar and cell linked to its drill-down list."""
     f = data.filters
@@ -106,7 +125,6 @@ def build_charts(data: figures.Dashboard) -> dict:
         )
         for row in data.rows
     ]
-    risk_counts = funnel.by_risk
     return {
         "heatmap": charts.heatmap(
             heat_rows,
@@ -114,49 +132,31 @@ def build_charts(data: figures.Dashboard) -> dict:
             chart_id="chart-heatmap",
             label="Readiness per concern area (0–100) for each initiative",
         ),
-        "phase": charts.horizontal_bars(
-            [
-                charts.Bar(
-                    key=value,
-                    label=label,
-                    value=funnel.by_phase[value],
-                    href=_url("dashboard-initiatives", f, phase=value),
-                    title=f"{funnel.by_phase[value]} initiatives in phase {label}",
-                    colour=PHASE_COLOURS[value],
-                )
-                for value, label in Phase.choices
-            ],
-            chart_id="chart-phase",
+        "phase": _funnel_chart(
+            f,
+            "phase",
+            Phase.choices,
+            funnel.by_phase,
+            PHASE_COLOURS,
+            lambda n, label: f"{n} initiatives in phase {label}",
             label="Initiatives by phase",
         ),
-        "status": charts.horizontal_bars(
-            [
-                charts.Bar(
-                    key=value,
-                    label=label,
-                    value=funnel.by_status[value],
-                    href=_url("dashboard-initiatives", f, status=value),
-                    title=f"{funnel.by_status[value]} initiatives {label.lower()}",
-                    colour=STATUS_COLOURS[value],
-                )
-                for value, label in Status.choices
-            ],
-            chart_id="chart-status",
+        "status": _funnel_chart(
+            f,
+            "status",
+            Status.choices,
+            funnel.by_status,
+            STATUS_COLOURS,
+            lambda n, label: f"{n} initiatives {label.lower()}",
             label="Initiatives by status",
         ),
-        "risk": charts.horizontal_bars(
-            [
-                charts.Bar(
-                    key=value,
-                    label=label,
-                    value=risk_counts[value],
-                    href=_url("dashboard-initiatives", f, risk=value),
-                    title=f"{risk_counts[value]} initiatives {label.lower()} (drafts excluded)",
-                    colour=RISK_COLOURS[value][0],
-                )
-                for value, label in RiskLevel.choices
-            ],
-            chart_id="chart-risk",
+        "risk": _funnel_chart(
+            f,
+            "risk",
+            RiskLevel.choices,
+            funnel.by_risk,
+            {value: colours[0] for value, colours in RISK_COLOURS.items()},
+            lambda n, label: f"{n} initiatives {label.lower()} (drafts excluded)",
             label="Risk status of submitted initiatives",
         ),
         "trend": charts.columns(

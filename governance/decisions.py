@@ -41,9 +41,6 @@ class FieldError(InitiativeError):
         self.field = field
 
 
-# Roles whose holders may accept risk and approve on the organisation's behalf.
-AUTHORITY_ROLES = (Role.IT_LEAD, Role.EXECUTIVE)
-
 # Which concern assessments each kind of change re-opens.
 AREAS_BY_CHANGE: dict[str, tuple[str, ...]] = {
     ChangeKind.NEW_MODEL_VERSION: (
@@ -71,14 +68,6 @@ ALLOWED_CHANGE_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-def has_risk_authority(user, initiative: Initiative) -> bool:
-    """May this person accept risk for the initiative? IT leads, executives, or the person
-    the sponsor named accountable when the AI is wrong."""
-    if user is None or not user.is_active:
-        return False
-    return has_role(user, *AUTHORITY_ROLES) or user.pk == initiative.accountable_person_id
-
-
 def can_record_decision(user, initiative: Initiative, kind: str | None = None) -> bool:
     """Who writes in the decision log.
 
@@ -88,7 +77,7 @@ def can_record_decision(user, initiative: Initiative, kind: str | None = None) -
     """
     if not user.is_authenticated or not permissions.can_view(user, initiative):
         return False
-    if has_role(user, *AUTHORITY_ROLES, Role.ADMINISTRATOR):
+    if has_role(user, *permissions.RISK_AUTHORITY_ROLES, Role.ADMINISTRATOR):
         return True
     if kind == DecisionKind.APPROVAL:
         return False
@@ -137,7 +126,7 @@ def record_decision(
     if kind == DecisionKind.RISK_ACCEPTANCE:
         if accountable is None:
             raise FieldError("accountable", "A risk acceptance must name who is accountable.")
-        if not has_risk_authority(accountable, initiative):
+        if not permissions.has_risk_authority(accountable, initiative):
             raise FieldError(
                 "accountable",
                 f"{accountable.get_full_name() or accountable.username} may not accept risk: "

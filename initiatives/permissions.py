@@ -84,6 +84,18 @@ def can_manage(user, initiative: Initiative) -> bool:
     return user.is_authenticated and CHANGE in _object_perms(user, initiative)
 
 
+# Who may accept a risk on an initiative's behalf (design inputs and the decision log alike).
+RISK_AUTHORITY_ROLES = (Role.IT_LEAD, Role.EXECUTIVE)
+
+
+def has_risk_authority(person, initiative: Initiative) -> bool:
+    """May this person accept risk for the initiative? IT leads, executives, or the person the
+    sponsor named accountable when the AI is wrong."""
+    if person is None or not person.is_active:
+        return False
+    return has_role(person, *RISK_AUTHORITY_ROLES) or person.pk == initiative.accountable_person_id
+
+
 def can_review(user, initiative: Initiative) -> bool:
     """Assigned IT reviewers, and IT leads on every initiative."""
     if not user.is_authenticated:
@@ -93,14 +105,18 @@ def can_review(user, initiative: Initiative) -> bool:
     return REVIEW in _object_perms(user, initiative)
 
 
+def member_initiative_ids(user) -> QuerySet:
+    """Ids of the initiatives the user is one of the people of, as a subquery."""
+    return InitiativeUserObjectPermission.objects.filter(
+        user=user, permission__codename=VIEW
+    ).values("content_object_id")
+
+
 def visibility_filter(user) -> Q | None:
     """The Q that restricts initiatives to those the user may see; None means all of them."""
     if sees_whole_portfolio(user):
         return None
-    own = InitiativeUserObjectPermission.objects.filter(
-        user=user, permission__codename=VIEW
-    ).values("content_object_id")
-    return Q(pk__in=own) | (Q(confidential=False) & ~Q(status=Status.DRAFT))
+    return Q(pk__in=member_initiative_ids(user)) | (Q(confidential=False) & ~Q(status=Status.DRAFT))
 
 
 def restrict_to_visible(user, queryset: QuerySet, prefix: str = "") -> QuerySet:

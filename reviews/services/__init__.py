@@ -18,7 +18,6 @@ from .design_inputs import (
     DesignInputAction,
     allowed_design_input_actions,
     edit_design_input,
-    may_accept_risk,
     raise_design_input,
     transition_design_input,
 )
@@ -43,7 +42,6 @@ __all__ = [
     "delete_criterion",
     "edit_design_input",
     "ensure_assessments",
-    "may_accept_risk",
     "raise_design_input",
     "reopen_assessments",
     "reviewer_areas",

@@ -76,19 +76,6 @@ DESIGN_INPUT_TRANSITIONS: dict[str, tuple[frozenset[str], str, str, str]] = {
 }
 
 
-def may_accept_risk(person, initiative: Initiative) -> bool:
-    """Who has the authority to accept a design input's risk: IT leads, executives and the
-    person accountable for the initiative."""
-    return (
-        person is not None
-        and person.is_active
-        and (
-            has_role(person, Role.IT_LEAD, Role.EXECUTIVE)
-            or person.pk == initiative.accountable_person_id
-        )
-    )
-
-
 def allowed_design_input_actions(user, design_input: DesignInput) -> list[str]:
     """The actions the user may take on a design input now (for buttons and the API)."""
     out = []
@@ -123,7 +110,8 @@ def _check_design_input_action(user, design_input: DesignInput, action: str) -> 
         "partner": sponsor_side or is_owner or it_side,
         "sponsor": sponsor_side or is_owner,
         "it": it_side,
-        "authority": may_accept_risk(user, initiative) or has_role(user, Role.IT_LEAD),
+        "authority": permissions.has_risk_authority(user, initiative)
+        or has_role(user, Role.IT_LEAD),
     }[who]
     if not allowed:
         raise PermissionDenied(
@@ -309,7 +297,7 @@ def transition_design_input(
             extra["note"] = text
     elif action == DesignInputAction.ACCEPT_RISK:
         person = accepted_by or user
-        if not may_accept_risk(person, locked.initiative):
+        if not permissions.has_risk_authority(person, locked.initiative):
             raise InitiativeError(
                 f"{person.username} has no authority to accept this risk: name an IT lead, "
                 "an executive or the initiative's accountable person."
