@@ -34,9 +34,12 @@ demo: migrate
 run: demo
 	$(VENV)/bin/honcho start -f Procfile.dev
 
-## make test: install test dependencies and run the whole suite.
+## make test: install test dependencies, check style, layers and migrations, run the suite.
 test: install-test chromium
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
 
 ## make bench: load 10,000 initiatives into a separate database and measure pages, API and the

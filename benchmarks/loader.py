@@ -17,14 +17,8 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
-from governance.models import (
-    Cadence,
-    Decision,
-    DecisionKind,
-    SessionStatus,
-    WorkingSeries,
-    WorkingSession,
-)
+from governance.decisions.models import Decision, DecisionKind
+from governance.sessions.models import Cadence, SessionStatus, WorkingSeries, WorkingSession
 from initiatives.models import (
     BusinessUnit,
     DataAsset,

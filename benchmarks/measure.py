@@ -86,7 +86,7 @@ def endpoints() -> list[Endpoint]:
             "reviewer",
             _reverse("initiatives:detail", detail_id) if detail_id else None,
         ),
-        Endpoint("executive dashboard", "executive", _reverse("governance:dashboard")),
+        Endpoint("executive dashboard", "executive", _reverse("dashboard:dashboard")),
         Endpoint("portfolio list", "reviewer", _reverse("initiatives:list")),
         Endpoint("my initiatives", "sponsor", _reverse("initiatives:mine")),
     ]

@@ -6,9 +6,5 @@ class GovernanceConfig(AppConfig):
     verbose_name = "Governance"
 
     def ready(self) -> None:
-        from . import (
-            risk_signals,  # noqa: F401  (model signals that keep risk status current)
-            signals,  # connects the Celery task signals on import
-        )
-
-        signals.connect_admin_log()
+        # Model signals that keep risk status current whoever writes.
+        from .risk import signals  # noqa: F401

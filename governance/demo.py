@@ -6,17 +6,14 @@ from datetime import time, timedelta
 
 from django.utils import timezone
 
-from initiatives.models import Initiative
+from initiatives.models import ACTIVE_STATUSES, Initiative
 
-from . import decisions, notifications, risk, sessions
-from .models import (
-    Cadence,
-    ChangeKind,
-    ChangeStatus,
-    DecisionKind,
-    SessionStatus,
-    WorkingSession,
-)
+from .decisions.models import ChangeKind, ChangeStatus, DecisionKind
+from .decisions.services import decide_change, record_decision, record_release, request_change
+from .risk.services import recompute
+from .sessions import reminders
+from .sessions.models import Cadence, SessionStatus, WorkingSession
+from .sessions.services import cancel_session, record_session, set_series, slot_datetimes
 
 
 def load(context: dict) -> None:
@@ -38,14 +35,14 @@ def load_decisions_and_change_control(context: dict) -> None:
     lena, helen, tom = users["lena"], users["helen"], users["tom"]
 
     vqi = initiatives["vqi"]
-    decisions.record_decision(
+    record_decision(
         initiative=vqi,
         user=lena,
         kind=DecisionKind.ARCHITECTURE,
         summary="Inference on the line's edge GPU; only verdicts go to the MES",
         rationale="Keeps images in the plant and the line running when the WAN is down.",
     )
-    decisions.record_decision(
+    record_decision(
         initiative=vqi,
         user=lena,
         kind=DecisionKind.VENDOR_SELECTION,
@@ -54,7 +51,7 @@ def load_decisions_and_change_control(context: dict) -> None:
         "cameras; exportable models reduce lock-in.",
         vendor=_vendor(vqi, "Cognex"),
     )
-    decisions.record_decision(
+    record_decision(
         initiative=vqi,
         user=lena,
         kind=DecisionKind.RISK_ACCEPTANCE,
@@ -64,7 +61,7 @@ def load_decisions_and_change_control(context: dict) -> None:
     )
 
     dfc = initiatives["dfc"]
-    decisions.record_decision(
+    record_decision(
         initiative=dfc,
         user=users["priya"],
         kind=DecisionKind.ESCALATION,
@@ -74,7 +71,7 @@ def load_decisions_and_change_control(context: dict) -> None:
     )
 
     paint = initiatives["paint"]
-    decisions.record_decision(
+    record_decision(
         initiative=paint,
         user=helen,
         kind=DecisionKind.APPROVAL,
@@ -82,7 +79,7 @@ def load_decisions_and_change_control(context: dict) -> None:
         conditions="Operators confirm every rework suggestion for the first 8 weeks; "
         "monthly drift report to plant IT.",
     )
-    first = decisions.record_release(
+    first = record_release(
         initiative=paint,
         user=lena,
         model_name="Paint defect classifier",
@@ -91,14 +88,14 @@ def load_decisions_and_change_control(context: dict) -> None:
         vendor_version="2025-10",
         notes="Pilot release after the CAB of week 40.",
     )
-    change = decisions.request_change(
+    change = request_change(
         initiative=paint,
         user=users["sofia"],
         kind=ChangeKind.NEW_MODEL_VERSION,
         description="Retrained on six months of pilot images; adds orange-peel defects.",
     )
-    decisions.decide_change(change=change, user=lena, to_status=ChangeStatus.APPROVED)
-    decisions.record_release(
+    decide_change(change=change, user=lena, to_status=ChangeStatus.APPROVED)
+    record_release(
         initiative=paint,
         user=lena,
         model_name=first.model_name,
@@ -108,22 +105,22 @@ def load_decisions_and_change_control(context: dict) -> None:
         change_request=change,
         notes="Shadow-mode comparison passed: recall +6 points, no new false rejects.",
     )
-    decisions.decide_change(change=change, user=lena, to_status=ChangeStatus.IMPLEMENTED)
+    decide_change(change=change, user=lena, to_status=ChangeStatus.IMPLEMENTED)
 
-    decisions.request_change(
+    request_change(
         initiative=initiatives["pdm"],
         user=users["marco"],
         kind=ChangeKind.NEW_DATA_SOURCE,
         description="Add oil-analysis lab results (LIMS export) as a model feature.",
     )
     air = initiatives["air"]
-    change = decisions.request_change(
+    change = request_change(
         initiative=air,
         user=users["marco"],
         kind=ChangeKind.NEW_INTEGRATION,
         description="Write setpoint recommendations to the building management system.",
     )
-    decisions.record_decision(
+    record_decision(
         initiative=air,
         user=lena,
         kind=DecisionKind.ARCHITECTURE,
@@ -131,7 +128,7 @@ def load_decisions_and_change_control(context: dict) -> None:
         rationale="The forbidden actions exclude changing setpoints; a ticket keeps a human "
         "in the loop.",
     )
-    decisions.decide_change(change=change, user=lena, to_status=ChangeStatus.REJECTED)
+    decide_change(change=change, user=lena, to_status=ChangeStatus.REJECTED)
 
 
 # key: (cadence, weekday, hour, weeks since the series started, held recently?, location)
@@ -164,9 +161,9 @@ def load_working_sessions(context: dict) -> None:
     today = timezone.localdate()
     for key, (cadence, weekday, hour, weeks, held_recently, location) in WORKING_SERIES.items():
         initiative = context["initiatives"].get(key)
-        if initiative is None or initiative.status not in sessions.OPEN_STATUSES:
+        if initiative is None or initiative.status not in ACTIVE_STATUSES:
             continue
-        series = sessions.set_series(
+        series = set_series(
             initiative=initiative,
             user=lead,
             fields={
@@ -182,7 +179,7 @@ def load_working_sessions(context: dict) -> None:
         )
         past = [
             s
-            for s in sessions.slot_datetimes(series, series.starts_on, today)
+            for s in slot_datetimes(series, series.starts_on, today)
             if s < now - timedelta(hours=2)
         ]
         WorkingSession.objects.bulk_create(
@@ -203,7 +200,7 @@ def load_working_sessions(context: dict) -> None:
         to_record = past if held_recently else past[:2]
         rows = WorkingSession.objects.filter(series=series, scheduled_for__in=to_record)
         for n, session in enumerate(rows.order_by("starts_at")):
-            sessions.record_session(
+            record_session(
                 session=session,
                 user=lead,
                 notes=NOTES[n % len(NOTES)],
@@ -215,15 +212,15 @@ def load_working_sessions(context: dict) -> None:
             upcoming = series.sessions.filter(status=SessionStatus.PLANNED, starts_at__gt=now)
             second = upcoming.order_by("starts_at")[1:2].first()
             if second:
-                sessions.cancel_session(session=second, user=lead, reason="Plant shutdown week")
+                cancel_session(session=second, user=lead, reason="Plant shutdown week")
 
 
 def send_demo_reminders(context: dict) -> None:
     """Reminders due now, so the bell and the console e-mail show something at once."""
-    for pk in notifications.due_reminder_session_ids():
-        notifications.send_session_reminder(pk)
+    for pk in reminders.due_reminder_session_ids():
+        reminders.send_session_reminder(pk)
 
 
 def compute_demo_risk(context: dict) -> None:
     """Risk status of every initiative, after everything else is loaded."""
-    risk.recompute()
+    recompute()

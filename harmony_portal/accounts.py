@@ -6,7 +6,6 @@ a key is in the audit trail (the key itself never is).
 """
 
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 from drf_spectacular.utils import extend_schema
@@ -15,34 +14,11 @@ from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from governance.services import record_event
+from harmony_portal.services import regenerate_token, revoke_token
 from initiatives import permissions
 from initiatives.roles import roles_of, sees_whole_portfolio
 
 _NEW_KEY_SESSION = "api_token_new_key"
-
-
-@transaction.atomic
-def regenerate_token(user) -> Token:
-    """A new API key for the user; the old one (if any) stops working at once."""
-    had_one = Token.objects.filter(user=user).delete()[0] > 0
-    token = Token.objects.create(user=user)
-    record_event(
-        actor=user,
-        action="api_token.regenerated" if had_one else "api_token.created",
-        obj=user,
-        source="browser",
-    )
-    return token
-
-
-@transaction.atomic
-def revoke_token(user) -> bool:
-    """Delete the user's API key. Returns whether there was one."""
-    deleted = Token.objects.filter(user=user).delete()[0] > 0
-    if deleted:
-        record_event(actor=user, action="api_token.revoked", obj=user, source="browser")
-    return deleted
 
 
 @require_http_methods(["GET", "POST"])

@@ -16,22 +16,21 @@ from drf_spectacular.views import (
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from governance.api import (
-    NotificationViewSet,
-    RiskStatusViewSet,
-    WorkingSeriesViewSet,
-    WorkingSessionViewSet,
-)
-from governance.audit_api import (
-    AuditEventViewSet,
-    ChangeRequestViewSet,
-    DecisionViewSet,
-    ProductionReleaseViewSet,
-)
-from governance.dashboard_api import DashboardFiguresView
+from audit.api import AuditEventViewSet
+from governance.dashboard.api import DashboardFiguresView
+from governance.decisions.api import ChangeRequestViewSet, DecisionViewSet, ProductionReleaseViewSet
+from governance.notifications.api import NotificationViewSet
+from governance.risk.api import RiskStatusViewSet
+from governance.sessions.api import WorkingSeriesViewSet, WorkingSessionViewSet
 from harmony_portal.accounts import MeView
 from initiatives.api import InitiativeViewSet
-from reviews import api as reviews_api
+from reviews.api.assessments import AssessmentViewSet
+from reviews.api.assignments import AssignmentViewSet
+from reviews.api.components import ComponentViewSet
+from reviews.api.design_inputs import DesignInputViewSet
+from reviews.api.queue import ReviewQueueViewSet
+from reviews.api.readiness import ReadyForBuildViewSet
+from reviews.api.vendors import CriterionViewSet, VendorComparisonViewSet, VendorScoreViewSet
 
 router = DefaultRouter()
 router.register("initiatives", InitiativeViewSet, basename="initiative")
@@ -39,17 +38,15 @@ router.register("audit-events", AuditEventViewSet, basename="audit-event")
 router.register("decisions", DecisionViewSet, basename="decision")
 router.register("change-requests", ChangeRequestViewSet, basename="change-request")
 router.register("production-releases", ProductionReleaseViewSet, basename="production-release")
-router.register("review-queue", reviews_api.ReviewQueueViewSet, basename="review-queue")
-router.register("review-assignments", reviews_api.AssignmentViewSet, basename="review-assignment")
-router.register("assessments", reviews_api.AssessmentViewSet, basename="assessment")
-router.register("design-inputs", reviews_api.DesignInputViewSet, basename="design-input")
-router.register("vendor-criteria", reviews_api.CriterionViewSet, basename="vendor-criterion")
-router.register("vendor-scores", reviews_api.VendorScoreViewSet, basename="vendor-score")
-router.register(
-    "vendor-comparisons", reviews_api.VendorComparisonViewSet, basename="vendor-comparison"
-)
-router.register("components", reviews_api.ComponentViewSet, basename="component")
-router.register("ready-for-build", reviews_api.ReadyForBuildViewSet, basename="ready-for-build")
+router.register("review-queue", ReviewQueueViewSet, basename="review-queue")
+router.register("review-assignments", AssignmentViewSet, basename="review-assignment")
+router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("design-inputs", DesignInputViewSet, basename="design-input")
+router.register("vendor-criteria", CriterionViewSet, basename="vendor-criterion")
+router.register("vendor-scores", VendorScoreViewSet, basename="vendor-score")
+router.register("vendor-comparisons", VendorComparisonViewSet, basename="vendor-comparison")
+router.register("components", ComponentViewSet, basename="component")
+router.register("ready-for-build", ReadyForBuildViewSet, basename="ready-for-build")
 router.register("working-series", WorkingSeriesViewSet, basename="working-series")
 router.register("working-sessions", WorkingSessionViewSet, basename="working-session")
 router.register("notifications", NotificationViewSet, basename="notification")

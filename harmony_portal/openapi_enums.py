@@ -22,23 +22,27 @@ def project_choices() -> dict[str, str]:
     for config in apps.get_app_configs():
         if not str(config.path).startswith(str(settings.BASE_DIR)):
             continue
-        try:
-            module = import_module(f"{config.name}.models")
-        except ModuleNotFoundError:
-            continue
-        for attr, value in sorted(vars(module).items()):
-            if not (isinstance(value, type) and issubclass(value, Choices)):
+        # The app's models module and every module its models are defined in (the governance
+        # domains keep theirs in sub-packages).
+        names = {f"{config.name}.models", *(m.__module__ for m in config.get_models())}
+        for module_name in sorted(names):
+            try:
+                module = import_module(module_name)
+            except ModuleNotFoundError:
                 continue
-            if value.__module__ != module.__name__:
-                continue
-            key = tuple(value.choices)
-            if key in seen:
-                continue
-            seen.add(key)
-            name = f"{attr}Enum"
-            if name in found:
-                name = f"{config.label.title()}{attr}Enum"
-            found[name] = f"{module.__name__}.{attr}"
+            for attr, value in sorted(vars(module).items()):
+                if not (isinstance(value, type) and issubclass(value, Choices)):
+                    continue
+                if value.__module__ != module.__name__:
+                    continue
+                key = tuple(value.choices)
+                if key in seen:
+                    continue
+                seen.add(key)
+                name = f"{attr}Enum"
+                if name in found:
+                    name = f"{config.label.title()}{attr}Enum"
+                found[name] = f"{module.__name__}.{attr}"
     return found
 
 

@@ -42,9 +42,12 @@ INSTALLED_APPS = [
     "guardian",
     "django_celery_beat",
     "axes",
+    # The portal's own apps, bottom layer first (see the import-linter contracts).
+    "audit",
     "initiatives",
     "reviews",
     "governance",
+    "harmony_portal",  # the project: load_demo, the whole-portal management commands
     "benchmarks",
 ]
 
@@ -61,7 +64,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "harmony_portal.middleware.LoginRequiredMiddleware",
-    "governance.middleware.AuditSourceMiddleware",
+    "audit.middleware.AuditSourceMiddleware",
     # Last, so it turns a lockout signalled by the auth backend into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -82,6 +85,13 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "harmony_portal.context_processors.roles",
             ],
+            # Each governance domain keeps its template tags beside its code.
+            "libraries": {
+                "decisions_tags": "governance.decisions.templatetags",
+                "notification_tags": "governance.notifications.templatetags",
+                "risk_tags": "governance.risk.templatetags",
+                "sessions_tags": "governance.sessions.templatetags",
+            },
         },
     },
 ]
@@ -134,8 +144,16 @@ STORAGES = {
     },
 }
 
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
-vars().update(EMAIL_CONFIG)
+# EMAIL_URL, e.g. smtp+tls://user:password@mail.example.com:587 (django-environ's format).
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = _email.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS"))
+EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL"))
+EMAIL_FILE_PATH = _email.get("EMAIL_FILE_PATH") or None
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Harmony Portal <harmony@example.com>")
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
@@ -145,12 +163,15 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = VAR_DIR / "celery" / "queue"
     _processed_dir = VAR_DIR / "celery" / "processed"
-    for _d in (_queue_dir, _processed_dir):
+    _control_dir = VAR_DIR / "celery" / "control"
+    for _d in (_queue_dir, _processed_dir, _control_dir):
         _d.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(_processed_dir),
+        # Fan-out exchanges live here, not in a "control/" folder of the working directory.
+        "control_folder": str(_control_dir),
         "store_processed": False,
     }
     # The filesystem transport has no fan-out exchange for remote control commands.
@@ -176,14 +197,14 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
-        "harmony_portal.api.FilterBackend",
-        "harmony_portal.api.OrderingFilter",
-        "harmony_portal.api.SearchFilter",
+        "core.api.FilterBackend",
+        "core.api.OrderingFilter",
+        "core.api.SearchFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "harmony_portal.api.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.PageNumberPagination",
     "PAGE_SIZE": 25,
-    "DEFAULT_SCHEMA_CLASS": "harmony_portal.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "harmony_portal.api.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "core.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Harmony Portal API",
@@ -257,8 +278,22 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 
 # Optional single sign-on through the company's OpenID Connect provider (mozilla-django-oidc),
 # on only when OIDC_RP_CLIENT_ID and the provider endpoints are set.
-vars().update(oidc_settings(env))
-if OIDC_ENABLED:  # noqa: F821 — defined by oidc_settings
+_oidc = oidc_settings(env)
+OIDC_ENABLED = _oidc["OIDC_ENABLED"]
+if OIDC_ENABLED:
+    OIDC_RP_CLIENT_ID = _oidc["OIDC_RP_CLIENT_ID"]
+    OIDC_RP_CLIENT_SECRET = _oidc["OIDC_RP_CLIENT_SECRET"]
+    OIDC_OP_AUTHORIZATION_ENDPOINT = _oidc["OIDC_OP_AUTHORIZATION_ENDPOINT"]
+    OIDC_OP_TOKEN_ENDPOINT = _oidc["OIDC_OP_TOKEN_ENDPOINT"]
+    OIDC_OP_USER_ENDPOINT = _oidc["OIDC_OP_USER_ENDPOINT"]
+    OIDC_OP_JWKS_ENDPOINT = _oidc["OIDC_OP_JWKS_ENDPOINT"]
+    OIDC_RP_SIGN_ALGO = _oidc["OIDC_RP_SIGN_ALGO"]
+    OIDC_RP_SCOPES = _oidc["OIDC_RP_SCOPES"]
+    OIDC_GROUPS_CLAIM = _oidc["OIDC_GROUPS_CLAIM"]
+    OIDC_CREATE_USER = _oidc["OIDC_CREATE_USER"]
+    OIDC_PROVIDER_NAME = _oidc["OIDC_PROVIDER_NAME"]
+    OIDC_USE_PKCE = _oidc["OIDC_USE_PKCE"]
+    LOGIN_REDIRECT_URL_FAILURE = _oidc["LOGIN_REDIRECT_URL_FAILURE"]
     INSTALLED_APPS.append("mozilla_django_oidc")
     AUTHENTICATION_BACKENDS.append("harmony_portal.sso.PortalOIDCBackend")
 

@@ -12,9 +12,13 @@ urlpatterns = [
     path("login/", PortalLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("initiatives/", include("initiatives.urls")),
-    path("governance/", include("governance.urls")),
     path("reviews/", include("reviews.urls")),
-    path("", include("governance.session_urls")),
+    # The auditor's pages and the decision log sit beside the initiative under /governance/.
+    path("governance/", include("audit.urls")),
+    path("governance/", include("governance.decisions.urls")),
+    path("governance/dashboard/", include("governance.dashboard.urls")),
+    path("", include("governance.sessions.urls")),
+    path("notifications/", include("governance.notifications.urls")),
     path("api-token/", accounts.api_token_page, name="api-token-page"),
     path("api/", include("harmony_portal.api_urls")),
     path("admin/", admin.site.urls),
@@ -25,5 +29,5 @@ if settings.OIDC_ENABLED:
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
 
 # Under /api/ a missing page or a crash answers the API's JSON error, not an HTML page.
-handler404 = "harmony_portal.api.not_found"
-handler500 = "harmony_portal.api.server_error"
+handler404 = "core.api.not_found"
+handler500 = "core.api.server_error"

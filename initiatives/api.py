@@ -17,7 +17,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from harmony_portal.api import expected_version, require_version, with_etag
+from core.api import expected_version, require_version, with_etag
 
 from . import permissions, selectors, services
 from .forms import find_user
@@ -110,6 +110,13 @@ class UsernameField(serializers.SlugRelatedField):
         if user is None:
             self.fail("does_not_exist", value=data[:150])
         return user
+
+
+class VisibleInitiativeField(serializers.PrimaryKeyRelatedField):
+    """An initiative id, limited to those the caller may see (others read as not found)."""
+
+    def get_queryset(self):
+        return selectors.visible_initiatives(self.context["request"].user)
 
 
 class MissingItemSerializer(serializers.Serializer):
@@ -222,32 +229,11 @@ class InitiativeSerializer(serializers.ModelSerializer):
         return rows
 
 
-SECTIONS = {
-    "data_assets": DataAsset,
-    "integrations": IntegrationPoint,
-    "vendors": VendorCandidate,
-}
-
-
 def _split(validated: dict) -> tuple[dict, dict]:
     """(model fields, section rows) from validated data; `version` is read from the request."""
     data = {k: v for k, v in validated.items() if k != "version"}
-    sections = {name: data.pop(name) for name in list(data) if name in SECTIONS}
+    sections = {name: data.pop(name) for name in list(data) if name in services.SECTION_MODELS}
     return data, sections
-
-
-def _replace_sections(initiative: Initiative, sections: dict) -> dict:
-    """Replace an initiative's section rows with the lists the client sent (audit summary)."""
-    changes = {}
-    for name, rows in sections.items():
-        model = SECTIONS[name]
-        before = [str(row) for row in model.objects.filter(initiative=initiative)]
-        model.objects.filter(initiative=initiative).delete()
-        created = model.objects.bulk_create(model(initiative=initiative, **row) for row in rows)
-        after = [str(row) for row in created]
-        if before != after:
-            changes[name] = {"saved": after, "deleted": before}
-    return changes
 
 
 class InitiativeFilter(django_filters.FilterSet):
@@ -338,7 +324,7 @@ class InitiativeViewSet(
                     user=request.user,
                     fields={},
                     expected_version=None,
-                    save_children=lambda: _replace_sections(initiative, sections),
+                    sections=sections,
                     source="api",
                 )
         return _fresh(self, initiative.pk, status=201)
@@ -362,7 +348,7 @@ class InitiativeViewSet(
             user=request.user,
             fields=fields,
             expected_version=version,
-            save_children=(lambda: _replace_sections(initiative, sections)) if sections else None,
+            sections=sections,
             source="api",
         )
         return _fresh(self, initiative.pk)

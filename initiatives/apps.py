@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class InitiativesConfig(AppConfig):
     name = "initiatives"
     verbose_name = "AI initiatives"
+
+    def ready(self) -> None:
+        from core import access
+
+        from . import permissions
+
+        # The layers below (the audit trail, the shared "visible or 404") ask these rules.
+        access.register(permissions.ACCESS_RULES)

@@ -50,6 +50,11 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+# The statuses in which IT works with the initiative: its risk is tracked, its standing session
+# runs, and a change to the AI goes through change control.
+ACTIVE_STATUSES = frozenset({Status.SUBMITTED, Status.IN_REVIEW, Status.READY_FOR_BUILD})
+
+
 class YesNo(models.TextChoices):
     """An explicit answer; an empty value means the sponsor has not answered yet."""
 

@@ -11,6 +11,8 @@ Visibility:
 
 from django.db.models import Q, QuerySet
 
+from core import access
+
 from .models import Initiative, InitiativeUserObjectPermission, Status
 from .roles import Role, has_role, sees_whole_portfolio
 
@@ -133,3 +135,27 @@ def restrict_to_visible(user, queryset: QuerySet, prefix: str = "") -> QuerySet:
         ids = Initiative.objects.filter(q).values("pk")
         return queryset.filter(**{f"{prefix}in": ids})
     return queryset.filter(q)
+
+
+def can_audit(user, initiative: Initiative) -> bool:
+    """Who may read an initiative's audit trail (who did what): IT leads, executives and
+    administrators (the whole portfolio), and the initiative's own people (sponsor,
+    co-sponsors, assigned reviewers), who should see what was recorded about their work.
+    Others who merely see a public initiative do not see who did what."""
+    return can_view(user, initiative) and (
+        sees_whole_portfolio(user) or is_member(user, initiative)
+    )
+
+
+def audited_initiative_ids(user) -> QuerySet | None:
+    """The initiatives whose audit trail the user may read, as a subquery; None means all."""
+    return None if sees_whole_portfolio(user) else member_initiative_ids(user)
+
+
+# What the layers below this app ask through `core.access` (registered in InitiativesConfig).
+ACCESS_RULES = access.AccessRules(
+    initiatives=Initiative.objects.all,
+    restrict=restrict_to_visible,
+    may_audit=can_audit,
+    audited_initiative_ids=audited_initiative_ids,
+)

@@ -1,6 +1,6 @@
 """Reads on initiatives that pages and the API share."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from .models import Initiative, Status
 from .permissions import restrict_to_visible
@@ -24,20 +24,16 @@ def my_initiatives(user) -> QuerySet[Initiative]:
     )
 
 
-def initiative_for_detail(user, pk: int) -> Initiative | None:
-    """One initiative with everything its page shows, or None if the user may not see it."""
-    return (
-        visible_initiatives(user)
-        .select_related("decision_owner", "accountable_person")
-        .prefetch_related("co_sponsors", "data_assets", "integrations", "vendors")
-        .filter(pk=pk)
-        .first()
-    )
+def initiative_for_detail_queryset() -> QuerySet[Initiative]:
+    """Initiatives with everything their page shows; narrow it with
+    `core.access.visible_initiative_or_404`, which applies the user's visibility."""
+    return Initiative.objects.select_related(
+        "sponsor", "site", "business_unit", "decision_owner", "accountable_person"
+    ).prefetch_related("co_sponsors", "data_assets", "integrations", "vendors")
 
 
 def status_counts(queryset: QuerySet[Initiative]) -> dict[str, int]:
-    from django.db.models import Count
-
+    """How many of the initiatives are in each status (every status listed, 0 included)."""
     rows = queryset.order_by().values("status").annotate(n=Count("id"))
     counts = {s.value: 0 for s in Status}
     counts.update({r["status"]: r["n"] for r in rows})

@@ -8,36 +8,31 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
-from governance.services import diff_fields, record_event
+from audit.services import diff_fields, record_event
+from core.errors import FieldRuleError, RuleError, StaleEdit, TransitionNotAllowed
 
 from . import permissions
-from .models import Initiative, InitiativeUserObjectPermission, Status
+from .models import (
+    DataAsset,
+    Initiative,
+    InitiativeUserObjectPermission,
+    IntegrationPoint,
+    Status,
+    VendorCandidate,
+)
+from .roles import Role
 
 
-class InitiativeError(Exception):
-    """A rule refused the change; the message is shown to the user as it is.
-
-    `field_errors` ({field: [messages]}) names the fields concerned, for forms and the API.
-    """
-
-    field_errors: dict[str, list[str]] = {}
-
-
-class StaleEdit(InitiativeError):
-    """The initiative changed since the form or API call read it."""
-
-
-class TransitionNotAllowed(InitiativeError):
-    pass
-
-
-class NotReadyToSubmit(InitiativeError):
+class NotReadyToSubmit(RuleError):
     """A submission still lacks answers IT needs; `missing` lists them in step order."""
 
     def __init__(self, missing: list["MissingItem"]):
@@ -51,6 +46,19 @@ class NotReadyToSubmit(InitiativeError):
 
 # Each section (data assets, integrations, vendors) holds at most this many rows.
 MAX_SECTION_ROWS = 20
+
+# The sections of an initiative that hold rows, and what identifies a row when the caller
+# sends no id (the API): a vendor keeps its scores when the list is sent again.
+SECTION_MODELS = {
+    "data_assets": DataAsset,
+    "integrations": IntegrationPoint,
+    "vendors": VendorCandidate,
+}
+SECTION_KEYS = {
+    "data_assets": ("name",),
+    "integrations": ("system_type", "name"),
+    "vendors": ("name",),
+}
 
 
 def decision_date_problem(value, current=None) -> str | None:
@@ -90,6 +98,19 @@ REQUIRED_FOR_SUBMISSION: tuple[tuple[int, str, str], ...] = (
     (5, "monitored_by", "Who monitors it"),
     (5, "update_process", "How model or vendor updates are made"),
 )
+
+# Conditions a higher layer attaches to a move: the IT review decides what must hold before
+# "ready for build". Each guard takes the locked initiative and raises a RuleError to refuse.
+# That app registers them when Django starts, so this module never imports it.
+_transition_guards: dict[str, list[Callable[[Initiative], None]]] = {}
+
+
+def add_transition_guard(to_status: str, guard: Callable[[Initiative], None]) -> None:
+    """Refuse every move to `to_status` that `guard` refuses (registered once at start-up)."""
+    guards = _transition_guards.setdefault(to_status, [])
+    if guard not in guards:
+        guards.append(guard)
+
 
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     Status.DRAFT: frozenset({Status.SUBMITTED, Status.WITHDRAWN}),
@@ -253,13 +274,13 @@ def update_initiative(
     user,
     fields: dict[str, Any],
     expected_version: int | None,
-    save_children: Callable[[], dict[str, Any]] | None = None,
+    sections: dict[str, list[dict[str, Any]]] | None = None,
     source: str | None = None,
 ) -> Initiative:
     """Save edits to a draft; refuses stale versions and users who may not edit.
 
-    `save_children` writes related rows (data assets, integrations, vendors) inside the same
-    transaction and returns a summary of what it changed for the audit trail.
+    `sections` gives the complete new rows of some sections (`SECTION_MODELS`); the rows are
+    saved in the same transaction and the change is part of the one audit event.
     """
     locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
     # Writes decide on fresh permissions, never on what a long-lived user object cached.
@@ -282,8 +303,10 @@ def update_initiative(
         co_change = _set_co_sponsors(locked, co_sponsors)
         if co_change["co_sponsors"][0] != co_change["co_sponsors"][1]:
             changes.update(co_change)
-    if save_children is not None:
-        changes.update(save_children() or {})
+    for name, rows in (sections or {}).items():
+        changed = _save_section(locked, name, rows)
+        if changed:
+            changes[name] = changed
     locked.version = F("version") + 1
     locked.save()
     locked.refresh_from_db()
@@ -297,6 +320,41 @@ def update_initiative(
             source=source,
         )
     return locked
+
+
+def _save_section(initiative: Initiative, name: str, rows: list[dict[str, Any]]) -> dict | None:
+    """Make the section's rows exactly `rows`; what changed, for the audit trail.
+
+    A row with an `id` updates that row; one without is matched by its key (`SECTION_KEYS`),
+    else created. Rows not given are deleted.
+    """
+    if len(rows) > MAX_SECTION_ROWS:
+        raise FieldRuleError(name, f"At most {MAX_SECTION_ROWS} rows.")
+    model, keys = SECTION_MODELS[name], SECTION_KEYS[name]
+    existing = {obj.pk: obj for obj in model.objects.filter(initiative=initiative)}
+    by_key = {tuple(getattr(obj, k) for k in keys): obj for obj in existing.values()}
+    plan = []
+    for row in rows:
+        values = {k: v for k, v in row.items() if k != "id"}
+        match = existing.get(row.get("id")) or by_key.get(tuple(values.get(k) for k in keys))
+        if match is not None and any(match is obj for obj, _ in plan):
+            match = None
+        plan.append((match or model(initiative=initiative), values))
+    kept = {obj.pk for obj, _ in plan if obj.pk is not None}
+    deleted = [obj for pk, obj in existing.items() if pk not in kept]
+    for obj in deleted:
+        obj.delete()
+    saved = []
+    for obj, values in plan:
+        if obj.pk is not None and all(getattr(obj, k) == v for k, v in values.items()):
+            continue
+        for field, value in values.items():
+            setattr(obj, field, value)
+        obj.save()
+        saved.append(str(obj))
+    if not saved and not deleted:
+        return None
+    return {"saved": saved, "deleted": [str(obj) for obj in deleted]}
 
 
 def missing_for_submission(initiative: Initiative) -> list[MissingItem]:
@@ -345,6 +403,8 @@ def transition_initiative(
         )
     permissions.forget_cached_perms(user)
     _check_transition_actor(user, locked, to_status)
+    for guard in _transition_guards.get(to_status, ()):
+        guard(locked)
     now = timezone.now()
     if to_status == Status.SUBMITTED:
         missing = missing_for_submission(locked)
@@ -356,14 +416,6 @@ def transition_initiative(
             locked.it_first_involved_at = now
             locked.phase_at_it_involvement = locked.phase
     elif to_status == Status.READY_FOR_BUILD:
-        from reviews.selectors import blocking_design_inputs
-
-        blockers = blocking_design_inputs(locked)
-        if blockers:
-            raise InitiativeError(
-                "Not ready for build: high-severity design inputs are still open or "
-                "unconfirmed: " + "; ".join(d.title for d in blockers) + "."
-            )
         locked.ready_for_build_at = now
     locked.status = to_status
     locked.version = F("version") + 1
@@ -400,3 +452,37 @@ def submit_initiative(*, initiative: Initiative, user, source: str | None = None
     return transition_initiative(
         initiative=initiative, user=user, to_status=Status.SUBMITTED, source=source
     )
+
+
+def send_submission_notice(initiative_id: int) -> bool:
+    """Tell IT leads that an initiative entered the IT queue. Sends at most once.
+
+    The row lock plus `submission_notified_at` make a retried or duplicated task a no-op.
+    """
+    with transaction.atomic():
+        initiative = (
+            Initiative.objects.select_for_update(of=("self",))
+            .select_related("sponsor", "site")
+            .filter(pk=initiative_id, submission_notified_at__isnull=True)
+            .first()
+        )
+        if initiative is None:
+            return False
+        leads = get_user_model().objects.filter(groups__name=Role.IT_LEAD, is_active=True)
+        recipients = sorted({u.email for u in leads if u.email})
+        if recipients:
+            url = f"{settings.PORTAL_BASE_URL}{initiative.get_absolute_url()}"
+            send_mail(
+                subject=f"[Harmony] New AI initiative for IT partnership: {initiative}",
+                message=(
+                    f"{initiative.sponsor.get_full_name() or initiative.sponsor.username} "
+                    f"submitted {initiative.reference} “{initiative.title}” "
+                    f"({initiative.get_phase_display()} phase, {initiative.site or 'no site'}).\n\n"
+                    f"Assign reviewers: {url}\n"
+                ),
+                from_email=None,
+                recipient_list=recipients,
+            )
+        initiative.submission_notified_at = timezone.now()
+        initiative.save(update_fields=["submission_notified_at"])
+    return True

@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from harmony_portal.query_params import parse_id
+from core.access import visible_initiative_or_404
+from core.query_params import parse_id
+from core.views import run_service
 
 from . import permissions, selectors, services
 from .forms import STEP_BY_NUMBER, STEPS
@@ -22,8 +23,8 @@ from .roles import Role, has_role
 
 def home(request):
     """Send each role to where its work is."""
-    if has_role(request.user, Role.EXECUTIVE) and _url_exists("governance:dashboard"):
-        return redirect("governance:dashboard")
+    if has_role(request.user, Role.EXECUTIVE) and _url_exists("dashboard:dashboard"):
+        return redirect("dashboard:dashboard")
     if has_role(request.user, Role.IT_LEAD, Role.REVIEWER) and _url_exists("reviews:queue"):
         return redirect("reviews:queue")
     if has_role(request.user, Role.SPONSOR):
@@ -42,11 +43,7 @@ def _url_exists(name: str) -> bool:
 
 
 def _visible_or_404(user, pk: int) -> Initiative:
-    initiative = selectors.initiative_for_detail(user, pk)
-    if initiative is None:
-        # Same answer whether it does not exist or is hidden: no leak of confidential work.
-        raise Http404("No such initiative.")
-    return initiative
+    return visible_initiative_or_404(user, pk, selectors.initiative_for_detail_queryset())
 
 
 def my_initiatives(request):
@@ -150,35 +147,43 @@ def edit_step(request, pk: int, step: int):
             if not form.has_changed() and not any(fs.has_changed() for _, fs in formsets):
                 # Nothing new (a repeated submit, or "continue" without edits): no new version.
                 return redirect(_after_save_url(request, initiative, step))
-            try:
-                services.update_initiative(
+            ok, _ = run_service(
+                request,
+                lambda: services.update_initiative(
                     initiative=initiative,
                     user=request.user,
                     fields=form.model_fields(),
                     expected_version=form.cleaned_data.get("version"),
-                    save_children=lambda: _save_formsets(formsets),
-                )
-            except services.StaleEdit as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, f"Step {step} saved.")
+                    sections=_section_rows(formsets),
+                ),
+                form=form,
+                success=f"Step {step} saved.",
+            )
+            if ok:
                 return redirect(_after_save_url(request, initiative, step))
     return render(
         request, "initiatives/step.html", _step_context(request, initiative, spec, form, formsets)
     )
 
 
-def _save_formsets(formsets) -> dict:
-    changes = {}
+_SECTION_OF_MODEL = {model: name for name, model in services.SECTION_MODELS.items()}
+
+
+def _section_rows(formsets) -> dict[str, list[dict]]:
+    """The complete rows of each changed section, as the service takes them: every row the
+    form still shows (with its id), without the ones ticked for deletion or left empty."""
+    sections = {}
     for _, formset in formsets:
         if not formset.has_changed():
             continue
-        saved = formset.save()
-        changes[formset.prefix] = {
-            "saved": [str(obj) for obj in saved],
-            "deleted": [str(obj) for obj in formset.deleted_objects],
-        }
-    return changes
+        rows = []
+        for form in formset.forms:
+            if form in formset.deleted_forms or not (form.instance.pk or form.has_changed()):
+                continue
+            row = {name: form.cleaned_data[name] for name in form._meta.fields}
+            rows.append({"id": form.instance.pk, **row} if form.instance.pk else row)
+        sections[_SECTION_OF_MODEL[formset.model]] = rows
+    return sections
 
 
 def _after_save_url(request, initiative: Initiative, step: int) -> str:
@@ -220,12 +225,11 @@ def submit(request, pk: int):
             messages.info(request, "Already submitted to IT.")
             return redirect(initiative)
         raise PermissionDenied("Only the sponsor and co-sponsors submit a draft.")
-    try:
-        services.submit_initiative(initiative=initiative, user=request.user)
-    except services.InitiativeError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "Submitted to IT. IT leads have been notified.")
+    run_service(
+        request,
+        lambda: services.submit_initiative(initiative=initiative, user=request.user),
+        success="Submitted to IT. IT leads have been notified.",
+    )
     return redirect(initiative)
 
 
@@ -236,16 +240,14 @@ def change_status(request, pk: int):
     to_status = request.POST.get("to", "")
     if to_status not in (Status.DRAFT, Status.WITHDRAWN):
         raise Http404("No such action.")
-    try:
-        with transaction.atomic():
-            services.transition_initiative(
-                initiative=initiative,
-                user=request.user,
-                to_status=to_status,
-                reason=request.POST.get("reason", "")[:500],
-            )
-    except services.InitiativeError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"Now {Status(to_status).label.lower()}.")
+    run_service(
+        request,
+        lambda: services.transition_initiative(
+            initiative=initiative,
+            user=request.user,
+            to_status=to_status,
+            reason=request.POST.get("reason", "")[:500],
+        ),
+        success=f"Now {Status(to_status).label.lower()}.",
+    )
     return redirect(initiative)

@@ -4,11 +4,12 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from reviews.services.design_inputs import DesignInputAction
+
 from . import services
 from .models import AssessmentStatus as A
 from .models import ConcernArea as C
 from .models import ConcernAssessment, DesignInput, Severity
-from .services import DesignInputAction
 
 # initiative key: [(reviewer, concern area or "")]
 ASSIGNMENTS = {

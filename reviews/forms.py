@@ -4,9 +4,9 @@ from django import forms
 
 from initiatives.forms import UserField, style_widgets
 from initiatives.models import Status
+from reviews.services.design_inputs import DesignInputAction
 
 from .models import AssessmentStatus, ConcernArea, Severity
-from .services import DesignInputAction
 
 
 class StyledForm(forms.Form):

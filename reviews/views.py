@@ -11,12 +11,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from harmony_portal.query_params import parse_id
+from core.access import visible_initiative_or_404
+from core.errors import RuleError
+from core.query_params import parse_id
+from core.views import run_service
 from initiatives import permissions
 from initiatives.models import Initiative, IntegrationPoint, Phase, Site, Status, VendorCandidate
 from initiatives.roles import Role, has_role
-from initiatives.selectors import visible_initiatives
-from initiatives.services import InitiativeError, transition_initiative
+from initiatives.services import transition_initiative
 
 from . import forms, selectors, services
 from .models import (
@@ -29,13 +31,7 @@ from .models import (
     ReviewAssignment,
     VendorScore,
 )
-
-
-def _initiative_or_404(user, pk: int) -> Initiative:
-    initiative = visible_initiatives(user).filter(pk=pk).first()
-    if initiative is None:
-        raise Http404("No such initiative.")
-    return initiative
+from .permissions import can_assess
 
 
 def _require_it(user) -> None:
@@ -82,22 +78,22 @@ def queue(request):
 
 @require_POST
 def assign(request, pk: int):
-    initiative = _initiative_or_404(request.user, pk)
+    initiative = visible_initiative_or_404(request.user, pk)
     if not has_role(request.user, Role.IT_LEAD):
         raise PermissionDenied("Only IT leads assign reviewers.")
     form = forms.AssignForm(request.POST)
     if form.is_valid():
-        try:
-            services.assign_reviewer(
+        reviewer = form.cleaned_data["reviewer"]
+        run_service(
+            request,
+            lambda: services.assign_reviewer(
                 initiative=initiative,
-                reviewer=form.cleaned_data["reviewer"],
+                reviewer=reviewer,
                 concern_area=form.cleaned_data["concern_area"],
                 user=request.user,
-            )
-        except InitiativeError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, f"{form.cleaned_data['reviewer'].username} assigned.")
+            ),
+            success=f"{reviewer.get_full_name() or reviewer.username} assigned.",
+        )
     else:
         for errors in form.errors.values():
             for error in errors:
@@ -108,7 +104,7 @@ def assign(request, pk: int):
 @require_POST
 def unassign(request, pk: int):
     assignment = get_object_or_404(ReviewAssignment.objects.select_related("initiative"), pk=pk)
-    initiative = _initiative_or_404(request.user, assignment.initiative_id)
+    initiative = visible_initiative_or_404(request.user, assignment.initiative_id)
     services.unassign_reviewer(assignment=assignment, user=request.user)
     messages.success(request, "Assignment removed.")
     return redirect(initiative)
@@ -117,22 +113,25 @@ def unassign(request, pk: int):
 @require_POST
 def ready_for_build(request, pk: int):
     """IT marks the initiative ready for build; refused while high-severity inputs block."""
-    initiative = _initiative_or_404(request.user, pk)
+    initiative = visible_initiative_or_404(request.user, pk)
     to_status = request.POST.get("to", Status.READY_FOR_BUILD)
     if to_status not in (Status.READY_FOR_BUILD, Status.IN_REVIEW):
         raise Http404("No such action.")
-    try:
-        transition_initiative(
-            initiative=initiative,
-            user=request.user,
-            to_status=to_status,
-            reason=request.POST.get("reason", "")[:500],
-        )
-    except InitiativeError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"Now {Status(to_status).label.lower()}.")
+    move = services.mark_ready_for_build if to_status == Status.READY_FOR_BUILD else _back_to_review
+    run_service(
+        request,
+        lambda: move(
+            initiative=initiative, user=request.user, reason=request.POST.get("reason", "")[:500]
+        ),
+        success=f"Now {Status(to_status).label.lower()}.",
+    )
     return redirect(initiative)
+
+
+def _back_to_review(*, initiative: Initiative, user, reason: str) -> Initiative:
+    return transition_initiative(
+        initiative=initiative, user=user, to_status=Status.IN_REVIEW, reason=reason
+    )
 
 
 # ---------------------------------------------------------------- assessments
@@ -142,10 +141,8 @@ def assessment(request, pk: int):
     item = get_object_or_404(
         ConcernAssessment.objects.select_related("initiative", "reviewer"), pk=pk
     )
-    initiative = _initiative_or_404(request.user, item.initiative_id)
-    may_edit = permissions.can_review(request.user, initiative)
-    areas = services.reviewer_areas(request.user, initiative) if may_edit else set()
-    may_edit = may_edit and (areas is None or item.area in areas)
+    initiative = visible_initiative_or_404(request.user, item.initiative_id)
+    may_edit = can_assess(request.user, item)
     questions = selectors.checklist(item.area)
     answers = {a.question_id: a.answer for a in item.answers.all()}
     initial = {
@@ -161,8 +158,9 @@ def assessment(request, pk: int):
             request.POST, questions=questions, answers=answers, initial=initial
         )
         if form.is_valid():
-            try:
-                services.update_assessment(
+            ok, _ = run_service(
+                request,
+                lambda: services.update_assessment(
                     assessment=item,
                     user=request.user,
                     score=form.cleaned_data["score"],
@@ -170,11 +168,11 @@ def assessment(request, pk: int):
                     rationale=form.cleaned_data["rationale"],
                     answers=form.answers(),
                     expected_version=form.cleaned_data.get("version"),
-                )
-            except InitiativeError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, f"{item.get_area_display()} assessment saved.")
+                ),
+                form=form,
+                success=f"{item.get_area_display()} assessment saved.",
+            )
+            if ok:
                 return redirect("reviews:assessment", pk=item.pk)
     else:
         form = forms.AssessmentForm(initial=initial, questions=questions, answers=answers)
@@ -199,19 +197,22 @@ def assessment(request, pk: int):
 
 
 def design_input_new(request, pk: int):
-    initiative = _initiative_or_404(request.user, pk)
+    initiative = visible_initiative_or_404(request.user, pk)
     if not permissions.can_review(request.user, initiative):
         raise PermissionDenied("Only the initiative's IT reviewers and IT leads raise findings.")
     if request.method == "POST":
         form = forms.DesignInputForm(request.POST)
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-            try:
-                item = services.raise_design_input(initiative=initiative, user=request.user, **data)
-            except InitiativeError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, "Design input recorded.")
+            ok, item = run_service(
+                request,
+                lambda: services.raise_design_input(
+                    initiative=initiative, user=request.user, **data
+                ),
+                form=form,
+                success="Design input recorded.",
+            )
+            if ok:
                 return redirect("reviews:design_input", pk=item.pk)
     else:
         form = forms.DesignInputForm(initial={"area": request.GET.get("area", "")})
@@ -227,27 +228,26 @@ def design_input(request, pk: int):
         ),
         pk=pk,
     )
-    initiative = _initiative_or_404(request.user, item.initiative_id)
+    initiative = visible_initiative_or_404(request.user, item.initiative_id)
     transition_form = None
     if request.method == "POST":
         transition_form = forms.TransitionForm(request.POST)
         if transition_form.is_valid():
             data = transition_form.cleaned_data
-            try:
-                services.transition_design_input(
+            ok, _ = run_service(
+                request,
+                lambda: services.transition_design_input(
                     design_input=item,
                     user=request.user,
                     action=data["action"],
                     text=data["text"],
                     accepted_by=data.get("accepted_by"),
                     expected_version=data.get("version"),
-                )
-            except InitiativeError as exc:
-                transition_form.add_error(None, str(exc))
-            else:
-                messages.success(
-                    request, f"{services.DesignInputAction(data['action']).label}: done."
-                )
+                ),
+                form=transition_form,
+                success=f"{services.DesignInputAction(data['action']).label}: done.",
+            )
+            if ok:
                 return redirect("reviews:design_input", pk=item.pk)
     allowed = services.allowed_design_input_actions(request.user, item)
     events = list(
@@ -279,7 +279,7 @@ def design_input(request, pk: int):
 
 def design_input_edit(request, pk: int):
     item = get_object_or_404(DesignInput.objects.select_related("initiative", "owner"), pk=pk)
-    initiative = _initiative_or_404(request.user, item.initiative_id)
+    initiative = visible_initiative_or_404(request.user, item.initiative_id)
     if not permissions.can_review(request.user, initiative):
         raise PermissionDenied("Only the initiative's IT reviewers and IT leads edit findings.")
     initial = {
@@ -301,17 +301,18 @@ def design_input_edit(request, pk: int):
                 for k in services.EDITABLE_DESIGN_INPUT_FIELDS
                 if k in form.cleaned_data
             }
-            try:
-                services.edit_design_input(
+            ok, _ = run_service(
+                request,
+                lambda: services.edit_design_input(
                     design_input=item,
                     user=request.user,
                     fields=fields,
                     expected_version=form.cleaned_data.get("version"),
-                )
-            except InitiativeError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, "Design input saved.")
+                ),
+                form=form,
+                success="Design input saved.",
+            )
+            if ok:
                 return redirect("reviews:design_input", pk=item.pk)
     else:
         form = forms.DesignInputForm(initial=initial)
@@ -328,7 +329,7 @@ def design_input_edit(request, pk: int):
 
 def vendors(request, pk: int):
     """Criteria with weights, the score grid and the ranked side-by-side comparison."""
-    initiative = _initiative_or_404(request.user, pk)
+    initiative = visible_initiative_or_404(request.user, pk)
     may_edit = permissions.can_review(request.user, initiative)
     criterion_form = forms.CriterionForm()
     if request.method == "POST":
@@ -363,7 +364,7 @@ def vendors(request, pk: int):
                 changed = _save_scores(request, initiative)
                 messages.success(request, f"{changed} score{'s' if changed != 1 else ''} saved.")
                 return redirect("reviews:vendors", pk=pk)
-        except InitiativeError as exc:
+        except RuleError as exc:
             messages.error(request, str(exc))
     criteria, ranking = selectors.vendor_comparison(initiative)
     vendor_rows = sorted(ranking, key=lambda r: r.vendor.pk)
@@ -412,7 +413,7 @@ def _save_scores(request, initiative: Initiative) -> int:
             _, c_pk, v_pk = key.split("_")
             criterion, vendor = criteria[int(c_pk)], vendor_by_pk[int(v_pk)]
         except (ValueError, KeyError):
-            raise InitiativeError("The score grid does not match this initiative.") from None
+            raise RuleError("The score grid does not match this initiative.") from None
         if (
             existing.get((criterion.pk, vendor.pk)) is not None
             and str(existing[(criterion.pk, vendor.pk)]) == raw.strip()
@@ -429,7 +430,7 @@ def _save_scores(request, initiative: Initiative) -> int:
 def component(request, pk: int):
     """One integration component: its IT owner, design notes and decisions."""
     point = get_object_or_404(IntegrationPoint.objects.select_related("initiative"), pk=pk)
-    initiative = _initiative_or_404(request.user, point.initiative_id)
+    initiative = visible_initiative_or_404(request.user, point.initiative_id)
     owned = (
         ComponentOwnership.objects.select_related("owner", "assigned_by")
         .filter(integration=point)
@@ -479,7 +480,7 @@ def component(request, pk: int):
                     return redirect("reviews:component", pk=pk)
             else:
                 raise Http404("No such action.")
-        except InitiativeError as exc:
+        except RuleError as exc:
             messages.error(request, str(exc))
     decisions = owned.decisions.select_related("decided_by") if owned else []
     return render(
@@ -516,14 +517,15 @@ def checklists(request):
             question = get_object_or_404(ChecklistQuestion, pk=request.POST["question"])
         form_in = forms.QuestionForm(request.POST)
         if form_in.is_valid():
-            try:
-                services.save_checklist_question(
+            ok, _ = run_service(
+                request,
+                lambda: services.save_checklist_question(
                     user=request.user, question=question, **form_in.cleaned_data
-                )
-            except InitiativeError as exc:
-                form_in.add_error(None, str(exc))
-            else:
-                messages.success(request, "Checklist saved.")
+                ),
+                form=form_in,
+                success="Checklist saved.",
+            )
+            if ok:
                 return redirect(
                     reverse("reviews:checklists") + f"#area-{form_in.cleaned_data['area']}"
                 )

@@ -6,6 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from governance.sessions.services import set_series
 from initiatives import services
 from initiatives.models import BusinessUnit, Initiative, Site, Status
 from initiatives.roles import Role
@@ -119,7 +120,7 @@ def make_status(initiative: Initiative, status: str) -> Initiative:
 def satisfied_assessments(initiative: Initiative) -> dict:
     """All six concern assessments of the initiative, satisfied; {area: assessment}."""
     from reviews.models import AssessmentStatus, ConcernAssessment
-    from reviews.services import ensure_assessments
+    from reviews.services.assessments import ensure_assessments
 
     ensure_assessments(initiative)
     ConcernAssessment.objects.filter(initiative=initiative).update(
@@ -168,8 +169,6 @@ def working_series(*, initiative, user, participants=(), **fields):
     """A standing working session set up through the service (weekly, Tuesdays 10:00)."""
     import datetime
 
-    from governance import sessions
-
     defaults = {
         "cadence": "weekly",
         "weekday": 1,
@@ -179,7 +178,7 @@ def working_series(*, initiative, user, participants=(), **fields):
         "location": "Teams",
     }
     defaults.update(fields)
-    return sessions.set_series(
+    return set_series(
         initiative=initiative, user=user, fields=defaults, participants=list(participants)
     )
 

@@ -47,7 +47,7 @@ def test_anonymous_user_is_sent_to_login(client):
     ],
 )
 def test_ids_from_query_strings_are_read_one_way(raw, expected):
-    from harmony_portal.query_params import parse_id
+    from core.query_params import parse_id
 
     assert parse_id(raw) == expected
 

@@ -26,7 +26,8 @@ DROP FUNCTION IF EXISTS governance_auditevent_immutable();
 
 def chain_existing_events(apps, schema_editor):
     """Give events written before the chain existed their place and hash, oldest first."""
-    from governance.audit import GENESIS_HASH, compute_hash
+    from audit.chain import compute_hash
+    from audit.models import GENESIS_HASH
 
     AuditEvent = apps.get_model("governance", "AuditEvent")
     AuditChainHead = apps.get_model("governance", "AuditChainHead")

@@ -10,7 +10,6 @@ from .assessments import (
     update_assessment,
 )
 from .assignments import assign_reviewer, unassign_reviewer
-from .common import reviewer_areas
 from .components import add_component_decision, assign_component_owner, update_component_notes
 from .design_inputs import (
     DESIGN_INPUT_TRANSITIONS,
@@ -20,6 +19,12 @@ from .design_inputs import (
     edit_design_input,
     raise_design_input,
     transition_design_input,
+)
+from .readiness import (
+    NotReadyForBuild,
+    check_ready_for_build,
+    mark_ready_for_build,
+    ready_for_build_blockers,
 )
 from .vendors import (
     DEFAULT_CRITERIA,
@@ -34,17 +39,20 @@ __all__ = [
     "DESIGN_INPUT_TRANSITIONS",
     "EDITABLE_DESIGN_INPUT_FIELDS",
     "DesignInputAction",
+    "NotReadyForBuild",
     "add_component_decision",
     "add_default_criteria",
     "allowed_design_input_actions",
     "assign_component_owner",
     "assign_reviewer",
+    "check_ready_for_build",
     "delete_criterion",
     "edit_design_input",
+    "mark_ready_for_build",
     "ensure_assessments",
     "raise_design_input",
+    "ready_for_build_blockers",
     "reopen_assessments",
-    "reviewer_areas",
     "save_checklist_question",
     "save_criterion",
     "score_vendor",

@@ -6,12 +6,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from governance.services import diff_fields, record_event
+from audit.services import diff_fields, record_event
+from core.errors import RuleError, TransitionNotAllowed
 from initiatives.models import Status
-from initiatives.services import (
-    InitiativeError,
-    TransitionNotAllowed,
-)
 
 from ..models import (
     AssessmentScoreChange,
@@ -21,6 +18,7 @@ from ..models import (
     ConcernArea,
     ConcernAssessment,
 )
+from ..permissions import reviewer_areas
 from .common import (
     _bump,
     _check_version,
@@ -28,7 +26,6 @@ from .common import (
     _require_review,
     _user_label,
     _validate_score,
-    reviewer_areas,
 )
 
 
@@ -120,12 +117,12 @@ def update_assessment(
     new_score = _validate_score(score)
     new_status = status or locked.status
     if new_status not in AssessmentStatus.values:
-        raise InitiativeError(f"Unknown assessment status “{new_status}”.")
+        raise RuleError(f"Unknown assessment status “{new_status}”.")
     new_rationale = locked.rationale if rationale is None else rationale.strip()
     if new_status == AssessmentStatus.SATISFIED and new_score is None:
-        raise InitiativeError("Give a score before marking the assessment satisfied.")
+        raise RuleError("Give a score before marking the assessment satisfied.")
     if new_status == AssessmentStatus.SATISFIED and not new_rationale:
-        raise InitiativeError("Say why in the rationale before marking it satisfied.")
+        raise RuleError("Say why in the rationale before marking it satisfied.")
     before = {
         "score": locked.score,
         "status": locked.status,
@@ -180,7 +177,7 @@ def _save_answers(assessment: ConcernAssessment, user, answers: dict[int, str]) 
     }
     unknown = [str(pk) for pk in answers if int(pk) not in questions]
     if unknown:
-        raise InitiativeError(
+        raise RuleError(
             "These questions do not belong to this concern area: " + ", ".join(unknown) + "."
         )
     existing = {a.question_id: a for a in assessment.answers.all()}
@@ -215,16 +212,16 @@ def save_checklist_question(
     _require_it_lead(user, "edit the checklists")
     text = (text or "").strip()
     if area not in ConcernArea.values:
-        raise InitiativeError(f"Unknown concern area “{area}”.")
+        raise RuleError(f"Unknown concern area “{area}”.")
     if not text:
-        raise InitiativeError("The question needs a text.")
+        raise RuleError("The question needs a text.")
     if len(text) > 300:
-        raise InitiativeError("Keep the question under 300 characters.")
+        raise RuleError("Keep the question under 300 characters.")
     clash = ChecklistQuestion.objects.filter(area=area, text__iexact=text)
     if question is not None:
         clash = clash.exclude(pk=question.pk)
     if clash.exists():
-        raise InitiativeError("This area already has that question.")
+        raise RuleError("This area already has that question.")
     if question is None:
         question = ChecklistQuestion.objects.create(
             area=area, text=text, position=position, active=active

@@ -2,16 +2,11 @@
 
 from django.db import transaction
 
-from governance.services import record_event
+from audit.services import record_event
+from core.errors import RuleError, TransitionNotAllowed
 from initiatives import permissions
 from initiatives.models import Initiative, Status
-from initiatives.services import (
-    InitiativeError,
-    TransitionNotAllowed,
-    grant_membership,
-    revoke_membership,
-    transition_initiative,
-)
+from initiatives.services import grant_membership, revoke_membership, transition_initiative
 
 from ..models import (
     ComponentOwnership,
@@ -37,9 +32,9 @@ def assign_reviewer(
     """
     _require_it_lead(user, "assign reviewers")
     if concern_area and concern_area not in ConcernArea.values:
-        raise InitiativeError(f"Unknown concern area “{concern_area}”.")
+        raise RuleError(f"Unknown concern area “{concern_area}”.")
     if reviewer is None or not reviewer.is_active or not _is_it_person(reviewer):
-        raise InitiativeError(
+        raise RuleError(
             f"{getattr(reviewer, 'username', 'That user')} is not an IT reviewer or IT lead; "
             "only IT people can be assigned."
         )
@@ -52,7 +47,7 @@ def assign_reviewer(
     if ReviewAssignment.objects.filter(
         initiative=locked, reviewer=reviewer, concern_area=concern_area
     ).exists():
-        raise InitiativeError(f"{reviewer.username} is already assigned here.")
+        raise RuleError(f"{reviewer.username} is already assigned here.")
     assignment = ReviewAssignment.objects.create(
         initiative=locked, reviewer=reviewer, concern_area=concern_area, assigned_by=user
     )

@@ -3,15 +3,10 @@
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 
+from core.errors import RuleError, StaleEdit
 from initiatives import permissions
 from initiatives.models import Initiative
 from initiatives.roles import Role, has_role
-from initiatives.services import (
-    InitiativeError,
-    StaleEdit,
-)
-
-from ..models import ReviewAssignment
 
 User = get_user_model()
 
@@ -49,27 +44,13 @@ def _user_label(user) -> str | None:
     return user.username if user is not None else None
 
 
-def reviewer_areas(user, initiative: Initiative) -> set[str] | None:
-    """The concern areas a user may assess; None means all of them."""
-    if has_role(user, Role.IT_LEAD):
-        return None
-    areas = set(
-        ReviewAssignment.objects.filter(initiative=initiative, reviewer=user).values_list(
-            "concern_area", flat=True
-        )
-    )
-    if "" in areas:
-        return None
-    return areas
-
-
 def _validate_score(score) -> int | None:
     if score in (None, ""):
         return None
     try:
         value = int(score)
     except (TypeError, ValueError):
-        raise InitiativeError("The score must be a whole number from 1 to 5.") from None
+        raise RuleError("The score must be a whole number from 1 to 5.") from None
     if not 1 <= value <= 5 or str(value) != str(score).strip():
-        raise InitiativeError("The score must be a whole number from 1 (low) to 5 (high risk).")
+        raise RuleError("The score must be a whole number from 1 (low) to 5 (high risk).")
     return value

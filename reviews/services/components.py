@@ -3,13 +3,11 @@
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from governance.services import record_event
+from audit.services import record_event
+from core.errors import RuleError
 from initiatives.models import IntegrationPoint
 from initiatives.roles import Role, has_role
-from initiatives.services import (
-    InitiativeError,
-    grant_membership,
-)
+from initiatives.services import grant_membership
 
 from ..models import (
     ComponentDecision,
@@ -38,7 +36,7 @@ def assign_component_owner(
     """
     _require_it_lead(user, "assign component owners")
     if owner is None or not owner.is_active or not _is_it_person(owner):
-        raise InitiativeError(
+        raise RuleError(
             f"{getattr(owner, 'username', 'That user')} is not an IT reviewer or IT lead; "
             "design authority stays with IT."
         )
@@ -93,7 +91,7 @@ def update_component_notes(
     _check_version(locked, expected_version, "component")
     design_notes = (design_notes or "").strip()
     if len(design_notes) > 8000:
-        raise InitiativeError("Keep the design notes under 8000 characters.")
+        raise RuleError("Keep the design notes under 8000 characters.")
     if design_notes == locked.design_notes:
         return locked
     before = locked.design_notes
@@ -118,9 +116,9 @@ def add_component_decision(
     _require_component_authority(user, component)
     text = (text or "").strip()
     if not text:
-        raise InitiativeError("Describe the decision.")
+        raise RuleError("Describe the decision.")
     if len(text) > 2000:
-        raise InitiativeError("Keep the decision under 2000 characters.")
+        raise RuleError("Keep the decision under 2000 characters.")
     decision = ComponentDecision.objects.create(component=component, text=text, decided_by=user)
     record_event(
         actor=user,

@@ -6,15 +6,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
 
-from governance.services import diff_fields, record_event
+from audit.services import diff_fields, record_event
+from core.errors import RuleError, TransitionNotAllowed
 from initiatives import permissions
 from initiatives.models import Initiative, Status
 from initiatives.roles import Role, has_role
-from initiatives.services import (
-    InitiativeError,
-    TransitionNotAllowed,
-    grant_membership,
-)
+from initiatives.services import grant_membership
 
 from ..models import (
     OPEN_DESIGN_INPUT_STATUSES,
@@ -82,7 +79,7 @@ def allowed_design_input_actions(user, design_input: DesignInput) -> list[str]:
     for action in DesignInputAction.values:
         try:
             _check_design_input_action(user, design_input, action)
-        except (PermissionDenied, InitiativeError):
+        except (PermissionDenied, RuleError):
             continue
         out.append(action)
     return out
@@ -91,7 +88,7 @@ def allowed_design_input_actions(user, design_input: DesignInput) -> list[str]:
 def _check_design_input_action(user, design_input: DesignInput, action: str) -> str:
     """Raise unless the action may run now by this user; returns the target status."""
     if action not in DESIGN_INPUT_TRANSITIONS:
-        raise InitiativeError(f"Unknown action “{action}”.")
+        raise RuleError(f"Unknown action “{action}”.")
     from_statuses, to_status, who, _ = DESIGN_INPUT_TRANSITIONS[action]
     if design_input.status not in from_statuses or (
         action == DesignInputAction.CONFIRM and design_input.confirmed_at is not None
@@ -149,11 +146,11 @@ def raise_design_input(
             f"{initiative.get_status_display().lower()}."
         )
     if area not in ConcernArea.values:
-        raise InitiativeError(f"Unknown concern area “{area}”.")
+        raise RuleError(f"Unknown concern area “{area}”.")
     if severity not in Severity.values:
-        raise InitiativeError(f"Unknown severity “{severity}”.")
+        raise RuleError(f"Unknown severity “{severity}”.")
     if not (title or "").strip():
-        raise InitiativeError("A design input needs a title.")
+        raise RuleError("A design input needs a title.")
     design_input = DesignInput.objects.create(
         initiative=initiative,
         area=area,
@@ -211,11 +208,11 @@ def edit_design_input(
     _check_version(locked, expected_version, "design input")
     unknown = set(fields) - set(EDITABLE_DESIGN_INPUT_FIELDS)
     if unknown:
-        raise InitiativeError("These fields cannot be edited: " + ", ".join(sorted(unknown)))
+        raise RuleError("These fields cannot be edited: " + ", ".join(sorted(unknown)))
     if "severity" in fields and fields["severity"] not in Severity.values:
-        raise InitiativeError(f"Unknown severity “{fields['severity']}”.")
+        raise RuleError(f"Unknown severity “{fields['severity']}”.")
     if "area" in fields and fields["area"] not in ConcernArea.values:
-        raise InitiativeError(f"Unknown concern area “{fields['area']}”.")
+        raise RuleError(f"Unknown concern area “{fields['area']}”.")
 
     def snap(obj):
         return {
@@ -275,7 +272,7 @@ def transition_design_input(
     text = (text or "").strip()
     need = DESIGN_INPUT_TRANSITIONS[action][3]
     if need and not text:
-        raise InitiativeError(f"Say {need}.")
+        raise RuleError(f"Say {need}.")
     now = timezone.now()
     before = {
         "status": locked.status,
@@ -298,7 +295,7 @@ def transition_design_input(
     elif action == DesignInputAction.ACCEPT_RISK:
         person = accepted_by or user
         if not permissions.has_risk_authority(person, locked.initiative):
-            raise InitiativeError(
+            raise RuleError(
                 f"{person.username} has no authority to accept this risk: name an IT lead, "
                 "an executive or the initiative's accountable person."
             )

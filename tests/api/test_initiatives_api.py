@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from governance.models import AuditEvent
+from audit.models import AuditEvent
 from initiatives import selectors
 from initiatives.models import Initiative, Status
 from tests import factories

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from benchmarks import loader, measure
-from governance.models import WorkingSession
+from governance.sessions.models import WorkingSession
 from initiatives.models import Initiative, InitiativeUserObjectPermission
 from reviews.models import ConcernAssessment, DesignInput
 

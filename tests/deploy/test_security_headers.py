@@ -56,7 +56,7 @@ def test_role_home_pages_have_no_inline_script(client, users, complete_initiativ
     """The review queue and the dashboard, where the build has them (checked after merges)."""
     from django.urls import NoReverseMatch, reverse
 
-    pages = [("reviews:queue", "it_lead"), ("governance:dashboard", "executive")]
+    pages = [("reviews:queue", "it_lead"), ("dashboard:dashboard", "executive")]
     for name, role in pages:
         try:
             url = reverse(name)

@@ -11,7 +11,8 @@ dashboard tests and the browser test.
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
-from governance.models import Decision, WorkingSeries, WorkingSession
+from governance.decisions.models import Decision
+from governance.sessions.models import WorkingSeries, WorkingSession
 from initiatives.models import Initiative
 from reviews.models import ConcernAssessment, DesignInput
 from tests import factories

@@ -6,10 +6,13 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from governance import risk, tasks
-from governance.models import AuditEvent, Notification, SessionStatus, WorkingSession
+from audit.models import AuditEvent
+from governance.notifications.models import Notification
+from governance.risk.services import recompute
+from governance.risk.tasks import sweep_risk
+from governance.sessions.models import SessionStatus, WorkingSession
 from reviews.models import DesignInput
-from reviews.services import ensure_assessments
+from reviews.services.assessments import ensure_assessments
 from tests import factories
 
 SERIES = {
@@ -172,7 +175,7 @@ def test_risk_status_with_reasons_readiness_and_history(users, initiative):
         severity="high",
         raised_by=users["reviewer"],
     )
-    tasks.sweep_risk()
+    sweep_risk()
     data = api(users["executive"]).get(f"/api/risk-status/{initiative.pk}/").data
     assert data["level"] == "at_risk"
     assert data["reasons"] == [
@@ -184,7 +187,7 @@ def test_risk_status_with_reasons_readiness_and_history(users, initiative):
     assert [row["initiative"] for row in listing["results"]] == [initiative.pk]
 
     confidential = factories.in_review_initiative(sponsor=users["sponsor"], confidential=True)
-    risk.recompute()
+    recompute()
     assert api(users["norole"]).get(f"/api/risk-status/{confidential.pk}/").status_code == 404
 
 

@@ -9,9 +9,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 
-from governance import audit
-from governance.models import AuditChainHead, AuditEvent, AuditImmutable
-from governance.services import record_event
+from audit.chain import HASHED_FIELDS, compute_hash, verify_chain
+from audit.models import AuditChainHead, AuditEvent, AuditImmutable
+from audit.services import record_event
+from audit.sources import audit_source, current_source
 from initiatives import permissions, services
 from initiatives.models import Status
 from tests import factories
@@ -99,7 +100,7 @@ class TestOneEventPerChange:
         assert events(action__startswith="membership.") == []
 
     def test_explicit_source_wins_over_context(self, users, complete_initiative):
-        with audit.audit_source("browser"):
+        with audit_source("browser"):
             event = record_event(
                 actor=users["sponsor"], action="x.test", obj=complete_initiative, source="api"
             )
@@ -140,7 +141,7 @@ class TestSourceFromContext:
     def test_celery_task(self, complete_initiative):
         pk = _record_from_task.apply(args=[complete_initiative.pk]).get()
         assert AuditEvent.objects.get(pk=pk).source == "task"
-        assert audit.current_source() == "system"  # reset after the task
+        assert current_source() == "system"  # reset after the task
 
     def test_admin_change_is_recorded_with_source_admin(self, client, users):
         users["admin"].is_staff = users["admin"].is_superuser = True
@@ -168,14 +169,14 @@ class TestChain:
             assert after.prev_hash == before.hash
         head = AuditChainHead.objects.get()
         assert (head.last_seq, head.last_hash) == (chain[-1].seq, chain[-1].hash)
-        assert audit.verify_chain().ok
+        assert verify_chain().ok
 
     def test_hash_covers_every_recorded_field(self, complete_initiative):
         event = events()[0]
-        fields = {name: getattr(event, name) for name in audit.HASHED_FIELDS}
-        assert audit.compute_hash(fields) == event.hash
+        fields = {name: getattr(event, name) for name in HASHED_FIELDS}
+        assert compute_hash(fields) == event.hash
         for name, other in (("action", "x"), ("changes", {}), ("actor_id", 999)):
-            assert audit.compute_hash({**fields, name: other}) != event.hash
+            assert compute_hash({**fields, name: other}) != event.hash
 
     def test_dates_in_changes_are_stored_as_hashed(self, users, complete_initiative):
         import datetime
@@ -188,7 +189,7 @@ class TestChain:
         )
         event.refresh_from_db()
         assert event.changes == {"due": [None, "2027-01-31"]}
-        assert audit.verify_chain().ok
+        assert verify_chain().ok
 
 
 @pytest.mark.django_db
@@ -229,7 +230,7 @@ class TestImmutable:
         admin_user.save()
         client.force_login(admin_user)
         event = events()[0]
-        base = "/admin/governance/auditevent/"
+        base = "/admin/audit/auditevent/"
         assert client.get(base).status_code == 200
         assert client.get(f"{base}{event.pk}/change/").status_code == 200  # view only
         changed = client.post(f"{base}{event.pk}/change/", {"action": "forged"})
@@ -291,11 +292,11 @@ class TestVerify:
 
     def test_altered_row_with_recomputed_hash_breaks_the_next_link(self, trail):
         target = trail[0]
-        fields = {name: getattr(target, name) for name in audit.HASHED_FIELDS}
+        fields = {name: getattr(target, name) for name in HASHED_FIELDS}
         fields["object_repr"] = "forged"
         tamper(
             "UPDATE governance_auditevent SET object_repr = 'forged', hash = %s WHERE id = %s",
-            [audit.compute_hash(fields), target.pk],
+            [compute_hash(fields), target.pk],
         )
         with pytest.raises(CommandError, match=f"event #{trail[1].seq} .*prev_hash"):
             call_command("verify_audit")

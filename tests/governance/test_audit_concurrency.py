@@ -6,9 +6,9 @@ import time
 import pytest
 from django.db import connection, transaction
 
-from governance.audit import verify_chain
-from governance.models import AuditEvent
-from governance.services import record_event
+from audit.chain import verify_chain
+from audit.models import AuditEvent
+from audit.services import record_event
 from tests import factories
 from tests.conftest import need_service
 

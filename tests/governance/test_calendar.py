@@ -7,8 +7,9 @@ import icalendar
 import pytest
 from django.urls import reverse
 
-from governance import calendar, sessions
-from governance.models import WorkingSession
+from governance.sessions.calendar import feed_sessions, feed_token, initiative_calendar
+from governance.sessions.models import WorkingSession
+from governance.sessions.services import cancel_session, move_session
 from tests import factories
 
 
@@ -28,11 +29,11 @@ def parse(body: bytes) -> icalendar.Calendar:
 
 def test_initiative_ics_parses_back_with_time_zone_and_changes(series, users):
     first, second = series.sessions.order_by("starts_at")[:2]
-    sessions.move_session(
+    move_session(
         session=first, user=users["sponsor"], starts_at=first.starts_at + timedelta(hours=2)
     )
-    sessions.cancel_session(session=second, user=users["sponsor"])
-    cal = parse(calendar.initiative_calendar(series.initiative))
+    cancel_session(session=second, user=users["sponsor"])
+    cal = parse(initiative_calendar(series.initiative))
 
     assert str(cal["VERSION"]) == "2.0" and cal["PRODID"]
     assert [str(tz["TZID"]) for tz in cal.timezones] == ["Europe/Berlin"]
@@ -69,7 +70,7 @@ def test_initiative_ics_view_requires_visibility(client, series, users):
 
 
 def test_personal_feed_works_without_login_and_token_can_be_regenerated(client, series, users):
-    token = calendar.feed_token(users["reviewer"]).token
+    token = feed_token(users["reviewer"]).token
     url = reverse("sessions:feed", args=[token])
     response = client.get(url)  # calendar apps do not sign in
     assert response.status_code == 200
@@ -81,7 +82,7 @@ def test_personal_feed_works_without_login_and_token_can_be_regenerated(client, 
     client.post(reverse("sessions:calendar"))
     client.logout()
     assert client.get(url).status_code == 404
-    new_token = calendar.feed_token(users["reviewer"]).token
+    new_token = feed_token(users["reviewer"]).token
     assert new_token != token
     assert client.get(reverse("sessions:feed", args=[new_token])).status_code == 200
     assert client.get(reverse("sessions:feed", args=["not-a-token"])).status_code == 404
@@ -93,11 +94,11 @@ def test_personal_feed_lists_only_own_sessions_of_visible_initiatives(series, us
         initiative=hidden, user=users["it_lead"], participants=[users["norole"]]
     )
     # norole was a participant of the confidential initiative but is not one of its people.
-    assert not calendar.feed_sessions(users["norole"]).exists()
-    assert set(calendar.feed_sessions(users["reviewer"]).values_list("initiative", flat=True)) == {
+    assert not feed_sessions(users["norole"]).exists()
+    assert set(feed_sessions(users["reviewer"]).values_list("initiative", flat=True)) == {
         series.initiative_id
     }
-    assert calendar.feed_sessions(users["sponsor"]).count() == series.sessions.count()
+    assert feed_sessions(users["sponsor"]).count() == series.sessions.count()
 
 
 def test_events_use_each_series_time_zone(users):
@@ -105,7 +106,7 @@ def test_events_use_each_series_time_zone(users):
     series = factories.working_series(
         initiative=initiative, user=users["sponsor"], time_zone="America/Mexico_City"
     )
-    cal = parse(calendar.initiative_calendar(initiative))
+    cal = parse(initiative_calendar(initiative))
     assert [str(tz["TZID"]) for tz in cal.timezones] == ["America/Mexico_City"]
     session = WorkingSession.objects.filter(series=series).earliest("starts_at")
     event = cal.events[0]

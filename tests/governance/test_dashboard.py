@@ -12,16 +12,35 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from governance import dashboard as figures
-from governance import dashboard_drilldown as lists
-from governance.charts import Bar, horizontal_bars
-from governance.models import Decision
+from governance.dashboard.selectors.drilldowns import (
+    DesignInputCriteria,
+    InitiativeCriteria,
+    drilldown_design_inputs,
+    drilldown_escalations,
+    drilldown_initiatives,
+    drilldown_sessions,
+)
+from governance.dashboard.selectors.figures import (
+    blockers,
+    funnel,
+    partnership_health,
+    partnership_time,
+)
+from governance.dashboard.selectors.filters import DashboardFilters, dashboard_initiatives
+from governance.dashboard.selectors.portfolio import (
+    CSV_HEADER,
+    DEFAULT_SORT,
+    clean_sort,
+    portfolio_rows,
+)
+from governance.dashboard.svg import Bar, horizontal_bars
+from governance.decisions.models import Decision
 from initiatives.models import Initiative
 from tests import factories
 from tests.governance import dashboard_fixture
 from tests.governance.dashboard_fixture import EXPECTED, NOW, TODAY, at
 
-ALL = figures.DashboardFilters()
+ALL = DashboardFilters()
 
 
 @pytest.fixture
@@ -30,7 +49,7 @@ def portfolio(users):
 
 
 def initiatives(user, **filters):
-    return figures.dashboard_initiatives(user, figures.DashboardFilters(**filters))
+    return dashboard_initiatives(user, DashboardFilters(**filters))
 
 
 def svg(content: str, chart_id: str) -> str:
@@ -63,15 +82,15 @@ def cells(content: str) -> dict[tuple[str, str], tuple[str, str, str]]:
 @pytest.mark.django_db
 class TestFigures:
     def test_funnel_counts_each_phase_and_status(self, portfolio, users):
-        funnel = figures.funnel(initiatives(users["executive"]))
-        assert funnel.total == 5
-        assert funnel.by_phase == EXPECTED["by_phase"]
-        assert funnel.by_status == EXPECTED["by_status"]
+        counts = funnel(initiatives(users["executive"]))
+        assert counts.total == 5
+        assert counts.by_phase == EXPECTED["by_phase"]
+        assert counts.by_status == EXPECTED["by_status"]
         # E is a draft: no risk status yet.
-        assert funnel.by_risk == {"on_track": 1, "at_risk": 2, "blocked": 1}
+        assert counts.by_risk == {"on_track": 1, "at_risk": 2, "blocked": 1}
 
     def test_partnership_time_median_overall_and_by_month(self, portfolio, users):
-        time = figures.partnership_time(initiatives(users["executive"]), months=3, today=TODAY)
+        time = partnership_time(initiatives(users["executive"]), months=3, today=TODAY)
         assert time.count == 3
         assert time.median_days == EXPECTED["median_days"]
         assert {m.month: (m.count, m.median_days) for m in time.by_month} == EXPECTED["by_month"]
@@ -87,11 +106,11 @@ class TestFigures:
             submitted_at=at(1, 1),
             ready_for_build_at=at(1, 3) + timezone.timedelta(hours=12),
         )
-        time = figures.partnership_time(Initiative.objects.all(), months=1, today=TODAY)
+        time = partnership_time(Initiative.objects.all(), months=1, today=TODAY)
         assert time.median_days == 1.8  # median of 1 and 2.5 days = 1.75, one decimal
 
     def test_partnership_health(self, portfolio, users):
-        health = figures.partnership_health(initiatives(users["executive"]), now=NOW)
+        health = partnership_health(initiatives(users["executive"]), now=NOW)
         assert (health.involved, health.early, health.late) == (4, 3, 1)
         assert health.early_share == EXPECTED["early_share"]
         assert health.escalations == EXPECTED["escalations"]
@@ -102,19 +121,19 @@ class TestFigures:
         assert health.sessions_share == EXPECTED["sessions_share"]
 
     def test_empty_portfolio_has_no_shares_instead_of_dividing_by_zero(self, users):
-        health = figures.partnership_health(Initiative.objects.none())
+        health = partnership_health(Initiative.objects.none())
         assert health.early_share is None and health.sessions_share is None
-        assert figures.partnership_time(Initiative.objects.none()).median_days is None
+        assert partnership_time(Initiative.objects.none()).median_days is None
 
     def test_blockers_are_open_high_inputs_oldest_first_with_owner(self, portfolio, users):
-        result = figures.blockers(initiatives(users["executive"]), limit=2)
+        result = blockers(initiatives(users["executive"]), limit=2)
         assert result.total == 3
         assert [d.title for d in result.items] == EXPECTED["blockers"][:2]
         assert result.items[0].owner == users["reviewer"]
         assert result.items[1].owner is None
 
     def test_heat_map_rows_keep_zero_apart_from_not_assessed(self, portfolio, users):
-        rows = {r.initiative.pk: r for r in figures.portfolio_rows(initiatives(users["executive"]))}
+        rows = {r.initiative.pk: r for r in portfolio_rows(initiatives(users["executive"]))}
         a = rows[portfolio.a.pk]
         assert a.readiness == {
             "security": 80,
@@ -132,40 +151,36 @@ class TestFigures:
 
     def test_filters_narrow_every_figure(self, portfolio, users):
         qs = initiatives(users["executive"], site=portfolio.s1.pk)
-        assert figures.funnel(qs).total == 3  # A, B, E
-        health = figures.partnership_health(qs, now=NOW)
+        assert funnel(qs).total == 3  # A, B, E
+        health = partnership_health(qs, now=NOW)
         assert (health.involved, health.early, health.escalations) == (2, 1, 1)
         assert health.incorporated == 2
-        assert figures.partnership_time(qs).median_days == 25.0  # A 40, B 10
+        assert partnership_time(qs).median_days == 25.0  # A 40, B 10
         qs = initiatives(users["executive"], business_unit=portfolio.maintenance.pk, phase="design")
         assert [i.pk for i in qs] == [portfolio.d.pk]
-        assert figures.blockers(qs).total == 2
+        assert blockers(qs).total == 2
 
     def test_sorting(self, portfolio, users):
         qs = initiatives(users["executive"])
-        order = [r.initiative.pk for r in figures.portfolio_rows(qs, "-security")]
+        order = [r.initiative.pk for r in portfolio_rows(qs, "-security")]
         assert order[:2] == [portfolio.a.pk, portfolio.d.pk]
-        order = [r.initiative.pk for r in figures.portfolio_rows(qs, "risk")]
+        order = [r.initiative.pk for r in portfolio_rows(qs, "risk")]
         assert order[-1] == portfolio.d.pk  # blocked last
-        assert figures.clean_sort("nonsense; drop table") == figures.DEFAULT_SORT
+        assert clean_sort("nonsense; drop table") == DEFAULT_SORT
 
     def test_drilldowns_go_through_visibility(self, portfolio, users):
         # C is confidential: a user without a portfolio role never gets its rows.
         norole = users["norole"]
-        blocking = lists.DesignInputCriteria(state="blocking")
-        listed = lists.drilldown_design_inputs(norole, ALL, blocking)
+        blocking = DesignInputCriteria(state="blocking")
+        listed = drilldown_design_inputs(norole, ALL, blocking)
         assert {d.initiative_id for d in listed} == {portfolio.d.pk}
-        confidential = lists.DesignInputCriteria(initiative=portfolio.c.pk)
-        assert not lists.drilldown_design_inputs(norole, ALL, confidential).exists()
-        every = lists.InitiativeCriteria()
-        assert portfolio.c not in lists.drilldown_initiatives(norole, ALL, every)
-        assert lists.drilldown_initiatives(users["executive"], ALL, every).count() == 5
-        assert lists.drilldown_escalations(norole, ALL).count() == 2  # B and D
-        assert (
-            not lists.drilldown_sessions(norole, ALL, "held")
-            .filter(initiative=portfolio.c)
-            .exists()
-        )
+        confidential = DesignInputCriteria(initiative=portfolio.c.pk)
+        assert not drilldown_design_inputs(norole, ALL, confidential).exists()
+        every = InitiativeCriteria()
+        assert portfolio.c not in drilldown_initiatives(norole, ALL, every)
+        assert drilldown_initiatives(users["executive"], ALL, every).count() == 5
+        assert drilldown_escalations(norole, ALL).count() == 2  # B and D
+        assert not drilldown_sessions(norole, ALL, "held").filter(initiative=portfolio.c).exists()
 
     def test_visibility_applies_to_the_figures(self, portfolio, users):
         # Without a portfolio role the set shrinks to what the user may see: no drafts and no
@@ -347,7 +362,7 @@ class TestCsvExport:
         assert response["Content-Type"].startswith("text/csv")
         assert response["Content-Disposition"].startswith("attachment; filename=")
         rows = list(csv.reader(io.StringIO(response.content.decode())))
-        assert rows[0] == figures.CSV_HEADER
+        assert rows[0] == CSV_HEADER
         assert [r[1] for r in rows[1:]] == [
             "E Shop-floor copilot",
             "B Predictive maintenance",

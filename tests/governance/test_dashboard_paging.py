@@ -5,7 +5,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from governance import dashboard as figures
+from governance.dashboard.selectors.filters import DashboardFilters, dashboard_initiatives
+from governance.dashboard.selectors.portfolio import PORTFOLIO_PAGE_SIZE, portfolio_rows
 from initiatives.models import Initiative
 from reviews.models import ConcernAssessment
 
@@ -29,7 +30,7 @@ def test_pages_hold_25_rows_and_together_the_whole_portfolio(client, users):
     client.force_login(users["executive"])
     first = client.get("/governance/dashboard/")
     third = client.get("/governance/dashboard/", {"page": 3})
-    assert len(first.context["data"].rows) == figures.PORTFOLIO_PAGE_SIZE == 25
+    assert len(first.context["data"].rows) == PORTFOLIO_PAGE_SIZE == 25
     assert len(third.context["data"].rows) == 10
     assert first.context["data"].funnel.by_status["in_review"] == 60  # figures count all
     seen = [
@@ -44,13 +45,13 @@ def test_pages_hold_25_rows_and_together_the_whole_portfolio(client, users):
 @pytest.mark.django_db
 def test_sorting_by_readiness_puts_not_assessed_lowest_in_both_directions(users):
     made = _portfolio(users, 9)
-    qs = figures.dashboard_initiatives(users["executive"], figures.DashboardFilters())
-    ascending = [r.readiness["security"] for r in figures.portfolio_rows(qs, "security")]
-    descending = [r.readiness["security"] for r in figures.portfolio_rows(qs, "-security")]
+    qs = dashboard_initiatives(users["executive"], DashboardFilters())
+    ascending = [r.readiness["security"] for r in portfolio_rows(qs, "security")]
+    descending = [r.readiness["security"] for r in portfolio_rows(qs, "-security")]
     assert ascending == [None, None, None, 1, 2, 4, 5, 7, 8]
     assert descending == [8, 7, 5, 4, 2, 1, None, None, None]
     # Ties keep the portfolio's order (reference), whichever way the column sorts.
-    tied = [r.initiative.pk for r in figures.portfolio_rows(qs, "-security")][-3:]
+    tied = [r.initiative.pk for r in portfolio_rows(qs, "-security")][-3:]
     assert tied == [made[0].pk, made[3].pk, made[6].pk]
 
 

@@ -4,15 +4,16 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
-from governance import decisions
-from governance.models import (
-    AuditEvent,
-    ChangeKind,
-    ChangeStatus,
-    Decision,
-    DecisionKind,
+from audit.models import AuditEvent
+from core.errors import FieldRuleError, RuleError, TransitionNotAllowed
+from governance.decisions.models import ChangeKind, ChangeStatus, Decision, DecisionKind
+from governance.decisions.selectors import production_state
+from governance.decisions.services import (
+    decide_change,
+    record_decision,
+    record_release,
+    request_change,
 )
-from initiatives.services import InitiativeError, TransitionNotAllowed
 from reviews.models import AssessmentStatus, ConcernAssessment
 from tests import factories
 
@@ -27,13 +28,13 @@ def initiative(users):
 
 
 def record(initiative, user, **fields):
-    return decisions.record_decision(initiative=initiative, user=user, **fields)
+    return record_decision(initiative=initiative, user=user, **fields)
 
 
 @pytest.mark.django_db
 class TestRiskAcceptance:
     def test_needs_an_accountable_person(self, users, initiative):
-        with pytest.raises(decisions.FieldError, match="must name who is accountable") as exc:
+        with pytest.raises(FieldRuleError, match="must name who is accountable") as exc:
             record(
                 initiative,
                 users["it_lead"],
@@ -46,7 +47,7 @@ class TestRiskAcceptance:
 
     @pytest.mark.parametrize("who", ["norole", "reviewer", "other_sponsor"])
     def test_someone_without_authority_is_refused(self, users, initiative, who):
-        with pytest.raises(decisions.FieldError, match="may not accept risk") as exc:
+        with pytest.raises(FieldRuleError, match="may not accept risk") as exc:
             record(
                 initiative,
                 users["it_lead"],
@@ -85,7 +86,7 @@ class TestRiskAcceptance:
 @pytest.mark.django_db
 class TestOtherDecisions:
     def test_escalation_needs_a_reason_and_is_counted(self, users, initiative):
-        with pytest.raises(decisions.FieldError) as exc:
+        with pytest.raises(FieldRuleError) as exc:
             record(initiative, users["sponsor"], kind=DecisionKind.ESCALATION, summary="Stuck")
         assert exc.value.field == "rationale"
         record(
@@ -101,7 +102,7 @@ class TestOtherDecisions:
         mine = initiative.vendors.create(name="Cognex")
         other = factories.complete_initiative(sponsor=users["other_sponsor"])
         theirs = other.vendors.create(name="Landing AI")
-        with pytest.raises(decisions.FieldError, match="not a candidate") as exc:
+        with pytest.raises(FieldRuleError, match="not a candidate") as exc:
             record(
                 initiative,
                 users["it_lead"],
@@ -111,7 +112,7 @@ class TestOtherDecisions:
                 vendor=theirs,
             )
         assert exc.value.field == "vendor"
-        with pytest.raises(decisions.FieldError) as exc:
+        with pytest.raises(FieldRuleError) as exc:
             record(
                 initiative,
                 users["it_lead"],
@@ -137,7 +138,7 @@ class TestOtherDecisions:
         grant_membership(initiative, initiative_reviewer, can_review=True)
         with pytest.raises(PermissionDenied):
             record(initiative, initiative_reviewer, kind=DecisionKind.APPROVAL, summary="OK")
-        with pytest.raises(decisions.FieldError) as exc:
+        with pytest.raises(FieldRuleError) as exc:
             record(initiative, users["executive"], kind=DecisionKind.APPROVAL, summary="Go")
         assert exc.value.field == "conditions"
         record(
@@ -178,7 +179,7 @@ class TestChangeControl:
     def test_change_request_reopens_the_affected_assessments(
         self, users, initiative, kind, reopened
     ):
-        change = decisions.request_change(
+        change = request_change(
             initiative=initiative,
             user=users["sponsor"],
             kind=kind,
@@ -196,15 +197,15 @@ class TestChangeControl:
         assert all(f"#{change.pk}" in e.changes["reason"] for e in reopen_events)
 
     def test_extra_areas_and_other_changes(self, users, initiative):
-        with pytest.raises(decisions.FieldError) as exc:
-            decisions.request_change(
+        with pytest.raises(FieldRuleError) as exc:
+            request_change(
                 initiative=initiative,
                 user=users["sponsor"],
                 kind=ChangeKind.OTHER,
                 description="New shift pattern",
             )
         assert exc.value.field == "areas"
-        decisions.request_change(
+        request_change(
             initiative=initiative,
             user=users["sponsor"],
             kind=ChangeKind.OTHER,
@@ -216,15 +217,15 @@ class TestChangeControl:
 
     def test_drafts_and_outsiders_are_refused(self, users, initiative):
         draft = factories.complete_initiative(sponsor=users["sponsor"])
-        with pytest.raises(InitiativeError, match="once the initiative is with IT"):
-            decisions.request_change(
+        with pytest.raises(RuleError, match="once the initiative is with IT"):
+            request_change(
                 initiative=draft,
                 user=users["sponsor"],
                 kind=ChangeKind.NEW_DATA_SOURCE,
                 description="x",
             )
         with pytest.raises(PermissionDenied):
-            decisions.request_change(
+            request_change(
                 initiative=initiative,
                 user=users["norole"],
                 kind=ChangeKind.NEW_DATA_SOURCE,
@@ -233,34 +234,28 @@ class TestChangeControl:
         assert all(s == AssessmentStatus.SATISFIED for s in statuses(initiative).values())
 
     def test_it_decides_and_records_what_runs_in_production(self, users, initiative):
-        change = decisions.request_change(
+        change = request_change(
             initiative=initiative,
             user=users["sponsor"],
             kind=ChangeKind.NEW_MODEL_VERSION,
             description="YOLOv8 → YOLOv9",
         )
         with pytest.raises(PermissionDenied):
-            decisions.decide_change(
-                change=change, user=users["sponsor"], to_status=ChangeStatus.APPROVED
-            )
-        decisions.decide_change(
-            change=change, user=users["it_lead"], to_status=ChangeStatus.APPROVED
-        )
-        done = decisions.decide_change(
+            decide_change(change=change, user=users["sponsor"], to_status=ChangeStatus.APPROVED)
+        decide_change(change=change, user=users["it_lead"], to_status=ChangeStatus.APPROVED)
+        done = decide_change(
             change=change, user=users["it_lead"], to_status=ChangeStatus.IMPLEMENTED
         )
         assert done.status == ChangeStatus.IMPLEMENTED
         with pytest.raises(TransitionNotAllowed):
-            decisions.decide_change(
-                change=change, user=users["it_lead"], to_status=ChangeStatus.REJECTED
-            )
+            decide_change(change=change, user=users["it_lead"], to_status=ChangeStatus.REJECTED)
         [approved] = AuditEvent.objects.filter(action="change.approved")
         assert approved.changes == {"status": ["open", "approved"]}
 
-        decisions.record_release(
+        record_release(
             initiative=initiative, user=users["it_lead"], model_name="YOLO", model_version="8"
         )
-        release = decisions.record_release(
+        release = record_release(
             initiative=initiative,
             user=users["it_lead"],
             model_name="YOLO",
@@ -269,6 +264,6 @@ class TestChangeControl:
             vendor_version="8.3",
             change_request=change,
         )
-        assert decisions.production_state(initiative) == release
+        assert production_state(initiative) == release
         last = AuditEvent.objects.filter(action="release.recorded").last()
         assert last.changes == {"in_production": ["YOLO 8", "YOLO 9 (Ultralytics 8.3)"]}

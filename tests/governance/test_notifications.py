@@ -8,10 +8,15 @@ from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
-from governance import notifications, sessions, tasks
-from governance.models import Delivery, Notification, WorkingSession
+from governance.notifications.models import Delivery, Notification
+from governance.notifications.tasks import send_overdue_nudges, send_reviewer_digests
+from governance.sessions.models import WorkingSession
+from governance.sessions.reminders import due_reminder_session_ids
+from governance.sessions.reminders import send_session_reminder as send_session_reminder_now
+from governance.sessions.services import cancel_session, move_session
+from governance.sessions.tasks import send_due_reminders, send_session_reminder
 from reviews.models import ConcernAssessment, DesignInput, ReviewAssignment
-from reviews.services import ensure_assessments
+from reviews.services.assessments import ensure_assessments
 from tests import factories
 
 
@@ -36,8 +41,8 @@ def soon(series, hours=3) -> WorkingSession:
 
 def test_due_reminder_goes_out_once_by_email_and_in_app(series, users):
     session = soon(series)
-    assert notifications.due_reminder_session_ids() == [session.pk]
-    assert tasks.send_due_reminders() == 6  # 3 people × (e-mail + in-app)
+    assert due_reminder_session_ids() == [session.pk]
+    assert send_due_reminders() == 6  # 3 people × (e-mail + in-app)
     assert sorted(m.to[0] for m in mail.outbox) == [
         "other_reviewer@example.com",
         "reviewer@example.com",
@@ -46,15 +51,15 @@ def test_due_reminder_goes_out_once_by_email_and_in_app(series, users):
     assert "Working session for" in mail.outbox[0].subject
     assert Notification.objects.filter(user=users["reviewer"]).count() == 1
     # Running again (beat twice, a retried task) sends nothing more.
-    assert tasks.send_due_reminders() == 0
-    assert tasks.send_session_reminder(session.pk) == 0
+    assert send_due_reminders() == 0
+    assert send_session_reminder(session.pk) == 0
     assert len(mail.outbox) == 3
     assert Delivery.objects.filter(session=session).count() == 6
 
 
 def test_the_database_refuses_a_second_delivery(series, users):
     session = soon(series)
-    tasks.send_session_reminder(session.pk)
+    send_session_reminder(session.pk)
     with pytest.raises(IntegrityError):
         Delivery.objects.create(
             kind="session_reminder",
@@ -66,16 +71,16 @@ def test_the_database_refuses_a_second_delivery(series, users):
 
 def test_not_due_yet_withdrawn_and_cancelled_sessions_get_no_reminder(series, users):
     session = soon(series, hours=30)
-    assert notifications.due_reminder_session_ids() == []
+    assert due_reminder_session_ids() == []
     series.reminder_lead_minutes = 48 * 60
     series.save()
-    assert notifications.due_reminder_session_ids() == [session.pk]
+    assert due_reminder_session_ids() == [session.pk]
     factories.make_status(series.initiative, "withdrawn")
-    assert notifications.due_reminder_session_ids() == []
+    assert due_reminder_session_ids() == []
     factories.make_status(series.initiative, "in_review")
-    sessions.cancel_session(session=session, user=users["sponsor"])
-    assert notifications.due_reminder_session_ids() == []
-    assert tasks.send_session_reminder(session.pk) == 0
+    cancel_session(session=session, user=users["sponsor"])
+    assert due_reminder_session_ids() == []
+    assert send_session_reminder(session.pk) == 0
     assert mail.outbox == []
 
 
@@ -83,18 +88,18 @@ def test_reminders_due_during_an_outage_go_out_once_afterwards(series):
     """Nothing ran for a day (broker down); the next run finds the due reminder."""
     session = soon(series, hours=1)
     later = timezone.now() + timedelta(minutes=30)
-    assert notifications.due_reminder_session_ids(now=later) == [session.pk]
-    assert notifications.send_session_reminder(session.pk, now=later) == 6
-    assert notifications.send_session_reminder(session.pk, now=later) == 0
+    assert due_reminder_session_ids(now=later) == [session.pk]
+    assert send_session_reminder_now(session.pk, now=later) == 6
+    assert send_session_reminder_now(session.pk, now=later) == 0
 
 
 def test_a_moved_session_is_reminded_again_for_its_new_time(series, users):
     session = soon(series)
-    tasks.send_session_reminder(session.pk)
-    sessions.move_session(
+    send_session_reminder(session.pk)
+    move_session(
         session=session, user=users["sponsor"], starts_at=session.starts_at + timedelta(hours=2)
     )
-    assert tasks.send_session_reminder(session.pk) == 6
+    assert send_session_reminder(session.pk) == 6
     assert len(mail.outbox) == 6
 
 
@@ -110,14 +115,14 @@ def test_weekly_digest_lists_the_reviewer_queue_once_a_week(series, users):
     ConcernAssessment.objects.filter(initiative=initiative, area="architecture").update(
         reviewer=users["reviewer"]
     )
-    sent = tasks.send_reviewer_digests()
+    sent = send_reviewer_digests()
     assert sent >= 2
     digest = [m for m in mail.outbox if m.to == ["reviewer@example.com"]]
     assert len(digest) == 1
     assert "2 open assessment(s)" in digest[0].subject
     assert "Security & data exposure" in digest[0].body
     assert "Architecture & integration" in digest[0].body
-    assert tasks.send_reviewer_digests() == 0
+    assert send_reviewer_digests() == 0
 
 
 def test_overdue_nudge_goes_to_the_owner_once_a_day(series, users):
@@ -138,32 +143,30 @@ def test_overdue_nudge_goes_to_the_owner_once_a_day(series, users):
         status="incorporated",
         **common,
     )
-    assert tasks.send_overdue_nudges() == 2
+    assert send_overdue_nudges() == 2
     assert len(mail.outbox) == 1
     assert "Residency" in mail.outbox[0].body and "Not due" not in mail.outbox[0].body
-    assert tasks.send_overdue_nudges() == 0
+    assert send_overdue_nudges() == 0
 
 
 def test_notification_list_bell_and_mark_read(client, series, users, django_assert_max_num_queries):
-    tasks.send_session_reminder(soon(series).pk)
+    send_session_reminder(soon(series).pk)
     Notification.objects.create(user=users["other_sponsor"], text="Not yours")
     client.force_login(users["reviewer"])
-    page = client.get(reverse("sessions:notifications"))
+    page = client.get(reverse("notifications:list"))
     html = page.content.decode()
     assert "Working session for" in html and "Not yours" not in html
     assert 'id="unread-count">1<' in html
 
     note = Notification.objects.get(user=users["reviewer"])
-    response = client.post(
-        reverse("sessions:notification_read"), {"id": note.pk, "next": note.link}
-    )
+    response = client.post(reverse("notifications:read"), {"id": note.pk, "next": note.link})
     assert response.status_code == 302 and response["Location"] == note.link
     note.refresh_from_db()
     assert note.read_at is not None
-    assert 'id="unread-count"' not in client.get(reverse("sessions:notifications")).content.decode()
+    assert 'id="unread-count"' not in client.get(reverse("notifications:list")).content.decode()
     # Someone else cannot mark it (or anything of another user).
     other = Notification.objects.get(user=users["other_sponsor"])
-    client.post(reverse("sessions:notification_read"), {"id": other.pk})
+    client.post(reverse("notifications:read"), {"id": other.pk})
     other.refresh_from_db()
     assert other.read_at is None
 
@@ -173,7 +176,7 @@ def test_bell_costs_one_query(rf, users, django_assert_num_queries):
 
     request = rf.get("/")
     request.user = users["reviewer"]
-    template = Template("{% load working_sessions %}{% unread_notification_count as n %}{{ n }}")
+    template = Template("{% load notification_tags %}{% unread_notification_count as n %}{{ n }}")
     users["reviewer"].notifications.create(text="Hello")
     with django_assert_num_queries(1):
         assert template.render(Context({"request": request})) == "1"
@@ -184,7 +187,7 @@ def test_marking_an_id_that_cannot_exist_marks_nothing(client, users):
     note = Notification.objects.create(user=users["reviewer"], text="One")
     client.force_login(users["reviewer"])
     for raw in ("99999999999999999999", "²"):  # were a 500 (OverflowError, ValueError)
-        response = client.post(reverse("sessions:notification_read"), {"id": raw})
+        response = client.post(reverse("notifications:read"), {"id": raw})
         assert response.status_code == 302
     note.refresh_from_db()
     assert note.read_at is None

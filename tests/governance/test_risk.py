@@ -5,12 +5,13 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from governance import risk
-from governance.models import RiskState, RiskStatusChange, SessionStatus
-from governance.risk import AssessmentFacts, InitiativeFacts, OpenInputFacts, compute_risk
+from governance.risk.models import RiskState, RiskStatusChange
+from governance.risk.rules import AssessmentFacts, InitiativeFacts, OpenInputFacts, compute_risk
+from governance.risk.services import recompute
+from governance.sessions.models import SessionStatus
 from initiatives.models import Initiative, RiskLevel
 from reviews.models import ConcernAssessment, DesignInput
-from reviews.services import ensure_assessments
+from reviews.services.assessments import ensure_assessments
 from tests import factories
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -146,7 +147,7 @@ def test_recompute_stores_level_readiness_reasons_and_history(reviewed, users):
     item = _design_input(reviewed, users["reviewer"])
     stamp = ConcernAssessment.objects.get(initiative=reviewed, area="security").updated_at
 
-    assert risk.recompute([reviewed.pk]) == 1
+    assert recompute([reviewed.pk]) == 1
     reviewed.refresh_from_db()
     assert reviewed.risk_level == RiskLevel.AT_RISK
     change = RiskStatusChange.objects.get(initiative=reviewed)
@@ -161,12 +162,12 @@ def test_recompute_stores_level_readiness_reasons_and_history(reviewed, users):
     assert ConcernAssessment.objects.get(initiative=reviewed, area="vendor").readiness == 20
 
     # Nothing changed: no new history.
-    assert risk.recompute([reviewed.pk]) == 0
+    assert recompute([reviewed.pk]) == 0
     assert RiskStatusChange.objects.filter(initiative=reviewed).count() == 1
 
     item.status = "incorporated"
     item.save()
-    risk.recompute()
+    recompute()
     reviewed.refresh_from_db()
     assert reviewed.risk_level == RiskLevel.ON_TRACK
     assert RiskStatusChange.objects.filter(initiative=reviewed).count() == 2
@@ -181,7 +182,7 @@ def test_sweep_uses_a_fixed_number_of_queries(users, django_assert_max_num_queri
             factories.working_series(initiative=initiative, user=users["it_lead"])
         _design_input(initiative, users["reviewer"], severity=("high", "low")[n % 2])
     with django_assert_max_num_queries(16):
-        risk.recompute()
+        recompute()
     levels = set(Initiative.objects.values_list("risk_level", flat=True))
     assert levels == {"at_risk", "on_track"} or levels == {"at_risk"}
     assert not ConcernAssessment.objects.filter(readiness__isnull=True).exists()
@@ -191,7 +192,7 @@ def test_held_session_counts_for_staleness(reviewed, users):
     series = reviewed.working_series
     series.starts_on = timezone.localdate() - timedelta(weeks=6)
     series.save()
-    risk.recompute()
+    recompute()
     reviewed.refresh_from_db()
     assert reviewed.risk_level == RiskLevel.AT_RISK
     assert "No working session held in the last 2 cadences" in reviewed.risk_state.reasons
@@ -199,6 +200,6 @@ def test_held_session_counts_for_staleness(reviewed, users):
     series.sessions.create(
         initiative=reviewed, scheduled_for=start, starts_at=start, status=SessionStatus.HELD
     )
-    risk.recompute()
+    recompute()
     reviewed.refresh_from_db()
     assert reviewed.risk_level == RiskLevel.ON_TRACK

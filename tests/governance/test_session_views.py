@@ -6,10 +6,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from governance import risk
-from governance.models import AuditEvent, SessionStatus, WorkingSession
+from audit.models import AuditEvent
+from governance.risk.services import recompute
+from governance.sessions.models import SessionStatus, WorkingSession
 from reviews.models import DesignInput
-from reviews.services import ensure_assessments
+from reviews.services.assessments import ensure_assessments
 from tests import factories
 
 
@@ -31,7 +32,7 @@ def test_initiative_page_shows_risk_reasons_readiness_history_and_sessions(clien
         severity="high",
         raised_by=users["reviewer"],
     )
-    risk.recompute([initiative.pk])
+    recompute([initiative.pk])
     client.force_login(users["executive"])
     html = client.get(initiative.get_absolute_url()).content.decode()
     assert 'id="risk-status"' in html

@@ -7,11 +7,21 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from governance import sessions
-from governance.models import AuditEvent, SessionStatus, WorkingSeries, WorkingSession
-from initiatives.services import InitiativeError, TransitionNotAllowed
+from audit.models import AuditEvent
+from core.errors import RuleError, TransitionNotAllowed
+from governance.sessions.models import SessionStatus, WorkingSeries, WorkingSession
+from governance.sessions.selectors import agenda_for
+from governance.sessions.services import (
+    cancel_session,
+    extend_all_horizons,
+    extend_horizon,
+    move_session,
+    record_session,
+    set_series,
+    slot_datetimes,
+)
 from reviews.models import DesignInput
-from reviews.services import ensure_assessments
+from reviews.services.assessments import ensure_assessments
 from tests import factories
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -38,7 +48,7 @@ def test_series_creates_the_upcoming_weekly_occurrences_in_local_time(series, us
         assert (local.weekday(), local.time()) == (1, time(10, 0))  # DST-proof local time
     assert set(series.participants.values_list("username", flat=True)) == {"sponsor", "reviewer"}
     # Idempotent: extending again creates nothing new.
-    sessions.extend_horizon(series)
+    extend_horizon(series)
     assert series.sessions.count() == len(occurrences)
 
 
@@ -50,13 +60,13 @@ def test_slots_for_each_cadence():
         time_zone="America/New_York",
         starts_on=date(2026, 1, 1),
     )
-    slots = sessions.slot_datetimes(series, date(2026, 3, 1), date(2026, 3, 31))
+    slots = slot_datetimes(series, date(2026, 3, 1), date(2026, 3, 31))
     assert [s.date() for s in slots] == [date(2026, 3, 4), date(2026, 3, 18)]
     # 9:00 local on both sides of the US DST switch on 8 March.
     assert [s.utcoffset() for s in slots] == [timedelta(hours=-5), timedelta(hours=-4)]
     series.cadence = "monthly"
     series.starts_on = date(2026, 1, 13)  # 2nd Tuesday → Wednesday the 14th: 2nd Wednesday
-    slots = sessions.slot_datetimes(series, date(2026, 1, 1), date(2026, 4, 30))
+    slots = slot_datetimes(series, date(2026, 1, 1), date(2026, 4, 30))
     assert [s.date() for s in slots] == [
         date(2026, 1, 14),
         date(2026, 2, 11),
@@ -80,7 +90,7 @@ def test_drafts_have_no_standing_session(users):
 
 
 def test_bad_fields_are_refused(initiative, users):
-    with pytest.raises(InitiativeError, match="time zone"):
+    with pytest.raises(RuleError, match="time zone"):
         factories.working_series(initiative=initiative, user=users["sponsor"], time_zone="Mars")
     assert not WorkingSeries.objects.exists()
 
@@ -88,25 +98,25 @@ def test_bad_fields_are_refused(initiative, users):
 def test_move_and_cancel_one_occurrence_keep_the_series(series, users):
     first, second, third = series.sessions.order_by("starts_at")[:3]
     new_time = first.starts_at + timedelta(days=1, hours=3)
-    moved = sessions.move_session(session=first, user=users["it_lead"], starts_at=new_time)
+    moved = move_session(session=first, user=users["it_lead"], starts_at=new_time)
     assert moved.starts_at == new_time and moved.is_moved and moved.sequence == 1
-    cancelled = sessions.cancel_session(session=second, user=users["sponsor"], reason="Holiday")
+    cancelled = cancel_session(session=second, user=users["sponsor"], reason="Holiday")
     assert cancelled.status == SessionStatus.CANCELLED
     third.refresh_from_db()
     assert third.status == SessionStatus.PLANNED and not third.is_moved
     with pytest.raises(TransitionNotAllowed):
-        sessions.move_session(session=second, user=users["sponsor"], starts_at=new_time)
+        move_session(session=second, user=users["sponsor"], starts_at=new_time)
     with pytest.raises(PermissionDenied):
-        sessions.cancel_session(session=third, user=users["reviewer"])
+        cancel_session(session=third, user=users["reviewer"])
 
 
 def test_cadence_change_regenerates_only_untouched_future_occurrences(series, users):
     first, second = series.sessions.order_by("starts_at")[:2]
     moved_to = first.starts_at + timedelta(hours=2)
-    sessions.move_session(session=first, user=users["sponsor"], starts_at=moved_to)
-    sessions.cancel_session(session=second, user=users["sponsor"])
+    move_session(session=first, user=users["sponsor"], starts_at=moved_to)
+    cancel_session(session=second, user=users["sponsor"])
 
-    sessions.set_series(
+    set_series(
         initiative=series.initiative,
         user=users["sponsor"],
         fields={"weekday": 3, "start_time": time(14, 30)},
@@ -124,17 +134,17 @@ def test_cadence_change_regenerates_only_untouched_future_occurrences(series, us
 def test_record_notes_and_attendance(series, users):
     session = series.sessions.order_by("starts_at").first()
     with pytest.raises(TransitionNotAllowed, match="once it has started"):
-        sessions.record_session(session=session, user=users["reviewer"], notes="Too early")
+        record_session(session=session, user=users["reviewer"], notes="Too early")
     WorkingSession.objects.filter(pk=session.pk).update(
         starts_at=timezone.now() - timedelta(hours=1)
     )
     with pytest.raises(PermissionDenied):
-        sessions.record_session(session=session, user=users["other_reviewer"], notes="x")
+        record_session(session=session, user=users["other_reviewer"], notes="x")
     # The initiative's assigned reviewer records (review permission on the initiative).
     from initiatives.services import grant_membership
 
     grant_membership(series.initiative, users["other_reviewer"], can_review=True)
-    recorded = sessions.record_session(
+    recorded = record_session(
         session=session,
         user=users["other_reviewer"],
         notes="Agreed the integration pattern.",
@@ -151,23 +161,23 @@ def test_each_change_records_exactly_one_audit_event(initiative, users):
 
     series = factories.working_series(initiative=initiative, user=users["sponsor"])
     assert events("working_series.created").count() == 1
-    sessions.set_series(initiative=initiative, user=users["sponsor"], fields={"weekday": 4})
+    set_series(initiative=initiative, user=users["sponsor"], fields={"weekday": 4})
     change = events("working_series.changed").get()
     assert change.changes == {"weekday": [1, 4]}
     # Saving the same values again is no change and no event.
-    sessions.set_series(initiative=initiative, user=users["sponsor"], fields={"weekday": 4})
+    set_series(initiative=initiative, user=users["sponsor"], fields={"weekday": 4})
     assert events("working_series.changed").count() == 1
 
     first, second = series.sessions.order_by("starts_at")[:2]
-    sessions.move_session(
+    move_session(
         session=first, user=users["sponsor"], starts_at=first.starts_at + timedelta(hours=1)
     )
-    sessions.cancel_session(session=second, user=users["sponsor"], reason="Shutdown")
+    cancel_session(session=second, user=users["sponsor"], reason="Shutdown")
     assert events("working_session.moved").count() == 1
     cancelled = events("working_session.cancelled").get()
     assert cancelled.changes["reason"] == "Shutdown"
     WorkingSession.objects.filter(pk=first.pk).update(starts_at=timezone.now())
-    sessions.record_session(session=first, user=users["it_lead"], notes="Notes")
+    record_session(session=first, user=users["it_lead"], notes="Notes")
     assert events("working_session.recorded").count() == 1
     assert events_of_sessions(initiative).count() == 5
 
@@ -187,7 +197,7 @@ def test_agenda_lists_open_inputs_needs_info_and_overdue(series, users):
     )
     DesignInput.objects.create(title="Big one", severity="high", **common)
     DesignInput.objects.create(title="Done", severity="high", status="incorporated", **common)
-    agenda = sessions.agenda_for(series.sessions.first())
+    agenda = agenda_for(series.sessions.first())
     assert [i.title for i in agenda["open_inputs"]] == ["Big one", "Late", "Low one"]
     assert [a.area for a in agenda["needs_info"]] == ["ownership"]
     assert [i.title for i in agenda["overdue"]] == ["Late"]
@@ -196,5 +206,5 @@ def test_agenda_lists_open_inputs_needs_info_and_overdue(series, users):
 def test_extend_all_horizons_adds_new_weeks(series):
     last = series.sessions.order_by("-starts_at").first()
     later = datetime.now(tz=BERLIN) + timedelta(days=28)
-    assert sessions.extend_all_horizons(now=later) > 0
+    assert extend_all_horizons(now=later) > 0
     assert series.sessions.order_by("-starts_at").first().starts_at > last.starts_at

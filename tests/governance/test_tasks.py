@@ -9,8 +9,13 @@ from django.core import mail
 from django.db import connection, connections
 from django.utils import timezone
 
-from governance import tasks
-from governance.models import Delivery, RiskState, RiskStatusChange, WorkingSession
+from governance.notifications.models import Delivery
+from governance.risk.models import RiskState, RiskStatusChange
+from governance.risk.tasks import recompute_risk, sweep_risk
+from governance.sessions.models import WorkingSession
+from governance.sessions.tasks import (
+    send_session_reminder,
+)
 from harmony_portal.celery import app
 from initiatives.models import Initiative, RiskLevel
 from reviews.models import DesignInput
@@ -47,7 +52,7 @@ def test_reminder_sent_once_when_two_workers_run_it_concurrently(redis_url):
     with start_worker(
         app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=10
     ):
-        results = [tasks.send_session_reminder.delay(session.pk) for _ in range(2)]
+        results = [send_session_reminder.delay(session.pk) for _ in range(2)]
         counts = [r.get(timeout=30) for r in results]
     # The runs may split the work between them; together each message goes out once.
     assert sum(counts) == 6
@@ -67,7 +72,7 @@ def test_two_threads_racing_send_each_reminder_once():
     def run():
         try:
             barrier.wait()
-            counts.append(tasks.send_session_reminder(session.pk))
+            counts.append(send_session_reminder(session.pk))
         finally:
             connections.close_all()
 
@@ -101,7 +106,7 @@ def test_sweep_on_a_real_worker_recomputes_status(redis_url):
     )
     app.control.purge()
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        assert tasks.sweep_risk.delay().get(timeout=30) >= 1
+        assert sweep_risk.delay().get(timeout=30) >= 1
     initiative.refresh_from_db()
     assert initiative.risk_level == RiskLevel.AT_RISK
     change = RiskStatusChange.objects.get(initiative=initiative)
@@ -116,11 +121,11 @@ def test_a_change_marks_dirty_and_the_debounced_task_recomputes(
 ):
     enqueued = []
     monkeypatch.setattr(
-        tasks.recompute_risk, "apply_async", lambda args, **kw: enqueued.append((args, kw))
+        recompute_risk, "apply_async", lambda args, **kw: enqueued.append((args, kw))
     )
     initiative = factories.in_review_initiative(sponsor=users["sponsor"])
     factories.working_series(initiative=initiative, user=users["it_lead"])
-    tasks.recompute_risk(initiative.pk)
+    recompute_risk(initiative.pk)
     from django.core.cache import cache
 
     cache.clear()
@@ -137,9 +142,9 @@ def test_a_change_marks_dirty_and_the_debounced_task_recomputes(
     assert RiskState.objects.get(initiative=initiative).dirty
     # Two changes in a row: one task, a few seconds later.
     assert enqueued == [((initiative.pk,), {"countdown": 5, "retry": False})]
-    assert tasks.recompute_risk(initiative.pk) is True
+    assert recompute_risk(initiative.pk) is True
     assert Initiative.objects.get(pk=initiative.pk).risk_level == RiskLevel.AT_RISK
-    assert tasks.recompute_risk(initiative.pk) is False  # nothing changed since
+    assert recompute_risk(initiative.pk) is False  # nothing changed since
 
 
 @pytest.mark.django_db
@@ -154,7 +159,7 @@ def test_broker_down_does_not_break_the_request(
     def broker_down(*args, **kwargs):
         raise OperationalError("Error 111 connecting to localhost:6379. Connection refused.")
 
-    monkeypatch.setattr(tasks.recompute_risk, "apply_async", broker_down)
+    monkeypatch.setattr(recompute_risk, "apply_async", broker_down)
     initiative = factories.in_review_initiative(sponsor=users["sponsor"])
     client.force_login(users["sponsor"])
     with django_capture_on_commit_callbacks(execute=True):
@@ -176,7 +181,7 @@ def test_broker_down_does_not_break_the_request(
     assert initiative.working_series.sessions.exists()
     # The change is marked in the database; the sweep catches up.
     assert RiskState.objects.get(initiative=initiative).dirty is True
-    tasks.sweep_risk()
+    sweep_risk()
     assert RiskState.objects.get(initiative=initiative).dirty is False
 
 
@@ -187,13 +192,13 @@ def test_beat_schedules_are_in_the_database_and_name_real_tasks():
     app.loader.import_default_modules()
     names = dict(PeriodicTask.objects.values_list("task", "name"))
     for task in (
-        "governance.tasks.send_due_reminders",
-        "governance.tasks.sweep_risk",
-        "governance.tasks.extend_session_horizons",
-        "governance.tasks.send_overdue_nudges",
-        "governance.tasks.send_reviewer_digests",
+        "governance.sessions.tasks.send_due_reminders",
+        "governance.risk.tasks.sweep_risk",
+        "governance.sessions.tasks.extend_session_horizons",
+        "governance.notifications.tasks.send_overdue_nudges",
+        "governance.notifications.tasks.send_reviewer_digests",
     ):
         assert task in names, task
         assert task in app.tasks, task
-    reminders = PeriodicTask.objects.get(task="governance.tasks.send_due_reminders")
+    reminders = PeriodicTask.objects.get(task="governance.sessions.tasks.send_due_reminders")
     assert reminders.interval.every == 10 and reminders.enabled

@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from governance.models import AuditEvent, ChangeRequest, Decision, DecisionKind
+from audit.models import AuditEvent
+from governance.decisions.models import ChangeRequest, Decision, DecisionKind
 from initiatives.services import grant_membership
 from reviews.models import AssessmentStatus, ConcernAssessment
 from tests import factories

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from governance.models import AuditEvent
+from audit.models import AuditEvent
 from initiatives import services
 from initiatives.models import Initiative, Status
 from tests import factories
@@ -27,7 +27,7 @@ class TestSubmission:
 
     def test_incomplete_draft_cannot_be_submitted(self, users):
         initiative = factories.draft_initiative(sponsor=users["sponsor"])
-        with pytest.raises(services.InitiativeError, match="Missing: Business problem"):
+        with pytest.raises(services.RuleError, match="Missing: Business problem"):
             services.submit_initiative(initiative=initiative, user=users["sponsor"])
         initiative.refresh_from_db()
         assert initiative.status == Status.DRAFT
@@ -196,3 +196,69 @@ class TestEditing:
         assert created and not created_again
         assert first.pk == second.pk
         assert Initiative.objects.filter(title="Once").count() == 1
+
+
+@pytest.mark.django_db
+class TestSections:
+    def _save(self, initiative, user, **sections):
+        return services.update_initiative(
+            initiative=initiative,
+            user=user,
+            fields={},
+            expected_version=Initiative.objects.get(pk=initiative.pk).version,
+            sections=sections,
+        )
+
+    def test_rows_are_matched_by_key_so_they_keep_their_id(self, users):
+        initiative = factories.draft_initiative(sponsor=users["sponsor"])
+        self._save(initiative, users["sponsor"], vendors=[{"name": "Acme"}, {"name": "Bolt"}])
+        bolt = initiative.vendors.get(name="Bolt")
+
+        self._save(
+            initiative,
+            users["sponsor"],
+            vendors=[{"name": "Bolt", "product": "Vision 2"}, {"name": "Cogs"}],
+        )
+
+        rows = {v.name: v for v in initiative.vendors.all()}
+        assert set(rows) == {"Bolt", "Cogs"}
+        assert rows["Bolt"].pk == bolt.pk and rows["Bolt"].product == "Vision 2"
+        event = AuditEvent.objects.filter(initiative=initiative).order_by("seq").last()
+        assert event.changes["vendors"] == {"saved": ["Bolt", "Cogs"], "deleted": ["Acme"]}
+
+    def test_a_row_with_its_id_is_renamed_not_replaced(self, users):
+        initiative = factories.draft_initiative(sponsor=users["sponsor"])
+        self._save(
+            initiative,
+            users["sponsor"],
+            data_assets=[{"name": "MES", "classification": "internal", "storage_location": "EU"}],
+        )
+        asset = initiative.data_assets.get()
+        self._save(
+            initiative,
+            users["sponsor"],
+            data_assets=[
+                {
+                    "id": asset.pk,
+                    "name": "MES orders",
+                    "classification": "internal",
+                    "storage_location": "EU",
+                }
+            ],
+        )
+        assert list(initiative.data_assets.values_list("pk", "name")) == [(asset.pk, "MES orders")]
+
+    def test_unchanged_rows_leave_no_audit_event(self, users):
+        initiative = factories.draft_initiative(sponsor=users["sponsor"])
+        self._save(initiative, users["sponsor"], vendors=[{"name": "Acme"}])
+        before = AuditEvent.objects.count()
+        self._save(initiative, users["sponsor"], vendors=[{"name": "Acme"}])
+        assert AuditEvent.objects.count() == before
+
+    def test_too_many_rows_are_refused_and_nothing_is_saved(self, users):
+        initiative = factories.draft_initiative(sponsor=users["sponsor"])
+        rows = [{"name": f"Vendor {n}"} for n in range(services.MAX_SECTION_ROWS + 1)]
+        with pytest.raises(services.RuleError) as refused:
+            self._save(initiative, users["sponsor"], vendors=rows)
+        assert "vendors" in refused.value.field_errors
+        assert not initiative.vendors.exists()

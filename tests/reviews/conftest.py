@@ -12,7 +12,7 @@ def reviewed(users):
 
 
 def events(initiative, action=None):
-    from governance.models import AuditEvent
+    from audit.models import AuditEvent
 
     qs = AuditEvent.objects.filter(initiative=initiative)
     if action:

@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from governance.models import AuditEvent
+from audit.models import AuditEvent
 from initiatives.models import Status, VendorCandidate
 from reviews import services
 from reviews.models import ConcernArea, ConcernAssessment, DesignInput, ReviewAssignment

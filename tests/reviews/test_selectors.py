@@ -214,9 +214,9 @@ def test_ten_vendors_rank_in_order(users, django_assert_max_num_queries):
 @pytest.mark.parametrize("bad", [0, 6, "five"])
 def test_vendor_score_out_of_range(users, bad):
     _, (a,), (crit,) = _evaluation(users, ["Alpha"], [("Security", 2)])
-    from initiatives.services import InitiativeError
+    from core.errors import RuleError
 
-    with pytest.raises(InitiativeError):
+    with pytest.raises(RuleError):
         services.score_vendor(criterion=crit, vendor=a, user=users["reviewer"], score=bad)
     assert not VendorScore.objects.exists()
 

@@ -3,15 +3,11 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from governance.models import AuditEvent
+from audit.models import AuditEvent
+from core.errors import RuleError, StaleEdit, TransitionNotAllowed
 from initiatives import permissions
 from initiatives.models import Status
-from initiatives.services import (
-    InitiativeError,
-    StaleEdit,
-    TransitionNotAllowed,
-    transition_initiative,
-)
+from initiatives.services import transition_initiative
 from reviews import services
 from reviews.models import (
     AssessmentStatus,
@@ -79,7 +75,7 @@ def test_only_it_leads_assign(users, who):
 
 def test_assignee_must_be_it(users):
     initiative = factories.submitted_initiative(sponsor=users["sponsor"])
-    with pytest.raises(InitiativeError, match="not an IT reviewer"):
+    with pytest.raises(RuleError, match="not an IT reviewer"):
         services.assign_reviewer(
             initiative=initiative, reviewer=users["other_sponsor"], user=users["it_lead"]
         )
@@ -94,7 +90,7 @@ def test_drafts_cannot_be_assigned(users):
 
 
 def test_duplicate_assignment_is_a_clear_error(reviewed, users):
-    with pytest.raises(InitiativeError, match="already assigned"):
+    with pytest.raises(RuleError, match="already assigned"):
         services.assign_reviewer(
             initiative=reviewed, reviewer=users["reviewer"], user=users["it_lead"]
         )
@@ -139,7 +135,7 @@ def _assessment(initiative, area=ConcernArea.SECURITY):
 
 @pytest.mark.parametrize("bad", [0, 6, "x", "2.5", -1])
 def test_score_out_of_range_is_refused(reviewed, users, bad):
-    with pytest.raises(InitiativeError, match="1"):
+    with pytest.raises(RuleError, match="1"):
         services.update_assessment(
             assessment=_assessment(reviewed), user=users["reviewer"], score=bad
         )
@@ -181,7 +177,7 @@ def test_score_history_is_kept_and_each_change_is_audited_once(reviewed, users):
 
 
 def test_satisfied_needs_score_and_rationale(reviewed, users):
-    with pytest.raises(InitiativeError, match="score"):
+    with pytest.raises(RuleError, match="score"):
         services.update_assessment(
             assessment=_assessment(reviewed),
             user=users["reviewer"],
@@ -234,7 +230,7 @@ def test_checklist_answers_are_saved_per_question(reviewed, users):
         answers={question.pk: "Line stops; manual inspection."},
     )
     assert item.answers.get().answer == "Line stops; manual inspection."
-    with pytest.raises(InitiativeError, match="do not belong"):
+    with pytest.raises(RuleError, match="do not belong"):
         services.update_assessment(
             assessment=item, user=users["reviewer"], answers={other_area.pk: "x"}
         )
@@ -264,7 +260,7 @@ def test_it_leads_edit_checklists_reviewers_do_not(users):
         services.save_checklist_question(
             user=users["reviewer"], area=ConcernArea.GOVERNANCE, text="Another"
         )
-    with pytest.raises(InitiativeError, match="already"):
+    with pytest.raises(RuleError, match="already"):
         services.save_checklist_question(
             user=users["it_lead"], area=ConcernArea.GOVERNANCE, text="who signs off MODEL changes?"
         )
@@ -400,7 +396,7 @@ def test_transitions_the_role_does_not_allow(reviewed, users, start, action, act
 def test_transitions_need_their_text(reviewed, users, action):
     item = _at("raised", reviewed, users)
     actor = {"propose": "sponsor", "incorporate": "sponsor"}.get(action, "it_lead")
-    with pytest.raises(InitiativeError, match="Say"):
+    with pytest.raises(RuleError, match="Say"):
         services.transition_design_input(
             design_input=item, user=users[actor], action=action, text="  "
         )
@@ -416,7 +412,7 @@ def test_risk_acceptance_names_an_accountable_person_with_authority(users):
     )
     item = factories.design_input(initiative=initiative, raised_by=users["reviewer"])
     # A sponsor without authority may not be named.
-    with pytest.raises(InitiativeError, match="no authority"):
+    with pytest.raises(RuleError, match="no authority"):
         services.transition_design_input(
             design_input=item,
             user=users["it_lead"],
@@ -510,7 +506,7 @@ def test_open_high_severity_input_blocks_ready_for_build_and_is_named(reviewed, 
         initiative=reviewed, raised_by=users["reviewer"], severity="high", title="Data residency"
     )
     factories.design_input(initiative=reviewed, raised_by=users["reviewer"], severity="medium")
-    with pytest.raises(InitiativeError, match="Data residency"):
+    with pytest.raises(RuleError, match="Data residency"):
         _ready(reviewed, users["reviewer"])
     reviewed.refresh_from_db()
     assert reviewed.status == Status.IN_REVIEW
@@ -518,7 +514,7 @@ def test_open_high_severity_input_blocks_ready_for_build_and_is_named(reviewed, 
 
 def test_incorporated_but_unconfirmed_high_input_still_blocks(reviewed, users):
     item = _at("incorporated", reviewed, users, severity="high")
-    with pytest.raises(InitiativeError, match=item.title):
+    with pytest.raises(RuleError, match=item.title):
         _ready(reviewed, users["reviewer"])
     services.transition_design_input(design_input=item, user=users["reviewer"], action="confirm")
     assert _ready(reviewed, users["reviewer"]).status == Status.READY_FOR_BUILD
@@ -569,7 +565,7 @@ def test_component_owner_gets_view_rights_and_design_authority(users):
 
 def test_component_owner_must_be_it_and_assigned_by_a_lead(reviewed, users):
     point = reviewed.integrations.get()
-    with pytest.raises(InitiativeError, match="not an IT reviewer"):
+    with pytest.raises(RuleError, match="not an IT reviewer"):
         services.assign_component_owner(
             integration=point, owner=users["sponsor"], user=users["it_lead"]
         )

@@ -1,0 +1,269 @@
+"""Server-rendered SVG charts for the executive dashboard: no JavaScript, no CDN, testable.
+
+Every bar, segment and cell is an <a> to the list behind it, carries a <title> tooltip, a
+visible number and `data-key` / `data-value` attributes so tests and scripts can read it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+BRAND = "#0f5f73"
+GREY = "#e4e7ec"
+INK = "#1d2939"
+MUTED = "#667085"
+
+# Readiness bands (see selectors.portfolio.readiness_band): fill, text colour.
+BAND_COLOURS = {
+    "none": ("#eaecf0", "#667085"),
+    "low": ("#d92d20", "#ffffff"),
+    "medium": ("#f79009", "#ffffff"),
+    "good": ("#fdd37a", "#1d2939"),
+    "ready": ("#12b76a", "#ffffff"),
+}
+
+
+@dataclass
+class Bar:
+    """One bar (or segment, or column): what it shows and where it leads."""
+
+    key: str
+    label: str
+    value: float | int | None
+    href: str
+    title: str = ""
+    colour: str = BRAND
+    display: str | None = None  # the visible number; defaults to the value
+
+    @property
+    def shown(self) -> str:
+        if self.display is not None:
+            return self.display
+        if self.value is None:
+            return "–"
+        return f"{self.value:g}" if isinstance(self.value, float) else str(self.value)
+
+
+def _svg(chart_id: str, width: int, height: int, label: str, body: list[str]) -> SafeString:
+    return mark_safe(
+        f'<svg id="{escape(chart_id)}" class="hp-chart" xmlns="http://www.w3.org/2000/svg" '
+        f'viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px" '
+        f'role="img" aria-label="{escape(label)}" font-family="{FONT}">'
+        f"<title>{escape(label)}</title>{''.join(body)}</svg>"
+    )
+
+
+def _link(bar: Bar, inner: str, css: str) -> str:
+    return (
+        f'<a href="{escape(bar.href)}" class="{css}" data-key="{escape(bar.key)}" '
+        f'data-value="{escape("" if bar.value is None else bar.value)}">'
+        f"<title>{escape(bar.title or f'{bar.label}: {bar.shown}')}</title>{inner}</a>"
+    )
+
+
+def _truncate(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def horizontal_bars(
+    bars: Sequence[Bar],
+    *,
+    chart_id: str,
+    label: str,
+    width: int = 460,
+    label_width: int = 150,
+    bar_height: int = 24,
+    gap: int = 8,
+    max_value: float | None = None,
+) -> SafeString:
+    """Labelled horizontal bars with the count at the end of each bar."""
+    top = 4
+    track = width - label_width - 48
+    scale_max = max_value or max([b.value or 0 for b in bars] + [1])
+    body = []
+    for index, bar in enumerate(bars):
+        y = top + index * (bar_height + gap)
+        length = 0 if not bar.value else max(3, track * bar.value / scale_max)
+        mid = y + bar_height / 2 + 4.5
+        inner = (
+            f'<text x="{label_width - 8}" y="{mid}" text-anchor="end" font-size="13" '
+            f'fill="{INK}" class="bar-label">{escape(_truncate(bar.label, 22))}</text>'
+            f'<rect x="{label_width}" y="{y}" width="{track}" height="{bar_height}" rx="4" '
+            f'fill="#f2f4f7"/>'
+            f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar_height}" rx="4" '
+            f'fill="{bar.colour}" class="bar-fill"/>'
+            f'<text x="{label_width + length + 6:.1f}" y="{mid}" font-size="13" '
+            f'font-weight="600" fill="{INK}" class="bar-value">{escape(bar.shown)}</text>'
+        )
+        body.append(_link(bar, inner, "bar"))
+    height = top + len(bars) * (bar_height + gap)
+    return _svg(chart_id, width, height, label, body)
+
+
+def columns(
+    bars: Sequence[Bar],
+    *,
+    chart_id: str,
+    label: str,
+    width: int = 760,
+    height: int = 240,
+    unit: str = "",
+) -> SafeString:
+    """Vertical columns (a monthly trend) with the value above each column; empty months show
+    a dash on the axis."""
+    left, right, top, bottom = 8, 8, 22, 34
+    plot_h = height - top - bottom
+    slot = (width - left - right) / max(len(bars), 1)
+    col_w = min(34, slot * 0.62)
+    scale_max = max([b.value or 0 for b in bars] + [1])
+    base = top + plot_h
+    body = [f'<line x1="{left}" y1="{base}" x2="{width - right}" y2="{base}" stroke="#d0d5dd"/>']
+    points = []
+    for index, bar in enumerate(bars):
+        cx = left + slot * index + slot / 2
+        bar_h = 0 if not bar.value else max(2, plot_h * bar.value / scale_max)
+        y = base - bar_h
+        value_text = f"{bar.shown}{unit}" if bar.value is not None else "–"
+        inner = (
+            f'<rect x="{cx - slot / 2:.1f}" y="{top - 20}" width="{slot:.1f}" '
+            f'height="{plot_h + 20}" fill="transparent"/>'
+            f'<rect x="{cx - col_w / 2:.1f}" y="{y:.1f}" width="{col_w:.1f}" height="{bar_h:.1f}" '
+            f'rx="3" fill="{bar.colour}" class="bar-fill"/>'
+            f'<text x="{cx:.1f}" y="{y - 5:.1f}" text-anchor="middle" font-size="12" '
+            f'font-weight="600" fill="{INK if bar.value is not None else MUTED}" '
+            f'class="bar-value">{escape(value_text)}</text>'
+            f'<text x="{cx:.1f}" y="{base + 16}" text-anchor="middle" font-size="11" '
+            f'fill="{MUTED}" class="bar-label">{escape(bar.label)}</text>'
+        )
+        body.append(_link(bar, inner, "bar"))
+        if bar.value is not None:
+            points.append(f"{cx:.1f},{y:.1f}")
+    if len(points) > 1:
+        body.append(
+            f'<polyline points="{" ".join(points)}" fill="none" stroke="{INK}" '
+            f'stroke-width="1.5" stroke-dasharray="4 3" opacity="0.45" pointer-events="none"/>'
+        )
+    return _svg(chart_id, width, height, label, body)
+
+
+def share_bar(
+    segments: Sequence[Bar], *, chart_id: str, label: str, width: int = 460, headline: str = ""
+) -> SafeString:
+    """A stacked bar: segments side by side, each with its count and percentage."""
+    total = sum(s.value or 0 for s in segments)
+    top = 38 if headline else 4
+    body = []
+    if headline:
+        body.append(
+            f'<text x="0" y="26" font-size="24" font-weight="700" fill="{INK}" '
+            f'class="headline">{escape(headline)}</text>'
+        )
+    x = 0.0
+    for segment in segments:
+        seg_w = 0 if not total else width * (segment.value or 0) / total
+        share = f"{round(100 * (segment.value or 0) / total)}%" if total else "–"
+        inner = (
+            f'<rect x="{x:.1f}" y="{top}" width="{seg_w:.1f}" height="30" fill="{segment.colour}" '
+            f'class="bar-fill"/>'
+        )
+        if seg_w >= 40:
+            inner += (
+                f'<text x="{x + 8:.1f}" y="{top + 20}" font-size="13" font-weight="600" '
+                f'fill="#fff" class="bar-value">{escape(segment.shown)} · {share}</text>'
+            )
+        body.append(_link(segment, inner, "bar"))
+        x += seg_w
+    if not total:
+        body.append(
+            f'<rect x="0" y="{top}" width="{width}" height="30" fill="{GREY}"/>'
+            f'<text x="8" y="{top + 20}" font-size="13" fill="{MUTED}">No data yet</text>'
+        )
+    # The legend repeats every number so it stays readable when a segment is narrow.
+    lx = 0
+    for segment in segments:
+        text = f"{segment.label}: {segment.shown}"
+        body.append(
+            f'<rect x="{lx}" y="{top + 42}" width="12" height="12" rx="2" fill="{segment.colour}"/>'
+            f'<a href="{escape(segment.href)}"><text x="{lx + 17}" y="{top + 53}" font-size="12" '
+            f'fill="{INK}" class="legend">{escape(text)}</text></a>'
+        )
+        lx += 30 + 7 * len(text)
+    return _svg(chart_id, width, top + 62, label, body)
+
+
+@dataclass
+class HeatRow:
+    key: str
+    label: str
+    href: str
+    cells: list[tuple[str, int | None, str, str]]  # (area, readiness, band, href)
+    badge: tuple[str, str, str] | None = None  # (text, fill, text colour)
+
+
+def heatmap(
+    rows: Sequence[HeatRow],
+    columns: Sequence[tuple[str, str]],  # (area value, short label)
+    *,
+    chart_id: str,
+    label: str,
+    label_width: int = 330,
+    cell_w: int = 96,
+    cell_h: int = 30,
+    badge_w: int = 84,
+) -> SafeString:
+    """Initiatives × concern areas, each cell coloured by readiness with the number in it; a
+    grey "n/a" cell means not assessed (distinct from a readiness of 0)."""
+    head = 30
+    width = label_width + cell_w * len(columns) + badge_w + 8
+    body = []
+    for index, (_, short) in enumerate(columns):
+        cx = label_width + index * cell_w + cell_w / 2
+        body.append(
+            f'<text x="{cx}" y="20" text-anchor="middle" font-size="12" font-weight="600" '
+            f'fill="{MUTED}" class="col-label">{escape(short)}</text>'
+        )
+    body.append(
+        f'<text x="{label_width + cell_w * len(columns) + 8 + badge_w / 2}" y="20" '
+        f'text-anchor="middle" font-size="12" font-weight="600" fill="{MUTED}">Risk</text>'
+    )
+    for r, row in enumerate(rows):
+        y = head + r * (cell_h + 3)
+        body.append(
+            f'<a href="{escape(row.href)}" class="row-label"><title>{escape(row.label)}</title>'
+            f'<text x="{label_width - 10}" y="{y + cell_h / 2 + 4.5}" text-anchor="end" '
+            f'font-size="13" fill="{INK}">{escape(_truncate(row.label, 44))}</text></a>'
+        )
+        for c, (area, value, band, href) in enumerate(row.cells):
+            fill, ink = BAND_COLOURS[band]
+            x = label_width + c * cell_w
+            shown = "n/a" if value is None else str(value)
+            tip = f"{row.label} — {columns[c][1]}: " + (
+                "not assessed" if value is None else f"readiness {value}/100"
+            )
+            body.append(
+                f'<a href="{escape(href)}" class="cell band-{band}" data-row="{escape(row.key)}" '
+                f'data-area="{escape(area)}" data-value="{"" if value is None else value}">'
+                f"<title>{escape(tip)}</title>"
+                f'<rect x="{x + 2}" y="{y}" width="{cell_w - 4}" height="{cell_h}" rx="4" '
+                f'fill="{fill}"/>'
+                f'<text x="{x + cell_w / 2}" y="{y + cell_h / 2 + 4.5}" text-anchor="middle" '
+                f'font-size="13" font-weight="600" fill="{ink}"'
+                f"{' font-style=' + chr(34) + 'italic' + chr(34) if value is None else ''}>"
+                f"{shown}</text></a>"
+            )
+        if row.badge:
+            text, fill, ink = row.badge
+            bx = label_width + cell_w * len(columns) + 8
+            body.append(
+                f'<rect x="{bx}" y="{y + 4}" width="{badge_w}" height="{cell_h - 8}" rx="11" '
+                f'fill="{fill}"/><text x="{bx + badge_w / 2}" y="{y + cell_h / 2 + 4}" '
+                f'text-anchor="middle" font-size="11.5" font-weight="600" fill="{ink}" '
+                f'class="risk">{escape(text)}</text>'
+            )
+    height = head + len(rows) * (cell_h + 3) + 4
+    return _svg(chart_id, width, height, label, body)

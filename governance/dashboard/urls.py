@@ -1,0 +1,16 @@
+"""The executive dashboard and the lists behind its numbers (namespace "dashboard")."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("portfolio.csv", views.portfolio_csv, name="csv"),
+    path("initiatives/", views.initiatives_list, name="initiatives"),
+    path("design-inputs/", views.design_inputs_list, name="design-inputs"),
+    path("escalations/", views.escalations_list, name="escalations"),
+    path("sessions/", views.sessions_list, name="sessions"),
+]

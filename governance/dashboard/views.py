@@ -1,0 +1,176 @@
+"""Pages of the executive readiness dashboard: the figures as SVG charts, the sortable
+portfolio table and its CSV export, and a drill-down list behind every number.
+
+Only the roles that see the whole portfolio (IT leads, executives, administrators) open the
+dashboard; everyone else gets 403. The drill-down lists still go through visibility.
+"""
+
+import csv
+from urllib.parse import urlencode
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from initiatives.models import BusinessUnit, Phase, Site, Status
+
+from .charts import AREA_SHORT, build_charts, list_url, percent
+from .selectors import drilldowns
+from .selectors.figures import all_figures
+from .selectors.filters import AREAS, DashboardFilters, dashboard_initiatives, may_see_dashboard
+from .selectors.portfolio import csv_rows, portfolio_rows
+
+
+def _require_dashboard(user) -> None:
+    if not may_see_dashboard(user):
+        raise PermissionDenied("The readiness dashboard is for executives, IT leads and admins.")
+
+
+SORTABLE_COLUMNS = [
+    ("reference", "Initiative"),
+    ("site", "Site"),
+    ("business_unit", "Unit"),
+    ("phase", "Phase"),
+    ("status", "Status"),
+    ("risk", "Risk"),
+    *[(a.value, AREA_SHORT[a]) for a in AREAS],
+    ("readiness", "Overall"),
+    ("open_high", "High open"),
+]
+
+
+def dashboard(request):
+    """The executive readiness dashboard."""
+    _require_dashboard(request.user)
+    filters = DashboardFilters.from_params(request.GET)
+    data = all_figures(
+        request.user, filters, request.GET.get("sort", ""), request.GET.get("page", 1)
+    )
+    params = filters.as_params()
+    headers = []
+    for key, label in SORTABLE_COLUMNS:
+        descending = data.sort == key
+        next_sort = f"-{key}" if descending else key
+        headers.append(
+            {
+                "label": label,
+                "href": "?" + urlencode({**params, "sort": next_sort}),
+                "active": data.sort.lstrip("-") == key,
+                "descending": data.sort.startswith("-"),
+            }
+        )
+    return render(
+        request,
+        "governance/dashboard/dashboard.html",
+        {
+            "data": data,
+            "charts": build_charts(data),
+            "headers": headers,
+            "areas": AREAS,
+            "sites": Site.objects.all(),
+            "business_units": BusinessUnit.objects.all(),
+            "phases": Phase.choices,
+            "statuses": Status.choices,
+            "links": {
+                "csv": list_url("csv", filters, sort=data.sort),
+                "blockers": list_url("design-inputs", filters, state="blocking"),
+                "escalations": list_url("escalations", filters),
+                "involved": list_url("initiatives", filters, involvement="involved"),
+                "reached_ready": list_url("initiatives", filters, reached_ready="1"),
+                "ready": list_url("initiatives", filters, status=Status.READY_FOR_BUILD),
+                "all": list_url("initiatives", filters),
+            },
+            "percent": {
+                "early": percent(data.health.early_share),
+                "sessions": percent(data.health.sessions_share),
+            },
+        },
+    )
+
+
+def portfolio_csv(request):
+    """The portfolio table as CSV, with the dashboard's filters and sort."""
+    _require_dashboard(request.user)
+    filters = DashboardFilters.from_params(request.GET)
+    initiatives = dashboard_initiatives(request.user, filters)
+    rows = portfolio_rows(initiatives, request.GET.get("sort", ""))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="portfolio-readiness-{stamp}.csv"'
+    csv.writer(response).writerows(csv_rows(rows))
+    return response
+
+
+def _list_page(request, template_kind: str, queryset, title: str, described: list[str]):
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    filters = DashboardFilters.from_params(request.GET)
+    return render(
+        request,
+        "governance/dashboard/list.html",
+        {
+            "kind": template_kind,
+            "page": page,
+            "title": title,
+            "described": _describe_filters(filters) + described,
+            "back": list_url("dashboard", filters),
+        },
+    )
+
+
+def _describe_filters(filters: DashboardFilters) -> list[str]:
+    parts = []
+    if filters.site is not None:
+        site = Site.objects.filter(pk=filters.site).first()
+        parts.append(f"site: {site or '?'}")
+    if filters.business_unit is not None:
+        unit = BusinessUnit.objects.filter(pk=filters.business_unit).first()
+        parts.append(f"business unit: {unit or '?'}")
+    if filters.phase:
+        parts.append(f"phase: {Phase(filters.phase).label}")
+    if filters.status:
+        parts.append(f"status: {Status(filters.status).label}")
+    return parts
+
+
+def initiatives_list(request):
+    """The initiatives behind a funnel bar, risk bar, involvement segment or trend month."""
+    _require_dashboard(request.user)
+    filters = DashboardFilters.from_params(request.GET)
+    criteria = drilldowns.InitiativeCriteria.from_params(request.GET)
+    qs = drilldowns.drilldown_initiatives(request.user, filters, criteria)
+    return _list_page(request, "initiatives", qs, "Initiatives", criteria.describe())
+
+
+def design_inputs_list(request):
+    """The design inputs behind a heat-map cell, the blockers or the incorporated count."""
+    _require_dashboard(request.user)
+    filters = DashboardFilters.from_params(request.GET)
+    criteria = drilldowns.DesignInputCriteria.from_params(request.GET)
+    described = criteria.describe()
+    if criteria.initiative is not None:
+        described.insert(0, f"initiative AI-{criteria.initiative:04d}")
+    qs = drilldowns.drilldown_design_inputs(request.user, filters, criteria)
+    return _list_page(request, "design_inputs", qs, "Design inputs", described)
+
+
+def escalations_list(request):
+    """The escalations to executives."""
+    _require_dashboard(request.user)
+    filters = DashboardFilters.from_params(request.GET)
+    qs = drilldowns.drilldown_escalations(request.user, filters)
+    return _list_page(request, "escalations", qs, "Escalations to executives", [])
+
+
+def sessions_list(request):
+    """The working sessions behind held / planned / cancelled."""
+    _require_dashboard(request.user)
+    state = request.GET.get("state", "")
+    if state not in drilldowns.SESSION_STATES:
+        raise Http404("No such list.")
+    filters = DashboardFilters.from_params(request.GET)
+    qs = drilldowns.drilldown_sessions(request.user, filters, state)
+    return _list_page(
+        request, "sessions", qs, "Working sessions", [drilldowns.SESSION_STATES[state]]
+    )

@@ -1,0 +1,227 @@
+"""The decision log, change control and production versions over the API."""
+
+from django.contrib.auth import get_user_model
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from core.access import restrict_to_visible
+from initiatives.api import VisibleInitiativeField
+from initiatives.models import Initiative, VendorCandidate
+from reviews.models import ConcernArea
+
+from . import services
+from .models import (
+    ChangeKind,
+    ChangeRequest,
+    ChangeStatus,
+    Decision,
+    DecisionKind,
+    ProductionRelease,
+)
+
+
+class _Username(serializers.SlugRelatedField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "username")
+        if not kwargs.get("read_only"):
+            kwargs.setdefault("queryset", get_user_model().objects.filter(is_active=True))
+        super().__init__(**kwargs)
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    initiative = VisibleInitiativeField()
+    kind = serializers.ChoiceField(choices=DecisionKind.choices)
+    decided_by = _Username(read_only=True)
+    accountable = _Username(required=False, allow_null=True)
+    vendor = serializers.PrimaryKeyRelatedField(
+        queryset=VendorCandidate.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = Decision
+        fields = [
+            "id",
+            "initiative",
+            "kind",
+            "summary",
+            "rationale",
+            "conditions",
+            "accountable",
+            "vendor",
+            "vendor_name",
+            "decided_by",
+            "decided_at",
+        ]
+        read_only_fields = ["vendor_name", "decided_at"]
+        # The service checks the rules with field messages; no model constraint validation.
+        validators = []
+
+
+class DecisionViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Decision log entries of the initiatives the caller may see. Entries are never edited."""
+
+    serializer_class = DecisionSerializer
+    filterset_fields = ["initiative", "kind"]
+    ordering_fields = ["decided_at"]
+    ordering = ["-decided_at"]
+
+    def get_queryset(self):
+        qs = Decision.objects.select_related("decided_by", "accountable")
+        return restrict_to_visible(self.request.user, qs, prefix="initiative__")
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.record_decision(
+            initiative=data["initiative"],
+            user=self.request.user,
+            kind=data["kind"],
+            summary=data["summary"],
+            rationale=data.get("rationale", ""),
+            conditions=data.get("conditions", ""),
+            accountable=data.get("accountable"),
+            vendor=data.get("vendor"),
+            source="api",
+        )
+
+
+class ChangeRequestSerializer(serializers.ModelSerializer):
+    initiative = VisibleInitiativeField()
+    kind = serializers.ChoiceField(choices=ChangeKind.choices)
+    requested_by = _Username(read_only=True)
+    decided_by = _Username(read_only=True)
+    reopened_areas = serializers.ListField(
+        child=serializers.ChoiceField(choices=ConcernArea.choices),
+        read_only=True,
+        help_text="Concern areas whose assessment it re-opened.",
+    )
+    areas = serializers.ListField(
+        child=serializers.ChoiceField(choices=ConcernArea.choices),
+        required=False,
+        write_only=True,
+        help_text="Concern areas to re-open besides the ones the kind implies.",
+    )
+
+    class Meta:
+        model = ChangeRequest
+        fields = [
+            "id",
+            "initiative",
+            "kind",
+            "description",
+            "areas",
+            "status",
+            "reopened_areas",
+            "requested_by",
+            "requested_at",
+            "decided_by",
+            "decided_at",
+        ]
+        read_only_fields = ["status", "reopened_areas", "requested_at", "decided_at"]
+
+
+class ChangeDecisionSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=[ChangeStatus.APPROVED, ChangeStatus.REJECTED, ChangeStatus.IMPLEMENTED]
+    )
+
+
+class ChangeRequestViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Requested changes to the AI. Creating one re-opens the affected concern assessments."""
+
+    serializer_class = ChangeRequestSerializer
+    filterset_fields = ["initiative", "kind", "status"]
+    ordering = ["-requested_at"]
+
+    def get_queryset(self):
+        qs = ChangeRequest.objects.select_related("requested_by", "decided_by")
+        return restrict_to_visible(self.request.user, qs, prefix="initiative__")
+
+    def get_object(self):
+        try:
+            return super().get_object()
+        except Http404:
+            raise Http404("No such change request.") from None
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.request_change(
+            initiative=data["initiative"],
+            user=self.request.user,
+            kind=data["kind"],
+            description=data["description"],
+            extra_areas=data.get("areas") or (),
+            source="api",
+        )
+
+    @extend_schema(request=ChangeDecisionSerializer, responses=ChangeRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        """Approve, reject or mark implemented (409 if the status does not allow it)."""
+        change = self.get_object()
+        body = ChangeDecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        updated = services.decide_change(
+            change=change, user=request.user, to_status=body.validated_data["status"], source="api"
+        )
+        return Response(self.get_serializer(updated).data)
+
+
+class ProductionReleaseSerializer(serializers.ModelSerializer):
+    initiative = VisibleInitiativeField()
+    released_by = _Username(read_only=True)
+    change_request = serializers.PrimaryKeyRelatedField(
+        queryset=ChangeRequest.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = ProductionRelease
+        fields = [
+            "id",
+            "initiative",
+            "model_name",
+            "model_version",
+            "vendor_name",
+            "vendor_version",
+            "change_request",
+            "notes",
+            "released_by",
+            "released_at",
+        ]
+        read_only_fields = ["released_at"]
+
+
+class ProductionReleaseViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Model and vendor versions in production, newest first per initiative."""
+
+    serializer_class = ProductionReleaseSerializer
+    filterset_fields = ["initiative"]
+    ordering = ["-released_at"]
+
+    def get_queryset(self):
+        qs = ProductionRelease.objects.select_related("released_by")
+        return restrict_to_visible(self.request.user, qs, prefix="initiative__")
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        initiative: Initiative = data.pop("initiative")
+        serializer.instance = services.record_release(
+            initiative=initiative, user=self.request.user, source="api", **data
+        )

@@ -1,0 +1,82 @@
+"""Forms of the decision log and of change control. They parse input; the rules (who may
+accept risk, which areas a change re-opens) are in governance.decisions."""
+
+from django import forms
+
+from initiatives.forms import UserField, style_widgets
+from initiatives.models import VendorCandidate
+from reviews.models import ConcernArea
+
+from .models import ChangeKind, DecisionKind
+
+
+class DecisionForm(forms.Form):
+    kind = forms.ChoiceField(choices=DecisionKind.choices)
+    summary = forms.CharField(max_length=300, label="What was decided")
+    rationale = forms.CharField(
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea,
+        help_text="Why. Required for accepted risks, escalations and vendor selection.",
+    )
+    conditions = forms.CharField(
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea,
+        help_text="For an approval: the conditions attached to it.",
+    )
+    accountable = UserField(
+        required=False,
+        label="Accountable person",
+        help_text="Required for an accepted risk: an IT lead, an executive or the "
+        "initiative's accountable person.",
+    )
+    vendor = forms.ModelChoiceField(
+        queryset=VendorCandidate.objects.none(),
+        required=False,
+        label="Selected vendor",
+        help_text="For a vendor selection: one of the candidates.",
+    )
+
+    def __init__(self, *args, initiative, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["vendor"].queryset = VendorCandidate.objects.filter(initiative=initiative)
+        style_widgets(self)
+
+
+class ChangeRequestForm(forms.Form):
+    kind = forms.ChoiceField(choices=ChangeKind.choices, label="Kind of change")
+    description = forms.CharField(max_length=4000, widget=forms.Textarea)
+    areas = forms.MultipleChoiceField(
+        choices=ConcernArea.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Other affected concerns",
+        help_text="Each kind re-opens its usual concerns; tick more if this change needs them. "
+        "Required for “other”.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        from governance.decisions.services import AREAS_BY_CHANGE
+
+        super().__init__(*args, **kwargs)
+        labels = dict(ConcernArea.choices)
+        self.fields["kind"].help_text = "Re-opens: " + "; ".join(
+            f"{ChangeKind(kind).label.lower()} → {', '.join(labels[a] for a in areas)}"
+            for kind, areas in AREAS_BY_CHANGE.items()
+            if areas
+        )
+        style_widgets(self)
+        self.fields["areas"].widget.attrs.pop("class", None)
+
+
+class ProductionReleaseForm(forms.Form):
+    model_name = forms.CharField(max_length=200)
+    model_version = forms.CharField(max_length=100)
+    vendor_name = forms.CharField(max_length=200, required=False)
+    vendor_version = forms.CharField(max_length=100, required=False)
+    notes = forms.CharField(max_length=2000, required=False, widget=forms.Textarea)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)

@@ -1,0 +1,113 @@
+"""Pages of the decision log and of change control. Thin: the rules live in services.py."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from core.access import visible_initiative_or_404
+from core.views import run_service
+from initiatives.selectors import initiative_for_detail_queryset
+
+from . import permissions, services
+from .forms import ChangeRequestForm, DecisionForm, ProductionReleaseForm
+from .models import ChangeRequest, ChangeStatus
+
+
+def _initiative(request, pk: int):
+    return visible_initiative_or_404(request.user, pk, initiative_for_detail_queryset())
+
+
+def _form_page(request, initiative, form, title: str):
+    return render(
+        request,
+        "governance/decisions/form.html",
+        {"initiative": initiative, "form": form, "title": title},
+    )
+
+
+def new_decision(request, pk: int):
+    initiative = _initiative(request, pk)
+    if not permissions.can_record_decision(request.user, initiative):
+        raise PermissionDenied("You may not record decisions for this initiative.")
+    form = DecisionForm(request.POST or None, initiative=initiative)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        ok, _ = run_service(
+            request,
+            lambda: services.record_decision(
+                initiative=initiative,
+                user=request.user,
+                kind=data["kind"],
+                summary=data["summary"],
+                rationale=data.get("rationale", ""),
+                conditions=data.get("conditions", ""),
+                accountable=data.get("accountable"),
+                vendor=data.get("vendor"),
+            ),
+            form=form,
+            success="Decision recorded in the decision log.",
+        )
+        if ok:
+            return redirect(f"{initiative.get_absolute_url()}#decisions")
+    return _form_page(request, initiative, form, "Record a decision")
+
+
+def new_change_request(request, pk: int):
+    initiative = _initiative(request, pk)
+    if not permissions.can_request_change(request.user, initiative):
+        raise PermissionDenied("You may not request changes to this initiative.")
+    form = ChangeRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        ok, _ = run_service(
+            request,
+            lambda: services.request_change(
+                initiative=initiative,
+                user=request.user,
+                kind=data["kind"],
+                description=data["description"],
+                extra_areas=data.get("areas") or (),
+            ),
+            form=form,
+            success=lambda change: (
+                f"Change request recorded; re-opened: {', '.join(change.reopened_areas)}."
+            ),
+        )
+        if ok:
+            return redirect(f"{initiative.get_absolute_url()}#change-control")
+    return _form_page(request, initiative, form, "Request a change to the AI")
+
+
+@require_POST
+def decide_change_request(request, pk: int, change_pk: int):
+    initiative = _initiative(request, pk)
+    change = get_object_or_404(ChangeRequest, pk=change_pk, initiative=initiative)
+    to_status = request.POST.get("to", "")
+    if to_status not in ChangeStatus.values:
+        raise Http404("No such action.")
+    run_service(
+        request,
+        lambda: services.decide_change(change=change, user=request.user, to_status=to_status),
+        success=f"Change request now {ChangeStatus(to_status).label.lower()}.",
+    )
+    return redirect(f"{initiative.get_absolute_url()}#change-control")
+
+
+def new_release(request, pk: int):
+    initiative = _initiative(request, pk)
+    if not permissions.can_decide_change(request.user, initiative):
+        raise PermissionDenied("Only IT reviewers of this initiative record production versions.")
+    form = ProductionReleaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ok, _ = run_service(
+            request,
+            lambda: services.record_release(
+                initiative=initiative, user=request.user, **form.cleaned_data
+            ),
+            form=form,
+            success="Production version recorded.",
+        )
+        if ok:
+            return redirect(f"{initiative.get_absolute_url()}#change-control")
+    return _form_page(request, initiative, form, "Record the version in production")

@@ -1,0 +1,16 @@
+"""Background work of notifications: the weekly reviewer digest and overdue nudges. Safe to
+run twice: the `Delivery` rows make each message go out once."""
+
+from celery import shared_task
+
+from . import digests
+
+
+@shared_task(acks_late=True)
+def send_reviewer_digests() -> int:
+    return digests.send_reviewer_digests()
+
+
+@shared_task(acks_late=True)
+def send_overdue_nudges() -> int:
+    return digests.send_overdue_nudges()

@@ -1,0 +1,44 @@
+"""Risk status: the current computed status of each initiative, and its history."""
+
+from django.db import models
+
+
+class RiskStatusChange(models.Model):
+    """History of an initiative's computed risk status, with the reasons, newest last."""
+
+    initiative = models.ForeignKey(
+        "initiatives.Initiative", on_delete=models.CASCADE, related_name="risk_history"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    from_level = models.CharField(max_length=10, blank=True)
+    to_level = models.CharField(max_length=10)
+    reasons = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["initiative", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.initiative_id}: {self.from_level or '—'} → {self.to_level}"
+
+
+class RiskState(models.Model):
+    """The current computed risk status of an initiative and why, kept next to its history.
+
+    `Initiative.risk_level` holds the level for lists and dashboards; this row holds the
+    reasons so the page can answer "why is this at risk?" even when nothing changed lately.
+    `dirty` marks an initiative whose inputs changed since the last computation.
+    """
+
+    initiative = models.OneToOneField(
+        "initiatives.Initiative",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="risk_state",
+    )
+    level = models.CharField(max_length=10, blank=True)
+    reasons = models.JSONField(default=list, blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    dirty = models.BooleanField(default=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Risk of initiative {self.initiative_id}: {self.level or 'not computed'}"

@@ -1,0 +1,170 @@
+"""The risk rules: from an initiative's facts to on track / at risk / blocked, the reasons in
+words, and a readiness score 0–100 per concern area.
+
+`compute_risk` is a pure function of the facts (no database), so every threshold below can be
+tested at its edges; `services.recompute` gathers the facts and stores what changed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from governance.sessions.models import Cadence
+from initiatives.models import ACTIVE_STATUSES, RiskLevel, Status
+from reviews.models import (
+    AssessmentStatus,
+    ConcernArea,
+    Severity,
+)
+
+# An assessment not updated for this many days, and not yet satisfied, is stale.
+STALE_ASSESSMENT_DAYS = 21
+
+
+CADENCE_DAYS = {Cadence.WEEKLY: 7, Cadence.BIWEEKLY: 14, Cadence.MONTHLY: 31}
+
+
+_BASE_READINESS = {
+    AssessmentStatus.SATISFIED: 100,
+    AssessmentStatus.IN_PROGRESS: 60,
+    AssessmentStatus.NEEDS_INFO: 40,
+    AssessmentStatus.NOT_STARTED: 20,
+}
+
+
+_SEVERITY_PENALTY = {Severity.HIGH: 35, Severity.MEDIUM: 15, Severity.LOW: 5}
+
+
+_LEVEL_ORDER = {RiskLevel.ON_TRACK: 0, RiskLevel.AT_RISK: 1, RiskLevel.BLOCKED: 2}
+
+
+@dataclass(frozen=True)
+class AssessmentFacts:
+    area: str
+    status: str
+    score: int | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class OpenInputFacts:
+    area: str
+    severity: str
+    title: str
+    due_date: date | None = None
+
+
+@dataclass
+class InitiativeFacts:
+    """Everything the risk status depends on, for one initiative."""
+
+    status: str
+    assessments: list[AssessmentFacts] = field(default_factory=list)
+    open_inputs: list[OpenInputFacts] = field(default_factory=list)
+    has_decision_owner: bool = True
+    has_accountable_person: bool = True
+    missing_support: list[str] = field(default_factory=list)
+    cadence: str | None = None  # None: no active standing working session
+    series_started: date | None = None
+    last_session_held: datetime | None = None
+
+
+@dataclass
+class RiskResult:
+    level: str
+    reasons: list[str]
+    readiness: dict[str, int]
+
+
+def _area_label(area: str) -> str:
+    try:
+        return ConcernArea(area).label
+    except ValueError:
+        return area
+
+
+def compute_risk(facts: InitiativeFacts, now: datetime) -> RiskResult:
+    """The risk level, the reasons for it (sentences for people) and readiness per concern."""
+    readiness = {}
+    open_by_area: dict[str, list[OpenInputFacts]] = defaultdict(list)
+    for item in facts.open_inputs:
+        open_by_area[item.area].append(item)
+    for a in facts.assessments:
+        value = _BASE_READINESS.get(a.status, 20)
+        if a.status != AssessmentStatus.SATISFIED and a.score:
+            value -= (a.score - 1) * 5
+        value -= sum(_SEVERITY_PENALTY.get(i.severity, 0) for i in open_by_area[a.area])
+        readiness[a.area] = max(0, min(100, value))
+
+    # Only initiatives IT is working on carry a risk; drafts and withdrawn ones are on track.
+    if facts.status not in ACTIVE_STATUSES:
+        return RiskResult(RiskLevel.ON_TRACK, [], readiness)
+
+    level = RiskLevel.ON_TRACK
+    reasons: list[str] = []
+
+    def flag(to: str, reason: str) -> None:
+        nonlocal level
+        reasons.append(reason)
+        if _LEVEL_ORDER[to] > _LEVEL_ORDER[level]:
+            level = to
+
+    today = now.date()
+    high = [i for i in facts.open_inputs if i.severity == Severity.HIGH]
+    for item in sorted(high, key=lambda i: i.title):
+        overdue = item.due_date is not None and item.due_date < today
+        if overdue:
+            flag(
+                RiskLevel.BLOCKED,
+                f"High-severity design input overdue since {item.due_date:%d %b %Y}: "
+                f"{item.title} ({_area_label(item.area)})",
+            )
+        else:
+            flag(
+                RiskLevel.AT_RISK,
+                f"High-severity design input open: {item.title} ({_area_label(item.area)})",
+            )
+    if len(high) >= 3:
+        flag(RiskLevel.BLOCKED, f"{len(high)} high-severity design inputs open at once")
+    overdue_other = [
+        i
+        for i in facts.open_inputs
+        if i.severity != Severity.HIGH and i.due_date is not None and i.due_date < today
+    ]
+    if overdue_other:
+        flag(RiskLevel.AT_RISK, f"{len(overdue_other)} design input(s) past their due date")
+
+    for a in sorted(facts.assessments, key=lambda a: a.area):
+        label = _area_label(a.area)
+        if a.score == 5 and a.status != AssessmentStatus.SATISFIED:
+            flag(RiskLevel.BLOCKED, f"{label} assessed as highest risk (5 of 5)")
+        if a.status == AssessmentStatus.NEEDS_INFO:
+            flag(RiskLevel.AT_RISK, f"{label}: IT needs more information")
+        elif (
+            a.status != AssessmentStatus.SATISFIED
+            and (now - a.updated_at).days >= STALE_ASSESSMENT_DAYS
+        ):
+            flag(
+                RiskLevel.AT_RISK,
+                f"{label}: no assessment update for {(now - a.updated_at).days} days",
+            )
+
+    if facts.cadence and facts.series_started:
+        window = timedelta(days=2 * CADENCE_DAYS.get(facts.cadence, 14))
+        started = datetime.combine(facts.series_started, datetime.min.time(), tzinfo=now.tzinfo)
+        if now - started >= window and (
+            facts.last_session_held is None or now - facts.last_session_held > window
+        ):
+            flag(RiskLevel.AT_RISK, "No working session held in the last 2 cadences")
+    elif facts.status == Status.IN_REVIEW:
+        flag(RiskLevel.AT_RISK, "No standing IT working session set up")
+
+    if not facts.has_decision_owner:
+        flag(RiskLevel.AT_RISK, "Decision owner missing")
+    if not facts.has_accountable_person:
+        flag(RiskLevel.AT_RISK, "Nobody named accountable when the AI is wrong")
+    if facts.missing_support:
+        flag(RiskLevel.AT_RISK, "Support model unanswered: " + ", ".join(facts.missing_support))
+    return RiskResult(level, reasons, readiness)

@@ -1,0 +1,246 @@
+"""Keeping risk status current: gather the facts of many initiatives in a few queries, apply
+the rules (`rules.compute_risk`) and write only what changed, with one history row per change
+of level."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from governance.sessions.models import SessionStatus, WorkingSeries
+from initiatives.models import Initiative
+from reviews.models import (
+    OPEN_DESIGN_INPUT_STATUSES,
+    ConcernAssessment,
+    DesignInput,
+)
+
+from .models import RiskState, RiskStatusChange
+from .rules import AssessmentFacts, InitiativeFacts, OpenInputFacts, compute_risk
+
+logger = logging.getLogger(__name__)
+
+
+# --- Gathering facts and storing results --------------------------------------------------
+
+_SUPPORT_FIELDS = (
+    ("maintained_by", "who maintains it"),
+    ("monitored_by", "who monitors it"),
+    ("update_process", "how updates are made"),
+)
+
+
+def _gather(initiative_ids: Iterable[int] | None) -> tuple[dict, dict, dict]:
+    """Facts for the given initiatives (all if None) in five queries.
+
+    Returns (facts by initiative id, current level by id, assessment (id, readiness) by
+    (initiative id, area)).
+    """
+    initiatives = Initiative.objects.order_by()
+    assessments = ConcernAssessment.objects.order_by()
+    inputs = DesignInput.objects.order_by().filter(status__in=OPEN_DESIGN_INPUT_STATUSES)
+    series = WorkingSeries.objects.order_by().filter(active=True)
+    if initiative_ids is not None:
+        ids = list(initiative_ids)
+        initiatives = initiatives.filter(pk__in=ids)
+        assessments = assessments.filter(initiative_id__in=ids)
+        inputs = inputs.filter(initiative_id__in=ids)
+        series = series.filter(initiative_id__in=ids)
+
+    facts: dict[int, InitiativeFacts] = {}
+    levels: dict[int, str] = {}
+    for row in initiatives.values(
+        "pk",
+        "status",
+        "risk_level",
+        "decision_owner_id",
+        "accountable_person_id",
+        *(f for f, _ in _SUPPORT_FIELDS),
+    ):
+        facts[row["pk"]] = InitiativeFacts(
+            status=row["status"],
+            has_decision_owner=row["decision_owner_id"] is not None,
+            has_accountable_person=row["accountable_person_id"] is not None,
+            missing_support=[label for f, label in _SUPPORT_FIELDS if not row[f].strip()],
+        )
+        levels[row["pk"]] = row["risk_level"]
+
+    current_readiness: dict[tuple[int, str], tuple[int, int | None]] = {}
+    for pk, initiative_id, area, status, score, updated_at, readiness in assessments.values_list(
+        "pk", "initiative_id", "area", "status", "score", "updated_at", "readiness"
+    ):
+        f = facts.get(initiative_id)
+        if f is not None:
+            f.assessments.append(AssessmentFacts(area, status, score, updated_at))
+            current_readiness[(initiative_id, area)] = (pk, readiness)
+
+    for initiative_id, area, severity, title, due in inputs.values_list(
+        "initiative_id", "area", "severity", "title", "due_date"
+    ):
+        f = facts.get(initiative_id)
+        if f is not None:
+            f.open_inputs.append(OpenInputFacts(area, severity, title, due))
+
+    series_rows = list(series.values_list("pk", "initiative_id", "cadence", "starts_on"))
+    for _pk, initiative_id, cadence, starts_on in series_rows:
+        f = facts.get(initiative_id)
+        if f is not None:
+            f.cadence, f.series_started = cadence, starts_on
+    if series_rows:
+        held = (
+            series.filter(sessions__status=SessionStatus.HELD)
+            .values("initiative_id")
+            .annotate(last=Max("sessions__starts_at"))
+        )
+        for row in held:
+            f = facts.get(row["initiative_id"])
+            if f is not None:
+                f.last_session_held = row["last"]
+    return facts, levels, current_readiness
+
+
+def recompute(initiative_ids: Iterable[int] | None = None, now: datetime | None = None) -> int:
+    """Recompute and store the risk status of the given initiatives (all if None).
+
+    Writes `Initiative.risk_level`, each `ConcernAssessment.readiness` and the `RiskState`
+    reasons only where they changed, and one `RiskStatusChange` per level change. Readiness
+    is written with `update()` so `ConcernAssessment.updated_at` (staleness) is untouched.
+    Returns how many initiatives changed level.
+    """
+    now = now or timezone.now()
+    facts, levels, current_readiness = _gather(initiative_ids)
+    states = {
+        s["initiative_id"]: s
+        for s in RiskState.objects.filter(
+            **({} if initiative_ids is None else {"initiative_id__in": list(facts)})
+        ).values("initiative_id", "level", "reasons", "dirty")
+    }
+
+    level_changes: dict[str, list[int]] = defaultdict(list)
+    readiness_changes: dict[int, list[int]] = defaultdict(list)
+    history: list[RiskStatusChange] = []
+    new_states: list[RiskState] = []
+    for pk, f in facts.items():
+        result = compute_risk(f, now)
+        if result.level != levels[pk]:
+            level_changes[result.level].append(pk)
+            history.append(
+                RiskStatusChange(
+                    initiative_id=pk,
+                    from_level=levels[pk],
+                    to_level=result.level,
+                    reasons=result.reasons,
+                )
+            )
+        for area, value in result.readiness.items():
+            assessment_pk, old = current_readiness[(pk, area)]
+            if old != value:
+                readiness_changes[value].append(assessment_pk)
+        state = states.get(pk)
+        if (
+            state is None
+            or state["level"] != result.level
+            or state["reasons"] != result.reasons
+            or state["dirty"]
+        ):
+            new_states.append(
+                RiskState(
+                    initiative_id=pk,
+                    level=result.level,
+                    reasons=result.reasons,
+                    computed_at=now,
+                    dirty=False,
+                )
+            )
+
+    with transaction.atomic():
+        for level, ids in level_changes.items():
+            for chunk in _chunks(ids):
+                Initiative.objects.filter(pk__in=chunk).update(risk_level=level)
+        if connection.vendor == "postgresql":
+            _write_postgresql(readiness_changes, history, new_states)
+        else:
+            for value, ids in readiness_changes.items():
+                for chunk in _chunks(ids):
+                    ConcernAssessment.objects.filter(pk__in=chunk).update(readiness=value)
+            RiskStatusChange.objects.bulk_create(history, batch_size=500)
+            RiskState.objects.bulk_create(
+                new_states,
+                batch_size=500,
+                update_conflicts=True,
+                unique_fields=["initiative"],
+                update_fields=["level", "reasons", "computed_at", "dirty"],
+            )
+    return len(history)
+
+
+def _write_postgresql(
+    readiness_changes: dict[int, list[int]],
+    history: list[RiskStatusChange],
+    new_states: list[RiskState],
+) -> None:
+    """The same writes as the ORM path, as three multi-row statements: on a full sweep of
+    ten thousand initiatives the ORM's per-row SQL compilation would dominate the run."""
+    from psycopg2.extras import Json, execute_values
+
+    assessments = ConcernAssessment._meta.db_table
+    changes = RiskStatusChange._meta.db_table
+    states = RiskState._meta.db_table
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # psycopg2 cursor, for execute_values
+        # In primary-key order, so the update walks the table's pages once.
+        rows = sorted((pk, value) for value, ids in readiness_changes.items() for pk in ids)
+        if rows:
+            execute_values(
+                raw,
+                f"UPDATE {assessments} AS a SET readiness = v.r "
+                f"FROM (VALUES %s) AS v(id, r) WHERE a.id = v.id",
+                rows,
+                template="(%s::bigint, %s::smallint)",
+                page_size=5000,
+            )
+        if history:
+            execute_values(
+                raw,
+                f"INSERT INTO {changes} (initiative_id, at, from_level, to_level, reasons) "
+                f"VALUES %s",
+                [
+                    (h.initiative_id, now, h.from_level, h.to_level, Json(h.reasons))
+                    for h in history
+                ],
+                page_size=2000,
+            )
+        if new_states:
+            execute_values(
+                raw,
+                f"INSERT INTO {states} (initiative_id, level, reasons, computed_at, dirty) "
+                f"VALUES %s ON CONFLICT (initiative_id) DO UPDATE SET level = EXCLUDED.level, "
+                f"reasons = EXCLUDED.reasons, computed_at = EXCLUDED.computed_at, "
+                f"dirty = EXCLUDED.dirty",
+                [
+                    (s.initiative_id, s.level, Json(s.reasons), s.computed_at, s.dirty)
+                    for s in new_states
+                ],
+                page_size=2000,
+            )
+
+
+def _chunks(ids: list[int], size: int = 5000):
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def mark_dirty(initiative_id: int) -> None:
+    """Note that the initiative's risk inputs changed; the debounced task picks it up."""
+    updated = RiskState.objects.filter(initiative_id=initiative_id).update(dirty=True)
+    if not updated:
+        RiskState.objects.bulk_create(
+            [RiskState(initiative_id=initiative_id, dirty=True)], ignore_conflicts=True
+        )

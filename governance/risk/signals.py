@@ -1,0 +1,47 @@
+"""Model signals that keep risk status current without depending on the code that writes.
+
+Whoever changes a design input, an assessment, an initiative or a working session, the
+initiative is marked dirty and, once the transaction commits, a debounced task recomputes it.
+"""
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from governance.sessions.models import WorkingSeries, WorkingSession
+from initiatives.models import Initiative
+from reviews.models import ConcernAssessment, DesignInput
+
+
+def _changed(initiative_id: int | None) -> None:
+    if initiative_id is not None:
+        # After commit: a cascade delete of the initiative has then removed it for good.
+        transaction.on_commit(lambda: _mark_and_schedule(initiative_id))
+
+
+def _mark_and_schedule(initiative_id: int) -> None:
+    from . import services, tasks
+
+    if Initiative.objects.filter(pk=initiative_id).exists():
+        services.mark_dirty(initiative_id)
+        tasks.schedule_risk_recompute(initiative_id)
+
+
+@receiver(post_save, sender=DesignInput)
+@receiver(post_delete, sender=DesignInput)
+@receiver(post_save, sender=ConcernAssessment)
+@receiver(post_delete, sender=ConcernAssessment)
+@receiver(post_save, sender=WorkingSession)
+@receiver(post_delete, sender=WorkingSession)
+@receiver(post_save, sender=WorkingSeries)
+@receiver(post_delete, sender=WorkingSeries)
+def _part_changed(sender, instance, **kwargs):
+    _changed(instance.initiative_id)
+
+
+@receiver(post_save, sender=Initiative)
+def _initiative_changed(sender, instance, created, update_fields=None, **kwargs):
+    # Saves of bookkeeping fields alone (e.g. the submission notice) change no risk input.
+    if update_fields and set(update_fields) <= {"submission_notified_at", "risk_level"}:
+        return
+    _changed(instance.pk)

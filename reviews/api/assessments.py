@@ -1,0 +1,124 @@
+"""The concern assessments over the API: score, status, rationale, checklist answers, history."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from core.api import expected_version, with_etag
+from core.query_params import parse_id
+
+from .. import selectors, services
+from ..models import (
+    AssessmentScoreChange,
+    ChecklistAnswer,
+    ConcernAssessment,
+)
+
+
+class ScoreChangeSerializer(serializers.ModelSerializer):
+    changed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = AssessmentScoreChange
+        fields = ["at", "changed_by", "from_score", "to_score", "from_status", "to_status", "note"]
+
+
+class AnswerSerializer(serializers.ModelSerializer):
+    question_text = serializers.CharField(source="question.text", read_only=True)
+
+    class Meta:
+        model = ChecklistAnswer
+        fields = ["question", "question_text", "answer"]
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    reviewer = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    score = serializers.IntegerField(min_value=1, max_value=5, allow_null=True, required=False)
+    answers = AnswerSerializer(many=True, read_only=True)
+    answers_input = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=4000),
+        write_only=True,
+        required=False,
+        help_text="{question id: answer}",
+    )
+    version = serializers.IntegerField(required=False)
+
+    class Meta:
+        model = ConcernAssessment
+        fields = [
+            "id",
+            "initiative",
+            "area",
+            "status",
+            "score",
+            "reviewer",
+            "rationale",
+            "readiness",
+            "answers",
+            "answers_input",
+            "updated_at",
+            "version",
+        ]
+        read_only_fields = ["id", "initiative", "area", "readiness", "updated_at"]
+
+    def validate_answers_input(self, value):
+        out = {}
+        for key, text in value.items():
+            question = parse_id(key)
+            if question is None:
+                raise serializers.ValidationError(f"“{key}” is not a question id.")
+            out[question] = text
+        return out
+
+
+class AssessmentViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The six concern assessments per initiative. Reviewers update score, status, rationale
+    and checklist answers (send the version read: If-Match or `version`)."""
+
+    serializer_class = AssessmentSerializer
+    filterset_fields = ["initiative", "area", "status", "reviewer"]
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return (
+            selectors.visible_assessments(self.request.user)
+            .prefetch_related("answers__question")
+            .order_by("initiative_id", "area")
+        )
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        return with_etag(response, response.data["version"])
+
+    def update(self, request, *args, **kwargs):
+        assessment = self.get_object()
+        serializer = self.get_serializer(assessment, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        updated = services.update_assessment(
+            assessment=assessment,
+            user=request.user,
+            score=data.get("score", assessment.score),
+            status=data.get("status"),
+            rationale=data.get("rationale"),
+            answers=data.get("answers_input"),
+            expected_version=expected_version(request),
+            source="api",
+        )
+        fresh = self.get_queryset().get(pk=updated.pk)
+        return with_etag(Response(self.get_serializer(fresh).data), fresh.version)
+
+    @extend_schema(responses=ScoreChangeSerializer(many=True))
+    # A plain list (not paginated): the schema must not describe a page either.
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def history(self, request, pk=None):
+        """Every change of score and status, oldest first."""
+        assessment = self.get_object()
+        rows = assessment.score_history.select_related("changed_by")
+        return Response(ScoreChangeSerializer(rows, many=True).data)
