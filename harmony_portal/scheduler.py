@@ -140,6 +140,15 @@ class LeaderDatabaseScheduler(DatabaseScheduler):
         )
         super().apply_entry(entry, producer=producer)
 
+    def reserve(self, entry):
+        # DatabaseScheduler leaves the entry it just sent in its schedule with the old run
+        # time; when the heap is rebuilt from the schedule (after a takeover or an admin's
+        # edit) that entry would look due and go out a second time.
+        new_entry = super().reserve(entry)
+        if self._schedule is not None and entry.name in self._schedule:
+            self._schedule[entry.name] = new_entry
+        return new_entry
+
     def sync(self):
         # Only the leader writes run times; a deposed leader's bookkeeping is obsolete.
         if self.acting:
@@ -164,6 +173,7 @@ class LeaderDatabaseScheduler(DatabaseScheduler):
         # Read the schedule from the database now: the heap and run times held from an
         # earlier term (or from start-up) predate what the previous leader sent.
         self._initial_read = True
+        self._last_timestamp = None  # that fresh read is the reference for later edits
         self._heap = None
         self._dirty.clear()
         logger.info(

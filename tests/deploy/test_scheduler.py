@@ -6,6 +6,7 @@ that really left are counted in Redis. The multi-process version, with `kill -9`
 (tests/deploy/test_soak.py).
 """
 
+import itertools
 import logging
 import time
 import uuid
@@ -84,14 +85,19 @@ def test_two_schedulers_send_once_and_the_standby_takes_over(redis_url, lock_key
     settings.SCHEDULER_LOCK_TTL = 1
     queue = f"test-scheduler-{uuid.uuid4().hex[:8]}"
     broker = redis.Redis.from_url(app.conf.broker_url)
-    task = _only_this_periodic_task(queue)
     caplog.set_level(logging.INFO, logger="harmony_portal.scheduler")
+    a = LeaderDatabaseScheduler(app=app)
+    b = LeaderDatabaseScheduler(app=app)
+    # Scheduled while both run, the way an admin adds one: each must notice on its own.
+    task = _only_this_periodic_task(queue)
 
     def sends() -> list[str]:
         return [r.scheduler for r in caplog.records if getattr(r, "periodic_task", "") == task.name]
 
-    a = LeaderDatabaseScheduler(app=app)
-    b = LeaderDatabaseScheduler(app=app)
+    def closest_sends() -> float:
+        times = [r.created for r in caplog.records if getattr(r, "periodic_task", "") == task.name]
+        return min(b - a for a, b in itertools.pairwise(times))
+
     try:
         _tick_for(3.2, a, b)
         assert sends() and set(sends()) == {a.identity}, "exactly one scheduler acts"
@@ -112,6 +118,8 @@ def test_two_schedulers_send_once_and_the_standby_takes_over(redis_url, lock_key
         assert a.identity not in sends()[before:]
         assert not a.acting and b.acting
         assert broker.llen(queue) == len(sends())
+        # Never twice in a row, not even right after the takeover.
+        assert closest_sends() > 0.5
 
         # An admin disables the task where admins edit schedules: the leader stops sending.
         task.refresh_from_db()
