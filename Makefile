@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 export DJANGO_SETTINGS_MODULE := harmony_portal.settings
 
-.PHONY: run test install install-test chromium migrate demo lint bench clean fuzz
+.PHONY: run test install install-test chromium migrate demo lint bench clean fuzz soak
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,14 @@ test: install-test chromium
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/harmony_bench
 bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=False $(PY) manage.py bench $(BENCH_ARGS)
+
+## make soak: two gunicorn processes, two Celery workers and two schedulers on PostgreSQL and a
+## private redis-server under 60 s of mixed load, killing a worker and the acting scheduler;
+## checks reminders exactly once, writes audited once, no 5xx (benchmarks/soak/__main__.py).
+## It uses the database <name>_soak beside SOAK_DATABASE_URL's; SOAK_ARGS passes options.
+SOAK_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/harmony)
+soak: install
+	DATABASE_URL=$(SOAK_DATABASE_URL) $(PY) -m benchmarks.soak $(SOAK_ARGS)
 
 ## make fuzz: the schemathesis run of every API operation, with many examples per operation.
 fuzz: install-test

@@ -1,4 +1,4 @@
-"""`manage.py soak …`: the soak's few steps inside the portal (see benchmarks/soak.py).
+"""`manage.py soak …`: the soak's few steps inside the portal (see benchmarks/soak/portal.py).
 
     soak reminder-interval SECONDS            run the reminder task every SECONDS (as an admin)
     soak schedule-reminders --first-due ISO --offsets 2,8,14 --mover lena
@@ -13,11 +13,13 @@ from datetime import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from benchmarks import soak
+from benchmarks.soak import portal as soak
 
 
 class Command(BaseCommand):
-    help = "Steps of the multi-process soak (scripts/soak.py) that need the portal's models."
+    help = (
+        "Steps of the multi-process soak (python -m benchmarks.soak) that need the portal's models."
+    )
 
     def add_arguments(self, parser):
         steps = parser.add_subparsers(dest="step", required=True)

@@ -1,7 +1,7 @@
 """Multi-process soak: two web processes, two workers, two schedulers on PostgreSQL and Redis.
 
-    .venv/bin/python scripts/soak.py [--duration 60] [--lock-ttl 30] [--json soak.json]
-    make soak                      # the same, 60 s
+    make soak                      # 60 s of load, production lock TTL (30 s)
+    .venv/bin/python -m benchmarks.soak [--duration 60] [--lock-ttl 30] [--json soak.json]
     (tests/deploy/test_soak.py runs a 25-second version inside `make test`)
 
 What it does, all on this machine (loopback only):
@@ -30,476 +30,55 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import http.client
 import itertools
 import json
 import os
-import random
-import re
 import secrets
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.parse
 from collections import Counter
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import psycopg2
 import redis
-from psycopg2 import sql
 
-ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
-HOST = "harmony.example.com"
-# The demo users' password (initiatives/demo.py): the soak signs in as they would.
-DEMO_PASSWORD = "harmony-demo-2026"
+from benchmarks.soak.client import (
+    DEMO_PASSWORD,
+    EXECUTIVE,
+    HOST,
+    IT_LEAD,
+    SPONSORS,
+    Load,
+    Tally,
+    percentile,
+    request,
+    sign_in,
+    web_ready,
+)
+from benchmarks.soak.processes import (
+    BIN,
+    ROOT,
+    Process,
+    drop_database,
+    free_port,
+    manage,
+    recreate_database,
+    scheduler_sends,
+    start_redis,
+    wait_until,
+    worker_ready,
+)
+
 LOCK_KEY = "harmony:scheduler:leader"  # harmony_portal/scheduler.py
-SPONSORS = ("sofia", "marco", "priya")
-IT_LEAD = "lena"
-EXECUTIVE = "helen"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def now_utc() -> datetime:
     return datetime.now(UTC)
-
-
-# --- processes --------------------------------------------------------------------------------
-
-
-class Process:
-    """One portal process in its own process group, so `kill -9` takes its children too."""
-
-    def __init__(self, name: str, argv: list[str], env: dict, log_dir: Path):
-        self.name, self.argv, self.env = name, argv, env
-        self.log = log_dir / f"{name}.log"
-        self.popen: subprocess.Popen | None = None
-        self.starts = 0
-
-    def start(self) -> None:
-        with self.log.open("a") as log:
-            self.popen = subprocess.Popen(
-                self.argv,
-                cwd=ROOT,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        self.starts += 1
-
-    @property
-    def pid(self) -> int | None:
-        return self.popen.pid if self.popen else None
-
-    def alive(self) -> bool:
-        return self.popen is not None and self.popen.poll() is None
-
-    def kill(self) -> None:
-        """Lose the process as a node is lost: SIGKILL to the whole group, no clean-up."""
-        if self.alive():
-            os.killpg(self.popen.pid, signal.SIGKILL)
-            self.popen.wait(10)
-
-    def stop(self, timeout: float = 20) -> None:
-        if not self.alive():
-            return
-        os.killpg(self.popen.pid, signal.SIGTERM)
-        try:
-            self.popen.wait(timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.popen.pid, signal.SIGKILL)
-            self.popen.wait(10)
-
-    def json_lines(self) -> list[dict]:
-        lines = []
-        for raw in self.log.read_text(errors="replace").splitlines():
-            if raw.startswith("{"):
-                try:
-                    lines.append(json.loads(raw))
-                except ValueError:
-                    continue
-        return lines
-
-
-def manage(env: dict, *args: str, timeout: float = 300) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
-    return result.stdout
-
-
-def recreate_database(url: str) -> str:
-    """Drop and create `<name>_soak` on the server of `url`; returns its URL."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("postgres", "postgresql", "pgsql"):
-        raise SystemExit("The soak needs PostgreSQL: set DATABASE_URL=postgres://…")
-    name = parts.path.lstrip("/") + "_soak"
-    admin = psycopg2.connect(
-        host=parts.hostname,
-        port=parts.port or 5432,
-        user=urllib.parse.unquote(parts.username or ""),
-        password=urllib.parse.unquote(parts.password or "") or None,
-        dbname="postgres",
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    admin.close()
-    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
-
-
-def drop_database(url: str) -> None:
-    parts = urllib.parse.urlsplit(url)
-    admin = psycopg2.connect(
-        host=parts.hostname,
-        port=parts.port or 5432,
-        user=urllib.parse.unquote(parts.username or ""),
-        password=urllib.parse.unquote(parts.password or "") or None,
-        dbname="postgres",
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        name = parts.path.lstrip("/")
-        cursor.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-    admin.close()
-
-
-def start_redis(work: Path) -> tuple[subprocess.Popen, str]:
-    """A private redis-server: the soak flushes nothing anyone else uses."""
-    server = shutil.which("redis-server")
-    if server is None:
-        raise SystemExit("The soak starts its own redis-server; install Debian's redis-server.")
-    port = free_port()
-    process = subprocess.Popen(
-        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=(work / "redis.log").open("w"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-    for _ in range(100):
-        try:
-            client.ping()
-            return process, url
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    raise SystemExit("redis-server did not start")
-
-
-# --- HTTP ---------------------------------------------------------------------------------------
-
-
-class WebDown(Exception):
-    """Connection refused: the web process is restarting; a load balancer tries the other."""
-
-
-@dataclass
-class Answer:
-    status: int
-    body: bytes
-    headers: dict
-    ms: float
-    web: int
-
-    def json(self):
-        return json.loads(self.body or b"null")
-
-
-def request(port: int, method: str, path: str, *, body=None, headers=None, timeout=30) -> Answer:
-    sent = {"Host": HOST, "X-Forwarded-Proto": "https", **(headers or {})}
-    payload = None
-    if body is not None:
-        payload = body if isinstance(body, bytes) else json.dumps(body).encode()
-        sent.setdefault("Content-Type", "application/json")
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    started = time.perf_counter()
-    try:
-        connection.request(method, path, body=payload, headers=sent)
-        response = connection.getresponse()
-        data = response.read()
-    except ConnectionRefusedError as error:
-        raise WebDown(port) from error
-    finally:
-        connection.close()
-    return Answer(
-        response.status,
-        data,
-        {k.lower(): v for k, v in response.getheaders()}
-        | {"set-cookie": response.headers.get_all("Set-Cookie") or []},
-        (time.perf_counter() - started) * 1000,
-        port,
-    )
-
-
-def sign_in(port: int, username: str) -> str:
-    """A browser sign-in through the login form; returns the session cookie."""
-    page = request(port, "GET", "/login/")
-    csrf_cookie = next(c for c in page.headers["set-cookie"] if c.startswith("csrftoken="))
-    csrf_cookie = csrf_cookie.split(";")[0]
-    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.body).group(1).decode()
-    form = urllib.parse.urlencode(
-        {"username": username, "password": DEMO_PASSWORD, "csrfmiddlewaretoken": token}
-    ).encode()
-    answer = request(
-        port,
-        "POST",
-        "/login/",
-        body=form,
-        headers={
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Cookie": csrf_cookie,
-            "Referer": f"https://{HOST}/login/",
-            "Origin": f"https://{HOST}",
-        },
-    )
-    if answer.status != 302:
-        raise RuntimeError(f"sign-in of {username} answered {answer.status}")
-    return next(c for c in answer.headers["set-cookie"] if c.startswith("sessionid=")).split(";")[0]
-
-
-# --- the load -----------------------------------------------------------------------------------
-
-
-@dataclass
-class Tally:
-    """Everything the clients saw, shared by the client threads."""
-
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    statuses: Counter = field(default_factory=Counter)
-    by_web: Counter = field(default_factory=Counter)
-    by_op: Counter = field(default_factory=Counter)
-    latencies: list = field(default_factory=list)
-    server_errors: list = field(default_factory=list)
-    transport_errors: list = field(default_factory=list)
-    refused: int = 0
-    writes: Counter = field(default_factory=Counter)  # "action type id" → successes
-    write_attempts: int = 0
-
-    def record(self, op: str, answer: Answer) -> None:
-        with self.lock:
-            self.statuses[answer.status] += 1
-            self.by_web[answer.web] += 1
-            self.by_op[op] += 1
-            self.latencies.append(answer.ms)
-            if answer.status >= 500:
-                self.server_errors.append(
-                    (op, answer.status, answer.body[:300].decode(errors="replace"))
-                )
-
-    def wrote(self, action: str, object_type: str, object_id) -> None:
-        with self.lock:
-            self.writes[f"{action} {object_type} {object_id}"] += 1
-
-
-class Load:
-    """Client threads that each loop until the deadline with a short pause between requests
-    (bounded: at most `max_requests` in all), spreading requests over the web processes."""
-
-    def __init__(self, ports, tokens, cookie, targets, tally, *, deadline, max_requests, seed):
-        self.ports, self.tokens, self.cookie = ports, tokens, cookie
-        self.targets, self.tally = targets, tally
-        self.deadline, self.budget = deadline, max_requests
-        self.random = random.Random(seed)
-        self.sent = 0
-        self.sent_lock = threading.Lock()
-        self.edits = itertools.count(1)
-
-    def call(self, op: str, method: str, path: str, *, user=None, body=None, headers=None, rng):
-        headers = dict(headers or {})
-        if user is not None:
-            headers["Authorization"] = f"Token {self.tokens[user]}"
-        else:
-            headers["Cookie"] = self.cookie
-        ports = list(self.ports)
-        rng.shuffle(ports)
-        for port in ports:
-            try:
-                answer = request(port, method, path, body=body, headers=headers)
-            except WebDown:
-                with self.tally.lock:
-                    self.tally.refused += 1
-                continue
-            except (OSError, http.client.HTTPException) as error:
-                with self.tally.lock:
-                    self.tally.transport_errors.append((op, method, path, repr(error)))
-                return None
-            self.tally.record(op, answer)
-            return answer
-        with self.tally.lock:
-            self.tally.transport_errors.append((op, method, path, "every web process refused"))
-        return None
-
-    def run_client(self, index: int) -> None:
-        rng = random.Random(self.random.random() + index)
-        sponsor = SPONSORS[index % len(SPONSORS)]
-        mine: dict[int, int] = {}  # this client's drafts: id → version
-        while time.monotonic() < self.deadline:
-            with self.sent_lock:
-                if self.sent >= self.budget:
-                    return
-                self.sent += 1
-            roll = rng.random()
-            if roll < 0.10 or not mine:
-                self.create_initiative(sponsor, mine, rng)
-            elif roll < 0.22:
-                self.edit_initiative(sponsor, mine, rng)
-            elif roll < 0.28:
-                self.raise_design_input(rng)
-            elif roll < 0.32:
-                self.record_decision(rng)
-            else:
-                self.read(sponsor, rng)
-            time.sleep(rng.uniform(0.02, 0.12))
-
-    def create_initiative(self, sponsor, mine, rng) -> None:
-        body = {
-            "title": f"Soak {sponsor} {rng.randrange(10**6)}: vision check on line 4",
-            "business_problem": "Manual inspection misses hairline cracks at night shifts.",
-        }
-        with self.tally.lock:
-            self.tally.write_attempts += 1
-        answer = self.call(
-            "create initiative", "POST", "/api/initiatives/", user=sponsor, body=body, rng=rng
-        )
-        if answer is not None and answer.status == 201:
-            created = answer.json()
-            mine[created["id"]] = created["version"]
-            self.tally.wrote("initiative.created", "initiatives.Initiative", created["id"])
-
-    def edit_initiative(self, sponsor, mine, rng) -> None:
-        pk = rng.choice(list(mine))
-        stale = rng.random() < 0.15  # someone saved in between: must answer 412, change nothing
-        version = mine[pk] - 1 if stale else mine[pk]
-        with self.tally.lock:
-            self.tally.write_attempts += 1
-        answer = self.call(
-            "edit initiative",
-            "PATCH",
-            f"/api/initiatives/{pk}/",
-            user=sponsor,
-            # Always a new value: an edit that changes nothing records (rightly) no event.
-            body={
-                "expected_value": f"Scrap down {rng.randrange(1, 30)} % (edit {next(self.edits)})"
-            },
-            headers={"If-Match": f'"{version}"'},
-            rng=rng,
-        )
-        if answer is not None and answer.status == 200:
-            mine[pk] = answer.json()["version"]
-            self.tally.wrote("initiative.updated", "initiatives.Initiative", pk)
-
-    def raise_design_input(self, rng) -> None:
-        body = {
-            "initiative": rng.choice(self.targets),
-            "area": rng.choice(["security", "architecture", "performance"]),
-            "title": f"Soak finding {rng.randrange(10**6)}",
-            "severity": rng.choice(["low", "medium"]),
-        }
-        with self.tally.lock:
-            self.tally.write_attempts += 1
-        answer = self.call(
-            "raise design input", "POST", "/api/design-inputs/", user=IT_LEAD, body=body, rng=rng
-        )
-        if answer is not None and answer.status == 201:
-            self.tally.wrote("design_input.raised", "reviews.DesignInput", answer.json()["id"])
-
-    def record_decision(self, rng) -> None:
-        body = {
-            "initiative": rng.choice(self.targets),
-            "kind": "architecture",
-            "summary": f"Edge inference on the line PC ({rng.randrange(10**6)})",
-            "rationale": "Latency below 50 ms without the plant network.",
-        }
-        with self.tally.lock:
-            self.tally.write_attempts += 1
-        answer = self.call(
-            "record decision", "POST", "/api/decisions/", user=IT_LEAD, body=body, rng=rng
-        )
-        if answer is not None and answer.status == 201:
-            self.tally.wrote("decision.architecture", "governance.Decision", answer.json()["id"])
-
-    def read(self, sponsor, rng) -> None:
-        op, user, path = rng.choice(
-            [
-                ("list initiatives", sponsor, "/api/initiatives/?page_size=25"),
-                ("list design inputs", IT_LEAD, "/api/design-inputs/?page_size=25"),
-                ("list sessions", IT_LEAD, "/api/working-sessions/?page_size=25"),
-                ("risk status", EXECUTIVE, "/api/risk-status/?page_size=25"),
-                ("notifications", IT_LEAD, "/api/notifications/"),
-                ("review queue", IT_LEAD, "/api/review-queue/"),
-                ("dashboard page", None, "/governance/dashboard/"),
-                ("portfolio page", None, "/initiatives/"),
-            ]
-        )
-        self.call(op, "GET", path, user=user, rng=rng)
-
-
-# --- the run ----------------------------------------------------------------------------------
-
-
-def wait_until(predicate, timeout: float, what: str, interval: float = 0.2):
-    until = time.monotonic() + timeout
-    while time.monotonic() < until:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise RuntimeError(f"timed out after {timeout:.0f} s waiting for {what}")
-
-
-def web_ready(port: int) -> bool:
-    try:
-        return request(port, "GET", "/readyz", timeout=5).status == 200
-    except (WebDown, OSError):
-        return False
-
-
-def worker_ready(process: Process) -> bool:
-    return any(" ready." in line.get("message", "") for line in process.json_lines())
-
-
-def scheduler_sends(processes: list[Process]) -> list[tuple[str, str, str]]:
-    """(time, scheduler identity, periodic task) of every send, from the schedulers' logs."""
-    sends = []
-    for process in processes:
-        for line in process.json_lines():
-            if line.get("periodic_task") and line.get("scheduler"):
-                sends.append((line["timestamp"], line["scheduler"], line["periodic_task"]))
-    return sorted(sends)
-
-
-def percentile(values: list[float], p: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
 class Soak:
@@ -696,9 +275,14 @@ class Soak:
         note("scheduler_restarted_s")
 
         at(0.70)
+        # A rolling restart as Kubernetes does it: out of the endpoints first (the pod's
+        # preStop pause), then SIGTERM; gunicorn finishes what it has, then exits.
+        load.draining.add(self.ports[1])
+        time.sleep(1)
         self.webs[1].stop()
         self.webs[1].start()
         wait_until(lambda: web_ready(self.ports[1]), 60, "web2 after its restart")
+        load.draining.discard(self.ports[1])
         note("web2_restarted_s")
         self.session_check["valid_on_web2_after_restart"] = self.session_valid_on(self.ports[1])
 
@@ -888,7 +472,7 @@ def print_figures(f: dict) -> None:
         f"  requests   {f['requests']} ({f['requests_per_s']}/s), by web {f['requests_by_web']}, "
         f"statuses {f['statuses']}",
         f"  latency    p50 {latency['p50']} ms, p95 {latency['p95']} ms, max {latency['max']} ms",
-        f"  5xx        {f['server_errors']}; refused while web2 restarted (sent to web1): "
+        f"  5xx        {f['server_errors']}; connections refused (sent to the other web): "
         f"{f['refused_during_restart']}",
         f"  writes     {f['writes_succeeded']} succeeded of {f['writes_attempted']}; in the audit "
         f"trail once each: {f['audit_events_matched']}; {f['audit_chain']}",

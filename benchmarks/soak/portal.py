@@ -1,4 +1,4 @@
-"""What the soak (`scripts/soak.py`, `make soak`) needs from inside the portal, in one place.
+"""What the soak (`make soak`) needs from inside the portal, in one place.
 
 The soak drives the portal from outside — processes, HTTP, signals — and asks this module,
 through `manage.py soak`, only for what has no outside view: reminders that fall due during
