@@ -24,7 +24,6 @@ import contextlib
 import logging
 import os
 import socket
-import time
 import uuid
 from pathlib import Path
 
@@ -195,11 +194,3 @@ class LeaderDatabaseScheduler(DatabaseScheduler):
             self.heartbeat.touch()
         except OSError:
             logger.warning("Cannot touch heartbeat file %s", self.heartbeat, exc_info=True)
-
-
-def heartbeat_is_fresh(path: str, max_age: float) -> bool:
-    """For the liveness probe: the scheduler ticked within `max_age` seconds."""
-    try:
-        return time.time() - os.path.getmtime(path) <= max_age
-    except OSError:
-        return False
