@@ -2,7 +2,7 @@
 
     make soak                      # 60 s of load, production lock TTL (30 s)
     .venv/bin/python -m benchmarks.soak [--duration 60] [--lock-ttl 30] [--json soak.json]
-    (tests/deploy/test_soak.py runs a 25-second version inside `make test`)
+    (tests/deploy/test_soak.py runs a 20-second version inside `make test`)
 
 What it does, all on this machine (loopback only):
 1. A fresh PostgreSQL database `<DATABASE_URL's name>_soak` (migrated, demo data loaded) and a

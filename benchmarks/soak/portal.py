@@ -31,7 +31,7 @@ from governance.models import (
 from governance.tasks import send_due_reminders
 
 SESSION_LINK = re.compile(r"(/sessions/\d+/)")
-REMINDER_TASK = f"{send_due_reminders.__module__}.{send_due_reminders.__name__}"
+REMINDER_TASK = send_due_reminders.name
 
 
 def set_reminder_interval(seconds: int) -> str:
@@ -133,8 +133,8 @@ def reminder_report(*, since: datetime, until: datetime, mail_dir: str = "") -> 
 
 
 def audit_report(*, since: datetime) -> dict:
-    """Audit events from the API since `since`, counted per (action, object), and whether the
-    whole chain still verifies."""
+    """Audit events from the API since `since`, counted per (action, object); the soak
+    compares them with the writes that answered success (the chain itself: `verify_audit`)."""
     counts = Counter(
         f"{action} {object_type} {object_id}"
         for action, object_type, object_id in AuditEvent.objects.filter(
