@@ -38,7 +38,7 @@ if os.environ.get("LOG_FORMAT", "plain") == "json":
             "console": {
                 "class": "logging.StreamHandler",
                 "formatter": "json",
-                "stream": "ext://sys.stderr",
+                "stream": "ext://sys.stdout",
             }
         },
         "loggers": {

@@ -137,7 +137,7 @@ def measure(endpoint: Endpoint, *, requests: int = 30, warmup: int = 3) -> Measu
     return result
 
 
-SWEEP_MODULES = ("governance.risk", "governance.services", "governance.tasks")
+SWEEP_MODULES = ("governance.risk.tasks", "governance.risk.services")
 
 
 def find_risk_sweep() -> tuple[str, Callable] | None:

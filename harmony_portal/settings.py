@@ -11,6 +11,7 @@ from pathlib import Path
 import environ
 
 from harmony_portal.openapi_enums import ProjectChoiceNames
+from harmony_portal.secret_files import environment_with_secret_files
 from harmony_portal.sso import oidc_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -18,6 +19,9 @@ VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# Kubernetes mounts the Secret as one file per setting under SECRETS_DIR; reading them here
+# keeps secrets out of the process environment (and so out of child processes and dumps).
+env.ENVIRON = environment_with_secret_files(env.str("SECRETS_DIR", default=""))
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env(
@@ -107,6 +111,22 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Shared state -----------------------------------------------------------------------------
+# With several web processes (or pods) nothing may live in one process: the cache goes to
+# Redis, and sessions are read through it but kept in the database, so they survive a
+# restart of web and of Redis alike.
+REDIS_URL = env("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # The broker shares the database: the prefix keeps cache keys apart from queues.
+            "KEY_PREFIX": "harmony-cache",
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out username+address before any password is checked.
     "axes.backends.AxesStandaloneBackend",
@@ -158,7 +178,6 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Harmony Portal <harmony@
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
 # --- Celery ---------------------------------------------------------------------------------
-REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = VAR_DIR / "celery" / "queue"
@@ -184,7 +203,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's DatabaseScheduler behind a leader lock in Redis: any number of
+# schedulers may run, one sends (harmony_portal/scheduler.py). After each send it writes the
+# run time, so a scheduler that takes over starts exactly where the last one stopped.
+CELERY_BEAT_SCHEDULER = "harmony_portal.scheduler:LeaderDatabaseScheduler"
+CELERY_BEAT_SYNC_EVERY = 1
+SCHEDULER_LOCK_TTL = env.float("SCHEDULER_LOCK_TTL", default=30)
+SCHEDULER_HEARTBEAT_FILE = env("SCHEDULER_HEARTBEAT_FILE", default="")
 # Workers log through Django's LOGGING (JSON lines in production), not Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
@@ -247,6 +272,8 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
+            # stdout: where container runtimes and log shippers expect an app's log lines.
+            "stream": "ext://sys.stdout",
             "formatter": "json" if LOG_FORMAT == "json" else "plain",
             "filters": ["request_id"],
         }

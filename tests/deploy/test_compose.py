@@ -44,13 +44,13 @@ def test_app_services_wait_for_healthy_database_broker_and_migrations(compose):
     ]
 
 
-def test_commands_are_gunicorn_celery_worker_and_exactly_one_database_beat(compose):
+def test_commands_are_gunicorn_celery_worker_and_one_leader_database_beat(compose):
     services = compose["services"]
     assert services["web"]["command"][0] == "gunicorn"
     assert services["worker"]["command"][:4] == ["celery", "-A", "harmony_portal", "worker"]
     beats = [n for n, s in services.items() if "beat" in s.get("command", [])]
     assert beats == ["beat"]
-    assert "django_celery_beat.schedulers:DatabaseScheduler" in services["beat"]["command"]
+    assert "harmony_portal.scheduler:LeaderDatabaseScheduler" in services["beat"]["command"]
     assert services["beat"]["deploy"]["replicas"] == 1
     # --beat inside a worker would make a second scheduler as soon as workers are scaled.
     assert "--beat" not in services["worker"]["command"]
