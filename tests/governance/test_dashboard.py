@@ -37,8 +37,8 @@ from governance.dashboard.svg import Bar, horizontal_bars
 from governance.decisions.models import Decision
 from initiatives.models import Initiative
 from tests import factories
-from tests.governance import dashboard_fixture
-from tests.governance.dashboard_fixture import EXPECTED, NOW, TODAY, at
+from tests.governance.dashboard import dashboard_fixture
+from tests.governance.dashboard.dashboard_fixture import EXPECTED, NOW, TODAY, at
 
 ALL = DashboardFilters()
 
