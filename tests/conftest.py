@@ -53,6 +53,12 @@ def complete_initiative(users):
 # --- the API ----------------------------------------------------------------------------------
 
 
+def api(user):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
 @pytest.fixture
 def api_client():
     return APIClient()

@@ -3,14 +3,13 @@
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-import icalendar
 import pytest
-from django.urls import reverse
 
-from governance.sessions.calendar import feed_sessions, feed_token, initiative_calendar
+from governance.sessions.calendar import feed_sessions, initiative_calendar
 from governance.sessions.models import WorkingSession
 from governance.sessions.services import cancel_session, move_session
 from tests import factories
+from tests.governance.sessions.conftest import parse
 
 
 @pytest.fixture
@@ -19,12 +18,6 @@ def series(users):
     return factories.working_series(
         initiative=initiative, user=users["sponsor"], participants=[users["reviewer"]]
     )
-
-
-def parse(body: bytes) -> icalendar.Calendar:
-    cal = icalendar.Calendar.from_ical(body)
-    cal.validate()
-    return cal
 
 
 def test_initiative_ics_parses_back_with_time_zone_and_changes(series, users):
@@ -54,38 +47,6 @@ def test_initiative_ics_parses_back_with_time_zone_and_changes(series, users):
     assert str(by_uid[f"working-session-{second.pk}@harmony-portal"]["STATUS"]) == "CANCELLED"
     for event in events:
         assert event.get("DTSTAMP") is not None
-
-
-def test_initiative_ics_view_requires_visibility(client, series, users):
-    url = reverse("sessions:initiative_ics", args=[series.initiative_id])
-    client.force_login(users["reviewer"])
-    response = client.get(url)
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/calendar")
-    assert len(parse(response.content).events) == series.sessions.count()
-
-    confidential = factories.in_review_initiative(sponsor=users["sponsor"], confidential=True)
-    client.force_login(users["norole"])
-    assert client.get(reverse("sessions:initiative_ics", args=[confidential.pk])).status_code == 404
-
-
-def test_personal_feed_works_without_login_and_token_can_be_regenerated(client, series, users):
-    token = feed_token(users["reviewer"]).token
-    url = reverse("sessions:feed", args=[token])
-    response = client.get(url)  # calendar apps do not sign in
-    assert response.status_code == 200
-    assert len(parse(response.content).events) == series.sessions.count()
-
-    client.force_login(users["reviewer"])
-    page = client.get(reverse("sessions:calendar"))
-    assert token in page.content.decode()
-    client.post(reverse("sessions:calendar"))
-    client.logout()
-    assert client.get(url).status_code == 404
-    new_token = feed_token(users["reviewer"]).token
-    assert new_token != token
-    assert client.get(reverse("sessions:feed", args=[new_token])).status_code == 200
-    assert client.get(reverse("sessions:feed", args=["not-a-token"])).status_code == 404
 
 
 def test_personal_feed_lists_only_own_sessions_of_visible_initiatives(series, users):

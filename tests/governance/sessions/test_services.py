@@ -10,7 +10,6 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from core.errors import RuleError, TransitionNotAllowed
 from governance.sessions.models import SessionStatus, WorkingSeries, WorkingSession
-from governance.sessions.selectors import agenda_for
 from governance.sessions.services import (
     cancel_session,
     extend_all_horizons,
@@ -20,23 +19,9 @@ from governance.sessions.services import (
     set_series,
     slot_datetimes,
 )
-from reviews.models import DesignInput
-from reviews.services.assessments import ensure_assessments
 from tests import factories
 
 BERLIN = ZoneInfo("Europe/Berlin")
-
-
-@pytest.fixture
-def initiative(users):
-    return factories.in_review_initiative(sponsor=users["sponsor"])
-
-
-@pytest.fixture
-def series(initiative, users):
-    return factories.working_series(
-        initiative=initiative, user=users["sponsor"], participants=[users["reviewer"]]
-    )
 
 
 def test_series_creates_the_upcoming_weekly_occurrences_in_local_time(series, users):
@@ -184,23 +169,6 @@ def test_each_change_records_exactly_one_audit_event(initiative, users):
 
 def events_of_sessions(initiative):
     return AuditEvent.objects.filter(initiative=initiative, action__startswith="working_")
-
-
-def test_agenda_lists_open_inputs_needs_info_and_overdue(series, users):
-    initiative = series.initiative
-    ensure_assessments(initiative)
-    initiative.assessments.filter(area="ownership").update(status="needs_info")
-    common = {"initiative": initiative, "raised_by": users["reviewer"], "area": "security"}
-    DesignInput.objects.create(title="Low one", severity="low", **common)
-    DesignInput.objects.create(
-        title="Late", severity="medium", due_date=date.today() - timedelta(days=2), **common
-    )
-    DesignInput.objects.create(title="Big one", severity="high", **common)
-    DesignInput.objects.create(title="Done", severity="high", status="incorporated", **common)
-    agenda = agenda_for(series.sessions.first())
-    assert [i.title for i in agenda["open_inputs"]] == ["Big one", "Late", "Low one"]
-    assert [a.area for a in agenda["needs_info"]] == ["ownership"]
-    assert [i.title for i in agenda["overdue"]] == ["Late"]
 
 
 def test_extend_all_horizons_adds_new_weeks(series):

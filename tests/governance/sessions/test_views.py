@@ -1,25 +1,19 @@
-"""Pages: the initiative panels, the series form, a session's page and its forms."""
+"""Pages: the initiative panels, the series form, a session's page and its forms, the calendar
+file of an initiative and the personal calendar feed."""
 
 from datetime import timedelta
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from governance.risk.services import recompute
+from governance.sessions.calendar import feed_token
 from governance.sessions.models import SessionStatus, WorkingSession
 from reviews.models import DesignInput
 from reviews.services.assessments import ensure_assessments
 from tests import factories
-
-
-@pytest.fixture
-def series(users):
-    initiative = factories.in_review_initiative(sponsor=users["sponsor"])
-    return factories.working_series(
-        initiative=initiative, user=users["sponsor"], participants=[users["reviewer"]]
-    )
+from tests.governance.sessions.conftest import parse
 
 
 def test_initiative_page_shows_risk_reasons_readiness_history_and_sessions(client, series, users):
@@ -162,3 +156,35 @@ def test_hidden_initiative_sessions_answer_404(client, users):
     client.force_login(users["norole"])
     assert client.get(reverse("sessions:session", args=[session.pk])).status_code == 404
     assert client.post(reverse("sessions:cancel", args=[session.pk])).status_code == 404
+
+
+def test_initiative_ics_view_requires_visibility(client, series, users):
+    url = reverse("sessions:initiative_ics", args=[series.initiative_id])
+    client.force_login(users["reviewer"])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    assert len(parse(response.content).events) == series.sessions.count()
+
+    confidential = factories.in_review_initiative(sponsor=users["sponsor"], confidential=True)
+    client.force_login(users["norole"])
+    assert client.get(reverse("sessions:initiative_ics", args=[confidential.pk])).status_code == 404
+
+
+def test_personal_feed_works_without_login_and_token_can_be_regenerated(client, series, users):
+    token = feed_token(users["reviewer"]).token
+    url = reverse("sessions:feed", args=[token])
+    response = client.get(url)  # calendar apps do not sign in
+    assert response.status_code == 200
+    assert len(parse(response.content).events) == series.sessions.count()
+
+    client.force_login(users["reviewer"])
+    page = client.get(reverse("sessions:calendar"))
+    assert token in page.content.decode()
+    client.post(reverse("sessions:calendar"))
+    client.logout()
+    assert client.get(url).status_code == 404
+    new_token = feed_token(users["reviewer"]).token
+    assert new_token != token
+    assert client.get(reverse("sessions:feed", args=[new_token])).status_code == 200
+    assert client.get(reverse("sessions:feed", args=["not-a-token"])).status_code == 404

@@ -1,19 +1,15 @@
-"""API of working sessions, notifications and risk status, per role."""
+"""`/api/working-series/` and `/api/working-sessions/` per role."""
 
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
-from governance.notifications.models import Notification
-from governance.risk.services import recompute
-from governance.risk.tasks import sweep_risk
 from governance.sessions.models import SessionStatus, WorkingSession
 from reviews.models import DesignInput
-from reviews.services.assessments import ensure_assessments
 from tests import factories
+from tests.conftest import api
 
 SERIES = {
     "cadence": "biweekly",
@@ -24,17 +20,6 @@ SERIES = {
     "location": "https://teams.example.com/l/abc",
     "participants": ["reviewer"],
 }
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-@pytest.fixture
-def initiative(users):
-    return factories.in_review_initiative(sponsor=users["sponsor"])
 
 
 @pytest.mark.parametrize(
@@ -144,58 +129,3 @@ def test_move_cancel_record_and_agenda(users, initiative):
     )
     agenda = sponsor.get(f"/api/working-sessions/{first.pk}/agenda/").data
     assert [i["title"] for i in agenda["open_inputs"]] == ["Pen test"]
-
-
-def test_notifications_are_private_and_can_be_marked_read(users):
-    Notification.objects.create(user=users["reviewer"], text="One")
-    Notification.objects.create(user=users["reviewer"], text="Two")
-    Notification.objects.create(user=users["sponsor"], text="Not yours")
-    client = api(users["reviewer"])
-    listing = client.get("/api/notifications/").data
-    assert [n["text"] for n in listing["results"]] == ["Two", "One"]
-    first_id = listing["results"][0]["id"]
-    other_id = Notification.objects.get(user=users["sponsor"]).pk
-    response = client.post(
-        "/api/notifications/mark-read/", {"ids": [first_id, other_id]}, format="json"
-    )
-    assert response.data == {"marked": 1, "unread": 1}
-    assert client.get("/api/notifications/?read_at__isnull=true").data["count"] == 1
-    assert client.post("/api/notifications/mark-read/", {}, format="json").data["marked"] == 1
-    assert Notification.objects.get(pk=other_id).read_at is None
-    assert APIClient().get("/api/notifications/").status_code in (401, 403)
-
-
-def test_risk_status_with_reasons_readiness_and_history(users, initiative):
-    factories.working_series(initiative=initiative, user=users["sponsor"])
-    ensure_assessments(initiative)
-    DesignInput.objects.create(
-        initiative=initiative,
-        area="security",
-        title="Data residency",
-        severity="high",
-        raised_by=users["reviewer"],
-    )
-    sweep_risk()
-    data = api(users["executive"]).get(f"/api/risk-status/{initiative.pk}/").data
-    assert data["level"] == "at_risk"
-    assert data["reasons"] == [
-        "High-severity design input open: Data residency (Security & data exposure)"
-    ]
-    assert data["readiness"]["security"] == 0 and data["readiness"]["vendor"] == 20
-    assert data["history"][0]["to_level"] == "at_risk"
-    listing = api(users["executive"]).get("/api/risk-status/?risk_level=at_risk").data
-    assert [row["initiative"] for row in listing["results"]] == [initiative.pk]
-
-    confidential = factories.in_review_initiative(sponsor=users["sponsor"], confidential=True)
-    recompute()
-    assert api(users["norole"]).get(f"/api/risk-status/{confidential.pk}/").status_code == 404
-
-
-def test_mark_read_refuses_ids_that_cannot_exist(users):
-    # 2**64 made SQLite raise OverflowError inside the query: a 500 (found by schemathesis).
-    Notification.objects.create(user=users["reviewer"], text="One")
-    response = api(users["reviewer"]).post(
-        "/api/notifications/mark-read/", {"ids": [2**64, 0]}, format="json"
-    )
-    assert response.status_code == 400 and set(response.data["errors"]["ids"]) == {0, 1}
-    assert Notification.objects.get().read_at is None

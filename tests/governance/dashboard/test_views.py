@@ -1,6 +1,5 @@
-"""The executive readiness dashboard: each figure against a hand-computed portfolio
-(tests/governance/dashboard_fixture.py), the charts, drill-downs, CSV, permissions and the
-query count."""
+"""The executive readiness dashboard page: its charts show the figures, every bar and cell
+leads to a list of that many, CSV export, permissions, paging, and the query count."""
 
 import csv
 import html
@@ -12,44 +11,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from governance.dashboard.selectors.drilldowns import (
-    DesignInputCriteria,
-    InitiativeCriteria,
-    drilldown_design_inputs,
-    drilldown_escalations,
-    drilldown_initiatives,
-    drilldown_sessions,
-)
-from governance.dashboard.selectors.figures import (
-    blockers,
-    funnel,
-    partnership_health,
-    partnership_time,
-)
-from governance.dashboard.selectors.filters import DashboardFilters, dashboard_initiatives
-from governance.dashboard.selectors.portfolio import (
-    CSV_HEADER,
-    DEFAULT_SORT,
-    clean_sort,
-    portfolio_rows,
-)
-from governance.dashboard.svg import Bar, horizontal_bars
+from governance.dashboard.selectors.portfolio import CSV_HEADER, PORTFOLIO_PAGE_SIZE
 from governance.decisions.models import Decision
 from initiatives.models import Initiative
 from tests import factories
 from tests.governance.dashboard import dashboard_fixture
-from tests.governance.dashboard.dashboard_fixture import EXPECTED, NOW, TODAY, at
-
-ALL = DashboardFilters()
-
-
-@pytest.fixture
-def portfolio(users):
-    return dashboard_fixture.build(users)
-
-
-def initiatives(user, **filters):
-    return dashboard_initiatives(user, DashboardFilters(**filters))
+from tests.governance.dashboard.conftest import _portfolio
+from tests.governance.dashboard.dashboard_fixture import EXPECTED, at
 
 
 def svg(content: str, chart_id: str) -> str:
@@ -77,116 +45,6 @@ def cells(content: str) -> dict[tuple[str, str], tuple[str, str, str]]:
     return {
         (row, area): (band, text, html.unescape(href)) for href, band, row, area, _, text in found
     }
-
-
-@pytest.mark.django_db
-class TestFigures:
-    def test_funnel_counts_each_phase_and_status(self, portfolio, users):
-        counts = funnel(initiatives(users["executive"]))
-        assert counts.total == 5
-        assert counts.by_phase == EXPECTED["by_phase"]
-        assert counts.by_status == EXPECTED["by_status"]
-        # E is a draft: no risk status yet.
-        assert counts.by_risk == {"on_track": 1, "at_risk": 2, "blocked": 1}
-
-    def test_partnership_time_median_overall_and_by_month(self, portfolio, users):
-        time = partnership_time(initiatives(users["executive"]), months=3, today=TODAY)
-        assert time.count == 3
-        assert time.median_days == EXPECTED["median_days"]
-        assert {m.month: (m.count, m.median_days) for m in time.by_month} == EXPECTED["by_month"]
-
-    def test_partnership_time_keeps_fractions_of_days(self, users):
-        sponsor = users["sponsor"]
-        Initiative.objects.create(
-            title="x", sponsor=sponsor, submitted_at=at(1, 1), ready_for_build_at=at(1, 2)
-        )
-        Initiative.objects.create(
-            title="y",
-            sponsor=sponsor,
-            submitted_at=at(1, 1),
-            ready_for_build_at=at(1, 3) + timezone.timedelta(hours=12),
-        )
-        time = partnership_time(Initiative.objects.all(), months=1, today=TODAY)
-        assert time.median_days == 1.8  # median of 1 and 2.5 days = 1.75, one decimal
-
-    def test_partnership_health(self, portfolio, users):
-        health = partnership_health(initiatives(users["executive"]), now=NOW)
-        assert (health.involved, health.early, health.late) == (4, 3, 1)
-        assert health.early_share == EXPECTED["early_share"]
-        assert health.escalations == EXPECTED["escalations"]
-        assert health.incorporated == EXPECTED["incorporated"]
-        assert health.sessions_held == EXPECTED["sessions_held"]
-        assert health.sessions_planned_past == EXPECTED["sessions_planned_past"]
-        assert health.sessions_cancelled == EXPECTED["sessions_cancelled"]
-        assert health.sessions_share == EXPECTED["sessions_share"]
-
-    def test_empty_portfolio_has_no_shares_instead_of_dividing_by_zero(self, users):
-        health = partnership_health(Initiative.objects.none())
-        assert health.early_share is None and health.sessions_share is None
-        assert partnership_time(Initiative.objects.none()).median_days is None
-
-    def test_blockers_are_open_high_inputs_oldest_first_with_owner(self, portfolio, users):
-        result = blockers(initiatives(users["executive"]), limit=2)
-        assert result.total == 3
-        assert [d.title for d in result.items] == EXPECTED["blockers"][:2]
-        assert result.items[0].owner == users["reviewer"]
-        assert result.items[1].owner is None
-
-    def test_heat_map_rows_keep_zero_apart_from_not_assessed(self, portfolio, users):
-        rows = {r.initiative.pk: r for r in portfolio_rows(initiatives(users["executive"]))}
-        a = rows[portfolio.a.pk]
-        assert a.readiness == {
-            "security": 80,
-            "ownership": 100,
-            "architecture": 0,
-            "governance": None,
-            "vendor": None,
-            "performance": 60,
-        }
-        assert a.assessed == 4
-        assert a.overall == 60  # (80 + 100 + 0 + 60) / 4
-        assert rows[portfolio.e.pk].overall is None
-        assert (rows[portfolio.d.pk].open_total, rows[portfolio.d.pk].open_high) == (2, 2)
-        assert (rows[portfolio.c.pk].open_total, rows[portfolio.c.pk].open_high) == (2, 1)
-
-    def test_filters_narrow_every_figure(self, portfolio, users):
-        qs = initiatives(users["executive"], site=portfolio.s1.pk)
-        assert funnel(qs).total == 3  # A, B, E
-        health = partnership_health(qs, now=NOW)
-        assert (health.involved, health.early, health.escalations) == (2, 1, 1)
-        assert health.incorporated == 2
-        assert partnership_time(qs).median_days == 25.0  # A 40, B 10
-        qs = initiatives(users["executive"], business_unit=portfolio.maintenance.pk, phase="design")
-        assert [i.pk for i in qs] == [portfolio.d.pk]
-        assert blockers(qs).total == 2
-
-    def test_sorting(self, portfolio, users):
-        qs = initiatives(users["executive"])
-        order = [r.initiative.pk for r in portfolio_rows(qs, "-security")]
-        assert order[:2] == [portfolio.a.pk, portfolio.d.pk]
-        order = [r.initiative.pk for r in portfolio_rows(qs, "risk")]
-        assert order[-1] == portfolio.d.pk  # blocked last
-        assert clean_sort("nonsense; drop table") == DEFAULT_SORT
-
-    def test_drilldowns_go_through_visibility(self, portfolio, users):
-        # C is confidential: a user without a portfolio role never gets its rows.
-        norole = users["norole"]
-        blocking = DesignInputCriteria(state="blocking")
-        listed = drilldown_design_inputs(norole, ALL, blocking)
-        assert {d.initiative_id for d in listed} == {portfolio.d.pk}
-        confidential = DesignInputCriteria(initiative=portfolio.c.pk)
-        assert not drilldown_design_inputs(norole, ALL, confidential).exists()
-        every = InitiativeCriteria()
-        assert portfolio.c not in drilldown_initiatives(norole, ALL, every)
-        assert drilldown_initiatives(users["executive"], ALL, every).count() == 5
-        assert drilldown_escalations(norole, ALL).count() == 2  # B and D
-        assert not drilldown_sessions(norole, ALL, "held").filter(initiative=portfolio.c).exists()
-
-    def test_visibility_applies_to_the_figures(self, portfolio, users):
-        # Without a portfolio role the set shrinks to what the user may see: no drafts and no
-        # confidential initiatives of others.
-        seen = set(initiatives(users["norole"]).values_list("pk", flat=True))
-        assert seen == {portfolio.a.pk, portfolio.b.pk, portfolio.d.pk}
 
 
 @pytest.mark.django_db
@@ -377,47 +235,6 @@ class TestCsvExport:
         assert a["site"] == "Augsburg Plant"
 
 
-@pytest.mark.django_db
-class TestApi:
-    def test_figures_endpoint(self, client, portfolio, users):
-        client.force_login(users["it_lead"])
-        response = client.get("/api/dashboard/")
-        assert response.status_code == 200
-        data = response.json()
-        assert data["funnel"]["by_phase"] == EXPECTED["by_phase"]
-        assert data["funnel"]["by_status"] == EXPECTED["by_status"]
-        assert data["partnership_time"]["median_days"] == EXPECTED["median_days"]
-        health = data["partnership_health"]
-        assert (health["involved"], health["early"], health["early_share"]) == (4, 3, 0.75)
-        assert (health["escalations"], health["incorporated"]) == (2, 3)
-        assert data["blockers"]["total"] == 3
-        assert [b["title"] for b in data["blockers"]["items"]] == EXPECTED["blockers"]
-        row = next(r for r in data["portfolio"] if r["id"] == portfolio.a.pk)
-        assert row["readiness"]["architecture"] == 0
-        assert row["readiness"]["governance"] is None
-        assert row["overall"] == 60
-        assert [e["initiative"] for e in data["recent_escalations"]] == [
-            portfolio.d.pk,
-            portfolio.b.pk,
-        ]
-
-    def test_filters_by_query_params(self, client, portfolio, users):
-        client.force_login(users["executive"])
-        data = client.get("/api/dashboard/", {"site": portfolio.s2.pk}).json()
-        assert data["funnel"]["total"] == 2
-        assert data["filters"] == {"site": str(portfolio.s2.pk)}
-
-    def test_token_auth_and_refusals(self, client, users):
-        from rest_framework.authtoken.models import Token
-
-        token = Token.objects.create(user=users["executive"])
-        ok = client.get("/api/dashboard/", headers={"Authorization": f"Token {token.key}"})
-        assert ok.status_code == 200
-        assert client.get("/api/dashboard/").status_code in (401, 403)
-        client.force_login(users["sponsor"])
-        assert client.get("/api/dashboard/").status_code == 403
-
-
 def _grow(users, count: int) -> None:
     """`count` more initiatives, each with assessments, inputs, a decision and sessions."""
     from reviews.models import ConcernAssessment
@@ -466,15 +283,32 @@ def test_query_count_does_not_grow_with_the_portfolio(client, users):
     assert len(small) <= 20, len(small)
 
 
-def test_bar_chart_scales_to_the_largest_value_and_escapes_labels():
-    chart = horizontal_bars(
-        [Bar("a", "<b>A</b>", 10, "/x?a=1&b=2"), Bar("b", "B", 5, "/y")],
-        chart_id="t",
-        label="Test",
-        width=400,
-        label_width=100,
-    )
-    assert "&lt;b&gt;A&lt;/b&gt;" in chart and "<b>" not in chart
-    assert 'href="/x?a=1&amp;b=2"' in chart
-    widths = re.findall(r'width="([\d.]+)" height="24" rx="4" fill="#0f5f73"', chart)
-    assert [float(w) for w in widths] == [252.0, 126.0]  # track 400 - 100 - 48
+@pytest.mark.django_db
+def test_pages_hold_25_rows_and_together_the_whole_portfolio(client, users):
+    made = _portfolio(users, 60)
+    client.force_login(users["executive"])
+    first = client.get("/governance/dashboard/")
+    third = client.get("/governance/dashboard/", {"page": 3})
+    assert len(first.context["data"].rows) == PORTFOLIO_PAGE_SIZE == 25
+    assert len(third.context["data"].rows) == 10
+    assert first.context["data"].funnel.by_status["in_review"] == 60  # figures count all
+    seen = [
+        row.initiative.pk
+        for page in (1, 2, 3)
+        for row in client.get("/governance/dashboard/", {"page": page}).context["data"].rows
+    ]
+    assert seen == [i.pk for i in made]
+    assert 'id="portfolio-count">60<' in first.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_page_costs_the_same_queries_at_30_and_at_120_initiatives(client, users):
+    client.force_login(users["executive"])
+    _portfolio(users, 30)
+    client.get("/governance/dashboard/")
+    with CaptureQueriesContext(connection) as small:
+        client.get("/governance/dashboard/", {"sort": "-readiness", "page": 2})
+    _portfolio(users, 90)
+    with CaptureQueriesContext(connection) as large:
+        client.get("/governance/dashboard/", {"sort": "-readiness", "page": 2})
+    assert len(large) == len(small)
