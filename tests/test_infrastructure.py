@@ -1,4 +1,5 @@
-"""The suite runs where CI says it runs: PostgreSQL and a real Celery worker through Redis.
+"""The suite runs where CI says it runs: on PostgreSQL (the real Celery workers through Redis
+are exercised by the tasks tests of each app).
 
 Cross-cutting: this checks the test run itself, not a module of the portal."""
 

@@ -12,6 +12,7 @@ from tests import factories
 from tests.governance.sessions.conftest import parse
 
 
+# A titled initiative (the conftest's series is not): the events' SUMMARY names it.
 @pytest.fixture
 def series(users):
     initiative = factories.in_review_initiative(sponsor=users["sponsor"], title="Weld seams")

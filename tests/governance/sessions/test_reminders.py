@@ -15,6 +15,8 @@ from tests import factories
 from tests.governance.conftest import soon
 
 
+# Two participants besides the sponsor (the conftest's series has one): each reminder goes
+# to three people.
 @pytest.fixture
 def series(users):
     initiative = factories.in_review_initiative(sponsor=users["sponsor"])
