@@ -4,8 +4,8 @@ hand-computed figures, a bar leads to the list behind it, the table exports as C
 import pytest
 
 from tests import factories
-from tests.governance import dashboard_fixture
-from tests.governance.dashboard_fixture import EXPECTED
+from tests.governance.dashboard import dashboard_fixture
+from tests.governance.dashboard.dashboard_fixture import EXPECTED
 
 
 def bar_value(page, chart: str, key: str) -> str:

@@ -4,11 +4,12 @@ from decimal import Decimal
 
 import pytest
 
-from initiatives.models import Phase, Status, VendorCandidate
+from initiatives.models import Phase, Status
 from reviews import selectors, services
-from reviews.models import ConcernArea, EvaluationCriterion, VendorScore
+from reviews.models import ConcernArea
 from reviews.selectors import QueueFilters, review_queue
 from tests import factories
+from tests.reviews.conftest import _evaluation
 
 pytestmark = pytest.mark.django_db
 
@@ -144,21 +145,6 @@ def test_queue_counts_use_constant_queries(portfolio, users, django_assert_max_n
         list(rows)
 
 
-# ---------------------------------------------------------------- vendor ranking
-
-
-def _evaluation(users, vendors, criteria):
-    initiative = factories.in_review_initiative(
-        sponsor=users["sponsor"], it_lead=users["it_lead"], reviewer=users["reviewer"]
-    )
-    vendor_rows = [VendorCandidate.objects.create(initiative=initiative, name=n) for n in vendors]
-    crit_rows = [
-        services.save_criterion(initiative=initiative, user=users["reviewer"], name=n, weight=w)
-        for n, w in criteria
-    ]
-    return initiative, vendor_rows, crit_rows
-
-
 def test_weighted_ranking_arithmetic(users):
     initiative, (a, b, c), (sec, sso, exit_) = _evaluation(
         users, ["Alpha", "Beta", "Gamma"], [("Security", 3), ("SSO", 2), ("Exit", 1)]
@@ -209,43 +195,6 @@ def test_ten_vendors_rank_in_order(users, django_assert_max_num_queries):
     assert len(rows) == 10
     assert [r.weighted for r in rows] == sorted((r.weighted for r in rows), reverse=True)
     assert rows[0].rank == 1 and rows[2].rank == 3 and rows[1].rank == 1
-
-
-@pytest.mark.parametrize("bad", [0, 6, "five"])
-def test_vendor_score_out_of_range(users, bad):
-    _, (a,), (crit,) = _evaluation(users, ["Alpha"], [("Security", 2)])
-    from core.errors import RuleError
-
-    with pytest.raises(RuleError):
-        services.score_vendor(criterion=crit, vendor=a, user=users["reviewer"], score=bad)
-    assert not VendorScore.objects.exists()
-
-
-def test_database_refuses_scores_and_weights_out_of_range(users):
-    from django.db import IntegrityError, transaction
-
-    initiative, (a,), (crit,) = _evaluation(users, ["Alpha"], [("Security", 2)])
-    with pytest.raises(IntegrityError), transaction.atomic():
-        VendorScore.objects.create(criterion=crit, vendor=a, score=6, scored_by=users["reviewer"])
-    with pytest.raises(IntegrityError), transaction.atomic():
-        EvaluationCriterion.objects.create(initiative=initiative, name="Heavy", weight=11)
-
-
-def test_default_criteria_are_added_once(users):
-    initiative, _, _ = _evaluation(users, ["Alpha", "Beta"], [])
-    added = services.add_default_criteria(initiative=initiative, user=users["reviewer"])
-    assert {c.name for c in added} >= {"Security posture", "SSO support", "Data portability"}
-    assert services.add_default_criteria(initiative=initiative, user=users["reviewer"]) == []
-
-
-def test_sponsors_cannot_score_or_define_criteria(users):
-    initiative, (a,), (crit,) = _evaluation(users, ["Alpha"], [("Security", 2)])
-    from django.core.exceptions import PermissionDenied
-
-    with pytest.raises(PermissionDenied):
-        services.score_vendor(criterion=crit, vendor=a, user=users["sponsor"], score=3)
-    with pytest.raises(PermissionDenied):
-        services.save_criterion(initiative=initiative, user=users["sponsor"], name="X", weight=1)
 
 
 def test_without_a_tab_the_first_tab_with_work_is_shown(portfolio, users):

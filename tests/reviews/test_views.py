@@ -289,3 +289,9 @@ def test_initiative_page_queries_do_not_grow_with_rows(client, users, reviewed):
     )
     assert count() <= small + 1  # + the decisions of the one owned component
     assert small <= 35  # one query per panel of every app on the page
+
+
+def test_queue_page_ignores_ids_that_cannot_exist(client, users, reviewed):
+    client.force_login(users["it_lead"])
+    for site in ("99999999999999999999", "²"):
+        assert client.get("/reviews/", {"site": site}).status_code == 200

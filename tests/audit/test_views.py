@@ -1,0 +1,83 @@
+"""Auditor pages and exports: who may read an initiative's history, and what they get."""
+
+import csv
+import io
+import json
+
+import pytest
+
+from audit.models import AuditEvent
+from initiatives.services import grant_membership
+
+
+def audit_url(initiative, suffix="audit/"):
+    return f"/governance/initiatives/{initiative.pk}/{suffix}"
+
+
+@pytest.mark.django_db
+class TestAuditorPages:
+    @pytest.mark.parametrize("who", ["it_lead", "executive", "admin", "sponsor"])
+    def test_auditors_and_own_people_read_the_history(self, client, users, initiative, who):
+        client.force_login(users[who])
+        response = client.get(audit_url(initiative))
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert "initiative.submitted" in body
+        assert "draft</span> → <span" in body  # old → new
+        assert "Printable report" in body
+
+    def test_an_assigned_reviewer_reads_it_too(self, client, users, initiative):
+        grant_membership(initiative, users["reviewer"], can_review=True)
+        client.force_login(users["reviewer"])
+        assert client.get(audit_url(initiative)).status_code == 200
+
+    @pytest.mark.parametrize("suffix", ["audit/", "audit/print/", "audit.csv", "audit.json"])
+    def test_others_who_see_the_initiative_are_forbidden(self, client, users, initiative, suffix):
+        client.force_login(users["norole"])
+        assert client.get(initiative.get_absolute_url()).status_code == 200
+        assert client.get(audit_url(initiative, suffix)).status_code == 403
+
+    @pytest.mark.parametrize("suffix", ["audit/", "audit/print/", "audit.csv", "audit.json"])
+    def test_hidden_initiatives_are_not_found(self, client, users, confidential, suffix):
+        client.force_login(users["other_sponsor"])
+        assert client.get(audit_url(confidential, suffix)).status_code == 404
+
+    def test_csv_has_one_row_per_event(self, client, users, initiative):
+        client.force_login(users["it_lead"])
+        response = client.get(audit_url(initiative, "audit.csv"))
+        assert response["Content-Type"].startswith("text/csv")
+        assert "attachment" in response["Content-Disposition"]
+        rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+        expected = AuditEvent.objects.filter(initiative=initiative)
+        assert [int(r["seq"]) for r in rows] == [e.seq for e in expected]
+        submitted = next(r for r in rows if r["action"] == "initiative.submitted")
+        assert json.loads(submitted["changes"]) == {"status": ["draft", "submitted"]}
+        assert submitted["actor"] == "sponsor"
+
+    def test_json_export(self, client, users, initiative):
+        client.force_login(users["executive"])
+        body = json.loads(client.get(audit_url(initiative, "audit.json")).content)
+        assert body["initiative"]["reference"] == initiative.reference
+        assert [e["action"] for e in body["events"]] == [
+            "initiative.created",
+            "initiative.submitted",
+        ]
+        assert all(len(e["hash"]) == 64 for e in body["events"])
+
+    def test_printable_page(self, client, users, initiative):
+        client.force_login(users["it_lead"])
+        body = client.get(audit_url(initiative, "audit/print/")).content.decode()
+        assert "@media print" in body
+        assert "initiative.submitted" in body
+
+    def test_page_queries_do_not_grow_with_events(
+        self, client, users, initiative, django_assert_max_num_queries
+    ):
+        for _ in range(30):
+            grant_membership(initiative, users["reviewer"], can_review=True)
+            from initiatives.services import revoke_membership
+
+            revoke_membership(initiative, users["reviewer"])
+        client.force_login(users["it_lead"])
+        with django_assert_max_num_queries(12):
+            assert client.get(audit_url(initiative)).status_code == 200

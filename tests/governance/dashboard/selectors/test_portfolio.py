@@ -1,0 +1,49 @@
+"""The portfolio heat map and table: readiness per concern, sorted in the database."""
+
+import pytest
+
+from governance.dashboard.selectors.filters import DashboardFilters, dashboard_initiatives
+from governance.dashboard.selectors.portfolio import DEFAULT_SORT, clean_sort, portfolio_rows
+from tests.governance.dashboard.conftest import _portfolio
+from tests.governance.dashboard.selectors.conftest import initiatives
+
+
+@pytest.mark.django_db
+class TestFigures:
+    def test_heat_map_rows_keep_zero_apart_from_not_assessed(self, portfolio, users):
+        rows = {r.initiative.pk: r for r in portfolio_rows(initiatives(users["executive"]))}
+        a = rows[portfolio.a.pk]
+        assert a.readiness == {
+            "security": 80,
+            "ownership": 100,
+            "architecture": 0,
+            "governance": None,
+            "vendor": None,
+            "performance": 60,
+        }
+        assert a.assessed == 4
+        assert a.overall == 60  # (80 + 100 + 0 + 60) / 4
+        assert rows[portfolio.e.pk].overall is None
+        assert (rows[portfolio.d.pk].open_total, rows[portfolio.d.pk].open_high) == (2, 2)
+        assert (rows[portfolio.c.pk].open_total, rows[portfolio.c.pk].open_high) == (2, 1)
+
+    def test_sorting(self, portfolio, users):
+        qs = initiatives(users["executive"])
+        order = [r.initiative.pk for r in portfolio_rows(qs, "-security")]
+        assert order[:2] == [portfolio.a.pk, portfolio.d.pk]
+        order = [r.initiative.pk for r in portfolio_rows(qs, "risk")]
+        assert order[-1] == portfolio.d.pk  # blocked last
+        assert clean_sort("nonsense; drop table") == DEFAULT_SORT
+
+
+@pytest.mark.django_db
+def test_sorting_by_readiness_puts_not_assessed_lowest_in_both_directions(users):
+    made = _portfolio(users, 9)
+    qs = dashboard_initiatives(users["executive"], DashboardFilters())
+    ascending = [r.readiness["security"] for r in portfolio_rows(qs, "security")]
+    descending = [r.readiness["security"] for r in portfolio_rows(qs, "-security")]
+    assert ascending == [None, None, None, 1, 2, 4, 5, 7, 8]
+    assert descending == [8, 7, 5, 4, 2, 1, None, None, None]
+    # Ties keep the portfolio's order (reference), whichever way the column sorts.
+    tied = [r.initiative.pk for r in portfolio_rows(qs, "-security")][-3:]
+    assert tied == [made[0].pk, made[3].pk, made[6].pk]

@@ -1,0 +1,85 @@
+"""The decision and change forms on the initiative page: who may do what."""
+
+import pytest
+
+from audit.models import AuditEvent
+from governance.decisions.models import ChangeRequest, Decision, DecisionKind
+from reviews.models import AssessmentStatus, ConcernAssessment
+
+
+@pytest.mark.django_db
+class TestDecisionPages:
+    def test_initiative_page_shows_the_log_and_the_buttons(self, client, users, initiative):
+        client.force_login(users["it_lead"])
+        body = client.get(initiative.get_absolute_url()).content.decode()
+        assert 'id="decisions"' in body
+        assert "Record decision" in body
+        assert "Request a change" in body
+        assert "Audit trail" in body
+
+    def test_outsider_sees_the_log_without_buttons(self, client, users, initiative):
+        client.force_login(users["norole"])
+        body = client.get(initiative.get_absolute_url()).content.decode()
+        assert 'id="decisions"' in body
+        assert "Record decision" not in body
+        assert "Audit trail</a>" not in body
+        assert (
+            client.get(f"/governance/initiatives/{initiative.pk}/decisions/new/").status_code == 403
+        )
+
+    def test_bad_risk_acceptance_keeps_input_and_names_the_field(self, client, users, initiative):
+        client.force_login(users["it_lead"])
+        url = f"/governance/initiatives/{initiative.pk}/decisions/new/"
+        data = {
+            "kind": DecisionKind.RISK_ACCEPTANCE,
+            "summary": "Accept cloud inference",
+            "rationale": "Latency allows it",
+            "accountable": "norole",
+        }
+        response = client.post(url, data)
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert "may not accept risk" in body
+        assert "Accept cloud inference" in body
+        assert not Decision.objects.exists()
+        response = client.post(url, {**data, "accountable": "executive"})
+        assert response.status_code == 302
+        assert Decision.objects.get().accountable == users["executive"]
+
+    def test_change_request_form_reopens_assessments(self, client, users, initiative):
+        client.force_login(users["sponsor"])
+        response = client.post(
+            f"/governance/initiatives/{initiative.pk}/changes/new/",
+            {"kind": "new_data_source", "description": "Add scrap reasons from MES"},
+        )
+        assert response.status_code == 302
+        reopened = ConcernAssessment.objects.filter(
+            initiative=initiative, status=AssessmentStatus.NEEDS_INFO
+        )
+        assert {a.area for a in reopened} == {"security", "governance"}
+        assert AuditEvent.objects.get(action="change.requested").source == "browser"
+
+    def test_sponsor_cannot_decide_a_change(self, client, users, initiative):
+        client.force_login(users["sponsor"])
+        client.post(
+            f"/governance/initiatives/{initiative.pk}/changes/new/",
+            {"kind": "new_integration", "description": "Write to SAP QM"},
+        )
+        change = ChangeRequest.objects.get()
+        url = f"/governance/initiatives/{initiative.pk}/changes/{change.pk}/decide/"
+        assert client.post(url, {"to": "approved"}).status_code == 403
+        client.force_login(users["it_lead"])
+        assert client.post(url, {"to": "approved"}).status_code == 302
+        change.refresh_from_db()
+        assert change.status == "approved"
+
+    def test_release_form_for_it_only(self, client, users, initiative):
+        url = f"/governance/initiatives/{initiative.pk}/releases/new/"
+        client.force_login(users["sponsor"])
+        assert client.get(url).status_code == 403
+        client.force_login(users["it_lead"])
+        response = client.post(url, {"model_name": "", "model_version": "2.1"})
+        assert "This field is required" in response.content.decode()
+        client.post(url, {"model_name": "Defect CNN", "model_version": "2.1"})
+        body = client.get(initiative.get_absolute_url()).content.decode()
+        assert "Defect CNN 2.1" in body

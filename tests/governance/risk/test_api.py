@@ -1,0 +1,34 @@
+"""`/api/risk-status/`: level, reasons, readiness and history, per visibility."""
+
+from governance.risk.services import recompute
+from governance.risk.tasks import sweep_risk
+from reviews.models import DesignInput
+from reviews.services.assessments import ensure_assessments
+from tests import factories
+from tests.conftest import api
+
+
+def test_risk_status_with_reasons_readiness_and_history(users, initiative):
+    factories.working_series(initiative=initiative, user=users["sponsor"])
+    ensure_assessments(initiative)
+    DesignInput.objects.create(
+        initiative=initiative,
+        area="security",
+        title="Data residency",
+        severity="high",
+        raised_by=users["reviewer"],
+    )
+    sweep_risk()
+    data = api(users["executive"]).get(f"/api/risk-status/{initiative.pk}/").data
+    assert data["level"] == "at_risk"
+    assert data["reasons"] == [
+        "High-severity design input open: Data residency (Security & data exposure)"
+    ]
+    assert data["readiness"]["security"] == 0 and data["readiness"]["vendor"] == 20
+    assert data["history"][0]["to_level"] == "at_risk"
+    listing = api(users["executive"]).get("/api/risk-status/?risk_level=at_risk").data
+    assert [row["initiative"] for row in listing["results"]] == [initiative.pk]
+
+    confidential = factories.in_review_initiative(sponsor=users["sponsor"], confidential=True)
+    recompute()
+    assert api(users["norole"]).get(f"/api/risk-status/{confidential.pk}/").status_code == 404

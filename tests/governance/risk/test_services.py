@@ -1,0 +1,90 @@
+"""Risk status: the service that stores it for many initiatives."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from governance.risk.models import RiskState, RiskStatusChange
+from governance.risk.services import recompute
+from governance.sessions.models import SessionStatus
+from initiatives.models import Initiative, RiskLevel
+from reviews.models import ConcernAssessment, DesignInput
+from reviews.services.assessments import ensure_assessments
+from tests import factories
+
+
+@pytest.fixture
+def reviewed(users):
+    initiative = factories.in_review_initiative(sponsor=users["sponsor"])
+    factories.working_series(initiative=initiative, user=users["it_lead"])
+    ensure_assessments(initiative)
+    return initiative
+
+
+def _design_input(initiative, user, **fields):
+    defaults = {"area": "security", "title": "Data residency", "severity": "high"}
+    defaults.update(fields)
+    return DesignInput.objects.create(initiative=initiative, raised_by=user, **defaults)
+
+
+def test_recompute_stores_level_readiness_reasons_and_history(reviewed, users):
+    item = _design_input(reviewed, users["reviewer"])
+    stamp = ConcernAssessment.objects.get(initiative=reviewed, area="security").updated_at
+
+    assert recompute([reviewed.pk]) == 1
+    reviewed.refresh_from_db()
+    assert reviewed.risk_level == RiskLevel.AT_RISK
+    change = RiskStatusChange.objects.get(initiative=reviewed)
+    assert (change.from_level, change.to_level) == ("on_track", "at_risk")
+    assert change.reasons == [
+        "High-severity design input open: Data residency (Security & data exposure)"
+    ]
+    assert RiskState.objects.get(initiative=reviewed).reasons == change.reasons
+    security = ConcernAssessment.objects.get(initiative=reviewed, area="security")
+    assert security.readiness == 0  # not started (20) minus a high input (35), clamped
+    assert security.updated_at == stamp  # readiness is no assessment update (staleness)
+    assert ConcernAssessment.objects.get(initiative=reviewed, area="vendor").readiness == 20
+
+    # Nothing changed: no new history.
+    assert recompute([reviewed.pk]) == 0
+    assert RiskStatusChange.objects.filter(initiative=reviewed).count() == 1
+
+    item.status = "incorporated"
+    item.save()
+    recompute()
+    reviewed.refresh_from_db()
+    assert reviewed.risk_level == RiskLevel.ON_TRACK
+    assert RiskStatusChange.objects.filter(initiative=reviewed).count() == 2
+    assert RiskState.objects.get(initiative=reviewed).reasons == []
+
+
+def test_sweep_uses_a_fixed_number_of_queries(users, django_assert_max_num_queries):
+    for n in range(6):
+        initiative = factories.in_review_initiative(sponsor=users["sponsor"])
+        ensure_assessments(initiative)
+        if n % 2:
+            factories.working_series(initiative=initiative, user=users["it_lead"])
+        _design_input(initiative, users["reviewer"], severity=("high", "low")[n % 2])
+    with django_assert_max_num_queries(16):
+        recompute()
+    levels = set(Initiative.objects.values_list("risk_level", flat=True))
+    assert levels == {"at_risk", "on_track"} or levels == {"at_risk"}
+    assert not ConcernAssessment.objects.filter(readiness__isnull=True).exists()
+
+
+def test_held_session_counts_for_staleness(reviewed, users):
+    series = reviewed.working_series
+    series.starts_on = timezone.localdate() - timedelta(weeks=6)
+    series.save()
+    recompute()
+    reviewed.refresh_from_db()
+    assert reviewed.risk_level == RiskLevel.AT_RISK
+    assert "No working session held in the last 2 cadences" in reviewed.risk_state.reasons
+    start = timezone.now() - timedelta(days=3)
+    series.sessions.create(
+        initiative=reviewed, scheduled_for=start, starts_at=start, status=SessionStatus.HELD
+    )
+    recompute()
+    reviewed.refresh_from_db()
+    assert reviewed.risk_level == RiskLevel.ON_TRACK
