@@ -2,11 +2,16 @@
 instead of skipping, so a green run really exercised the real servers.
 
 Also here, because more than one app's tests use them: API clients per role (session, token
-or forced authentication) and the permission world of tests/initiatives/test_permissions.py."""
+or forced authentication), the permission world of tests/initiatives/test_permissions.py, and
+the Hypothesis profiles with `rolled_back` for property tests that write to the database."""
 
 import os
+from contextlib import contextmanager
 
 import pytest
+from django.db import transaction
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -14,6 +19,33 @@ from initiatives import services
 from tests import factories
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+# Property-based tests: a bounded number of examples so `make test` stays within CI's time, no
+# example database (a run never depends on what an earlier run on this machine found), and
+# function-scoped fixtures allowed because each example undoes its own writes (`rolled_back`).
+# pytest-randomly seeds Hypothesis with its printed seed, so a failing order and its examples
+# replay with `-p randomly --randomly-seed=N`. `make mutate` uses "mutate": the same examples on
+# every run, so a mutant is killed or not, never by luck.
+hypothesis_settings.register_profile(
+    "ci",
+    max_examples=20,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+hypothesis_settings.register_profile(
+    "mutate", hypothesis_settings.get_profile("ci"), derandomize=True
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@contextmanager
+def rolled_back():
+    """Run one Hypothesis example inside a savepoint that is rolled back, so every example starts
+    from the same database (the test's own fixtures) whatever the previous one wrote."""
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)
