@@ -10,7 +10,7 @@ from contextlib import contextmanager
 
 import pytest
 from django.db import transaction
-from hypothesis import HealthCheck
+from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -34,7 +34,11 @@ hypothesis_settings.register_profile(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 hypothesis_settings.register_profile(
-    "mutate", hypothesis_settings.get_profile("ci"), derandomize=True
+    "mutate",
+    hypothesis_settings.get_profile("ci"),
+    derandomize=True,
+    # A mutant that fails a property is killed; shrinking its example would only cost time.
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
 )
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
