@@ -97,8 +97,8 @@ mutate: install-test
 	  echo "== mutmut: $$module"; \
 	  DATABASE_URL=sqlite:// REDIS_URL= CELERY_BROKER_URL=memory:// HYPOTHESIS_PROFILE=mutate \
 	    $(VENV)/bin/mutmut run --max-children $(MUTATE_JOBS) "$$module" > var/mutmut-last.log 2>&1 \
-	    || { tail -40 var/mutmut-last.log; exit 1; }; \
-	  tail -3 var/mutmut-last.log; \
+	    || { tr '\r' '\n' < var/mutmut-last.log | tail -40; exit 1; }; \
+	  tr '\r' '\n' < var/mutmut-last.log | grep -a -E 'mutations/second|^(🙁|🫥|⏰|🤔)' || true; \
 	done
 	$(PY) scripts/mutation_score.py
 

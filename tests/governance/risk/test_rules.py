@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from governance.risk.rules import AssessmentFacts, InitiativeFacts, OpenInputFacts, compute_risk
@@ -430,6 +430,8 @@ def test_readiness_loses_per_open_input_of_its_area(severities, expected):
     score=st.one_of(st.none(), st.integers(min_value=-20, max_value=20)),
     severities=st.lists(st.sampled_from(["high", "medium", "low"]), max_size=6),
 )
+@example(status="in_progress", score=-9, severities=[])  # 60 + 50: capped at 100
+@example(status="not_started", score=5, severities=["high"])  # 20 - 20 - 35: floored at 0
 def test_readiness_always_stays_between_0_and_100(status, score, severities):
     inputs = [OpenInputFacts("security", s, f"F{n}") for n, s in enumerate(severities)]
     assessment = AssessmentFacts("security", status, score, FRESH)
