@@ -6,15 +6,20 @@ or forced authentication), the permission world of tests/initiatives/test_permis
 the Hypothesis profiles with `rolled_back` for property tests that write to the database."""
 
 import os
+from collections.abc import Callable
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from audit.models import AuditEvent
+from core.errors import RuleError
 from initiatives import services
 from tests import factories
 
@@ -50,6 +55,38 @@ def rolled_back():
     with transaction.atomic():
         yield
         transaction.set_rollback(True)
+
+
+@dataclass
+class Attempt:
+    outcome: str  # "allowed", or the class of the refusal: PermissionDenied, TransitionNotAllowed…
+    events: list[str]  # the audit actions an allowed attempt recorded
+
+
+def _rows(objects) -> list[dict]:
+    return [type(o).objects.filter(pk=o.pk).values().get() for o in objects]
+
+
+def attempt(action: Callable[[], object], *objects) -> Attempt:
+    """Try one action of a transition table and undo it, so the next one starts alike.
+
+    A refusal must change nothing: every given object is read again from the database and
+    compared, field by field, and the audit trail must hold no new event."""
+    rows, last = _rows(objects), AuditEvent.objects.order_by("-seq").values_list("seq").first()
+    try:
+        with rolled_back():
+            mark = last[0] if last else 0
+            action()
+            events = list(
+                AuditEvent.objects.filter(seq__gt=mark)
+                .order_by("seq")
+                .values_list("action", flat=True)
+            )
+    except (PermissionDenied, RuleError) as refusal:
+        assert _rows(objects) == rows, f"{type(refusal).__name__} but the data changed"
+        assert AuditEvent.objects.order_by("-seq").values_list("seq").first() == last
+        return Attempt(type(refusal).__name__, [])
+    return Attempt("allowed", events)
 
 
 @pytest.fixture(autouse=True)
