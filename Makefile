@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 export DJANGO_SETTINGS_MODULE := harmony_portal.settings
 
-.PHONY: run test install install-test chromium migrate demo lint bench clean fuzz soak k8s-check
+.PHONY: run test install install-test chromium migrate demo lint bench clean fuzz soak k8s-check mutate
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -74,6 +74,33 @@ soak: install
 ## make fuzz: the schemathesis run of every API operation, with many examples per operation.
 fuzz: install-test
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} $(PY) -m pytest -q tests/api/test_schemathesis.py
+
+## make mutate: mutation testing of the rule modules with mutmut (kept out of `make test`: it
+## takes tens of minutes), one module after the other, then the score per module (at least 90%
+## killed each). MUTATE=<glob> runs one module, e.g. MUTATE='governance.risk.rules.*';
+## MUTATE_JOBS sets the parallel mutants (default 2). Runs on SQLite: see README "Tests and CI".
+MUTATE_JOBS ?= 2
+MUTATE ?= \
+	initiatives.permissions.* \
+	governance.risk.rules.* \
+	governance.dashboard.selectors.figures.* \
+	governance.dashboard.selectors.drilldowns.* \
+	governance.dashboard.selectors.portfolio.x_readiness_band__mutmut_* \
+	reviews.services.design_inputs.* \
+	reviews.services.readiness.* \
+	reviews.selectors.x_blocking_design_inputs__mutmut_* \
+	reviews.selectors.x_vendor_comparison__mutmut_* \
+	audit.chain.* \
+	governance.sessions.reminders.*
+mutate: install-test
+	@mkdir -p var; for module in $(MUTATE); do \
+	  echo "== mutmut: $$module"; \
+	  DATABASE_URL=sqlite:// REDIS_URL= CELERY_BROKER_URL=memory:// HYPOTHESIS_PROFILE=mutate \
+	    $(VENV)/bin/mutmut run --max-children $(MUTATE_JOBS) "$$module" > var/mutmut-last.log 2>&1 \
+	    || { tr '\r' '\n' < var/mutmut-last.log | tail -40; exit 1; }; \
+	  tr '\r' '\n' < var/mutmut-last.log | grep -a -E 'mutations/second|^(🙁|🫥|⏰|🤔)' || true; \
+	done
+	$(PY) scripts/mutation_score.py
 
 lint: install-test
 	$(VENV)/bin/ruff check .

@@ -82,7 +82,6 @@ def _locked_head() -> AuditChainHead:
         return AuditChainHead.objects.select_for_update().get(pk=1)
 
 
-@transaction.atomic
 def append_event(
     *,
     actor_id: int | None,
@@ -95,24 +94,25 @@ def append_event(
     source: str | None,
 ) -> AuditEvent:
     """Append one event to the chain. The head row lock is held until the caller commits."""
-    head = _locked_head()
-    event = AuditEvent(
-        seq=head.last_seq + 1,
-        at=timezone.now(),
-        actor_id=actor_id,
-        source=source or current_source(),
-        action=action[:60],
-        initiative_id=initiative_id,
-        object_type=object_type[:100],
-        object_id=str(object_id)[:64],
-        object_repr=str(object_repr)[:300],
-        changes=normalise_changes(changes),
-        prev_hash=head.last_hash,
-    )
-    event.hash = compute_hash(_event_fields(event))
-    event.save(force_insert=True)
-    AuditChainHead.objects.filter(pk=1).update(last_seq=event.seq, last_hash=event.hash)
-    return event
+    with transaction.atomic():
+        head = _locked_head()
+        event = AuditEvent(
+            seq=head.last_seq + 1,
+            at=timezone.now(),
+            actor_id=actor_id,
+            source=source or current_source(),
+            action=action[:60],
+            initiative_id=initiative_id,
+            object_type=object_type[:100],
+            object_id=str(object_id)[:64],
+            object_repr=str(object_repr)[:300],
+            changes=normalise_changes(changes),
+            prev_hash=head.last_hash,
+        )
+        event.hash = compute_hash(_event_fields(event))
+        event.save(force_insert=True)
+        AuditChainHead.objects.filter(pk=1).update(last_seq=event.seq, last_hash=event.hash)
+        return event
 
 
 # --- verifying ------------------------------------------------------------------------------

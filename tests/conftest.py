@@ -2,18 +2,91 @@
 instead of skipping, so a green run really exercised the real servers.
 
 Also here, because more than one app's tests use them: API clients per role (session, token
-or forced authentication) and the permission world of tests/initiatives/test_permissions.py."""
+or forced authentication), the permission world of tests/initiatives/test_permissions.py, and
+the Hypothesis profiles with `rolled_back` for property tests that write to the database."""
 
 import os
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from hypothesis import HealthCheck, Phase
+from hypothesis import settings as hypothesis_settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from audit.models import AuditEvent
+from core.errors import RuleError
 from initiatives import services
 from tests import factories
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+# Property-based tests: a bounded number of examples so `make test` stays within CI's time, no
+# example database (a run never depends on what an earlier run on this machine found), and
+# function-scoped fixtures allowed because each example undoes its own writes (`rolled_back`).
+# pytest-randomly seeds Hypothesis with its printed seed, so a failing order and its examples
+# replay with `-p randomly --randomly-seed=N`. `make mutate` uses "mutate": the same examples on
+# every run, so a mutant is killed or not, never by luck.
+hypothesis_settings.register_profile(
+    "ci",
+    max_examples=20,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+hypothesis_settings.register_profile(
+    "mutate",
+    hypothesis_settings.get_profile("ci"),
+    derandomize=True,
+    # A mutant that fails a property is killed; shrinking its example would only cost time.
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@contextmanager
+def rolled_back():
+    """Run one Hypothesis example inside a savepoint that is rolled back, so every example starts
+    from the same database (the test's own fixtures) whatever the previous one wrote."""
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+@dataclass
+class Attempt:
+    outcome: str  # "allowed", or the class of the refusal: PermissionDenied, TransitionNotAllowed…
+    events: list[str]  # the audit actions an allowed attempt recorded
+
+
+def _rows(objects) -> list[dict]:
+    return [type(o).objects.filter(pk=o.pk).values().get() for o in objects]
+
+
+def attempt(action: Callable[[], object], *objects) -> Attempt:
+    """Try one action of a transition table and undo it, so the next one starts alike.
+
+    A refusal must change nothing: every given object is read again from the database and
+    compared, field by field, and the audit trail must hold no new event."""
+    rows, last = _rows(objects), AuditEvent.objects.order_by("-seq").values_list("seq").first()
+    try:
+        with rolled_back():
+            mark = last[0] if last else 0
+            action()
+            events = list(
+                AuditEvent.objects.filter(seq__gt=mark)
+                .order_by("seq")
+                .values_list("action", flat=True)
+            )
+    except (PermissionDenied, RuleError) as refusal:
+        assert _rows(objects) == rows, f"{type(refusal).__name__} but the data changed"
+        assert AuditEvent.objects.order_by("-seq").values_list("seq").first() == last
+        return Attempt(type(refusal).__name__, [])
+    return Attempt("allowed", events)
 
 
 @pytest.fixture(autouse=True)

@@ -232,13 +232,18 @@ BAR_CHARTS = (
 
 def _funnel(chart: FunnelChart, data: Dashboard) -> str:
     counts = chart.counts(data)
+    # With the page filtered to one phase (or status), every other bar of that funnel is 0: it
+    # links nowhere, since its link would replace the filter and list that phase's initiatives.
+    chosen = getattr(data.filters, chart.param, "")
     return svg.horizontal_bars(
         [
             svg.Bar(
                 key=value,
                 label=name,
                 value=counts[value],
-                href=list_url("initiatives", data.filters, **{chart.param: value}),
+                href=""
+                if chosen not in ("", value)
+                else list_url("initiatives", data.filters, **{chart.param: value}),
                 title=chart.tooltip.format(n=counts[value], label=name, lower=name.lower()),
                 colour=chart.colours[value],
             )

@@ -59,11 +59,15 @@ def _svg(chart_id: str, width: int, height: int, label: str, body: list[str]) ->
 
 
 def _link(bar: Bar, inner: str, css: str) -> str:
-    return (
-        f'<a href="{escape(bar.href)}" class="{css}" data-key="{escape(bar.key)}" '
-        f'data-value="{escape("" if bar.value is None else bar.value)}">'
-        f"<title>{escape(bar.title or f'{bar.label}: {bar.shown}')}</title>{inner}</a>"
+    """The bar as a link to its list; a bar without one (nothing can be behind it) is a group."""
+    attributes = (
+        f'class="{css}" data-key="{escape(bar.key)}" '
+        f'data-value="{escape("" if bar.value is None else bar.value)}"'
     )
+    title = f"<title>{escape(bar.title or f'{bar.label}: {bar.shown}')}</title>"
+    if not bar.href:
+        return f"<g {attributes}>{title}{inner}</g>"
+    return f'<a href="{escape(bar.href)}" {attributes}>{title}{inner}</a>'
 
 
 def _truncate(text: str, length: int) -> str:

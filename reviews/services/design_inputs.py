@@ -124,7 +124,6 @@ def _check_design_input_action(user, design_input: DesignInput, action: str) -> 
     return to_status
 
 
-@transaction.atomic
 def raise_design_input(
     *,
     initiative: Initiative,
@@ -139,47 +138,48 @@ def raise_design_input(
     source: str | None = None,
 ) -> DesignInput:
     """A reviewer records a finding as a design input to be incorporated (not a veto)."""
-    _require_review(user, initiative)
-    if initiative.status in (Status.DRAFT, Status.WITHDRAWN):
-        raise TransitionNotAllowed(
-            f"Design inputs are raised on submitted initiatives; this one is "
-            f"{initiative.get_status_display().lower()}."
+    with transaction.atomic():
+        _require_review(user, initiative)
+        if initiative.status in (Status.DRAFT, Status.WITHDRAWN):
+            raise TransitionNotAllowed(
+                f"Design inputs are raised on submitted initiatives; this one is "
+                f"{initiative.get_status_display().lower()}."
+            )
+        if area not in ConcernArea.values:
+            raise RuleError(f"Unknown concern area “{area}”.")
+        if severity not in Severity.values:
+            raise RuleError(f"Unknown severity “{severity}”.")
+        if not (title or "").strip():
+            raise RuleError("A design input needs a title.")
+        design_input = DesignInput.objects.create(
+            initiative=initiative,
+            area=area,
+            title=title.strip()[:200],
+            description=description.strip(),
+            severity=severity,
+            proposed_solution=proposed_solution.strip(),
+            owner=owner,
+            due_date=due_date,
+            raised_by=user,
         )
-    if area not in ConcernArea.values:
-        raise RuleError(f"Unknown concern area “{area}”.")
-    if severity not in Severity.values:
-        raise RuleError(f"Unknown severity “{severity}”.")
-    if not (title or "").strip():
-        raise RuleError("A design input needs a title.")
-    design_input = DesignInput.objects.create(
-        initiative=initiative,
-        area=area,
-        title=title.strip()[:200],
-        description=description.strip(),
-        severity=severity,
-        proposed_solution=proposed_solution.strip(),
-        owner=owner,
-        due_date=due_date,
-        raised_by=user,
-    )
-    _let_owner_see(initiative, owner)
-    record_event(
-        actor=user,
-        action="design_input.raised",
-        obj=design_input,
-        initiative=initiative,
-        changes={
-            "after": {
-                "area": area,
-                "title": design_input.title,
-                "severity": severity,
-                "owner": _user_label(owner),
-                "status": design_input.status,
-            }
-        },
-        source=source,
-    )
-    return design_input
+        _let_owner_see(initiative, owner)
+        record_event(
+            actor=user,
+            action="design_input.raised",
+            obj=design_input,
+            initiative=initiative,
+            changes={
+                "after": {
+                    "area": area,
+                    "title": design_input.title,
+                    "severity": severity,
+                    "owner": _user_label(owner),
+                    "status": design_input.status,
+                }
+            },
+            source=source,
+        )
+        return design_input
 
 
 def _let_owner_see(initiative: Initiative, owner) -> None:
@@ -191,7 +191,6 @@ def _let_owner_see(initiative: Initiative, owner) -> None:
 EDITABLE_DESIGN_INPUT_FIELDS = ("area", "title", "description", "severity", "owner", "due_date")
 
 
-@transaction.atomic
 def edit_design_input(
     *,
     design_input: DesignInput,
@@ -201,52 +200,56 @@ def edit_design_input(
     source: str | None = None,
 ) -> DesignInput:
     """IT edits a design input's description, severity, owner or due date."""
-    locked = (
-        DesignInput.objects.select_for_update().select_related("initiative").get(pk=design_input.pk)
-    )
-    _require_review(user, locked.initiative)
-    _check_version(locked, expected_version, "design input")
-    unknown = set(fields) - set(EDITABLE_DESIGN_INPUT_FIELDS)
-    if unknown:
-        raise RuleError("These fields cannot be edited: " + ", ".join(sorted(unknown)))
-    if "severity" in fields and fields["severity"] not in Severity.values:
-        raise RuleError(f"Unknown severity “{fields['severity']}”.")
-    if "area" in fields and fields["area"] not in ConcernArea.values:
-        raise RuleError(f"Unknown concern area “{fields['area']}”.")
+    with transaction.atomic():
+        locked = (
+            DesignInput.objects.select_for_update()
+            .select_related("initiative")
+            .get(pk=design_input.pk)
+        )
+        _require_review(user, locked.initiative)
+        _check_version(locked, expected_version, "design input")
+        unknown = set(fields) - set(EDITABLE_DESIGN_INPUT_FIELDS)
+        if unknown:
+            raise RuleError("These fields cannot be edited: " + ", ".join(sorted(unknown)))
+        if "severity" in fields and fields["severity"] not in Severity.values:
+            raise RuleError(f"Unknown severity “{fields['severity']}”.")
+        if "area" in fields and fields["area"] not in ConcernArea.values:
+            raise RuleError(f"Unknown concern area “{fields['area']}”.")
 
-    def snap(obj):
-        return {
-            name: (
-                _user_label(obj.owner)
-                if name == "owner"
-                else (
-                    str(obj.due_date) if name == "due_date" and obj.due_date else getattr(obj, name)
+        def snap(obj):
+            return {
+                name: (
+                    _user_label(obj.owner)
+                    if name == "owner"
+                    else (
+                        str(obj.due_date)
+                        if name == "due_date" and obj.due_date
+                        else getattr(obj, name)
+                    )
                 )
-            )
-            for name in fields
-        }
+                for name in fields
+            }
 
-    before = snap(locked)
-    for name, value in fields.items():
-        setattr(locked, name, value)
-    changes = diff_fields(before, snap(locked))
-    if not changes:
+        before = snap(locked)
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        changes = diff_fields(before, snap(locked))
+        if not changes:
+            return locked
+        if "owner" in changes:
+            _let_owner_see(locked.initiative, locked.owner)
+        _bump(locked, [*fields, "updated_at"])
+        record_event(
+            actor=user,
+            action="design_input.updated",
+            obj=locked,
+            initiative=locked.initiative,
+            changes=changes,
+            source=source,
+        )
         return locked
-    if "owner" in changes:
-        _let_owner_see(locked.initiative, locked.owner)
-    _bump(locked, [*fields, "updated_at"])
-    record_event(
-        actor=user,
-        action="design_input.updated",
-        obj=locked,
-        initiative=locked.initiative,
-        changes=changes,
-        source=source,
-    )
-    return locked
 
 
-@transaction.atomic
 def transition_design_input(
     *,
     design_input: DesignInput,
@@ -263,82 +266,87 @@ def transition_design_input(
     or risk accepted by a named person with authority and a reason; or withdrawn by IT.
     IT may re-open a closed one.
     """
-    locked = (
-        DesignInput.objects.select_for_update().select_related("initiative").get(pk=design_input.pk)
-    )
-    permissions.forget_cached_perms(user)
-    to_status = _check_design_input_action(user, locked, action)
-    _check_version(locked, expected_version, "design input")
-    text = (text or "").strip()
-    need = DESIGN_INPUT_TRANSITIONS[action][3]
-    if need and not text:
-        raise RuleError(f"Say {need}.")
-    now = timezone.now()
-    before = {
-        "status": locked.status,
-        "proposed_solution": locked.proposed_solution,
-        "resolution": locked.resolution,
-        "accepted_by": _user_label(locked.accepted_by),
-        "confirmed_by": _user_label(locked.confirmed_by),
-    }
-    extra: dict[str, Any] = {}
-    if action == DesignInputAction.PROPOSE:
-        locked.proposed_solution = text
-    elif action == DesignInputAction.INCORPORATE:
-        locked.resolution = text
-        locked.resolved_at = now
-        locked.confirmed_by, locked.confirmed_at = None, None
-    elif action == DesignInputAction.CONFIRM:
-        locked.confirmed_by, locked.confirmed_at = user, now
-        if text:
-            extra["note"] = text
-    elif action == DesignInputAction.ACCEPT_RISK:
-        person = accepted_by or user
-        if not permissions.has_risk_authority(person, locked.initiative):
-            raise RuleError(
-                f"{person.username} has no authority to accept this risk: name an IT lead, "
-                "an executive or the initiative's accountable person."
-            )
-        if person.pk != user.pk and not has_role(user, Role.IT_LEAD):
-            raise PermissionDenied("Only IT leads record a risk acceptance on someone's behalf.")
-        locked.accepted_by = person
-        locked.resolution = text
-        locked.resolved_at = now
-    elif action == DesignInputAction.WITHDRAW:
-        locked.resolution = text
-        locked.resolved_at = now
-    elif action == DesignInputAction.REOPEN:
-        extra["reason"] = text
-        locked.accepted_by = None
-        locked.confirmed_by, locked.confirmed_at = None, None
-        locked.resolved_at = None
-    locked.status = to_status
-    after = {
-        "status": locked.status,
-        "proposed_solution": locked.proposed_solution,
-        "resolution": locked.resolution,
-        "accepted_by": _user_label(locked.accepted_by),
-        "confirmed_by": _user_label(locked.confirmed_by),
-    }
-    _bump(
-        locked,
-        [
-            "status",
-            "proposed_solution",
-            "resolution",
-            "resolved_at",
-            "accepted_by",
-            "confirmed_by",
-            "confirmed_at",
-            "updated_at",
-        ],
-    )
-    record_event(
-        actor=user,
-        action=f"design_input.{action}",
-        obj=locked,
-        initiative=locked.initiative,
-        changes={**diff_fields(before, after), **extra},
-        source=source,
-    )
-    return locked
+    with transaction.atomic():
+        locked = (
+            DesignInput.objects.select_for_update()
+            .select_related("initiative")
+            .get(pk=design_input.pk)
+        )
+        permissions.forget_cached_perms(user)
+        to_status = _check_design_input_action(user, locked, action)
+        _check_version(locked, expected_version, "design input")
+        text = (text or "").strip()
+        need = DESIGN_INPUT_TRANSITIONS[action][3]
+        if need and not text:
+            raise RuleError(f"Say {need}.")
+        now = timezone.now()
+        before = {
+            "status": locked.status,
+            "proposed_solution": locked.proposed_solution,
+            "resolution": locked.resolution,
+            "accepted_by": _user_label(locked.accepted_by),
+            "confirmed_by": _user_label(locked.confirmed_by),
+        }
+        extra: dict[str, Any] = {}
+        if action == DesignInputAction.PROPOSE:
+            locked.proposed_solution = text
+        elif action == DesignInputAction.INCORPORATE:
+            locked.resolution = text
+            locked.resolved_at = now
+            locked.confirmed_by, locked.confirmed_at = None, None
+        elif action == DesignInputAction.CONFIRM:
+            locked.confirmed_by, locked.confirmed_at = user, now
+            if text:
+                extra["note"] = text
+        elif action == DesignInputAction.ACCEPT_RISK:
+            person = accepted_by or user
+            if not permissions.has_risk_authority(person, locked.initiative):
+                raise RuleError(
+                    f"{person.username} has no authority to accept this risk: name an IT lead, "
+                    "an executive or the initiative's accountable person."
+                )
+            if person.pk != user.pk and not has_role(user, Role.IT_LEAD):
+                raise PermissionDenied(
+                    "Only IT leads record a risk acceptance on someone's behalf."
+                )
+            locked.accepted_by = person
+            locked.resolution = text
+            locked.resolved_at = now
+        elif action == DesignInputAction.WITHDRAW:
+            locked.resolution = text
+            locked.resolved_at = now
+        elif action == DesignInputAction.REOPEN:
+            extra["reason"] = text
+            locked.accepted_by = None
+            locked.confirmed_by, locked.confirmed_at = None, None
+            locked.resolved_at = None
+        locked.status = to_status
+        after = {
+            "status": locked.status,
+            "proposed_solution": locked.proposed_solution,
+            "resolution": locked.resolution,
+            "accepted_by": _user_label(locked.accepted_by),
+            "confirmed_by": _user_label(locked.confirmed_by),
+        }
+        _bump(
+            locked,
+            [
+                "status",
+                "proposed_solution",
+                "resolution",
+                "resolved_at",
+                "accepted_by",
+                "confirmed_by",
+                "confirmed_at",
+                "updated_at",
+            ],
+        )
+        record_event(
+            actor=user,
+            action=f"design_input.{action}",
+            obj=locked,
+            initiative=locked.initiative,
+            changes={**diff_fields(before, after), **extra},
+            source=source,
+        )
+        return locked

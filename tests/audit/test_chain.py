@@ -2,19 +2,24 @@
 recorded field; concurrent writers queue on the chain head, so the chain never forks
 (PostgreSQL)."""
 
+import json
 import threading
 import time
 
 import pytest
 from django.db import connection, transaction
+from hypothesis import given
+from hypothesis import strategies as st
 
 from audit.chain import HASHED_FIELDS, compute_hash, verify_chain
 from audit.models import AuditChainHead, AuditEvent
 from audit.services import record_event
+from governance.decisions.services import record_decision, request_change
 from initiatives import services
+from reviews.services import raise_design_input
 from tests import factories
-from tests.audit.conftest import events
-from tests.conftest import need_service
+from tests.audit.conftest import events, tamper
+from tests.conftest import need_service, rolled_back
 
 
 @pytest.mark.django_db
@@ -87,3 +92,102 @@ def test_parallel_writers_keep_one_unbroken_chain():
     assert report.ok, report.problem
     assert report.checked == WRITERS * EVENTS_EACH
     print(f"{WRITERS * EVENTS_EACH} chained appends from {WRITERS} threads in {elapsed:.2f}s")
+
+
+# --- Property: any sequence of services keeps a chain that verifies, any tampering breaks it ----
+
+a_service = st.tuples(
+    st.sampled_from(["grant", "revoke", "decision", "design_input", "change"]),
+    # Any text PostgreSQL can store (no NUL), so the hashed JSON meets every kind of character.
+    st.text(st.characters(exclude_characters="\x00"), min_size=1, max_size=20).filter(str.strip),
+)
+TAMPERINGS = ("change", "delete", "insert", "truncate", "alter_last")
+
+
+def _run(service: str, text: str, initiative, users) -> None:
+    lead = users["it_lead"]
+    if service == "grant":
+        services.grant_membership(initiative, users["reviewer"], can_review=True, actor=lead)
+    elif service == "revoke":
+        services.revoke_membership(initiative, users["reviewer"], actor=lead)
+    elif service == "decision":
+        record_decision(initiative=initiative, user=lead, kind="architecture", summary=text)
+    elif service == "design_input":
+        raise_design_input(initiative=initiative, user=lead, area="vendor", title=text)
+    else:
+        request_change(
+            initiative=initiative, user=users["sponsor"], kind="new_data_source", description=text
+        )
+
+
+def _forge(sql: str, event: dict, **changed) -> None:
+    row = {**event, **changed}
+    tamper(
+        sql,
+        [
+            row["seq"],
+            row["at"],
+            row["actor_id"],
+            row["source"],
+            row["action"],
+            row["initiative_id"],
+            row["object_type"],
+            row["object_id"],
+            row["object_repr"],
+            json.dumps(row["changes"]),
+            row["prev_hash"],
+            row["hash"],
+        ],
+    )
+
+
+INSERT = (
+    "INSERT INTO governance_auditevent (seq, at, actor_id, source, action, initiative_id, "
+    "object_type, object_id, object_repr, changes, prev_hash, hash) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+)
+
+
+@pytest.mark.django_db
+@given(
+    steps=st.lists(a_service, min_size=1, max_size=5),
+    tampering=st.sampled_from(TAMPERINGS),
+    where=st.floats(0, 1),
+)
+def test_the_chain_verifies_after_any_services_and_fails_after_any_tampering(
+    initiative, users, steps, tampering, where
+):
+    with rolled_back():
+        for service, text in steps:
+            _run(service, text, initiative, users)
+        report = verify_chain(chunk_size=3)
+        assert report.ok, report.problem
+        assert report.checked == AuditEvent.objects.count()
+        chain = list(AuditEvent.objects.order_by("seq").values(*HASHED_FIELDS, "hash", "id"))
+        target = chain[min(int(where * len(chain)), len(chain) - 1)]
+        if tampering == "change":
+            tamper(
+                "UPDATE governance_auditevent SET object_repr = %s WHERE id = %s",
+                [target["object_repr"] + "!", target["id"]],
+            )
+        elif tampering == "delete":
+            tamper("DELETE FROM governance_auditevent WHERE id = %s", [target["id"]])
+        elif tampering == "insert":
+            # The strongest forgery: a well-formed, correctly hashed event at the end.
+            last = chain[-1]
+            forged = {**last, "seq": last["seq"] + 1, "prev_hash": last["hash"], "action": "x"}
+            forged["hash"] = compute_hash(forged)
+            _forge(INSERT, forged)
+        elif tampering == "truncate":
+            tamper("DELETE FROM governance_auditevent WHERE seq >= %s", [target["seq"]])
+        else:  # the last event changed, its hash recomputed to match: only the head knows
+            last = chain[-1]
+            altered = {**last, "object_repr": "forged"}
+            tamper(
+                "UPDATE governance_auditevent SET object_repr = %s, hash = %s WHERE id = %s",
+                ["forged", compute_hash(altered), last["id"]],
+            )
+        report = verify_chain(chunk_size=3)
+        assert not report.ok, tampering
+        if tampering in ("change", "delete") and target is not chain[-1]:
+            assert report.broken_seq in (target["seq"], target["seq"] + 1), report

@@ -5,27 +5,10 @@ import json
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
 
 from audit.chain import HASHED_FIELDS, compute_hash
 from initiatives import services
-from tests.audit.conftest import events
-
-
-def tamper(sql: str, params=()) -> None:
-    """Change the table behind the app's back, as someone with database access could."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Deferred foreign-key checks must run first, or ALTER TABLE refuses.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(
-                "ALTER TABLE governance_auditevent DISABLE TRIGGER governance_auditevent_immutable"
-            )
-        cursor.execute(sql, params)
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "ALTER TABLE governance_auditevent ENABLE TRIGGER governance_auditevent_immutable"
-            )
+from tests.audit.conftest import events, tamper
 
 
 @pytest.mark.django_db

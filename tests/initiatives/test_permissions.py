@@ -5,9 +5,17 @@ on one the user may see; 302 sends anonymous visitors to the login page.
 """
 
 import pytest
+from django.contrib.auth.models import AnonymousUser, Group
+from guardian.shortcuts import assign_perm
+from hypothesis import given
+from hypothesis import strategies as st
 
-from initiatives import selectors, services
+from initiatives import permissions, selectors, services
+from initiatives.models import Initiative, Status
+from initiatives.roles import Role
+from reviews.models import DesignInput
 from tests import factories
+from tests.conftest import rolled_back
 
 ACTORS = (
     "sponsor",
@@ -115,3 +123,147 @@ def test_confidential_title_never_appears_in_the_list_of_an_outsider(client, use
     client.force_login(users["sponsor"])
     body = client.get("/initiatives/?q=Secret").content.decode()
     assert "Secret supplier risk" not in body
+
+
+# --- The rules one by one, at their edges ---------------------------------------------------
+
+
+@pytest.mark.django_db
+class TestRules:
+    def test_risk_authority(self, users):
+        accountable = factories.UserFactory(username="accountable")
+        initiative = factories.complete_initiative(sponsor=users["sponsor"], owner=accountable)
+        assert permissions.has_risk_authority(users["it_lead"], initiative)
+        assert permissions.has_risk_authority(users["executive"], initiative)
+        assert permissions.has_risk_authority(accountable, initiative)
+        for who in ("sponsor", "reviewer", "admin", "norole"):
+            assert not permissions.has_risk_authority(users[who], initiative), who
+        assert not permissions.has_risk_authority(None, initiative)
+        # Someone who left the company accepts no risk, whatever they were.
+        for person in (accountable, users["executive"], users["it_lead"]):
+            person.is_active = False
+            assert not permissions.has_risk_authority(person, initiative), person
+
+    def test_edit_manage_and_review_rights(self, users, world):
+        sponsor, reviewer, lead = users["sponsor"], users["reviewer"], users["it_lead"]
+        draft, submitted = world["own_draft"], world["own_submitted"]
+        assert permissions.can_edit(sponsor, draft) and not permissions.can_edit(sponsor, submitted)
+        assert permissions.can_manage(sponsor, draft) and permissions.can_manage(sponsor, submitted)
+        # The reviewer sees the confidential one (view + review) but may not change it.
+        confidential = world["confidential"]
+        assert permissions.is_member(reviewer, confidential)
+        assert permissions.can_review(reviewer, confidential)
+        assert not permissions.can_manage(reviewer, confidential)
+        assert not permissions.can_review(reviewer, submitted)
+        assert permissions.can_review(lead, submitted) and permissions.can_review(lead, draft)
+        assert not permissions.can_edit(lead, draft) and not permissions.can_manage(lead, draft)
+        anonymous = AnonymousUser()
+        for check in (
+            permissions.can_edit,
+            permissions.can_manage,
+            permissions.can_review,
+            permissions.is_member,
+            permissions.can_view,
+            permissions.can_audit,
+        ):
+            assert not check(anonymous, submitted), check.__name__
+
+    def test_who_registers(self, users):
+        allowed = {who for who in users if permissions.can_register(users[who])}
+        assert allowed == {"sponsor", "other_sponsor", "co_sponsor", "admin"}
+        assert not permissions.can_register(AnonymousUser())
+
+    def test_who_reads_the_audit_trail(self, users, world):
+        public = world["own_submitted"]
+        readers = {who for who in users if permissions.can_audit(users[who], public)}
+        assert readers == {"sponsor", "co_sponsor", "it_lead", "executive", "admin"}
+        assert permissions.can_audit(users["reviewer"], world["confidential"])
+        assert not permissions.can_audit(users["norole"], world["confidential"])
+        assert permissions.audited_initiative_ids(users["executive"]) is None
+        mine = permissions.audited_initiative_ids(users["co_sponsor"])
+        assert {row["content_object_id"] for row in mine} == {
+            world["own_draft"].pk,
+            public.pk,
+        }
+
+    def test_an_inactive_user_sees_nothing(self, users, world):
+        executive = users["executive"]
+        executive.is_active = False
+        assert not permissions.can_view(executive, world["own_submitted"])
+        assert not permissions.restrict_to_visible(executive, Initiative.objects.all()).exists()
+
+    def test_rights_loaded_at_once_for_a_list(self, users, world, django_assert_num_queries):
+        reviewer = users["reviewer"]
+        ids = [i.pk for i in world.values()]
+        with django_assert_num_queries(1):
+            permissions.prime_object_perms(reviewer, ids)
+        with django_assert_num_queries(0):
+            members = {k for k, i in world.items() if permissions.is_member(reviewer, i)}
+            permissions.prime_object_perms(reviewer, ids)  # nothing left to load
+        assert members == {"confidential"}
+        assert permissions.can_review(reviewer, world["confidential"])
+        permissions.prime_object_perms(AnonymousUser(), ids)  # no rights, no query, no error
+        permissions.forget_cached_perms(reviewer)
+        assert "_initiative_perm_cache" not in reviewer.__dict__
+
+
+# --- Property: the one-object rule and the query rule agree ----------------------------------
+
+CODENAMES = (permissions.VIEW, permissions.CHANGE, permissions.REVIEW)
+
+a_user = st.fixed_dictionaries(
+    {
+        "roles": st.sets(st.sampled_from([r.value for r in Role]), max_size=2),
+        "superuser": st.booleans(),
+        "active": st.booleans(),
+        # per initiative (by position): the object permissions the user holds on it
+        "rights": st.lists(st.sets(st.sampled_from(CODENAMES)), min_size=4, max_size=4),
+    }
+)
+an_initiative = st.tuples(st.sampled_from(Status.values), st.booleans())
+
+
+@pytest.mark.django_db
+@given(
+    portfolio=st.lists(an_initiative, min_size=1, max_size=4),
+    people=st.lists(a_user, min_size=1, max_size=3),
+)
+def test_can_view_and_the_visibility_query_agree(users, portfolio, people):
+    with rolled_back():
+        initiatives = [
+            Initiative.objects.create(
+                title=f"I{n}", sponsor=users["sponsor"], status=status, confidential=secret
+            )
+            for n, (status, secret) in enumerate(portfolio)
+        ]
+        for initiative in initiatives:
+            DesignInput.objects.create(
+                initiative=initiative, area="security", title="x", raised_by=users["reviewer"]
+            )
+        for n, spec in enumerate(people):
+            user = factories.UserFactory(
+                username=f"person{n}", is_superuser=spec["superuser"], is_active=spec["active"]
+            )
+            user.groups.set([Group.objects.get_or_create(name=role)[0] for role in spec["roles"]])
+            for initiative, rights in zip(initiatives, spec["rights"], strict=False):
+                for codename in rights:
+                    assign_perm(f"initiatives.{codename}", user, initiative)
+            user = type(user).objects.get(pk=user.pk)  # no cached roles or rights
+            one_by_one = {i.pk for i in initiatives if permissions.can_view(user, i)}
+            queried = set(
+                permissions.restrict_to_visible(user, Initiative.objects.all()).values_list(
+                    "pk", flat=True
+                )
+            )
+            through = set(
+                permissions.restrict_to_visible(
+                    user, DesignInput.objects.all(), prefix="initiative__"
+                ).values_list("initiative_id", flat=True)
+            )
+            assert one_by_one == queried == through, spec
+            if user.is_active:
+                q = permissions.visibility_filter(user)
+                filtered = Initiative.objects.all() if q is None else Initiative.objects.filter(q)
+                assert set(filtered.values_list("pk", flat=True)) == one_by_one
+            audited = {i.pk for i in initiatives if permissions.can_audit(user, i)}
+            assert audited <= one_by_one

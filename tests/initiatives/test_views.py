@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from initiatives.models import Initiative, Status
 from tests import factories
 
@@ -54,9 +55,14 @@ class TestCreate:
     def test_double_submit_of_create_form_creates_one_initiative(self, sponsor_client):
         data = step1_data()
         sponsor_client.post("/initiatives/new/", data)
-        response = sponsor_client.post("/initiatives/new/", data, follow=True)
-        assert Initiative.objects.count() == 1
-        assert "already submitted" in response.content.decode()
+        first = Initiative.objects.values().get()
+        trail = list(AuditEvent.objects.values_list("seq", flat=True))
+        response = sponsor_client.post("/initiatives/new/", {**data, "title": "Typed again"})
+        assert response.status_code == 302
+        assert "already submitted" in sponsor_client.get(response.url).content.decode()
+        # The second post changed nothing: the same row, field by field, and no new event.
+        assert list(Initiative.objects.values()) == [first]
+        assert list(AuditEvent.objects.values_list("seq", flat=True)) == trail
 
     def test_missing_title_is_a_field_error(self, sponsor_client):
         response = sponsor_client.post("/initiatives/new/", step1_data(title=""))
@@ -191,8 +197,13 @@ class TestSteps:
         initiative = factories.draft_initiative(sponsor=users["sponsor"], title="Same")
         data = step1_data(title="Same", business_problem="Defect escapes", version=1)
         first = sponsor_client.post(f"/initiatives/{initiative.pk}/edit/1/", data)
+        saved = Initiative.objects.filter(pk=initiative.pk).values().get()
+        trail = list(AuditEvent.objects.values_list("seq", flat=True))
         second = sponsor_client.post(f"/initiatives/{initiative.pk}/edit/1/", data)
         assert first.status_code == second.status_code == 302
+        assert saved["business_problem"] == "Defect escapes"
+        assert Initiative.objects.filter(pk=initiative.pk).values().get() == saved
+        assert list(AuditEvent.objects.values_list("seq", flat=True)) == trail
 
     def test_step_page_marks_missing_answers(self, sponsor_client, users):
         initiative = factories.draft_initiative(sponsor=users["sponsor"])
@@ -222,10 +233,14 @@ class TestSubmitPage:
     ):
         url = f"/initiatives/{complete_initiative.pk}/submit/"
         sponsor_client.post(url)
+        submitted = Initiative.objects.filter(pk=complete_initiative.pk).values().get()
+        trail = list(AuditEvent.objects.values_list("seq", flat=True))
         response = sponsor_client.post(url, follow=True)
-        complete_initiative.refresh_from_db()
-        assert complete_initiative.status == Status.SUBMITTED
+        assert submitted["status"] == Status.SUBMITTED
         assert "Already submitted" in response.content.decode()
+        # The second submit changed nothing: same version and submission time, no new event.
+        assert Initiative.objects.filter(pk=complete_initiative.pk).values().get() == submitted
+        assert list(AuditEvent.objects.values_list("seq", flat=True)) == trail
 
     def test_my_initiatives_lists_own_and_co_sponsored(self, client, users):
         own = factories.draft_initiative(sponsor=users["sponsor"], title="Own idea")

@@ -1,14 +1,18 @@
 """Review queues per role and the vendor ranking arithmetic."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from initiatives.models import Phase, Status
+from initiatives.models import Phase, Status, VendorCandidate
 from reviews import selectors, services
-from reviews.models import ConcernArea
+from reviews.models import ConcernArea, EvaluationCriterion, VendorScore
 from reviews.selectors import QueueFilters, review_queue
 from tests import factories
+from tests.conftest import rolled_back
 from tests.reviews.conftest import _evaluation
 
 pytestmark = pytest.mark.django_db
@@ -207,3 +211,70 @@ def test_without_a_tab_the_first_tab_with_work_is_shown(portfolio, users):
     result = review_queue(users["other_reviewer"], tab=None)
     assert result.counts["new"] == 0 and result.tab == "waiting_it"
     assert [i.pk for i in result.rows] == [portfolio["theirs"].pk]
+
+
+# --- Property: the ranking is Σ(weight × score) ÷ Σ(weight), whatever the criteria's order ----
+
+a_matrix = st.integers(1, 4).flatmap(
+    lambda criteria: st.tuples(
+        st.lists(st.integers(1, 5), min_size=criteria, max_size=criteria),  # weights ≤ 5: ×2 fits
+        st.lists(
+            st.lists(st.none() | st.integers(1, 5), min_size=criteria, max_size=criteria),
+            min_size=1,
+            max_size=3,
+        ),
+        st.permutations(range(criteria)),
+    )
+)
+
+
+def _ranking(initiative, user, weights, scores, order, factor=1) -> dict:
+    """Vendor name → (weighted, rank, complete), with the criteria created in `order`."""
+    with rolled_back():
+        vendors = [
+            VendorCandidate.objects.create(initiative=initiative, name=f"V{v}")
+            for v in range(len(scores))
+        ]
+        criteria = {}
+        for position, c in enumerate(order):
+            criteria[c] = EvaluationCriterion.objects.create(
+                initiative=initiative, name=f"C{c}", weight=weights[c] * factor, position=position
+            )
+        for v, row in enumerate(scores):
+            for c, score in enumerate(row):
+                if score is not None:
+                    VendorScore.objects.create(
+                        criterion=criteria[c], vendor=vendors[v], score=score, scored_by=user
+                    )
+        _, rows = selectors.vendor_comparison(initiative)
+        return {r.vendor.name: (r.weighted, r.rank, r.complete) for r in rows}
+
+
+@given(matrix=a_matrix)
+def test_vendor_ranking_is_the_weighted_mean_in_any_order_and_scale(reviewed, users, matrix):
+    weights, scores, order = matrix
+    user = users["reviewer"]
+    ranked = _ranking(reviewed, user, weights, scores, range(len(weights)))
+    assert _ranking(reviewed, user, weights, scores, order) == ranked
+    assert _ranking(reviewed, user, weights, scores, order, factor=2) == ranked
+    expected = {}
+    for v, row in enumerate(scores):
+        scored = [(w, s) for w, s in zip(weights, row, strict=True) if s is not None]
+        total = sum(w for w, _ in scored)
+        mean = Fraction(sum(w * s for w, s in scored), total) if total else None
+        weighted = (
+            None
+            if mean is None
+            else (Decimal(mean.numerator) / Decimal(mean.denominator)).quantize(
+                Decimal("0.01"), rounding=ROUND_HALF_UP
+            )
+        )
+        expected[f"V{v}"] = (weighted, all(s is not None for s in row))
+    assert {name: (w, complete) for name, (w, _, complete) in ranked.items()} == expected
+    # Competition ranking: one more than the number of vendors strictly better; unscored: none.
+    for name, (weighted, rank, _) in ranked.items():
+        if weighted is None:
+            assert rank is None
+        else:
+            better = sum(1 for w, _, _ in ranked.values() if w is not None and w > weighted)
+            assert rank == better + 1, name

@@ -1,4 +1,8 @@
-"""The hand-computed portfolio of dashboard_fixture.py, and a plain portfolio of a given size."""
+"""The hand-computed portfolio of dashboard_fixture.py, a plain portfolio of a given size, and
+readers of the charts' SVG (each bar's value and link, each heat-map cell)."""
+
+import html
+import re
 
 import pytest
 
@@ -23,3 +27,30 @@ def _portfolio(users, count: int) -> list[Initiative]:
             ConcernAssessment.objects.create(initiative=initiative, area="security", readiness=n)
         made.append(initiative)
     return made
+
+
+def svg(content: str, chart_id: str) -> str:
+    match = re.search(rf'<svg id="{chart_id}".*?</svg>', content, re.S)
+    assert match, f"no chart {chart_id}"
+    return match.group(0)
+
+
+def bars(content: str, chart_id: str) -> dict[str, tuple[str, str]]:
+    """{data-key: (data-value, href)} of the bars of one chart; "" for a bar without a link."""
+    found = re.findall(
+        r'<(?:a href="([^"]*)"|g) class="bar" data-key="([^"]*)" data-value="([^"]*)"',
+        svg(content, chart_id),
+    )
+    return {key: (value, html.unescape(href)) for href, key, value in found}
+
+
+def cells(content: str) -> dict[tuple[str, str], tuple[str, str, str]]:
+    """{(initiative id, area): (band, value, href)} of the heat map."""
+    found = re.findall(
+        r'<a href="([^"]*)" class="cell band-(\w+)" data-row="(\d+)" data-area="(\w+)" '
+        r'data-value="(\d*)"><title>[^<]*</title><rect[^>]*/><text[^>]*>([^<]*)</text>',
+        svg(content, "chart-heatmap"),
+    )
+    return {
+        (row, area): (band, text, html.unescape(href)) for href, band, row, area, _, text in found
+    }

@@ -2,9 +2,7 @@
 leads to a list of that many, CSV export, permissions, paging, and the query count."""
 
 import csv
-import html
 import io
-import re
 
 import pytest
 from django.db import connection
@@ -16,35 +14,8 @@ from governance.decisions.models import Decision
 from initiatives.models import Initiative
 from tests import factories
 from tests.governance.dashboard import dashboard_fixture
-from tests.governance.dashboard.conftest import _portfolio
+from tests.governance.dashboard.conftest import _portfolio, bars, cells, svg
 from tests.governance.dashboard.dashboard_fixture import EXPECTED, at
-
-
-def svg(content: str, chart_id: str) -> str:
-    match = re.search(rf'<svg id="{chart_id}".*?</svg>', content, re.S)
-    assert match, f"no chart {chart_id}"
-    return match.group(0)
-
-
-def bars(content: str, chart_id: str) -> dict[str, tuple[str, str]]:
-    """{data-key: (data-value, href)} of the bars of one chart."""
-    found = re.findall(
-        r'<a href="([^"]*)" class="bar" data-key="([^"]*)" data-value="([^"]*)"',
-        svg(content, chart_id),
-    )
-    return {key: (value, html.unescape(href)) for href, key, value in found}
-
-
-def cells(content: str) -> dict[tuple[str, str], tuple[str, str, str]]:
-    """{(initiative id, area): (band, value, href)} of the heat map."""
-    found = re.findall(
-        r'<a href="([^"]*)" class="cell band-(\w+)" data-row="(\d+)" data-area="(\w+)" '
-        r'data-value="(\d*)"><title>[^<]*</title><rect[^>]*/><text[^>]*>([^<]*)</text>',
-        svg(content, "chart-heatmap"),
-    )
-    return {
-        (row, area): (band, text, html.unescape(href)) for href, band, row, area, _, text in found
-    }
 
 
 @pytest.mark.django_db

@@ -6,7 +6,13 @@ from django.db import IntegrityError, transaction
 
 from audit.models import AuditEvent
 from core.errors import FieldRuleError, RuleError, TransitionNotAllowed
-from governance.decisions.models import ChangeKind, ChangeStatus, Decision, DecisionKind
+from governance.decisions.models import (
+    ChangeKind,
+    ChangeRequest,
+    ChangeStatus,
+    Decision,
+    DecisionKind,
+)
 from governance.decisions.selectors import production_state
 from governance.decisions.services import (
     decide_change,
@@ -16,6 +22,7 @@ from governance.decisions.services import (
 )
 from reviews.models import AssessmentStatus, ConcernAssessment
 from tests import factories
+from tests.conftest import attempt
 
 
 @pytest.fixture
@@ -57,6 +64,25 @@ class TestRiskAcceptance:
                 accountable=users[who],
             )
         assert exc.value.field == "accountable"
+        assert not Decision.objects.exists()
+        assert not AuditEvent.objects.filter(action__startswith="decision.").exists()
+
+    def test_an_accountable_person_who_left_is_refused(self, users, initiative):
+        users["sponsor"].is_active = False  # the initiative's accountable person
+        users["sponsor"].save()
+        refused = attempt(
+            lambda: record(
+                initiative,
+                users["it_lead"],
+                kind=DecisionKind.RISK_ACCEPTANCE,
+                summary="Accept",
+                rationale="why",
+                accountable=users["sponsor"],
+            ),
+            initiative,
+        )
+        assert refused.outcome == "FieldRuleError"
+        assert not Decision.objects.exists()
 
     @pytest.mark.parametrize("who", ["it_lead", "executive", "sponsor"])
     def test_it_lead_executive_or_the_initiatives_accountable_person(self, users, initiative, who):
@@ -151,13 +177,14 @@ class TestOtherDecisions:
 
     def test_outsiders_record_nothing(self, users, initiative):
         for who in ("norole", "other_sponsor"):
-            with pytest.raises(PermissionDenied):
-                record(
-                    initiative,
-                    users[who],
-                    kind=DecisionKind.ARCHITECTURE,
-                    summary="Use Kafka",
-                )
+            refused = attempt(
+                lambda who=who: record(
+                    initiative, users[who], kind=DecisionKind.ARCHITECTURE, summary="Use Kafka"
+                ),
+                initiative,
+            )
+            assert refused.outcome == "PermissionDenied", who
+        assert not Decision.objects.exists()
 
 
 def statuses(initiative) -> dict[str, str]:
@@ -224,13 +251,18 @@ class TestChangeControl:
                 kind=ChangeKind.NEW_DATA_SOURCE,
                 description="x",
             )
-        with pytest.raises(PermissionDenied):
-            request_change(
+        refused = attempt(
+            lambda: request_change(
                 initiative=initiative,
                 user=users["norole"],
                 kind=ChangeKind.NEW_DATA_SOURCE,
                 description="x",
-            )
+            ),
+            initiative,
+            *ConcernAssessment.objects.filter(initiative=initiative),
+        )
+        assert refused.outcome == "PermissionDenied"
+        assert not ChangeRequest.objects.exists()
         assert all(s == AssessmentStatus.SATISFIED for s in statuses(initiative).values())
 
     def test_it_decides_and_records_what_runs_in_production(self, users, initiative):
@@ -267,3 +299,81 @@ class TestChangeControl:
         assert production_state(initiative) == release
         last = AuditEvent.objects.filter(action="release.recorded").last()
         assert last.changes == {"in_production": ["YOLO 8", "YOLO 9 (Ultralytics 8.3)"]}
+
+
+# Change control written out: from → the states a change request may move to; who decides.
+CHANGE_FLOW = {
+    "open": {"approved", "rejected"},
+    "approved": {"implemented", "rejected"},
+    "rejected": set(),
+    "implemented": set(),
+}
+DECIDERS = {"reviewer", "it_lead", "admin"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("start", list(CHANGE_FLOW))
+def test_every_change_decision_from_every_state_for_every_role(users, initiative, start):
+    from initiatives.services import grant_membership
+
+    grant_membership(initiative, users["reviewer"], can_review=True)
+    change = request_change(
+        initiative=initiative,
+        user=users["sponsor"],
+        kind=ChangeKind.NEW_DATA_SOURCE,
+        description="x",
+    )
+    ChangeRequest.objects.filter(pk=change.pk).update(status=start)
+    for target in ChangeStatus.values:
+        for who in (
+            "sponsor",
+            "reviewer",
+            "other_reviewer",
+            "it_lead",
+            "executive",
+            "admin",
+            "norole",
+        ):
+            result = attempt(
+                lambda who=who, target=target: decide_change(
+                    change=change, user=users[who], to_status=target
+                ),
+                change,
+            )
+            if who not in DECIDERS:  # who decides is checked first
+                expected = "PermissionDenied"
+            else:
+                expected = "allowed" if target in CHANGE_FLOW[start] else "TransitionNotAllowed"
+            assert result.outcome == expected, (target, who)
+            assert result.events == ([f"change.{target}"] if expected == "allowed" else [])
+
+
+@pytest.mark.django_db
+def test_a_change_reopens_only_assessments_of_its_areas_and_leaves_the_others(users, initiative):
+    """Areas the change does not touch keep their state, whatever it is: in progress stays in
+    progress, needs info stays, satisfied stays; the touched ones need information again."""
+    ConcernAssessment.objects.filter(initiative=initiative, area="performance").update(
+        status=AssessmentStatus.IN_PROGRESS
+    )
+    ConcernAssessment.objects.filter(initiative=initiative, area="ownership").update(
+        status=AssessmentStatus.NEEDS_INFO
+    )
+    ConcernAssessment.objects.filter(initiative=initiative, area="security").update(
+        status=AssessmentStatus.IN_PROGRESS
+    )
+    request_change(
+        initiative=initiative,
+        user=users["sponsor"],
+        kind=ChangeKind.NEW_DATA_SOURCE,
+        description="Add the MES scrap table",
+    )
+    assert statuses(initiative) == {
+        "security": AssessmentStatus.NEEDS_INFO,  # was in progress, touched
+        "governance": AssessmentStatus.NEEDS_INFO,  # was satisfied, touched
+        "performance": AssessmentStatus.IN_PROGRESS,
+        "ownership": AssessmentStatus.NEEDS_INFO,
+        "architecture": AssessmentStatus.SATISFIED,
+        "vendor": AssessmentStatus.SATISFIED,
+    }
+    reopened = AuditEvent.objects.filter(action="assessment.reopened")
+    assert sorted(e.changes["status"][0] for e in reopened) == ["in_progress", "satisfied"]

@@ -1,6 +1,11 @@
 """Risk status: the pure computation (governance/risk/rules.py)."""
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from governance.risk.rules import AssessmentFacts, InitiativeFacts, OpenInputFacts, compute_risk
 from initiatives.models import RiskLevel
@@ -117,3 +122,318 @@ def test_readiness_per_concern():
 def test_drafts_carry_no_risk():
     result = compute_risk(facts(status="draft", has_decision_owner=False), NOW)
     assert result.level == RiskLevel.ON_TRACK and result.reasons == []
+
+
+# --- Boundaries: each threshold just below, at and just above its edge ----------------------
+
+TODAY = NOW.date()
+SECOND = timedelta(seconds=1)
+
+
+def high(title="Residency", due=None, area="security") -> OpenInputFacts:
+    return OpenInputFacts(area, "high", title, due_date=due)
+
+
+def quiet(**kwargs) -> InitiativeFacts:
+    """Facts with no reason of their own: a weekly series held yesterday."""
+    return facts(
+        last_session_held=NOW - timedelta(days=1), series_started=date(2026, 10, 1), **kwargs
+    )
+
+
+@pytest.mark.parametrize(
+    "due, level, reason",
+    [
+        (
+            TODAY - timedelta(days=1),
+            RiskLevel.BLOCKED,
+            "High-severity design input overdue since 24 Nov 2026: Residency "
+            "(Security & data exposure)",
+        ),
+        (
+            TODAY,
+            RiskLevel.AT_RISK,
+            "High-severity design input open: Residency (Security & data exposure)",
+        ),
+        (
+            TODAY + timedelta(days=1),
+            RiskLevel.AT_RISK,
+            "High-severity design input open: Residency (Security & data exposure)",
+        ),
+        (
+            None,
+            RiskLevel.AT_RISK,
+            "High-severity design input open: Residency (Security & data exposure)",
+        ),
+    ],
+)
+def test_a_high_input_is_overdue_only_after_its_due_date(due, level, reason):
+    result = compute_risk(quiet(open_inputs=[high(due=due)]), NOW)
+    assert (result.level, result.reasons) == (level, [reason])
+
+
+@pytest.mark.parametrize(
+    "count, level", [(2, RiskLevel.AT_RISK), (3, RiskLevel.BLOCKED), (4, RiskLevel.BLOCKED)]
+)
+def test_three_high_inputs_at_once_block(count, level):
+    inputs = [high(title=f"Finding {n}") for n in range(count)]
+    result = compute_risk(quiet(open_inputs=inputs), NOW)
+    assert result.level == level
+    at_once = f"{count} high-severity design inputs open at once"
+    assert (at_once in result.reasons) == (count >= 3)
+    assert len(result.reasons) == count + (count >= 3)
+
+
+@pytest.mark.parametrize(
+    "due, reasons",
+    [
+        (TODAY - timedelta(days=1), ["1 design input(s) past their due date"]),
+        (TODAY, []),
+        (None, []),
+    ],
+)
+@pytest.mark.parametrize("severity", ["medium", "low"])
+def test_other_inputs_past_their_due_date_put_at_risk(severity, due, reasons):
+    item = OpenInputFacts("vendor", severity, "Exit clause", due_date=due)
+    result = compute_risk(quiet(open_inputs=[item]), NOW)
+    assert result.reasons == reasons
+    assert result.level == (RiskLevel.AT_RISK if reasons else RiskLevel.ON_TRACK)
+
+
+def test_overdue_inputs_of_other_severities_are_counted_together():
+    late = TODAY - timedelta(days=3)
+    inputs = [
+        OpenInputFacts("vendor", "medium", "A", due_date=late),
+        OpenInputFacts("vendor", "low", "B", due_date=late),
+        OpenInputFacts("vendor", "low", "C", due_date=TODAY),
+    ]
+    assert compute_risk(quiet(open_inputs=inputs), NOW).reasons == [
+        "2 design input(s) past their due date"
+    ]
+
+
+@pytest.mark.parametrize(
+    "score, status, level, reasons",
+    [
+        (4, "in_progress", RiskLevel.ON_TRACK, []),
+        (5, "in_progress", RiskLevel.BLOCKED, ["Governance assessed as highest risk (5 of 5)"]),
+        (5, "not_started", RiskLevel.BLOCKED, ["Governance assessed as highest risk (5 of 5)"]),
+        (5, "satisfied", RiskLevel.ON_TRACK, []),
+        (
+            5,
+            "needs_info",
+            RiskLevel.BLOCKED,
+            [
+                "Governance assessed as highest risk (5 of 5)",
+                "Governance: IT needs more information",
+            ],
+        ),
+    ],
+)
+def test_score_five_blocks_unless_satisfied(score, status, level, reasons):
+    result = compute_risk(
+        quiet(assessments=[AssessmentFacts("governance", status, score, FRESH)]), NOW
+    )
+    assert (result.level, result.reasons) == (level, reasons)
+
+
+@pytest.mark.parametrize(
+    "age, reasons",
+    [
+        (timedelta(days=21) - SECOND, []),
+        (timedelta(days=21), ["Vendor lock-in & survivability: no assessment update for 21 days"]),
+        (timedelta(days=22), ["Vendor lock-in & survivability: no assessment update for 22 days"]),
+    ],
+)
+@pytest.mark.parametrize("status", ["in_progress", "not_started"])
+def test_an_assessment_is_stale_after_21_days(status, age, reasons):
+    result = compute_risk(quiet(assessments=[AssessmentFacts("vendor", status, 2, NOW - age)]), NOW)
+    assert result.reasons == reasons
+    assert result.level == (RiskLevel.AT_RISK if reasons else RiskLevel.ON_TRACK)
+
+
+@pytest.mark.parametrize(
+    "status, reasons",
+    [
+        ("satisfied", []),
+        # Waiting for the sponsor's information is the reason, not IT's silence.
+        ("needs_info", ["Vendor lock-in & survivability: IT needs more information"]),
+    ],
+)
+def test_satisfied_and_needs_info_are_never_stale(status, reasons):
+    old = NOW - timedelta(days=90)
+    result = compute_risk(quiet(assessments=[AssessmentFacts("vendor", status, 2, old)]), NOW)
+    assert result.reasons == reasons
+
+
+# The window is two cadences: weekly 14 days, every two weeks 28, monthly 62; an unknown
+# cadence counts as every two weeks.
+WINDOWS = [("weekly", 14), ("biweekly", 28), ("monthly", 62), ("quarterly", 28)]
+NO_SESSION = ["No working session held in the last 2 cadences"]
+
+
+def midnight(days_ago: int) -> date:
+    """The start date of a series that began `days_ago` days before NOW's midnight."""
+    return (NOW - timedelta(days=days_ago)).date()
+
+
+@pytest.mark.parametrize("cadence, days", WINDOWS)
+def test_a_new_series_has_two_cadences_before_a_session_is_missed(cadence, days):
+    # NOW is noon: a series that started `days` days ago at midnight is days + 12 h old.
+    on_edge = NOW - timedelta(days=days)
+    started = on_edge.date()
+    at_edge = datetime.combine(started, datetime.min.time(), tzinfo=UTC) + timedelta(days=days)
+    for now, reasons in [
+        (at_edge - SECOND, []),
+        (at_edge, NO_SESSION),
+        (at_edge + SECOND, NO_SESSION),
+    ]:
+        result = compute_risk(facts(cadence=cadence, series_started=started), now)
+        assert result.reasons == reasons, (cadence, now)
+
+
+@pytest.mark.parametrize("cadence, days", WINDOWS)
+def test_a_session_held_within_two_cadences_keeps_it_on_track(cadence, days):
+    window = timedelta(days=days)
+    for held_ago, reasons in [(window - SECOND, []), (window, []), (window + SECOND, NO_SESSION)]:
+        result = compute_risk(
+            facts(cadence=cadence, series_started=midnight(200), last_session_held=NOW - held_ago),
+            NOW,
+        )
+        assert result.reasons == reasons, (cadence, held_ago)
+        assert result.level == (RiskLevel.AT_RISK if reasons else RiskLevel.ON_TRACK)
+
+
+def test_the_series_start_is_midnight_in_the_time_zone_of_now():
+    berlin = ZoneInfo("Europe/Berlin")
+    now = datetime(2026, 11, 15, 0, 0, tzinfo=berlin)
+    started = date(2026, 11, 1)  # exactly 14 days before, at midnight Berlin time
+    assert compute_risk(facts(series_started=started), now).reasons == NO_SESSION
+    assert compute_risk(facts(series_started=started), now - SECOND).reasons == []
+
+
+@pytest.mark.parametrize(
+    "status, cadence, started, reasons",
+    [
+        ("in_review", None, None, ["No standing IT working session set up"]),
+        ("in_review", "weekly", None, ["No standing IT working session set up"]),
+        ("submitted", None, None, []),
+        ("ready_for_build", None, None, []),
+    ],
+)
+def test_only_initiatives_in_review_need_a_standing_session(status, cadence, started, reasons):
+    result = compute_risk(facts(status=status, cadence=cadence, series_started=started), NOW)
+    assert result.reasons == reasons
+
+
+@pytest.mark.parametrize("status", ["draft", "withdrawn"])
+def test_inactive_initiatives_are_on_track_whatever_their_facts(status):
+    result = compute_risk(
+        facts(
+            status=status,
+            open_inputs=[high(due=TODAY - timedelta(days=9)) for _ in range(3)],
+            assessments=[AssessmentFacts("vendor", "in_progress", 5, NOW - timedelta(days=60))],
+            cadence=None,
+            has_decision_owner=False,
+        ),
+        NOW,
+    )
+    assert (result.level, result.reasons) == (RiskLevel.ON_TRACK, [])
+    assert result.readiness == {"vendor": 40}  # readiness is still computed (60 - 20)
+
+
+@pytest.mark.parametrize("status", ["submitted", "in_review", "ready_for_build"])
+def test_active_initiatives_carry_their_risk(status):
+    result = compute_risk(quiet(status=status, has_accountable_person=False), NOW)
+    assert (result.level, result.reasons) == (
+        RiskLevel.AT_RISK,
+        ["Nobody named accountable when the AI is wrong"],
+    )
+
+
+def test_a_lower_level_never_lowers_a_higher_one_and_reasons_keep_their_order():
+    result = compute_risk(
+        quiet(
+            open_inputs=[high("Zeta", due=TODAY - timedelta(days=1)), high("Alpha", area="vendor")],
+            assessments=[
+                AssessmentFacts("vendor", "needs_info", None, FRESH),
+                AssessmentFacts("architecture", "in_progress", 2, NOW - timedelta(days=30)),
+            ],
+            missing_support=["who maintains it", "who monitors it"],
+        ),
+        NOW,
+    )
+    assert result.level == RiskLevel.BLOCKED
+    assert result.reasons == [
+        "High-severity design input open: Alpha (Vendor lock-in & survivability)",
+        "High-severity design input overdue since 24 Nov 2026: Zeta (Security & data exposure)",
+        "Architecture & integration: no assessment update for 30 days",
+        "Vendor lock-in & survivability: IT needs more information",
+        "Support model unanswered: who maintains it, who monitors it",
+    ]
+
+
+def test_an_area_without_a_label_is_named_as_stored():
+    result = compute_risk(quiet(open_inputs=[high(area="explainability")]), NOW)
+    assert result.reasons == ["High-severity design input open: Residency (explainability)"]
+
+
+# --- Readiness: the base per status, the score and the open inputs of the same area ---------
+
+
+@pytest.mark.parametrize(
+    "status, score, expected",
+    [
+        ("satisfied", None, 100),
+        ("satisfied", 5, 100),  # a satisfied area keeps 100 whatever its score
+        ("in_progress", None, 60),
+        ("in_progress", 1, 60),
+        ("in_progress", 2, 55),
+        ("in_progress", 5, 40),
+        ("needs_info", None, 40),
+        ("needs_info", 3, 30),
+        ("not_started", None, 20),
+        ("not_started", 4, 5),
+        ("not_started", 5, 0),
+        ("something_new", None, 20),  # an unknown status counts as not started
+    ],
+)
+def test_readiness_base_and_score(status, score, expected):
+    result = compute_risk(
+        facts(assessments=[AssessmentFacts("security", status, score, FRESH)]), NOW
+    )
+    assert result.readiness == {"security": expected}
+
+
+@pytest.mark.parametrize(
+    "severities, expected",
+    [
+        ([], 100),
+        (["low"], 95),
+        (["medium"], 85),
+        (["high"], 65),
+        (["high", "medium", "low"], 45),
+        (["high", "high", "high"], 0),  # 100 - 105, never below 0
+        (["critical"], 100),  # an unknown severity costs nothing
+    ],
+)
+def test_readiness_loses_per_open_input_of_its_area(severities, expected):
+    inputs = [OpenInputFacts("security", s, f"F{n}") for n, s in enumerate(severities)]
+    inputs.append(OpenInputFacts("vendor", "high", "Elsewhere"))  # another area: no effect
+    assessment = AssessmentFacts("security", "satisfied", 1, FRESH)
+    result = compute_risk(facts(assessments=[assessment], open_inputs=inputs), NOW)
+    assert result.readiness == {"security": expected}
+
+
+@given(
+    status=st.sampled_from(["satisfied", "in_progress", "needs_info", "not_started", "x"]),
+    score=st.one_of(st.none(), st.integers(min_value=-20, max_value=20)),
+    severities=st.lists(st.sampled_from(["high", "medium", "low"]), max_size=6),
+)
+@example(status="in_progress", score=-9, severities=[])  # 60 + 50: capped at 100
+@example(status="not_started", score=5, severities=["high"])  # 20 - 20 - 35: floored at 0
+def test_readiness_always_stays_between_0_and_100(status, score, severities):
+    inputs = [OpenInputFacts("security", s, f"F{n}") for n, s in enumerate(severities)]
+    assessment = AssessmentFacts("security", status, score, FRESH)
+    value = compute_risk(facts(assessments=[assessment], open_inputs=inputs), NOW).readiness
+    assert 0 <= value["security"] <= 100

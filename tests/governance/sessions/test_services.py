@@ -20,6 +20,7 @@ from governance.sessions.services import (
     slot_datetimes,
 )
 from tests import factories
+from tests.conftest import attempt
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -176,3 +177,47 @@ def test_extend_all_horizons_adds_new_weeks(series):
     later = datetime.now(tz=BERLIN) + timedelta(days=28)
     assert extend_all_horizons(now=later) > 0
     assert series.sessions.order_by("-starts_at").first().starts_at > last.starts_at
+
+
+# One occurrence's transitions written out: action → (states it starts from, who may take it).
+# "reviewer" is a participant of the series; "other_reviewer" is assigned to the initiative.
+SCHEDULERS = {"sponsor", "it_lead"}
+SESSION_FLOW = {
+    "move": ({"planned", "started"}, SCHEDULERS),
+    "cancel": ({"planned", "started"}, SCHEDULERS),
+    "record": ({"started", "held"}, SCHEDULERS | {"reviewer", "other_reviewer"}),
+}
+SESSION_ACTORS = ("sponsor", "reviewer", "other_reviewer", "it_lead", "executive", "norole")
+
+
+@pytest.mark.parametrize("state", ["planned", "started", "held", "cancelled"])
+@pytest.mark.parametrize("action", list(SESSION_FLOW))
+def test_every_session_action_from_every_state_for_every_role(series, users, state, action):
+    from initiatives.services import grant_membership
+
+    grant_membership(series.initiative, users["other_reviewer"], can_review=True)
+    session = series.sessions.order_by("starts_at").first()
+    started = timezone.now() - timedelta(hours=1)
+    if state != "planned":
+        WorkingSession.objects.filter(pk=session.pk).update(
+            starts_at=started,
+            status={"started": "planned"}.get(state, state),
+        )
+    session.refresh_from_db()
+    run = {
+        "move": lambda user: move_session(
+            session=session, user=user, starts_at=session.starts_at + timedelta(hours=1)
+        ),
+        "cancel": lambda user: cancel_session(session=session, user=user),
+        "record": lambda user: record_session(session=session, user=user, notes="Agreed"),
+    }[action]
+    states, who = SESSION_FLOW[action]
+    for actor in SESSION_ACTORS:
+        result = attempt(lambda actor=actor: run(users[actor]), session)
+        if actor not in who:  # who may act is checked first
+            expected = "PermissionDenied"
+        else:
+            expected = "allowed" if state in states else "TransitionNotAllowed"
+        assert result.outcome == expected, actor
+        past = {"move": "moved", "cancel": "cancelled", "record": "recorded"}[action]
+        assert result.events == ([f"working_session.{past}"] if expected == "allowed" else [])

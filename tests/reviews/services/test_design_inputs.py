@@ -9,6 +9,7 @@ from initiatives import permissions
 from reviews import services
 from reviews.models import DesignInputStatus
 from tests import factories
+from tests.conftest import attempt
 from tests.reviews.conftest import events
 from tests.reviews.services.conftest import _at, _last_id, _new_events
 
@@ -102,12 +103,61 @@ REFUSED_ROLE = [
 @pytest.mark.parametrize("start,action,actor", REFUSED_ROLE)
 def test_transitions_the_role_does_not_allow(reviewed, users, start, action, actor):
     item = _at(start, reviewed, users)
-    with pytest.raises(PermissionDenied):
-        services.transition_design_input(
+    refused = attempt(
+        lambda: services.transition_design_input(
             design_input=item, user=users[actor], action=action, text="x"
-        )
+        ),
+        item,
+        reviewed,
+    )
+    assert refused.outcome == "PermissionDenied"
+
+
+# The lifecycle written out: action → (states it starts from, who may take it). "owner" is the
+# design input's owner from the sponsor's team; the sponsor is the accountable person.
+LIFECYCLE = {
+    "propose": ({"raised", "solution_proposed"}, {"sponsor", "owner", "reviewer", "it_lead"}),
+    "incorporate": ({"raised", "solution_proposed"}, {"sponsor", "owner"}),
+    "confirm": ({"incorporated"}, {"reviewer", "it_lead"}),
+    "accept_risk": ({"raised", "solution_proposed"}, {"sponsor", "it_lead", "executive"}),
+    "withdraw": ({"raised", "solution_proposed"}, {"reviewer", "it_lead"}),
+    "reopen": (
+        {"incorporated", "confirmed", "risk_accepted", "withdrawn"},
+        {"reviewer", "it_lead"},
+    ),
+}
+STATES = ("raised", "solution_proposed", "incorporated", "confirmed", "risk_accepted", "withdrawn")
+ACTORS = ("sponsor", "owner", "reviewer", "other_reviewer", "it_lead", "executive", "norole")
+
+
+@pytest.mark.parametrize("start", STATES)
+@pytest.mark.parametrize("action", list(LIFECYCLE))
+def test_every_action_from_every_state_for_every_role(reviewed, users, start, action):
+    item = _at(start, reviewed, users)
+    services.edit_design_input(
+        design_input=item,
+        user=users["reviewer"],
+        fields={"owner": users["other_sponsor"]},
+        expected_version=None,
+    )
     item.refresh_from_db()
-    assert item.status == start
+    people = {**users, "owner": users["other_sponsor"]}
+    states, who = LIFECYCLE[action]
+    for actor in ACTORS:
+        result = attempt(
+            lambda actor=actor: services.transition_design_input(
+                design_input=item, user=people[actor], action=action, text="Because"
+            ),
+            item,
+            reviewed,
+        )
+        if start not in states:
+            expected = "TransitionNotAllowed"
+        else:
+            expected = "allowed" if actor in who else "PermissionDenied"
+        assert result.outcome == expected, actor
+        if expected == "allowed":
+            assert result.events == [f"design_input.{action}"]
 
 
 @pytest.mark.parametrize("action", ["propose", "incorporate", "accept_risk", "withdraw"])

@@ -3,7 +3,13 @@
 import pytest
 
 from governance.dashboard.selectors.filters import DashboardFilters, dashboard_initiatives
-from governance.dashboard.selectors.portfolio import DEFAULT_SORT, clean_sort, portfolio_rows
+from governance.dashboard.selectors.portfolio import (
+    DEFAULT_SORT,
+    READINESS_BANDS,
+    clean_sort,
+    portfolio_rows,
+    readiness_band,
+)
 from tests.governance.dashboard.conftest import _portfolio
 from tests.governance.dashboard.selectors.conftest import initiatives
 
@@ -47,3 +53,34 @@ def test_sorting_by_readiness_puts_not_assessed_lowest_in_both_directions(users)
     # Ties keep the portfolio's order (reference), whichever way the column sorts.
     tied = [r.initiative.pk for r in portfolio_rows(qs, "-security")][-3:]
     assert tied == [made[0].pk, made[3].pk, made[6].pk]
+
+
+@pytest.mark.parametrize(
+    "value, band",
+    [
+        (None, "none"),
+        (0, "low"),
+        (24, "low"),
+        (25, "medium"),
+        (49, "medium"),
+        (50, "good"),
+        (74, "good"),
+        (75, "ready"),
+        (100, "ready"),
+    ],
+)
+def test_readiness_band_edges(value, band):
+    assert readiness_band(value) == band
+
+
+def test_every_readiness_lies_in_the_range_its_band_lists():
+    """The heat map colours a cell with `readiness_band`; the band drill-down selects with the
+    ranges of READINESS_BANDS. Every value 0–100 must be in exactly its own band's range."""
+    for value in range(0, 101):
+        containing = [
+            name
+            for name, (low, high) in READINESS_BANDS.items()
+            if low is not None and low <= value <= high
+        ]
+        assert containing == [readiness_band(value)], value
+    assert READINESS_BANDS["none"] == (None, None)
