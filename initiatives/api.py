@@ -222,7 +222,15 @@ class InitiativeSerializer(ScreeningAnswersMixin, serializers.ModelSerializer):
     ai_act_classification = ClassificationSerializer(
         source="ai_act", read_only=True, help_text="Derived from the screening answers."
     )
-    ai_act_reviewed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    ai_act_class = serializers.ChoiceField(
+        choices=ai_act.AiActClass.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Derived from the screening; empty until every question is answered.",
+    )
+    ai_act_reviewed_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     version = serializers.IntegerField(
         required=False,
         min_value=1,

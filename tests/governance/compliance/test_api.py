@@ -124,7 +124,7 @@ class TestObligationsAndCoverageApi:
         assert api.post(url + "reopen/", {"reason": "Expired"}, format="json").status_code == 200
 
     def test_obligations_and_coverage_stay_with_the_initiatives_people(
-        api_as, self, users, high_risk
+        self, api_as, users, high_risk
     ):
         outsider = api_as("other_sponsor")
         assert outsider.get("/api/obligations/").json()["count"] == 0
