@@ -66,7 +66,9 @@ def test_api_serves_the_figure_and_refuses_an_unknown_class(api_as, users, class
 
 
 @pytest.mark.django_db
-def test_queue_shows_the_class(client, users, classified):
+def test_queue_shows_the_class(client, api_as, users, classified):
     client.force_login(users["it_lead"])
     page = client.get(reverse("reviews:queue"), {"tab": "all"}).content.decode()
     assert "AI Act: High-risk" in page and "AI Act: Transparency obligations" in page
+    rows = api_as("it_lead").get("/api/review-queue/", {"tab": "all"}).json()["results"]
+    assert {row["title"]: row["ai_act_class"] for row in rows}["FAQ chatbot"] == "transparency"
