@@ -200,6 +200,14 @@ def test_answer_lists_are_validated(values, problem):
 # --- Intake: stored class, blocking of prohibited use, IT review ------------------------------
 
 
+def post_step_six(client, user, initiative, **answers):
+    """Post step 6 of the intake as the browser does: the minimal answers, with `answers` on
+    top; follows the redirect of a successful save."""
+    client.force_login(user)
+    data = {"version": initiative.version, "save": "1", **factories.MINIMAL_SCREENING, **answers}
+    return client.post(reverse("initiatives:edit", args=[initiative.pk, 6]), data, follow=True)
+
+
 @pytest.mark.django_db
 class TestIntake:
     def test_class_is_derived_on_save_and_audited(self, users, complete_initiative):
@@ -253,19 +261,8 @@ class TestIntake:
 
     def test_step_six_refuses_none_with_others_beside_the_field(self, client, users):
         initiative = factories.complete_initiative(sponsor=users["sponsor"])
-        client.force_login(users["sponsor"])
-        response = client.post(
-            reverse("initiatives:edit", args=[initiative.pk, 6]),
-            {
-                "version": initiative.version,
-                "ai_act_role": "deployer",
-                "ai_act_prohibited": ["none", "social_scoring"],
-                "ai_act_annex_i": "no",
-                "ai_act_annex_iii": ["none"],
-                "ai_act_transparency": ["none"],
-                "ai_act_gpai": "no",
-                "save": "1",
-            },
+        response = post_step_six(
+            client, users["sponsor"], initiative, ai_act_prohibited=["none", "social_scoring"]
         )
         assert response.status_code == 200
         assert response.context["form"].errors == {
@@ -275,21 +272,14 @@ class TestIntake:
 
     def test_step_six_saves_and_the_page_shows_the_reasons(self, client, users):
         initiative = factories.complete_initiative(sponsor=users["sponsor"])
-        client.force_login(users["sponsor"])
-        response = client.post(
-            reverse("initiatives:edit", args=[initiative.pk, 6]),
-            {
-                "version": initiative.version,
-                "ai_act_role": "deployer",
-                "ai_act_prohibited": ["none"],
-                "ai_act_annex_i": "safety_component",
-                "ai_act_third_party_assessment": "yes",
-                "ai_act_annex_iii": ["none"],
-                "ai_act_transparency": ["none"],
-                "ai_act_gpai": "uses",
-                "review": "1",
-            },
-            follow=True,
+        response = post_step_six(
+            client,
+            users["sponsor"],
+            initiative,
+            ai_act_annex_i="safety_component",
+            ai_act_third_party_assessment="yes",
+            ai_act_gpai="uses",
+            review="1",
         )
         page = response.content.decode()
         assert Initiative.objects.get(pk=initiative.pk).ai_act_class == "high_risk"
