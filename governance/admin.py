@@ -3,7 +3,8 @@ are read-only; working sessions, notifications and risk state are editable (ever
 is still logged as an `admin.*` audit event). The schedules of the periodic tasks are under
 django-celery-beat's "Periodic tasks"."""
 
-import governance.decisions.admin  # noqa: F401  (each registers its models on import)
+import governance.compliance.admin  # noqa: F401  (each registers its models on import)
+import governance.decisions.admin  # noqa: F401
 import governance.notifications.admin  # noqa: F401
 import governance.risk.admin  # noqa: F401
 import governance.sessions.admin  # noqa: F401

@@ -6,5 +6,7 @@ class GovernanceConfig(AppConfig):
     verbose_name = "Governance"
 
     def ready(self) -> None:
-        # Model signals that keep risk status current whoever writes.
+        # Model signals that keep risk status current whoever writes, and the deployer
+        # obligations in step with an initiative's EU AI Act classification.
+        from .compliance import signals as compliance_signals  # noqa: F401
         from .risk import signals  # noqa: F401

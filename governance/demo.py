@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from initiatives.models import ACTIVE_STATUSES, Initiative
 
+from .compliance import demo as compliance_demo
 from .decisions.models import ChangeKind, ChangeStatus, DecisionKind
 from .decisions.services import decide_change, record_decision, record_release, request_change
 from .risk.services import recompute
@@ -19,6 +20,7 @@ from .sessions.services import cancel_session, record_session, set_series, slot_
 def load(context: dict) -> None:
     load_working_sessions(context)
     load_decisions_and_change_control(context)
+    compliance_demo.load(context)
     send_demo_reminders(context)
     compute_demo_risk(context)
 

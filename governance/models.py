@@ -4,6 +4,11 @@ Code imports a model from its domain's module (`governance.sessions.models`), ne
 file, so that each domain keeps to its layer (see `[tool.importlinter]` in pyproject.toml).
 """
 
+from .compliance.models import (  # noqa: F401
+    EvidenceFile,
+    FrameworkReference,
+    Obligation,
+)
 from .decisions.models import (  # noqa: F401
     ChangeKind,
     ChangeRequest,

@@ -17,6 +17,13 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from audit.api import AuditEventViewSet
+from governance.compliance.api import (
+    CoverageViewSet,
+    EvidenceViewSet,
+    FrameworkReferenceViewSet,
+    ObligationViewSet,
+    PortfolioCoverageView,
+)
 from governance.dashboard.api import DashboardFiguresView
 from governance.decisions.api import ChangeRequestViewSet, DecisionViewSet, ProductionReleaseViewSet
 from governance.notifications.api import NotificationViewSet
@@ -51,6 +58,10 @@ router.register("working-series", WorkingSeriesViewSet, basename="working-series
 router.register("working-sessions", WorkingSessionViewSet, basename="working-session")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("risk-status", RiskStatusViewSet, basename="risk-status")
+router.register("framework-references", FrameworkReferenceViewSet, basename="framework-reference")
+router.register("obligations", ObligationViewSet, basename="obligation")
+router.register("evidence", EvidenceViewSet, basename="evidence")
+router.register("coverage", CoverageViewSet, basename="coverage")
 
 urlpatterns = [
     path("token/", obtain_auth_token, name="api-token"),
@@ -68,5 +79,6 @@ urlpatterns = [
         name="api-redoc",
     ),
     path("dashboard/", DashboardFiguresView.as_view(), name="api-dashboard"),
+    path("coverage/", PortfolioCoverageView.as_view(), name="api-coverage"),
     path("", include(router.urls)),
 ]

@@ -33,7 +33,9 @@ def project_choices() -> dict[str, str]:
             for attr, value in sorted(vars(module).items()):
                 if not (isinstance(value, type) and issubclass(value, Choices)):
                     continue
-                if value.__module__ != module.__name__:
+                # A class imported from a module of its own app (initiatives.ai_act) counts
+                # once, under the module that defines it.
+                if not value.__module__.startswith(f"{config.name}."):
                     continue
                 key = tuple(value.choices)
                 if key in seen:
@@ -42,7 +44,7 @@ def project_choices() -> dict[str, str]:
                 name = f"{attr}Enum"
                 if name in found:
                     name = f"{config.label.title()}{attr}Enum"
-                found[name] = f"{module.__name__}.{attr}"
+                found[name] = f"{value.__module__}.{value.__name__}"
     return found
 
 

@@ -95,6 +95,7 @@ TEMPLATES = [
                 "notification_tags": "governance.notifications.templatetags",
                 "risk_tags": "governance.risk.templatetags",
                 "sessions_tags": "governance.sessions.templatetags",
+                "compliance_tags": "governance.compliance.templatetags",
             },
         },
     },
@@ -154,8 +155,43 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+# Evidence files: the file system under var/evidence (never served at a URL), or any
+# S3-compatible store (AWS S3, MinIO, Ceph…) when EVIDENCE_S3_BUCKET is set. Downloads always
+# go through the permission-checked view; the store's URLs are never handed out.
+EVIDENCE_S3_BUCKET = env("EVIDENCE_S3_BUCKET", default="")
+if EVIDENCE_S3_BUCKET:
+    _evidence_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": EVIDENCE_S3_BUCKET,
+            "endpoint_url": env("EVIDENCE_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env("EVIDENCE_S3_REGION", default="") or None,
+            "access_key": env("EVIDENCE_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env("EVIDENCE_S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env("EVIDENCE_S3_PREFIX", default="evidence"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "addressing_style": env("EVIDENCE_S3_ADDRESSING_STYLE", default="path"),
+        },
+    }
+else:
+    _evidence_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": env.path("EVIDENCE_ROOT", default=VAR_DIR / "evidence"),
+            "base_url": None,
+        },
+    }
+# Uploads: at most EVIDENCE_MAX_MB per file (checked before anything is stored); a ClamAV
+# daemon scans each file when CLAMAV_ADDRESS (host:port) is set.
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_MB", default=20) * 1024 * 1024
+CLAMAV_ADDRESS = env("CLAMAV_ADDRESS", default="")
+CLAMAV_TIMEOUT = env.float("CLAMAV_TIMEOUT", default=30.0)
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "evidence": _evidence_storage,
     "staticfiles": {
         "BACKEND": env(
             "STATICFILES_BACKEND",

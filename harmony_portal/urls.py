@@ -17,6 +17,7 @@ urlpatterns = [
     path("governance/", include("audit.urls")),
     path("governance/", include("governance.decisions.urls")),
     path("governance/dashboard/", include("governance.dashboard.urls")),
+    path("governance/compliance/", include("governance.compliance.urls")),
     path("", include("governance.sessions.urls")),
     path("notifications/", include("governance.notifications.urls")),
     path("api-token/", accounts.api_token_page, name="api-token-page"),

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 
 from core.api import expected_version, require_version, with_etag
 
-from . import permissions, selectors, services
+from . import ai_act, permissions, selectors, services
 from .forms import find_user
 from .models import (
     DataAsset,
@@ -120,7 +120,7 @@ class VisibleInitiativeField(serializers.PrimaryKeyRelatedField):
 
 
 class MissingItemSerializer(serializers.Serializer):
-    step = serializers.IntegerField(help_text="Intake step (1–5) where the answer belongs.")
+    step = serializers.IntegerField(help_text="Intake step (1–6) where the answer belongs.")
     field = serializers.CharField()
     label = serializers.CharField()
 
@@ -134,7 +134,72 @@ class TransitionSerializer(serializers.Serializer):
     )
 
 
-class InitiativeSerializer(serializers.ModelSerializer):
+def _choice_list(choices, help_text: str):
+    """A screening answer that lists choices; ["none"] answers "none of these"."""
+    return serializers.ListField(
+        child=serializers.ChoiceField(choices=choices.choices),
+        required=False,
+        max_length=len(choices.values),
+        help_text=f'{help_text} ["none"] answers "none of these".',
+    )
+
+
+def _validate_choice_list(choices, values):
+    problem = ai_act.validate_choice_list(choices, values)
+    if problem:
+        raise serializers.ValidationError(problem)
+    return list(values)
+
+
+class ScreeningAnswersMixin(serializers.Serializer):
+    """The EU AI Act screening answers (intake step 6), as the initiative and IT's review
+    take them."""
+
+    ai_act_prohibited = _choice_list(ai_act.ProhibitedPractice, "Prohibited practices (Art. 5).")
+    ai_act_annex_iii = _choice_list(ai_act.AnnexIII, "High-risk uses (Annex III).")
+    ai_act_transparency = _choice_list(ai_act.Transparency, "Transparency cases (Art. 50).")
+
+    def validate_ai_act_prohibited(self, values):
+        return _validate_choice_list(ai_act.ProhibitedPractice, values)
+
+    def validate_ai_act_annex_iii(self, values):
+        return _validate_choice_list(ai_act.AnnexIII, values)
+
+    def validate_ai_act_transparency(self, values):
+        return _validate_choice_list(ai_act.Transparency, values)
+
+
+class DutySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    title = serializers.CharField()
+    article = serializers.CharField()
+
+
+class ClassificationSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(
+        choices=ai_act.AiActClass.choices, allow_blank=True, help_text="Empty: not screened."
+    )
+    label = serializers.CharField()
+    reasons = serializers.ListField(child=serializers.CharField(), help_text="Why, in words.")
+    duties = DutySerializer(many=True, help_text="Deployer obligations a high-risk class adds.")
+
+
+class ScreeningReviewSerializer(ScreeningAnswersMixin):
+    """IT's review: corrected answers (those left out stay) and what IT checked."""
+
+    ai_act_role = serializers.ChoiceField(choices=ai_act.AiActRole.choices, required=False)
+    ai_act_annex_i = serializers.ChoiceField(choices=ai_act.AnnexI.choices, required=False)
+    ai_act_third_party_assessment = serializers.ChoiceField(
+        choices=[("yes", "Yes"), ("no", "No")], allow_blank=True, required=False
+    )
+    ai_act_gpai = serializers.ChoiceField(choices=ai_act.GpaiUse.choices, required=False)
+    note = serializers.CharField(max_length=4000, help_text="What IT checked.")
+    version = serializers.IntegerField(
+        required=False, min_value=1, help_text="The version you read (or send If-Match)."
+    )
+
+
+class InitiativeSerializer(ScreeningAnswersMixin, serializers.ModelSerializer):
     reference = serializers.CharField(read_only=True, help_text="e.g. AI-0042")
     sponsor = serializers.SlugRelatedField(slug_field="username", read_only=True)
     co_sponsors = UsernameField(many=True, required=False)
@@ -153,6 +218,18 @@ class InitiativeSerializer(serializers.ModelSerializer):
         read_only=True,
         allow_null=True,
         help_text="Whether IT was first involved before vendor selection and design.",
+    )
+    ai_act_classification = ClassificationSerializer(
+        source="ai_act", read_only=True, help_text="Derived from the screening answers."
+    )
+    ai_act_class = serializers.ChoiceField(
+        choices=ai_act.AiActClass.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Derived from the screening; empty until every question is answered.",
+    )
+    ai_act_reviewed_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
     )
     version = serializers.IntegerField(
         required=False,
@@ -193,6 +270,12 @@ class InitiativeSerializer(serializers.ModelSerializer):
             "maintained_by",
             "monitored_by",
             "update_process",
+            *services.SCREENING_FIELDS,
+            "ai_act_class",
+            "ai_act_classification",
+            "ai_act_reviewed_by",
+            "ai_act_reviewed_at",
+            "ai_act_review_note",
             "status",
             "risk_level",
             "submitted_at",
@@ -205,6 +288,9 @@ class InitiativeSerializer(serializers.ModelSerializer):
             "version",
         ]
         read_only_fields = [
+            "ai_act_class",
+            "ai_act_reviewed_at",
+            "ai_act_review_note",
             "status",
             "risk_level",
             "submitted_at",
@@ -240,6 +326,9 @@ class InitiativeFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Status.choices)
     phase = django_filters.MultipleChoiceFilter(choices=Phase.choices)
     risk_level = django_filters.MultipleChoiceFilter(choices=RiskLevel.choices)
+    ai_act_class = django_filters.MultipleChoiceFilter(
+        choices=ai_act.AiActClass.choices, help_text="EU AI Act classification."
+    )
     sponsor = django_filters.CharFilter(
         field_name="sponsor__username", help_text="The sponsor's username."
     )
@@ -372,6 +461,30 @@ class InitiativeViewSet(
             user=request.user,
             to_status=to_status,
             reason=body.validated_data.get("reason", ""),
+            expected_version=expected_version(request),
+            source="api",
+        )
+        return _fresh(self, initiative.pk)
+
+    @extend_schema(
+        summary="IT reviews the EU AI Act screening: confirms or corrects it",
+        request=ScreeningReviewSerializer,
+        responses=InitiativeSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="review-screening", filter_backends=[])
+    def review_screening(self, request, pk=None):
+        """Assigned reviewers and IT leads; 400 names a bad answer, 412 a stale version."""
+        initiative = self.get_object()
+        body = ScreeningReviewSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        note = data.pop("note")
+        data.pop("version", None)
+        services.review_screening(
+            initiative=initiative,
+            user=request.user,
+            answers=data,
+            note=note,
             expected_version=expected_version(request),
             source="api",
         )

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from . import services
+from . import ai_act, services
 from .models import BusinessUnit, Initiative, Site, Status
 
 DEMO_PASSWORD = "harmony-demo-2026"
@@ -204,6 +204,8 @@ INITIATIVES = (
             ],
             "integrations": [("erp", "SAP Ariba", "Supplier master")],
             "vendors": [("Prewave", "Supplier risk"), ("Everstream", "Risk monitoring")],
+            # Writes risk summaries with a vendor's large language model: Art. 50(2).
+            "ai_act": {"ai_act_transparency": ["generates_content"], "ai_act_gpai": "uses"},
         },
     ),
     (
@@ -282,6 +284,60 @@ INITIATIVES = (
         },
     ),
     (
+        "shift",
+        "marco",
+        "Shift allocation by skills and performance",
+        1,
+        "Operations",
+        "design",
+        Status.IN_REVIEW,
+        2,
+        False,
+        {
+            "business_problem": "Supervisors build the assembly shift plan by hand every week; "
+            "skills matrices are out of date and overtime is unevenly spread.",
+            "expected_value": "Plans in minutes, fewer skill gaps on the line, fairer overtime.",
+            "data": [
+                ("Skills matrix and training records", "confidential", True, "SuccessFactors, EU"),
+                ("Line output per operator", "confidential", True, "MES, Brno"),
+            ],
+            "integrations": [
+                ("erp", "SAP HCM time management", "Read shifts, write proposed plan"),
+                ("mes", "Siemens Opcenter MES", "Output per operator"),
+            ],
+            "vendors": [("Quinyx", "Workforce management AI")],
+            # Allocates tasks by individual performance: high-risk, Annex III 4(b).
+            "ai_act": {"ai_act_annex_iii": ["workers_management"]},
+        },
+    ),
+    (
+        "cobot",
+        "sofia",
+        "Vision safety zone for the collaborative robot cell",
+        0,
+        "EHS",
+        "build",
+        Status.IN_REVIEW,
+        4,
+        False,
+        {
+            "business_problem": "Light curtains stop the cobot cell whenever a forklift passes; "
+            "40 nuisance stops a shift.",
+            "expected_value": "Slow down instead of stop when a person, not a forklift, enters.",
+            "data": [("3D camera point clouds", "internal", False, "Safety PLC, cell 7")],
+            "integrations": [("scada", "Safety PLC of cell 7", "Speed and separation input")],
+            "vendors": [("SICK", "Safety vision"), ("Pilz", "PSENvip")],
+            "safety_critical": "yes",
+            "regulated": "yes",
+            # A safety component of machinery that needs a notified body: Annex I, Art. 6(1).
+            "ai_act": {
+                "ai_act_role": "both",
+                "ai_act_annex_i": "safety_component",
+                "ai_act_third_party_assessment": "yes",
+            },
+        },
+    ),
+    (
         "toolwear",
         "sofia",
         "Tool wear prediction for milling",
@@ -300,6 +356,17 @@ INITIATIVES = (
         },
     ),
 )
+
+
+# The EU AI Act screening of an ordinary deployment: minimal risk.
+DEMO_SCREENING = {
+    "ai_act_role": "deployer",
+    "ai_act_prohibited": ["none"],
+    "ai_act_annex_i": "no",
+    "ai_act_annex_iii": ["none"],
+    "ai_act_transparency": ["none"],
+    "ai_act_gpai": "no",
+}
 
 
 def _users(context):
@@ -380,6 +447,11 @@ def _complete(initiative: Initiative, users, extra) -> None:
     initiative.maintained_by = "Plant digital team with vendor support"
     initiative.monitored_by = "Plant IT operations (24/7)"
     initiative.update_process = "Quarterly model release via change advisory board; rollback kept."
+    # Step 6: an ordinary deployment unless the initiative says otherwise.
+    screening = {**DEMO_SCREENING, **extra.get("ai_act", {})}
+    for name, value in screening.items():
+        setattr(initiative, name, value)
+    initiative.ai_act_class = ai_act.classify_initiative(initiative).level
     initiative.save()
     for name, classification, personal, location in extra["data"]:
         initiative.data_assets.create(

@@ -5,8 +5,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.forms import inlineformset_factory
 
+from . import ai_act
 from .models import DataAsset, Initiative, IntegrationPoint, VendorCandidate
-from .services import MAX_SECTION_ROWS, decision_date_problem
+from .services import MAX_SECTION_ROWS, SCREENING_FIELDS, decision_date_problem
 
 User = get_user_model()
 
@@ -103,7 +104,7 @@ def style_widgets(form: forms.BaseForm) -> None:
     """Give each widget its Bootstrap class, so templates render fields as they are."""
     for field in form.fields.values():
         widget = field.widget
-        if isinstance(widget, forms.HiddenInput):
+        if isinstance(widget, forms.HiddenInput | forms.CheckboxSelectMultiple):
             continue
         if isinstance(widget, forms.CheckboxInput):
             css = "form-check-input"
@@ -229,6 +230,88 @@ class SupportForm(VersionedForm):
         }
 
 
+class ChoiceListField(forms.MultipleChoiceField):
+    """Tick boxes over one of the screening's choice lists; "none of these" stands alone."""
+
+    def __init__(self, choices_class, **kwargs):
+        self.choices_class = choices_class
+        kwargs.setdefault("required", False)
+        super().__init__(
+            choices=choices_class.choices,
+            widget=forms.CheckboxSelectMultiple(attrs={"class": "checkbox-list"}),
+            **kwargs,
+        )
+
+    def clean(self, value):
+        values = super().clean(value)
+        problem = ai_act.validate_choice_list(self.choices_class, values)
+        if problem:
+            raise forms.ValidationError(problem)
+        return list(values)
+
+
+class ScreeningFields(forms.Form):
+    """The EU AI Act screening questions, shared by the intake step and IT's review."""
+
+    ai_act_prohibited = ChoiceListField(
+        ai_act.ProhibitedPractice,
+        label="Does it use any of these practices?",
+        help_text="Art. 5: these are prohibited in the EU. Emotion recognition for medical or "
+        "safety reasons is not in this list (answer it below).",
+    )
+    ai_act_annex_iii = ChoiceListField(
+        ai_act.AnnexIII,
+        label="Is it used for any of these purposes?",
+        help_text="Annex III: these uses are high-risk.",
+    )
+    ai_act_transparency = ChoiceListField(
+        ai_act.Transparency,
+        label="Which of these apply?",
+        help_text="Art. 50: people must be told they deal with AI or AI-made content.",
+    )
+
+
+SCREENING_LABELS = {
+    "ai_act_role": "Your role under the AI Act",
+    "ai_act_annex_i": "Is it part of a product under EU product-safety law (Annex I)?",
+    "ai_act_third_party_assessment": "Does that product need a third-party conformity assessment?",
+    "ai_act_gpai": "Is it built on a general-purpose AI model?",
+}
+SCREENING_ORDER = list(SCREENING_FIELDS)
+
+
+class ScreeningForm(VersionedForm):
+    ai_act_prohibited = ScreeningFields.base_fields["ai_act_prohibited"]
+    ai_act_annex_iii = ScreeningFields.base_fields["ai_act_annex_iii"]
+    ai_act_transparency = ScreeningFields.base_fields["ai_act_transparency"]
+
+    class Meta:
+        model = Initiative
+        fields = SCREENING_ORDER
+        labels = SCREENING_LABELS
+        help_texts = {
+            "ai_act_third_party_assessment": "Leave empty if you do not know: IT will check. "
+            "Machinery needing a notified body is the usual case.",
+            "ai_act_gpai": "General-purpose AI models include the large language models sold "
+            "as a service.",
+        }
+
+
+class ScreeningReviewForm(ScreeningForm):
+    """IT's review of the screening: the same questions, and what IT checked."""
+
+    class Meta(ScreeningForm.Meta):
+        fields = [*SCREENING_ORDER, "ai_act_review_note"]
+        labels = {**SCREENING_LABELS, "ai_act_review_note": "What IT checked"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ai_act_review_note"].required = True
+
+    def answers(self) -> dict:
+        return {name: self.cleaned_data[name] for name in SCREENING_ORDER}
+
+
 _formset_options = {
     "form": StyledModelForm,
     "extra": 1,
@@ -305,6 +388,15 @@ STEPS = (
         "Support model",
         "Who keeps it running once it is live.",
         SupportForm,
+        (),
+    ),
+    Step(
+        6,
+        "ai-act",
+        "EU AI Act screening",
+        "A few questions from the EU AI Act. The portal derives the classification from them; "
+        "IT reviews it with you. A prohibited practice cannot be submitted.",
+        ScreeningForm,
         (),
     ),
 )

@@ -5,6 +5,8 @@ from django.db import models
 from django.urls import reverse
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from .ai_act import AiActClass, AiActRole, AnnexI, GpaiUse, Screening, classify_initiative, describe
+
 
 class Site(models.Model):
     """A plant or site; initiatives are filtered and compared by site."""
@@ -136,6 +138,34 @@ class Initiative(models.Model):
         max_length=2000, blank=True, help_text="How model or vendor updates are made."
     )
 
+    # Step 6 — EU AI Act screening (the lists hold choices of initiatives.ai_act; "none" answers
+    # "none of these"). The class is derived by `ai_act.classify` whenever an answer changes.
+    ai_act_role = models.CharField(max_length=10, choices=AiActRole.choices, blank=True)
+    ai_act_prohibited = models.JSONField(default=list, blank=True)
+    ai_act_annex_i = models.CharField(max_length=20, choices=AnnexI.choices, blank=True)
+    ai_act_third_party_assessment = models.CharField(
+        max_length=3,
+        choices=YesNo.choices,
+        blank=True,
+        help_text="Does the product need a third-party conformity assessment? Empty: not known.",
+    )
+    ai_act_annex_iii = models.JSONField(default=list, blank=True)
+    ai_act_transparency = models.JSONField(default=list, blank=True)
+    ai_act_gpai = models.CharField(max_length=10, choices=GpaiUse.choices, blank=True)
+    ai_act_class = models.CharField(
+        max_length=12, choices=AiActClass.choices, blank=True, help_text="Empty: not screened."
+    )
+    # IT reviews the sponsor's screening (and may correct it); who, when and what IT noted.
+    ai_act_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    ai_act_reviewed_at = models.DateTimeField(null=True, blank=True)
+    ai_act_review_note = models.TextField(max_length=4000, blank=True)
+
     # Workflow
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -164,6 +194,7 @@ class Initiative(models.Model):
             models.Index(fields=["confidential", "status"]),
             # Lists show the most recently changed first.
             models.Index(fields=["-updated_at"], name="initiative_recent_first"),
+            models.Index(fields=["ai_act_class", "status"], name="initiative_ai_act_class"),
         ]
         permissions = [("review_initiative", "Can review the initiative as IT")]
 
@@ -180,6 +211,15 @@ class Initiative(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == Status.DRAFT
+
+    @property
+    def ai_act(self):
+        """The EU AI Act classification of the stored screening, with the reasons."""
+        return classify_initiative(self)
+
+    def ai_act_answers(self) -> list[tuple[str, str]]:
+        """The screening answers in words, (question, answer)."""
+        return describe(Screening.of(self))
 
     @property
     def it_involved_early(self) -> bool | None:

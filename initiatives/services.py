@@ -20,7 +20,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from audit.services import diff_fields, record_event
 from core.errors import FieldRuleError, RuleError, StaleEdit, TransitionNotAllowed
 
-from . import permissions
+from . import ai_act, permissions
 from .models import (
     DataAsset,
     Initiative,
@@ -30,6 +30,7 @@ from .models import (
     VendorCandidate,
 )
 from .roles import Role
+from .signals import screening_changed
 
 
 class NotReadyToSubmit(RuleError):
@@ -42,6 +43,14 @@ class NotReadyToSubmit(RuleError):
         self.field_errors = {
             m.field: [f"Required before submitting (step {m.step}): {m.label}."] for m in missing
         }
+
+
+class ProhibitedUse(RuleError):
+    """The EU AI Act screening names a prohibited practice: the initiative cannot go to IT."""
+
+    def __init__(self, reasons: list[str]):
+        super().__init__("Cannot be submitted: " + " ".join(reasons))
+        self.field_errors = {"ai_act_prohibited": reasons}
 
 
 # Each section (data assets, integrations, vendors) holds at most this many rows.
@@ -97,6 +106,17 @@ REQUIRED_FOR_SUBMISSION: tuple[tuple[int, str, str], ...] = (
     (5, "maintained_by", "Who maintains it"),
     (5, "monitored_by", "Who monitors it"),
     (5, "update_process", "How model or vendor updates are made"),
+)
+# Step 6, the EU AI Act screening: every question of `ai_act.Screening.missing`.
+SCREENING_STEP = 6
+SCREENING_FIELDS = (
+    "ai_act_role",
+    "ai_act_prohibited",
+    "ai_act_annex_i",
+    "ai_act_third_party_assessment",
+    "ai_act_annex_iii",
+    "ai_act_transparency",
+    "ai_act_gpai",
 )
 
 # Conditions a higher layer attaches to a move: the IT review decides what must hold before
@@ -236,6 +256,10 @@ def create_initiative(
         if existing is None:
             raise
         return existing, False
+    if set(fields) & set(SCREENING_FIELDS):
+        _reclassify(initiative)
+        initiative.save(update_fields=["ai_act_class"])
+        fields = {**fields, "ai_act_class": initiative.ai_act_class}
     # The creation event says who the sponsor and co-sponsors are: their grants need no
     # events of their own.
     grant_membership(initiative, sponsor, can_change=True, record=False)
@@ -299,6 +323,9 @@ def update_initiative(
     for name, value in fields.items():
         setattr(locked, name, value)
     changes: dict[str, Any] = diff_fields(before, _snapshot(locked, fields.keys()))
+    screening_touched = bool(set(changes) & set(SCREENING_FIELDS))
+    if screening_touched:
+        changes.update(_reclassify(locked))
     if co_sponsors is not None:
         co_change = _set_co_sponsors(locked, co_sponsors)
         if co_change["co_sponsors"][0] != co_change["co_sponsors"][1]:
@@ -319,6 +346,80 @@ def update_initiative(
             changes=changes,
             source=source,
         )
+    if screening_touched:
+        screening_changed.send(sender=Initiative, initiative=locked, user=user, source=source)
+    return locked
+
+
+def _reclassify(initiative: Initiative) -> dict[str, list]:
+    """Derive the AI Act class from the answers set on `initiative`; the change, if any."""
+    before = initiative.ai_act_class
+    initiative.ai_act_class = ai_act.classify_initiative(initiative).level
+    return (
+        {"ai_act_class": [before, initiative.ai_act_class]}
+        if before != initiative.ai_act_class
+        else {}
+    )
+
+
+@transaction.atomic
+def review_screening(
+    *,
+    initiative: Initiative,
+    user,
+    answers: dict[str, Any],
+    note: str,
+    expected_version: int | None,
+    source: str | None = None,
+) -> Initiative:
+    """IT reviews the sponsor's EU AI Act screening: confirms it, or corrects answers.
+
+    Assigned reviewers and IT leads, in any status but withdrawn. The note says what IT
+    checked (e.g. why the Art. 6(3) derogation does or does not apply); the class is derived
+    again from the reviewed answers.
+    """
+    locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    permissions.forget_cached_perms(user)
+    if not permissions.can_review(user, locked):
+        raise PermissionDenied("Only the initiative's IT reviewers and IT leads review it.")
+    if locked.status == Status.WITHDRAWN:
+        raise TransitionNotAllowed("The initiative is withdrawn; its screening is closed.")
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleEdit(
+            "This initiative changed since you read it (now version "
+            f"{locked.version}). Nothing was changed: reload and try again."
+        )
+    note = (note or "").strip()
+    if not note:
+        raise FieldRuleError("note", "Say what IT checked, in a sentence or two.")
+    unknown = set(answers) - set(SCREENING_FIELDS)
+    if unknown:
+        raise RuleError(f"Not screening questions: {', '.join(sorted(unknown))}.")
+    before = _snapshot(locked, [*answers, "ai_act_review_note"])
+    for name, value in answers.items():
+        setattr(locked, name, value)
+    locked.ai_act_review_note = note
+    changes: dict[str, Any] = diff_fields(
+        before, _snapshot(locked, [*answers, "ai_act_review_note"])
+    )
+    changes.update(_reclassify(locked))
+    if locked.ai_act_class == "":
+        raise RuleError("Answer every screening question before confirming it.")
+    changes["reviewed_by"] = user.username
+    locked.ai_act_reviewed_by = user
+    locked.ai_act_reviewed_at = timezone.now()
+    locked.version = F("version") + 1
+    locked.save()
+    locked.refresh_from_db()
+    record_event(
+        actor=user,
+        action="initiative.ai_act_reviewed",
+        obj=locked,
+        initiative=locked,
+        changes=changes,
+        source=source,
+    )
+    screening_changed.send(sender=Initiative, initiative=locked, user=user, source=source)
     return locked
 
 
@@ -369,6 +470,10 @@ def missing_for_submission(initiative: Initiative) -> list[MissingItem]:
             present = bool(getattr(initiative, name).strip())
         if not present:
             missing.append(MissingItem(step, name, label))
+    missing += [
+        MissingItem(SCREENING_STEP, name, label)
+        for name, label in ai_act.Screening.of(initiative).missing()
+    ]
     return missing
 
 
@@ -410,6 +515,9 @@ def transition_initiative(
         missing = missing_for_submission(locked)
         if missing:
             raise NotReadyToSubmit(missing)
+        classification = ai_act.classify_initiative(locked)
+        if classification.level == ai_act.AiActClass.PROHIBITED:
+            raise ProhibitedUse(classification.reasons)
         locked.submitted_at = now
         if locked.it_first_involved_at is None:
             # The first time IT sees it: the phase at that moment says whether IT came early.
@@ -430,6 +538,7 @@ def transition_initiative(
         source=source,
     )
     if to_status == Status.SUBMITTED:
+        screening_changed.send(sender=Initiative, initiative=locked, user=user, source=source)
         from .tasks import notify_it_of_submission
 
         transaction.on_commit(lambda: notify_it_of_submission.delay(locked.pk))

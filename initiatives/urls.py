@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/edit/<int:step>/", views.edit_step, name="edit"),
     path("<int:pk>/submit/", views.submit, name="submit"),
     path("<int:pk>/status/", views.change_status, name="status"),
+    path("<int:pk>/ai-act/review/", views.review_screening, name="screening_review"),
 ]

@@ -16,7 +16,7 @@ from core.query_params import parse_id
 from core.views import run_service
 
 from . import permissions, selectors, services
-from .forms import STEP_BY_NUMBER, STEPS
+from .forms import STEP_BY_NUMBER, STEPS, ScreeningReviewForm
 from .models import Initiative, Phase, Site, Status
 from .roles import Role, has_role
 
@@ -206,13 +206,40 @@ def _step_context(request, initiative, step, form, formsets) -> dict:
         "form": form,
         "formsets": formsets,
         "missing_here": [m for m in missing if m.step == step.number],
-        "required_names": {name for _, name, _ in services.REQUIRED_FOR_SUBMISSION},
+        "required_names": {name for _, name, _ in services.REQUIRED_FOR_SUBMISSION}
+        | (set(services.SCREENING_FIELDS) - {"ai_act_third_party_assessment"}),
         "missing_by_step": missing_by_step,
         "portal_users": get_user_model()
         .objects.filter(is_active=True)
         .order_by("username")
         .values_list("username", "first_name", "last_name"),
     }
+
+
+def review_screening(request, pk: int):
+    """IT reviews the sponsor's EU AI Act screening: confirms or corrects it, with a note."""
+    initiative = _visible_or_404(request.user, pk)
+    if not permissions.can_review(request.user, initiative):
+        raise PermissionDenied("Only the initiative's IT reviewers and IT leads review it.")
+    form = ScreeningReviewForm(request.POST or None, instance=initiative)
+    if request.method == "POST" and form.is_valid():
+        ok, _ = run_service(
+            request,
+            lambda: services.review_screening(
+                initiative=initiative,
+                user=request.user,
+                answers=form.answers(),
+                note=form.cleaned_data["ai_act_review_note"],
+                expected_version=form.cleaned_data.get("version"),
+            ),
+            form=form,
+            success="EU AI Act screening reviewed.",
+        )
+        if ok:
+            return redirect(f"{initiative.get_absolute_url()}#ai-act")
+    return render(
+        request, "initiatives/screening_review.html", {"initiative": initiative, "form": form}
+    )
 
 
 @require_POST

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 
 from governance.sessions.services import set_series
 from initiatives import services
+from initiatives.demo import DEMO_SCREENING
 from initiatives.models import BusinessUnit, Initiative, Site, Status
 from initiatives.roles import Role
 
@@ -75,6 +76,10 @@ def draft_initiative(*, sponsor, title=None, confidential=False, **fields) -> In
     return initiative
 
 
+# EU AI Act screening answers of an ordinary minimal-risk deployment (step 6 of the intake).
+MINIMAL_SCREENING = DEMO_SCREENING
+
+
 def complete_initiative(*, sponsor, owner=None, **fields) -> Initiative:
     """A draft with every answer IT needs, ready to submit."""
     owner = owner or sponsor
@@ -97,7 +102,7 @@ def complete_initiative(*, sponsor, owner=None, **fields) -> Initiative:
         maintained_by="Plant digital team",
         monitored_by="Plant IT operations",
         update_process="Quarterly release through CAB.",
-        **fields,
+        **{**MINIMAL_SCREENING, **fields},
     )
     initiative.data_assets.create(
         name="Camera images", classification="internal", storage_location="Plant edge server"
@@ -181,6 +186,21 @@ def working_series(*, initiative, user, participants=(), **fields):
     return set_series(
         initiative=initiative, user=user, fields=defaults, participants=list(participants)
     )
+
+
+def ensure_catalogue() -> None:
+    """The framework references (and the checklist questions they map to) as the migrations
+    load them: browser tests run in transactions that end by emptying every table."""
+    from governance.compliance.catalogue import load_catalogue, read_catalogue
+    from governance.compliance.models import FrameworkReference
+    from reviews.models import ChecklistQuestion
+
+    if FrameworkReference.objects.exists():
+        return
+    for item in read_catalogue()["references"]:
+        for area, text in item["questions"]:
+            ChecklistQuestion.objects.get_or_create(area=area, text=text)
+    load_catalogue(FrameworkReference, ChecklistQuestion)
 
 
 __all__ = ["Status"]

@@ -9,7 +9,7 @@ from core.query_params import MAX_ID
 from initiatives.models import Phase, Status
 
 from .selectors.figures import all_figures
-from .selectors.filters import DashboardFilters, may_see_dashboard
+from .selectors.filters import AI_ACT_CHOICES, DashboardFilters, may_see_dashboard
 
 
 class SeesDashboard(permissions.BasePermission):
@@ -29,6 +29,9 @@ class PortfolioRowSerializer(serializers.Serializer):
     phase = serializers.CharField(source="initiative.phase")
     status = serializers.CharField(source="initiative.status")
     risk_level = serializers.CharField(source="initiative.risk_level")
+    ai_act_class = serializers.CharField(
+        source="initiative.ai_act_class", help_text="EU AI Act classification; empty: not screened."
+    )
     confidential = serializers.BooleanField(source="initiative.confidential")
     readiness = serializers.DictField(
         child=serializers.IntegerField(allow_null=True),
@@ -44,6 +47,9 @@ class FunnelSerializer(serializers.Serializer):
     by_phase = serializers.DictField(child=serializers.IntegerField())
     by_status = serializers.DictField(child=serializers.IntegerField())
     by_risk = serializers.DictField(child=serializers.IntegerField())
+    by_ai_act = serializers.DictField(
+        child=serializers.IntegerField(), help_text='EU AI Act class; "none" = not screened.'
+    )
 
 
 class MonthSerializer(serializers.Serializer):
@@ -119,6 +125,9 @@ class DashboardQuerySerializer(serializers.Serializer):
     )
     phase = serializers.ChoiceField(choices=Phase.choices, required=False)
     status = serializers.ChoiceField(choices=Status.choices, required=False)
+    ai_act = serializers.ChoiceField(
+        choices=AI_ACT_CHOICES, required=False, help_text="EU AI Act classification"
+    )
     sort = serializers.CharField(
         required=False, help_text='Portfolio sort key, "-" for descending (unknown keys: default)'
     )

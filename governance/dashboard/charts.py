@@ -20,7 +20,7 @@ from reviews.models import ConcernArea
 
 from . import svg
 from .selectors.figures import Dashboard
-from .selectors.filters import AREAS, DashboardFilters
+from .selectors.filters import AI_ACT_CHOICES, AREAS, DashboardFilters
 from .selectors.portfolio import readiness_band
 
 GREEN, ORANGE, RED, GREY = "#12b76a", "#f79009", "#d92d20", "#98a2b3"
@@ -47,6 +47,13 @@ STATUS_COLOURS = {
     Status.IN_REVIEW: "#7a5af8",
     Status.READY_FOR_BUILD: GREEN,
     Status.WITHDRAWN: "#475467",
+}
+AI_ACT_COLOURS = {
+    "prohibited": "#7a271a",
+    "high_risk": RED,
+    "transparency": ORANGE,
+    "minimal": GREEN,
+    "none": GREY,
 }
 # Risk badge: fill, text.
 RISK_COLOURS = {
@@ -115,6 +122,14 @@ FUNNEL_CHARTS = (
         colours={value: colours[0] for value, colours in RISK_COLOURS.items()},
         tooltip="{n} initiatives {lower} (drafts excluded)",
         label="Risk status of submitted initiatives",
+    ),
+    FunnelChart(
+        param="ai_act",
+        choices=AI_ACT_CHOICES,
+        counts=lambda d: d.funnel.by_ai_act,
+        colours=AI_ACT_COLOURS,
+        tooltip="{n} initiatives: EU AI Act {lower}",
+        label="EU AI Act classification",
     ),
 )
 

@@ -19,7 +19,13 @@ from initiatives.models import BusinessUnit, Phase, Site, Status
 from .charts import AREA_SHORT, build_charts, list_url, percent
 from .selectors import drilldowns
 from .selectors.figures import all_figures
-from .selectors.filters import AREAS, DashboardFilters, dashboard_initiatives, may_see_dashboard
+from .selectors.filters import (
+    AI_ACT_CHOICES,
+    AREAS,
+    DashboardFilters,
+    dashboard_initiatives,
+    may_see_dashboard,
+)
 from .selectors.portfolio import csv_rows, portfolio_rows
 
 
@@ -73,6 +79,7 @@ def dashboard(request):
             "business_units": BusinessUnit.objects.all(),
             "phases": Phase.choices,
             "statuses": Status.choices,
+            "ai_act_classes": AI_ACT_CHOICES,
             "links": {
                 "csv": list_url("csv", filters, sort=data.sort),
                 "blockers": list_url("design-inputs", filters, state="blocking"),
@@ -131,6 +138,8 @@ def _describe_filters(filters: DashboardFilters) -> list[str]:
         parts.append(f"phase: {Phase(filters.phase).label}")
     if filters.status:
         parts.append(f"status: {Status(filters.status).label}")
+    if filters.ai_act:
+        parts.append(f"EU AI Act: {dict(AI_ACT_CHOICES)[filters.ai_act]}")
     return parts
 
 

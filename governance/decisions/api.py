@@ -96,7 +96,7 @@ class ChangeRequestSerializer(serializers.ModelSerializer):
     initiative = VisibleInitiativeField()
     kind = serializers.ChoiceField(choices=ChangeKind.choices)
     requested_by = _Username(read_only=True)
-    decided_by = _Username(read_only=True)
+    decided_by = _Username(read_only=True, allow_null=True)  # null until decided
     reopened_areas = serializers.ListField(
         child=serializers.ChoiceField(choices=ConcernArea.choices),
         read_only=True,

@@ -20,6 +20,7 @@ class QueueRowSerializer(serializers.Serializer):
     phase = serializers.CharField()
     site = serializers.CharField(source="site.name", default=None, allow_null=True)
     safety_critical = serializers.CharField()
+    ai_act_class = serializers.CharField(help_text="EU AI Act classification; empty: not screened.")
     submitted_at = serializers.DateTimeField()
     open_inputs = serializers.IntegerField(allow_null=True)
     open_high_inputs = serializers.IntegerField(allow_null=True)

@@ -11,7 +11,13 @@ from audit.chain import compute_hash
 from audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
 from tests.conftest import need_service
 
-BEFORE_THE_MOVE = [("audit", None), ("governance", "0006_merge_20261125_2031")]
+# The portal before the move: no audit app, governance at 0006, initiatives without the EU AI
+# Act screening (its columns would refuse the old models' rows).
+BEFORE_THE_MOVE = [
+    ("audit", None),
+    ("governance", "0006_merge_20261125_2031"),
+    ("initiatives", "0003_recent_first_index"),
+]
 
 
 def _migrate(targets):

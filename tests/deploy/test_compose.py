@@ -15,16 +15,25 @@ def compose():
 
 
 def test_stack_has_web_worker_beat_database_broker_and_migrate(compose):
-    assert set(compose["services"]) == {"db", "redis", "migrate", "web", "worker", "beat"}
+    assert set(compose["services"]) == {
+        "db",
+        "redis",
+        "minio",
+        "minio-init",
+        "migrate",
+        "web",
+        "worker",
+        "beat",
+    }
     assert compose["services"]["db"]["image"] == "postgres:16"
     assert compose["services"]["redis"]["image"] == "redis:7"
-    assert set(compose["volumes"]) == {"pgdata", "redisdata"}
+    assert set(compose["volumes"]) == {"pgdata", "redisdata", "miniodata"}
     assert "pgdata:/var/lib/postgresql/data" in compose["services"]["db"]["volumes"]
     assert "redisdata:/data" in compose["services"]["redis"]["volumes"]
 
 
 def test_every_long_running_service_has_a_healthcheck(compose):
-    for name in ("db", "redis", "web", "worker", "beat"):
+    for name in ("db", "redis", "minio", "web", "worker", "beat"):
         check = compose["services"][name]["healthcheck"]
         assert check["test"], name
     assert "/readyz" in " ".join(compose["services"]["web"]["healthcheck"]["test"])
@@ -74,3 +83,16 @@ def test_dockerfile_is_slim_non_root_and_collects_static_at_build():
     user_lines = [line for line in text.splitlines() if line.startswith("USER ")]
     assert user_lines and user_lines[-1] != "USER root"
     assert text.index("USER harmony") > text.index("collectstatic")
+
+
+def test_evidence_lives_in_the_private_minio_bucket(compose):
+    services = compose["services"]
+    env = services["web"]["environment"]
+    assert env["EVIDENCE_S3_ENDPOINT_URL"].endswith("http://minio:9000}")
+    assert "MINIO_ROOT_PASSWORD:?" in env["EVIDENCE_S3_SECRET_ACCESS_KEY"]
+    assert "ports" not in services["minio"]  # downloads go through the portal only
+    assert "mc anonymous set none" in services["minio-init"]["command"][0]
+    for name in ("web", "worker", "beat"):
+        assert services[name]["depends_on"]["minio-init"]["condition"] == (
+            "service_completed_successfully"
+        )

@@ -1,8 +1,11 @@
 """Steps of the intake form as a person fills them in, shared by the browser tests."""
 
 
-def answer_risk_stack_and_support(window, *, data: str, system: str, vendor: str) -> None:
-    """Steps 3 to 5 of the intake form, from the risk step to the initiative page."""
+def answer_risk_stack_and_support(
+    window, *, data: str, system: str, vendor: str, annex_iii: str = "none"
+) -> None:
+    """Steps 3 to 6 of the intake form (the last, the EU AI Act screening), from the risk step
+    to the initiative page."""
     window.fill("#id_forbidden_actions", "Never stop the line or scrap a part on its own.")
     window.fill("#id_failure_fallback", "Manual inspection as today.")
     window.select_option("#id_safety_critical", "no")
@@ -23,5 +26,19 @@ def answer_risk_stack_and_support(window, *, data: str, system: str, vendor: str
     window.fill("#id_maintained_by", "Plant digital team")
     window.fill("#id_monitored_by", "Plant IT operations")
     window.fill("#id_update_process", "Quarterly release through the change board")
+    window.click("button[name=continue]")
+    window.wait_for_url("**/edit/6/")
+
+    answer_screening(window, annex_iii=annex_iii)
     window.click("button[name=review]")
     window.wait_for_load_state("networkidle")
+
+
+def answer_screening(window, *, annex_iii: str = "none", prohibited: str = "none") -> None:
+    """Step 6, the EU AI Act screening: a deployer, nothing but the given answers."""
+    window.select_option("#id_ai_act_role", "deployer")
+    window.check(f"input[name=ai_act_prohibited][value={prohibited}]")
+    window.select_option("#id_ai_act_annex_i", "no")
+    window.check(f"input[name=ai_act_annex_iii][value={annex_iii}]")
+    window.check("input[name=ai_act_transparency][value=none]")
+    window.select_option("#id_ai_act_gpai", "no")

@@ -19,7 +19,7 @@ def test_executive_reads_the_dashboard_and_drills_down(page, live_server, login,
     login(users["executive"])
     # The home page sends executives straight to the dashboard.
     assert page.url.endswith("/governance/dashboard/")
-    assert page.locator("svg.hp-chart").count() == 8
+    assert page.locator("svg.hp-chart").count() == 9
     screenshot("dashboard-executive")
 
     for phase, count in EXPECTED["by_phase"].items():

@@ -18,7 +18,7 @@ def bar_value(page, chart: str, key: str) -> str:
 
 
 def register_and_submit(window, live_server, owner: str) -> None:
-    """The sponsor answers all five steps and submits, in the browser."""
+    """The sponsor answers all six steps and submits, in the browser."""
     window.goto(f"{live_server.url}/initiatives/new/")
     window.fill("#id_title", TITLE)
     window.fill("#id_business_problem", "Porosity in cast housings is found only at assembly.")

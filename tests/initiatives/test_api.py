@@ -192,6 +192,7 @@ def full_payload(**overrides) -> dict:
         "maintained_by": "Plant digital",
         "monitored_by": "Plant IT",
         "update_process": "CAB",
+        **factories.MINIMAL_SCREENING,
         "data_assets": [
             {
                 "name": "Weld images",

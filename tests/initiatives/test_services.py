@@ -15,10 +15,11 @@ class TestSubmission:
     def test_draft_lists_every_missing_answer_by_step(self, users):
         initiative = factories.draft_initiative(sponsor=users["sponsor"], title="Idea only")
         missing = services.missing_for_submission(initiative)
+        screening = [f for f in services.SCREENING_FIELDS if f != "ai_act_third_party_assessment"]
         assert [m.field for m in missing] == [
             f for _, f, _ in services.REQUIRED_FOR_SUBMISSION if f != "title"
-        ]
-        assert {m.step for m in missing} == {1, 2, 3, 4, 5}
+        ] + screening
+        assert {m.step for m in missing} == {1, 2, 3, 4, 5, 6}
 
     def test_blank_text_counts_as_missing(self, complete_initiative):
         complete_initiative.forbidden_actions = "   "

@@ -37,7 +37,13 @@ from reviews.models import (
     Severity,
 )
 
-from .filters import DashboardFilters, dashboard_initiatives, within
+from .filters import (
+    AI_ACT_CHOICES,
+    NOT_SCREENED,
+    DashboardFilters,
+    dashboard_initiatives,
+    within,
+)
 from .portfolio import DEFAULT_SORT, PortfolioRow, clean_sort, portfolio_page
 
 
@@ -50,6 +56,7 @@ class Funnel:
     by_phase: dict[str, int]
     by_status: dict[str, int]
     by_risk: dict[str, int]
+    by_ai_act: dict[str, int] = field(default_factory=dict)  # EU AI Act class; "none" unscreened
 
 
 def initiative_counts(initiatives: QuerySet[Initiative]) -> list[dict[str, Any]]:
@@ -57,15 +64,16 @@ def initiative_counts(initiatives: QuerySet[Initiative]) -> list[dict[str, Any]]
     one scan that both the funnel and the involvement figure read."""
     return list(
         initiatives.order_by()
-        .values("phase", "status", "risk_level", "phase_at_it_involvement")
+        .values("phase", "status", "risk_level", "phase_at_it_involvement", "ai_act_class")
         .annotate(n=Count("id"))
     )
 
 
 def funnel(initiatives: QuerySet[Initiative], counts: list[dict[str, Any]] | None = None) -> Funnel:
-    """Counts by phase, status and risk, in workflow order, zeros included. One query (none
-    when the `initiative_counts` are given)."""
+    """Counts by phase, status, risk and EU AI Act class, in workflow order, zeros included.
+    One query (none when the `initiative_counts` are given)."""
     by_phase = {p: 0 for p in Phase.values}
+    by_ai_act = {value: 0 for value, _ in AI_ACT_CHOICES}
     by_status = {s: 0 for s in Status.values}
     by_risk = {r: 0 for r in RiskLevel.values}
     for row in initiative_counts(initiatives) if counts is None else counts:
@@ -73,8 +81,14 @@ def funnel(initiatives: QuerySet[Initiative], counts: list[dict[str, Any]] | Non
         by_status[row["status"]] = by_status.get(row["status"], 0) + row["n"]
         if row["status"] != Status.DRAFT:
             by_risk[row["risk_level"]] = by_risk.get(row["risk_level"], 0) + row["n"]
+        ai_act = row["ai_act_class"] or NOT_SCREENED
+        by_ai_act[ai_act] = by_ai_act.get(ai_act, 0) + row["n"]
     return Funnel(
-        total=sum(by_phase.values()), by_phase=by_phase, by_status=by_status, by_risk=by_risk
+        total=sum(by_phase.values()),
+        by_phase=by_phase,
+        by_status=by_status,
+        by_risk=by_risk,
+        by_ai_act=by_ai_act,
     )
 
 

@@ -15,6 +15,7 @@ from django.db.models import (
 
 from core.access import restrict_to_visible
 from core.query_params import parse_id
+from initiatives.ai_act import AiActClass
 from initiatives.models import Initiative, Phase, Status
 from initiatives.roles import sees_whole_portfolio
 from reviews.models import (
@@ -22,6 +23,10 @@ from reviews.models import (
 )
 
 AREAS: tuple[ConcernArea, ...] = tuple(ConcernArea)
+
+# The EU AI Act classes as the dashboard filters and counts them; "none" = not screened yet.
+NOT_SCREENED = "none"
+AI_ACT_CHOICES: list[tuple[str, str]] = [*AiActClass.choices, (NOT_SCREENED, "Not screened")]
 
 
 def may_see_dashboard(user) -> bool:
@@ -40,6 +45,7 @@ class DashboardFilters:
     business_unit: int | None = None
     phase: str = ""
     status: str = ""
+    ai_act: str = ""  # an AiActClass value, or NOT_SCREENED
 
     @classmethod
     def from_params(cls, params) -> DashboardFilters:
@@ -50,11 +56,13 @@ class DashboardFilters:
 
         phase = params.get("phase", "")
         status = params.get("status", "")
+        ai_act = params.get("ai_act", "")
         return cls(
             site=as_id("site"),
             business_unit=as_id("business_unit"),
             phase=phase if phase in Phase.values else "",
             status=status if status in Status.values else "",
+            ai_act=ai_act if ai_act in dict(AI_ACT_CHOICES) else "",
         )
 
     def as_params(self) -> dict[str, str]:
@@ -64,6 +72,7 @@ class DashboardFilters:
             "business_unit": self.business_unit,
             "phase": self.phase,
             "status": self.status,
+            "ai_act": self.ai_act,
         }
         return {k: str(v) for k, v in values.items() if v not in (None, "")}
 
@@ -83,6 +92,8 @@ def dashboard_initiatives(user, filters: DashboardFilters) -> QuerySet[Initiativ
         qs = qs.filter(phase=filters.phase)
     if filters.status:
         qs = qs.filter(status=filters.status)
+    if filters.ai_act:
+        qs = qs.filter(ai_act_class="" if filters.ai_act == NOT_SCREENED else filters.ai_act)
     return qs
 
 
