@@ -346,8 +346,11 @@ class Soak:
         senders = [who for i, (_, who, _) in enumerate(sends) if i == 0 or sends[i - 1][1] != who]
         times = [datetime.fromisoformat(t) for t, _, task in sends if task == self.reminder_task]
         gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(times)]
-        if len(senders) != 2 or len(set(senders)) != 2:
-            self.problem(f"expected one handover between two schedulers; senders: {senders}")
+        # At least the handover forced by killing the leader. On a loaded machine a leader may
+        # also miss a renewal and hand over early; that is allowed (every periodic task is
+        # idempotent) as long as nothing went out twice — the gap check below.
+        if len(set(senders)) != 2:
+            self.problem(f"expected a handover between the two schedulers; senders: {senders}")
         if gaps and min(gaps) < self.args.reminder_every / 2:
             self.problem(f"the reminder task went out twice within {min(gaps):.2f} s")
         if not self.events["new_leader_is_the_standby"]:

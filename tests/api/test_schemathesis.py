@@ -11,7 +11,9 @@ Bounded for CI (2 cores): a few examples per operation, no shrinking, no example
 `make fuzz` (FUZZ_EXAMPLES=200) runs the same test deeper.
 """
 
+import functools
 import itertools
+import json
 import os
 
 import pytest
@@ -20,6 +22,7 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, Phase, given, settings
 from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
@@ -69,11 +72,26 @@ def fuzz_world(db, users):
     }
 
 
+@functools.cache
+def generated_schema() -> dict:
+    """The schema /api/schema/ serves, generated once for the whole module: generating it
+    takes seconds, and every operation's test would otherwise fetch it again."""
+    generated = SchemaGenerator().get_schema(request=None, public=True)
+    return json.loads(OpenApiJsonRenderer().render(generated))
+
+
 @pytest.fixture
-def api_schema(in_process_wsgi, fuzz_world):
-    return schemathesis.openapi.from_wsgi(
-        "/api/schema/?format=json", in_process_wsgi, headers=fuzz_world["headers"]
-    )
+def api_schema(in_process_wsgi):
+    schema = schemathesis.openapi.from_dict(generated_schema())
+    schema.app = in_process_wsgi
+    return schema
+
+
+def test_the_served_schema_is_the_one_fuzzed(api_as):
+    """The module generates the schema itself; it must be what the API serves."""
+    served = api_as("it_lead").get("/api/schema/?format=json")
+    assert served.status_code == 200
+    assert served.json()["paths"] == generated_schema()["paths"]
 
 
 def operation_cases() -> list:
@@ -81,9 +99,8 @@ def operation_cases() -> list:
 
     Valid (positive) requests for all; invalid (negative) ones where there is input to break.
     """
-    generated = SchemaGenerator().get_schema(request=None, public=True)
     cases = []
-    for path, item in generated["paths"].items():
+    for path, item in generated_schema()["paths"].items():
         for method, operation in item.items():
             label = f"{method.upper()} {path}"
             cases.append(pytest.param(label, GenerationMode.POSITIVE, id=f"{label} valid"))

@@ -54,5 +54,5 @@ def test_soak_every_reminder_once_every_write_audited_no_5xx_and_a_takeover(tmp_
     assert figures["statuses"].get("412"), "stale edits were refused and left no event"
     assert figures["reminder_sessions_due_in_window"] >= 6
     assert figures["reminder_deliveries_in_window"] >= 6 * 2
-    assert figures["failovers"] == 1 and figures["events"]["takeover_s"] < 60
+    assert figures["failovers"] >= 1 and figures["events"]["takeover_s"] < 60
     assert figures["session"] == {"valid_on_web2": True, "valid_on_web2_after_restart": True}
