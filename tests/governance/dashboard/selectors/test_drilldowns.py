@@ -314,7 +314,10 @@ an_initiative = st.fixed_dictionaries(
             max_size=3,
         ),
         "sessions": st.lists(
-            st.tuples(st.sampled_from(SessionStatus.values), st.integers(-240, 240)), max_size=3
+            st.tuples(st.sampled_from(SessionStatus.values), st.integers(-240, 240)),
+            max_size=3,
+            # One occurrence per slot, as the series' unique (series, scheduled_for) demands.
+            unique_by=lambda session: session[1],
         ),
         "escalations": st.integers(0, 2),
     }
