@@ -313,8 +313,11 @@ an_initiative = st.fixed_dictionaries(
             ),
             max_size=3,
         ),
+        # One session per slot (the database's `one_session_per_slot`): distinct hours.
         "sessions": st.lists(
-            st.tuples(st.sampled_from(SessionStatus.values), st.integers(-240, 240)), max_size=3
+            st.tuples(st.sampled_from(SessionStatus.values), st.integers(-240, 240)),
+            max_size=3,
+            unique_by=lambda session: session[1],
         ),
         "escalations": st.integers(0, 2),
     }
