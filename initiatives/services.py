@@ -379,7 +379,7 @@ def review_screening(
     checked (e.g. why the Art. 6(3) derogation does or does not apply); the class is derived
     again from the reviewed answers.
     """
-    locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    locked = Initiative.objects.select_for_update(no_key=True).get(pk=initiative.pk)
     permissions.forget_cached_perms(user)
     if not permissions.can_review(user, locked):
         raise PermissionDenied("Only the initiative's IT reviewers and IT leads review it.")

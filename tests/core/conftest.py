@@ -3,6 +3,8 @@ pages): one object of each versioned kind, and how to read the state a refusal m
 
 import pytest
 
+from governance.compliance import services as compliance_services
+from governance.compliance.models import FrameworkReference, Obligation
 from reviews import services as review_services
 from reviews.models import ConcernAssessment
 from tests import factories
@@ -12,11 +14,15 @@ SAVED_IN_BETWEEN = "Saved by someone else in between"
 
 @pytest.fixture
 def objects(users):
-    """A sponsor's draft and, on an initiative in review, an assessment, a design input and
-    a component the reviewer owns."""
+    """A sponsor's draft; on a high-risk initiative in review, an assessment, a design
+    input, a component the reviewer owns and an AI Act obligation; a framework reference."""
+    factories.ensure_catalogue()
     draft = factories.complete_initiative(sponsor=users["sponsor"])
     reviewed = factories.in_review_initiative(
-        sponsor=users["other_sponsor"], it_lead=users["it_lead"], reviewer=users["reviewer"]
+        sponsor=users["other_sponsor"],
+        it_lead=users["it_lead"],
+        reviewer=users["reviewer"],
+        ai_act_annex_iii=["workers_management"],
     )
     component = review_services.assign_component_owner(
         integration=reviewed.integrations.first(), owner=users["reviewer"], user=users["it_lead"]
@@ -27,6 +33,8 @@ def objects(users):
         "assessment": ConcernAssessment.objects.get(initiative=reviewed, area="security"),
         "design_input": factories.design_input(initiative=reviewed, raised_by=users["reviewer"]),
         "component": component,
+        "obligation": Obligation.objects.filter(initiative=reviewed).order_by("pk").first(),
+        "reference": FrameworkReference.objects.get(code="GOVERN 1.1"),
     }
 
 
@@ -42,4 +50,13 @@ def edit_design_input(objects, users):
         user=users["it_lead"],
         fields={"description": SAVED_IN_BETWEEN},
         expected_version=None,
+    )
+
+
+def edit_reference(objects, users):
+    """Someone else (the IT lead) saves the framework reference in between."""
+    compliance_services.save_reference(
+        user=users["it_lead"],
+        reference=objects["reference"],
+        fields={"note": SAVED_IN_BETWEEN},
     )

@@ -9,12 +9,14 @@ import pytest
 from drf_spectacular.generators import SchemaGenerator
 
 from core.api import PreconditionRequired
+from governance.compliance.api import ReferenceSerializer
+from governance.compliance.models import FrameworkReference
 from initiatives import services as initiative_services
 from initiatives.api import InitiativeSerializer
 from initiatives.models import Initiative, Status
 from reviews import services as review_services
 from reviews.models import ComponentOwnership, ConcernAssessment, DesignInput
-from tests.core.conftest import SAVED_IN_BETWEEN, edit_design_input, state_of
+from tests.core.conftest import SAVED_IN_BETWEEN, edit_design_input, edit_reference, state_of
 
 pytestmark = pytest.mark.django_db
 
@@ -35,11 +37,15 @@ class Update:
     state: Callable[[dict], tuple]
 
 
-def _initiative_body(read: dict) -> dict:
-    """A complete initiative as PUT wants it: what GET answered, with a changed title."""
-    fields = InitiativeSerializer().fields
-    writable = {k: v for k, v in read.items() if not fields[k].read_only and k != "version"}
-    return {**writable, "title": CHANGED}
+def _complete(serializer_class, field: str):
+    """The body of a PUT: everything writable that GET answered, with `field` changed."""
+
+    def body(read: dict) -> dict:
+        fields = serializer_class().fields
+        writable = {k: v for k, v in read.items() if not fields[k].read_only and k != "version"}
+        return {**writable, field: CHANGED}
+
+    return body
 
 
 def _edit_draft(objects, users):
@@ -73,7 +79,7 @@ UPDATES = [
         "/api/initiatives/{id}/",
         "sponsor",
         lambda o: f"/api/initiatives/{o['draft'].pk}/",
-        _initiative_body,
+        _complete(InitiativeSerializer, "title"),
         _edit_draft,
         state_of(Initiative, "draft", "title"),
     ),
@@ -116,6 +122,24 @@ UPDATES = [
         lambda read: {},
         _mark_ready_and_back,
         state_of(Initiative, "reviewed", "status"),
+    ),
+    Update(
+        "PATCH",
+        "/api/framework-references/{id}/",
+        "it_lead",
+        lambda o: f"/api/framework-references/{o['reference'].pk}/",
+        lambda read: {"note": CHANGED},
+        edit_reference,
+        state_of(FrameworkReference, "reference", "note"),
+    ),
+    Update(
+        "PUT",
+        "/api/framework-references/{id}/",
+        "it_lead",
+        lambda o: f"/api/framework-references/{o['reference'].pk}/",
+        _complete(ReferenceSerializer, "note"),
+        edit_reference,
+        state_of(FrameworkReference, "reference", "note"),
     ),
 ]
 

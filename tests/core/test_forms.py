@@ -12,11 +12,13 @@ import pytest
 from django.urls import reverse
 
 from core.forms import MISSING_VERSION
+from governance.compliance import services as compliance_services
+from governance.compliance.models import FrameworkReference, Obligation
 from initiatives import services as initiative_services
 from initiatives.models import Initiative
 from reviews import services as review_services
 from reviews.models import ComponentOwnership, ConcernAssessment, DesignInput
-from tests.core.conftest import SAVED_IN_BETWEEN, edit_design_input, state_of
+from tests.core.conftest import SAVED_IN_BETWEEN, edit_design_input, edit_reference, state_of
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +40,7 @@ class FormReader(HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "form":
-            self._form = []
+            self._form = [("__action__", a.get("action") or "")]
         elif self._form is None:
             return
         elif tag == "input" and a.get("name"):
@@ -77,6 +79,7 @@ class FormReader(HTMLParser):
             self._form = None
 
     def form(self) -> dict[str, str]:
+        """The fields, and under `__action__` where the form posts (empty: to the page)."""
         for fields in self.forms:
             data = dict(fields)
             if "version" in data and all(data.get(k) == v for k, v in self.marker.items()):
@@ -94,24 +97,28 @@ def form_as_rendered(client, url: str, marker: dict[str, str]) -> dict[str, str]
 
 @dataclass
 class EditForm:
-    """A page with a versioned form: where, as whom, which field the test changes, what
-    someone else saves in between, and the state (version, value) a refusal must keep."""
+    """A page with a versioned form: where, as whom, which form of the page (`marker`), what
+    the test changes, what someone else saves in between, the state (version, value) a
+    refusal must keep, and the words of the service's "changed in between" refusal."""
 
     name: str
     actor: str
     url: Callable[[dict], str]
-    marker: dict
-    field: str
+    marker: Callable[[dict], dict]
+    change: dict
     save_in_between: Callable[[dict, dict], None]
     state: Callable[[dict], tuple]
+    stale: str = "by someone else"
 
 
-def _intake_step(step: int, field: str) -> EditForm:
+def _intake_step(step: int, change: dict, in_between) -> EditForm:
+    (field,) = change
+
     def save_in_between(objects, users):
         initiative_services.update_initiative(
             initiative=objects["draft"],
             user=users["sponsor"],
-            fields={field: SAVED_IN_BETWEEN},
+            fields={field: in_between},
             expected_version=None,
         )
 
@@ -119,25 +126,46 @@ def _intake_step(step: int, field: str) -> EditForm:
         f"intake step {step}",
         "sponsor",
         lambda o: reverse("initiatives:edit", args=[o["draft"].pk, step]),
-        {},
-        field,
+        lambda o: {},
+        change,
         save_in_between,
         state_of(Initiative, "draft", field),
     )
 
 
+def _review_screening(objects, users):
+    initiative_services.review_screening(
+        initiative=objects["reviewed"],
+        user=users["it_lead"],
+        answers={},
+        note=SAVED_IN_BETWEEN,
+        expected_version=None,
+    )
+
+
 FORMS = [
-    _intake_step(1, "title"),
-    _intake_step(2, "output_actors"),
-    _intake_step(3, "failure_fallback"),
-    _intake_step(4, "sso_requirements"),
-    _intake_step(5, "monitored_by"),
+    _intake_step(1, {"title": CHANGED}, SAVED_IN_BETWEEN),
+    _intake_step(2, {"output_actors": CHANGED}, SAVED_IN_BETWEEN),
+    _intake_step(3, {"failure_fallback": CHANGED}, SAVED_IN_BETWEEN),
+    _intake_step(4, {"sso_requirements": CHANGED}, SAVED_IN_BETWEEN),
+    _intake_step(5, {"monitored_by": CHANGED}, SAVED_IN_BETWEEN),
+    _intake_step(6, {"ai_act_role": "both"}, "provider"),
+    EditForm(
+        "EU AI Act screening review",
+        "reviewer",
+        lambda o: reverse("initiatives:screening_review", args=[o["reviewed"].pk]),
+        lambda o: {},
+        {"ai_act_review_note": CHANGED},
+        _review_screening,
+        state_of(Initiative, "reviewed", "ai_act_review_note"),
+        stale="changed since you read it",
+    ),
     EditForm(
         "assessment",
         "reviewer",
         lambda o: reverse("reviews:assessment", args=[o["assessment"].pk]),
-        {},
-        "rationale",
+        lambda o: {},
+        {"rationale": CHANGED},
         lambda o, u: review_services.update_assessment(
             assessment=o["assessment"], user=u["it_lead"], rationale=SAVED_IN_BETWEEN
         ),
@@ -147,8 +175,8 @@ FORMS = [
         "design input edit",
         "reviewer",
         lambda o: reverse("reviews:design_input_edit", args=[o["design_input"].pk]),
-        {},
-        "description",
+        lambda o: {},
+        {"description": CHANGED},
         edit_design_input,
         state_of(DesignInput, "design_input", "description"),
     ),
@@ -156,8 +184,8 @@ FORMS = [
         "design input lifecycle action",
         "reviewer",
         lambda o: reverse("reviews:design_input", args=[o["design_input"].pk]),
-        {"action": "propose"},
-        "text",
+        lambda o: {"action": "propose"},
+        {"text": CHANGED},
         edit_design_input,
         state_of(DesignInput, "design_input", "status"),
     ),
@@ -165,14 +193,48 @@ FORMS = [
         "component design notes",
         "reviewer",
         lambda o: reverse("reviews:component", args=[o["component"].integration_id]),
-        {"what": "notes"},
-        "design_notes",
+        lambda o: {"what": "notes"},
+        {"design_notes": CHANGED},
         lambda o, u: review_services.update_component_notes(
             component=o["component"], user=u["it_lead"], design_notes=SAVED_IN_BETWEEN
         ),
         state_of(ComponentOwnership, "component", "design_notes"),
     ),
+    EditForm(
+        "AI Act obligation action",
+        "reviewer",
+        lambda o: o["reviewed"].get_absolute_url(),
+        lambda o: {
+            "__action__": reverse("compliance:obligation", args=[o["obligation"].pk]),
+            "action": "assign",
+        },
+        {"owner": "reviewer"},
+        lambda o, u: compliance_services.assign_obligation(
+            obligation=o["obligation"], user=u["it_lead"], owner=u["it_lead"]
+        ),
+        state_of(Obligation, "obligation", "owner"),
+        stale="changed since you read it",
+    ),
+    EditForm(
+        "framework reference",
+        "it_lead",
+        lambda o: reverse("compliance:reference_edit", args=[o["reference"].pk]),
+        lambda o: {},
+        {"note": CHANGED},
+        edit_reference,
+        state_of(FrameworkReference, "reference", "note"),
+        stale="changed since you opened it",
+    ),
 ]
+
+
+def _post(client, url: str, data: dict):
+    """Post the form where it posts; a page that answers with a redirect shows its
+    messages on the next page, which is followed."""
+    target = data.pop("__action__", "") or url
+    response = client.post(target, data, follow=True)
+    assert response.status_code == 200
+    return response.content.decode(), response.redirect_chain
 
 
 @pytest.mark.parametrize("form", FORMS, ids=lambda f: f.name)
@@ -180,35 +242,33 @@ def test_a_form_without_its_version_or_with_a_stale_one_cannot_overwrite(
     form, client, users, objects
 ):
     client.force_login(users[form.actor])
-    url = form.url(objects)
-    data = {**form_as_rendered(client, url, form.marker), form.field: CHANGED}
+    url, marker = form.url(objects), form.marker(objects)
+    data = {**form_as_rendered(client, url, marker), **form.change}
     assert data["version"] == str(form.state(objects)[0])
 
-    without = {k: v for k, v in data.items() if k != "version"}
     before = form.state(objects)
-    refused = client.post(url, without)
-    assert refused.status_code == 200
-    assert escape(MISSING_VERSION) in refused.content.decode()
+    page, _ = _post(client, url, {k: v for k, v in data.items() if k != "version"})
+    assert escape(MISSING_VERSION) in page
     assert form.state(objects) == before
 
     form.save_in_between(objects, users)
     before = form.state(objects)
-    stale = client.post(url, data)
-    assert stale.status_code in (200, 302)
-    page = client.get(stale.url).content.decode() if stale.status_code == 302 else ""
-    assert "by someone else" in stale.content.decode() + page
+    page, _ = _post(client, url, dict(data))
+    assert form.stale in page
     assert form.state(objects) == before
 
-    fresh = {**form_as_rendered(client, url, form.marker), form.field: CHANGED}
-    saved = client.post(url, fresh)
-    assert saved.status_code == 302, saved.content.decode()[:2000]
+    fresh = {**form_as_rendered(client, url, marker), **form.change}
+    page, redirects = _post(client, url, fresh)
+    assert redirects, page[:2000]  # saved: the page sends the browser on
     assert form.state(objects) != before
 
 
 def test_a_creation_form_needs_no_version(client, users):
     """Registering a new initiative has nothing to be stale against."""
     client.force_login(users["sponsor"])
-    data = form_as_rendered(client, reverse("initiatives:create"), {})
-    response = client.post(reverse("initiatives:create"), {**data, "title": "New idea"})
-    assert response.status_code == 302
+    url = reverse("initiatives:create")
+    data = {**form_as_rendered(client, url, {}), "title": "New idea"}
+    assert data["version"] == ""
+    _page, redirects = _post(client, url, data)
+    assert redirects
     assert Initiative.objects.filter(title="New idea").count() == 1
