@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 export DJANGO_SETTINGS_MODULE := harmony_portal.settings
 
-.PHONY: run test install install-test chromium migrate demo lint bench clean fuzz soak k8s-check mutate
+.PHONY: run test install install-test chromium migrate demo lint bench load clean fuzz soak k8s-check mutate
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,13 +17,17 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(PIP) install --quiet -e '.[test]'
 	touch $@
 
-# checkov pins its own dependencies (boto3, packaging, …), which clash with the portal's: it
-# gets a virtualenv of its own.
+# Tools that pin dependencies of their own get a virtualenv each, .venv-<tool>: checkov (boto3,
+# packaging, … clash with the portal's) and locust (gevent, Flask and brotli; it runs as a
+# process of its own, benchmarks/locustfile.py imports nothing of the portal).
+TOOL_checkov := checkov>=3.2,<4
+TOOL_load := locust>=2.30,<3
 CHECKOV_VENV := .venv-checkov
-$(CHECKOV_VENV)/.installed: Makefile
-	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
-	$(CHECKOV_VENV)/bin/pip install --quiet --upgrade pip
-	$(CHECKOV_VENV)/bin/pip install --quiet 'checkov>=3.2,<4'
+LOAD_VENV := .venv-load
+.venv-%/.installed: Makefile
+	test -x .venv-$*/bin/python || $(PYTHON) -m venv .venv-$*
+	.venv-$*/bin/pip install --quiet --upgrade pip
+	.venv-$*/bin/pip install --quiet '$(TOOL_$*)'
 	touch $@
 
 # Browser tests use Debian's chromium package; installed here, never by hand.
@@ -61,7 +65,20 @@ k8s-check: install-test $(CHECKOV_VENV)/.installed
 ## risk sweep; prints a table and writes bench-results.json. BENCH_ARGS passes options.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/harmony_bench
 bench: install
-	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=False $(PY) manage.py bench $(BENCH_ARGS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=False \
+	SECRET_KEY=$${SECRET_KEY:-bench-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz} \
+	$(PY) manage.py bench $(BENCH_ARGS)
+
+## make load: a bounded load test on loopback: the portal under gunicorn (DEBUG off) and locust
+## headless, LOAD_USERS people for LOAD_TIME seconds mixing reads and writes across roles.
+## Fails on any 5xx, and when the audit events differ from the writes that answered success.
+## Demo data is loaded into LOAD_DATABASE_URL (created if missing) when it is empty.
+LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/harmony_load
+LOAD_USERS ?= 32
+LOAD_TIME ?= 60
+load: install $(LOAD_VENV)/.installed
+	DATABASE_URL=$(LOAD_DATABASE_URL) $(PY) manage.py load_test --locust $(LOAD_VENV)/bin/locust \
+	  --users $(LOAD_USERS) --run-time $(LOAD_TIME) $(LOAD_ARGS)
 
 ## make soak: two gunicorn processes, two Celery workers and two schedulers on PostgreSQL and a
 ## private redis-server under 60 s of mixed load, killing a worker and the acting scheduler;
@@ -107,4 +124,4 @@ lint: install-test
 	$(VENV)/bin/ruff format --check .
 
 clean:
-	rm -rf $(VENV) $(CHECKOV_VENV) var db.sqlite3
+	rm -rf $(VENV) $(CHECKOV_VENV) $(LOAD_VENV) var db.sqlite3

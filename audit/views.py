@@ -1,6 +1,5 @@
 """The auditor's view of an initiative: its whole history, readable, printable, downloadable."""
 
-import csv
 import json
 
 from django.core.exceptions import PermissionDenied
@@ -11,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core.access import visible_initiative_or_404
+from core.spreadsheets import csv_writer
 
 from .selectors import (
     EXPORT_COLUMNS,
@@ -68,7 +68,7 @@ def _filename(initiative, ext: str) -> str:
 @require_GET
 def audit_trail_csv(request, pk: int):
     initiative = _auditable_or_404(request.user, pk)
-    writer = csv.writer(_Echo())
+    writer = csv_writer(_Echo())
 
     def lines():
         yield writer.writerow(EXPORT_COLUMNS)

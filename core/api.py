@@ -13,7 +13,9 @@ become HTTP answers here, so viewsets just call the service:
 - Django `PermissionDenied` → 403, `Http404` → 404 (hidden and missing look the same).
 
 Updates carry the version the client read: `If-Match: "7"` (the ETag of the GET) or a `version`
-field in the body; `require_version` reads it and the service refuses a stale one (412).
+field in the body; `require_version` reads it (428 without one) and the service refuses a
+stale one (412). The answers of the whole site outside DRF (400/413, 404, 500, 503) are in
+`core.handlers`; bad input is refused before any view by `core.request_checks`.
 """
 
 from datetime import UTC, datetime
@@ -21,7 +23,7 @@ from datetime import UTC, datetime
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
-from rest_framework import exceptions, filters, pagination, serializers, status
+from rest_framework import exceptions, filters, mixins, pagination, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -39,6 +41,18 @@ class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_detail = "The object changed since you read it."
     default_code = "stale"
+
+
+class PreconditionRequired(exceptions.APIException):
+    """An update came without the version it was read at: it could overwrite a change made
+    in between, so it is refused (RFC 6585) instead of saved blindly."""
+
+    status_code = 428
+    default_detail = (
+        'Send the version you read: the ETag as If-Match (e.g. If-Match: "7") or a `version` '
+        "field. Without it an update could overwrite someone else's change."
+    )
+    default_code = "version_required"
 
 
 class RuleViolation(exceptions.ValidationError):
@@ -155,12 +169,11 @@ def expected_version(request) -> int | None:
 
 
 def require_version(request) -> int:
-    """The version the client read; a write without one is refused (400), never a blind save."""
+    """The version the client read; an update without one is refused (428), never saved
+    blindly over a change it did not see."""
     version = expected_version(request)
     if version is None:
-        raise exceptions.ValidationError(
-            {"version": ["Send the version you read (If-Match header or `version` field)."]}
-        )
+        raise PreconditionRequired()
     return version
 
 
@@ -174,45 +187,19 @@ def with_etag(response: Response, version: int) -> Response:
     return response
 
 
+class RetrieveWithETag(mixins.RetrieveModelMixin):
+    """GET of one versioned object answers its version as the ETag, for If-Match."""
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        return with_etag(response, response.data["version"])
+
+
 class PageNumberPagination(pagination.PageNumberPagination):
     """`?page=2&page_size=50` (at most 200 rows a page)."""
 
     page_size_query_param = "page_size"
     max_page_size = 200
-
-
-class SearchFilter(filters.SearchFilter):
-    """`?search=` over the view's `search_fields`; text with NUL characters is refused (400)."""
-
-    def get_search_terms(self, request):
-        value = request.query_params.get(self.search_param, "")
-        if "\x00" in value:
-            raise exceptions.ValidationError(
-                {self.search_param: ["Null characters are not allowed."]}
-            )
-        return super().get_search_terms(request)
-
-
-def not_found(request, exception=None):
-    """404 for the whole site: the `Error` JSON under /api/, Django's page elsewhere."""
-    from django.http import JsonResponse
-    from django.views import defaults
-
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
-    return defaults.page_not_found(request, exception)
-
-
-def server_error(request):
-    """500 for the whole site: the `Error` JSON under /api/, Django's page elsewhere."""
-    from django.http import JsonResponse
-    from django.views import defaults
-
-    if request.path.startswith("/api/"):
-        return JsonResponse(
-            {"detail": "Server error. It has been logged.", "code": "server_error"}, status=500
-        )
-    return defaults.server_error(request)
 
 
 class OrderingFilter(filters.OrderingFilter):

@@ -5,8 +5,10 @@ decorator of their own:
 
 - the `Error` body for 400 (writes, and reads with query parameters: filters, pagination or
   parameters declared with `extend_schema`), 401 and 403 (unless the endpoint is public),
-  404 (paths with an id, paginated lists), 409 (writes: a workflow conflict or a duplicate)
-  and 412 (writes on an object that carries a version);
+  404 (paths with an id, paginated lists), 409 (writes: a workflow conflict or a duplicate),
+  412 (writes on an object that carries a version), 413 (writes: body too large), 428
+  (PUT/PATCH of a versioned object without its version), 429 (public writes: the sign-in
+  lockout of /api/token/) and 503 (every operation: the database cannot be reached);
 - for serializers with a `version` field: the `If-Match` request header on writes and the
   `ETag` response header on answers that return the object.
 
@@ -28,6 +30,12 @@ ERROR_DESCRIPTIONS = {
     "404": "No such object, or one you may not see (the answer is the same).",
     "409": "The change conflicts with the current state (workflow, duplicate); `detail` says why.",
     "412": "The object changed since you read it (stale `If-Match` / `version`); reload first.",
+    "413": "The request body is larger than the portal accepts.",
+    "428": "The update did not say which version it was read at: send the ETag as `If-Match` "
+    "(or a `version` field). Nothing was changed.",
+    "429": "Too many failed sign-ins for this username from your address; `Retry-After` says "
+    "when to try again.",
+    "503": "The database cannot be reached right now; `Retry-After` says when to try again.",
 }
 
 
@@ -105,6 +113,13 @@ class AutoSchema(openapi.AutoSchema):
             codes.append("409")
         if is_write and self._has_path_id() and self._is_versioned():
             codes.append("412")
+        if self.method in ("POST", "PUT", "PATCH"):
+            codes.append("413")
+        if self.method in ("PUT", "PATCH") and self._has_path_id() and self._is_versioned():
+            codes.append("428")
+        if is_write and self._is_public():
+            codes.append("429")
+        codes.append("503")
         return codes
 
     def map_parsers(self):
@@ -138,7 +153,8 @@ class AutoSchema(openapi.AutoSchema):
                     OpenApiParameter.HEADER,
                     required=False,
                     description='The ETag you read, e.g. "7" (or send `version` in the body). '
-                    "A stale one is refused with 412.",
+                    "A stale one is refused with 412; PUT and PATCH without either are "
+                    "refused with 428.",
                 )
             )
         if self._returns_version():

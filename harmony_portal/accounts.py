@@ -1,16 +1,19 @@
-"""The signed-in user: who am I (`GET /api/me/`) and the API token page for scripts.
+"""The signed-in user: who am I (`GET /api/me/`), the API token page for scripts, and
+`POST /api/token/` to get a token with a username and password.
 
 Scripts authenticate with `Authorization: Token <key>`. A user creates, regenerates or revokes
 their own key on `/api-token/`; the key is shown once, right after it is made. Every change of
 a key is in the audit trail (the key itself never is).
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -45,6 +48,43 @@ def api_token_page(request):
             "base_url": request.build_absolute_uri("/api/"),
         },
     )
+
+
+class LockedOut(exceptions.APIException):
+    """429: sign-in locked for this username and address; DRF sends `wait` as Retry-After."""
+
+    status_code = 429
+    default_code = "locked_out"
+
+    def __init__(self, detail: str, *, wait: int):
+        super().__init__(detail)
+        self.wait = wait
+
+
+class ObtainTokenView(ObtainAuthToken):
+    """`POST /api/token/` with `username` and `password`: the user's API token.
+
+    Sign-ins here count towards django-axes's lockout like the sign-in page's. A locked
+    username and address answers 429 with `Retry-After` (seconds of the cool-off), not the
+    400 of a wrong password: the client must wait, not ask for another password.
+    """
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        if serializer.is_valid():
+            token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
+            return Response({"token": token.key})
+        # django-axes marks the request it saw when this attempt was refused for a lockout,
+        # or when this failure was the one that reached the limit.
+        if getattr(request, "axes_locked_out", False):
+            cooloff = settings.AXES_COOLOFF_TIME
+            minutes = max(1, round(cooloff.total_seconds() / 60))
+            raise LockedOut(
+                f"Too many failed sign-ins for this username from your address. Try again "
+                f"in {minutes} minute{'s' if minutes != 1 else ''}, or ask IT to unlock it.",
+                wait=round(cooloff.total_seconds()),
+            )
+        raise exceptions.ValidationError(serializer.errors)
 
 
 class MeSerializer(serializers.Serializer):

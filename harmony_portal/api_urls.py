@@ -13,7 +13,6 @@ from drf_spectacular.views import (
     SpectacularRedocView,
     SpectacularSwaggerSplitView,
 )
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from audit.api import AuditEventViewSet
@@ -29,7 +28,7 @@ from governance.decisions.api import ChangeRequestViewSet, DecisionViewSet, Prod
 from governance.notifications.api import NotificationViewSet
 from governance.risk.api import RiskStatusViewSet
 from governance.sessions.api import WorkingSeriesViewSet, WorkingSessionViewSet
-from harmony_portal.accounts import MeView
+from harmony_portal.accounts import MeView, ObtainTokenView
 from initiatives.api import InitiativeViewSet
 from reviews.api.assessments import AssessmentViewSet
 from reviews.api.assignments import AssignmentViewSet
@@ -64,7 +63,7 @@ router.register("evidence", EvidenceViewSet, basename="evidence")
 router.register("coverage", CoverageViewSet, basename="coverage")
 
 urlpatterns = [
-    path("token/", obtain_auth_token, name="api-token"),
+    path("token/", ObtainTokenView.as_view(), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(

@@ -7,6 +7,8 @@ import re
 import time
 import uuid
 
+from django.db import DatabaseError
+
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 logger = logging.getLogger("harmony_portal.request")
 
@@ -21,6 +23,16 @@ class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id_var.get()
         return True
+
+
+def _user_id(request) -> int | None:
+    """The signed-in user's id; None for anonymous requests and when the database that would
+    say who it is cannot be reached (the 503 being logged)."""
+    user = getattr(request, "user", None)
+    try:
+        return user.pk if user is not None and user.is_authenticated else None
+    except DatabaseError:
+        return None
 
 
 class RequestLogMiddleware:
@@ -39,7 +51,6 @@ class RequestLogMiddleware:
         try:
             response = self.get_response(request)
             response["X-Request-ID"] = request_id
-            user = getattr(request, "user", None)
             # Probes every few seconds and cached static files would drown the real traffic.
             quiet = request.path.startswith(QUIET_PREFIXES) and response.status_code < 400
             logger.log(
@@ -53,7 +64,7 @@ class RequestLogMiddleware:
                     "path": request.path,
                     "status": response.status_code,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                    "user_id": user.pk if user is not None and user.is_authenticated else None,
+                    "user_id": _user_id(request),
                 },
             )
             return response

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 from harmony_portal.openapi_enums import ProjectChoiceNames
 from harmony_portal.secret_files import environment_with_secret_files
@@ -24,9 +25,17 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 env.ENVIRON = environment_with_secret_files(env.str("SECRETS_DIR", default=""))
 
 DEBUG = env.bool("DEBUG", default=True)
-SECRET_KEY = env(
-    "SECRET_KEY", default="dev-only-insecure-key-change-me-0123456789abcdefghijklmnopqrstuv"
-)
+# Published in this repository: fine on a developer's machine, never in production. With
+# DEBUG off the portal refuses to start without a SECRET_KEY of its own (and the system check
+# harmony.E001 in checks.py says the same to `check --deploy`).
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-change-me-0123456789abcdefghijklmnopqrstuv"
+SECRET_KEY = env("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
+if not DEBUG and SECRET_KEY in ("", DEVELOPMENT_SECRET_KEY):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set (or is the development key published in the repository) while "
+        "DEBUG is False. Set SECRET_KEY to a long random value, e.g. the output of "
+        '`python -c "import secrets; print(secrets.token_urlsafe(50))"`.'
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -47,6 +56,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     # The portal's own apps, bottom layer first (see the import-linter contracts).
+    "outbox",
     "audit",
     "initiatives",
     "reviews",
@@ -60,6 +70,8 @@ MIDDLEWARE = [
     "harmony_portal.logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "harmony_portal.middleware.ContentSecurityPolicyMiddleware",
+    # Before anything reads a parameter or a body: bad input is a 400 or 413.
+    "harmony_portal.middleware.BadInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -110,20 +122,28 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     )
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # An unreachable database answers within seconds (503), instead of the OS's minutes.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Shared state -----------------------------------------------------------------------------
 # With several web processes (or pods) nothing may live in one process: the cache goes to
 # Redis, and sessions are read through it but kept in the database, so they survive a
-# restart of web and of Redis alike.
+# restart of web and of Redis alike. While Redis is down the cache reads as empty and
+# requests go to the database (harmony_portal/cache.py): Redis is never needed by a request.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "harmony_portal.cache.OptionalRedisCache",
             "LOCATION": REDIS_URL,
             # The broker shares the database: the prefix keeps cache keys apart from queues.
             "KEY_PREFIX": "harmony-cache",
+            # A Redis that does not answer costs a request at most this long, then is skipped.
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -231,7 +251,25 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
     # The filesystem transport has no fan-out exchange for remote control commands.
     CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
-CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
+else:
+    # Short timeouts: the outbox relay and beat learn within seconds that the broker is away
+    # and try again later; no web request ever waits for the broker (see outbox/).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_connect_timeout": env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=2.0),
+        "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=5.0),
+    }
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=2.0)
+# A publish that fails is retried briefly here; the outbox relay retries for as long as needed.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
+# Every task is fire-and-forget (its effect is in the database), so there is no result backend
+# to wait for; CELERY_RESULT_BACKEND can still name one for debugging.
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default="") or None
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
@@ -260,7 +298,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [
         "core.api.FilterBackend",
         "core.api.OrderingFilter",
-        "core.api.SearchFilter",
+        "rest_framework.filters.SearchFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "core.api.PageNumberPagination",
     "PAGE_SIZE": 25,
@@ -396,3 +434,5 @@ if not DEBUG:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
         USE_X_FORWARDED_HOST = env.bool("USE_X_FORWARDED_HOST", default=False)
 READINESS_BROKER_TIMEOUT = env.float("READINESS_BROKER_TIMEOUT", default=2.0)
+# Seconds a client is told to wait (Retry-After) when the database cannot be reached (503).
+SERVICE_UNAVAILABLE_RETRY_AFTER = env.int("SERVICE_UNAVAILABLE_RETRY_AFTER", default=30)

@@ -29,6 +29,8 @@ urlpatterns = [
 if settings.OIDC_ENABLED:
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
 
-# Under /api/ a missing page or a crash answers the API's JSON error, not an HTML page.
-handler404 = "core.api.not_found"
-handler500 = "core.api.server_error"
+# Under /api/ a bad request, a missing page or a crash answers the API's JSON error, not an
+# HTML page; a database that cannot be reached answers 503 with Retry-After (core.handlers).
+handler400 = "core.handlers.bad_request"
+handler404 = "core.handlers.not_found"
+handler500 = "core.handlers.server_error"

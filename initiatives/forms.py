@@ -5,6 +5,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.forms import inlineformset_factory
 
+from core.forms import VersionCheckedForm, version_field
+
 from . import ai_act
 from .models import DataAsset, Initiative, IntegrationPoint, VendorCandidate
 from .services import MAX_SECTION_ROWS, SCREENING_FIELDS, decision_date_problem
@@ -123,13 +125,15 @@ class StyledModelForm(forms.ModelForm):
         style_widgets(self)
 
 
-class VersionedForm(forms.ModelForm):
-    """Carries the version the form was rendered from, so a stale save is refused."""
+class VersionedForm(VersionCheckedForm, forms.ModelForm):
+    """Carries the version the form was rendered from, so a stale save is refused; editing
+    a saved initiative without it is refused too (creating one needs none)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = version_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.version_required = self.instance.pk is not None
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         style_widgets(self)

@@ -19,6 +19,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from audit.services import diff_fields, record_event
 from core.errors import FieldRuleError, RuleError, StaleEdit, TransitionNotAllowed
+from outbox import enqueue
 
 from . import ai_act, permissions
 from .models import (
@@ -306,7 +307,7 @@ def update_initiative(
     `sections` gives the complete new rows of some sections (`SECTION_MODELS`); the rows are
     saved in the same transaction and the change is part of the one audit event.
     """
-    locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    locked = Initiative.objects.select_for_update(no_key=True).get(pk=initiative.pk)
     # Writes decide on fresh permissions, never on what a long-lived user object cached.
     permissions.forget_cached_perms(user)
     if not permissions.can_edit(user, locked):
@@ -378,7 +379,7 @@ def review_screening(
     checked (e.g. why the Art. 6(3) derogation does or does not apply); the class is derived
     again from the reviewed answers.
     """
-    locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    locked = Initiative.objects.select_for_update(no_key=True).get(pk=initiative.pk)
     permissions.forget_cached_perms(user)
     if not permissions.can_review(user, locked):
         raise PermissionDenied("Only the initiative's IT reviewers and IT leads review it.")
@@ -494,7 +495,7 @@ def transition_initiative(
 
     With `expected_version` (an API client's If-Match) a stale read is refused (StaleEdit).
     """
-    locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    locked = Initiative.objects.select_for_update(no_key=True).get(pk=initiative.pk)
     from_status = locked.status
     if expected_version is not None and locked.version != expected_version:
         raise StaleEdit(
@@ -539,9 +540,13 @@ def transition_initiative(
     )
     if to_status == Status.SUBMITTED:
         screening_changed.send(sender=Initiative, initiative=locked, user=user, source=source)
-        from .tasks import notify_it_of_submission
-
-        transaction.on_commit(lambda: notify_it_of_submission.delay(locked.pk))
+        # In this transaction: the notice is sent once it commits, even if the broker is down
+        # now (the outbox relay retries); `send_submission_notice` sends it at most once.
+        enqueue(
+            "initiatives.tasks.notify_it_of_submission",
+            {"initiative_id": locked.pk},
+            key=f"submission-notice:{locked.pk}",
+        )
     return locked
 
 
@@ -570,7 +575,7 @@ def send_submission_notice(initiative_id: int) -> bool:
     """
     with transaction.atomic():
         initiative = (
-            Initiative.objects.select_for_update(of=("self",))
+            Initiative.objects.select_for_update(of=("self",), no_key=True)
             .select_related("sponsor", "site")
             .filter(pk=initiative_id, submission_notified_at__isnull=True)
             .first()

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from core.forms import VersionCheckedForm, version_field
 from initiatives.forms import UserField, style_widgets
 from initiatives.models import Status
 from reviews.services.design_inputs import DesignInputAction
@@ -22,7 +23,7 @@ class AssignForm(StyledForm):
     )
 
 
-class AssessmentForm(StyledForm):
+class AssessmentForm(VersionCheckedForm, StyledForm):
     score = forms.TypedChoiceField(
         label="Risk score",
         choices=[("", "Not scored"), *[(str(i), str(i)) for i in range(1, 6)]],
@@ -33,7 +34,7 @@ class AssessmentForm(StyledForm):
     )
     status = forms.ChoiceField(choices=AssessmentStatus.choices)
     rationale = forms.CharField(widget=forms.Textarea, max_length=4000, required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = version_field()
 
     def __init__(self, *args, questions=(), answers=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,7 +57,9 @@ class AssessmentForm(StyledForm):
         return {q.pk: self.cleaned_data.get(f"q_{q.pk}", "") for q in self.questions}
 
 
-class DesignInputForm(StyledForm):
+class DesignInputForm(VersionCheckedForm, StyledForm):
+    """Raises a design input, or edits one (`version_required=True`: the version read)."""
+
     area = forms.ChoiceField(label="Concern area", choices=ConcernArea.choices)
     title = forms.CharField(max_length=200)
     description = forms.CharField(widget=forms.Textarea, max_length=4000, required=False)
@@ -68,14 +71,18 @@ class DesignInputForm(StyledForm):
     proposed_solution = forms.CharField(
         widget=forms.Textarea, max_length=4000, required=False, label="Proposed solution"
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = version_field()
+
+    def __init__(self, *args, version_required: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.version_required = version_required
 
 
-class TransitionForm(StyledForm):
+class TransitionForm(VersionCheckedForm, StyledForm):
     action = forms.ChoiceField(choices=DesignInputAction.choices, widget=forms.HiddenInput)
     text = forms.CharField(widget=forms.Textarea, max_length=4000, required=False)
     accepted_by = UserField(label="Accountable person accepting the risk", required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = version_field()
 
 
 class CriterionForm(StyledForm):
@@ -95,11 +102,11 @@ class ComponentOwnerForm(StyledForm):
     owner = UserField(label="IT owner (design authority)")
 
 
-class ComponentNotesForm(StyledForm):
+class ComponentNotesForm(VersionCheckedForm, StyledForm):
     design_notes = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}), max_length=8000, required=False
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = version_field()
 
 
 class DecisionForm(StyledForm):

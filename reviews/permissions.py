@@ -4,7 +4,7 @@ from initiatives import permissions
 from initiatives.models import Initiative
 from initiatives.roles import Role, has_role
 
-from .models import ConcernAssessment, ReviewAssignment
+from .models import ComponentOwnership, ConcernAssessment, ReviewAssignment
 
 
 def reviewer_areas(user, initiative: Initiative) -> set[str] | None:
@@ -27,3 +27,11 @@ def can_assess(user, assessment: ConcernAssessment) -> bool:
         return False
     areas = reviewer_areas(user, assessment.initiative)
     return areas is None or assessment.area in areas
+
+
+COMPONENT_AUTHORITY = "Only the component's IT owner or an IT lead may change its design."
+
+
+def can_design_component(user, component: ComponentOwnership) -> bool:
+    """The component's IT owner (design authority) and IT leads change its design."""
+    return user.pk == component.owner_id or has_role(user, Role.IT_LEAD)

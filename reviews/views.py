@@ -31,7 +31,7 @@ from .models import (
     ReviewAssignment,
     VendorScore,
 )
-from .permissions import can_assess
+from .permissions import can_assess, can_design_component
 
 
 def _require_it(user) -> None:
@@ -293,7 +293,7 @@ def design_input_edit(request, pk: int):
         "version": item.version,
     }
     if request.method == "POST":
-        form = forms.DesignInputForm(request.POST, initial=initial)
+        form = forms.DesignInputForm(request.POST, initial=initial, version_required=True)
         form.fields["proposed_solution"].disabled = True
         if form.is_valid():
             fields = {
@@ -437,7 +437,7 @@ def component(request, pk: int):
         .first()
     )
     is_lead = has_role(request.user, Role.IT_LEAD)
-    may_design = owned is not None and (is_lead or owned.owner_id == request.user.pk)
+    may_design = owned is not None and can_design_component(request.user, owned)
     owner_form = forms.ComponentOwnerForm(initial={"owner": owned.owner if owned else None})
     notes_form = forms.ComponentNotesForm(
         initial={

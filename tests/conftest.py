@@ -5,6 +5,7 @@ Also here, because more than one app's tests use them: API clients per role (ses
 or forced authentication), the permission world of tests/initiatives/test_permissions.py, and
 the Hypothesis profiles with `rolled_back` for property tests that write to the database."""
 
+import logging
 import os
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -105,6 +106,18 @@ def need_service(name: str, available: bool) -> None:
     pytest.skip(message)
 
 
+@pytest.fixture(scope="session")
+def static_root(tmp_path_factory):
+    """Hashed, compressed static files as the production image has them, collected once for
+    the tests that run the portal in production mode (its pages need the manifest)."""
+    from tests.processes import manage, production_env
+
+    root = tmp_path_factory.mktemp("static")
+    collected = manage("collectstatic", "--noinput", env=production_env(STATIC_ROOT=root))
+    assert collected.returncode == 0, collected.stderr
+    return root
+
+
 @pytest.fixture
 def redis_url():
     url = os.environ.get("REDIS_URL", "")
@@ -178,3 +191,47 @@ def world(users):
     for initiative in world.values():
         initiative.refresh_from_db()
     return world
+
+
+class RealWorker:
+    """A real Celery worker in a thread, consuming from the broker the app names. Tasks are
+    fire-and-forget (no result backend), so `wait_for` watches the worker's `task_postrun`
+    signal: it returns once a task has finished the given number of times."""
+
+    def __init__(self, app, **options):
+        self.app = app
+        self.options = {"pool": "solo", "perform_ping_check": False, "shutdown_timeout": 10}
+        self.options.update(options)
+        self.finished: list[str] = []
+
+    def _on_postrun(self, sender=None, task=None, **kwargs):
+        self.finished.append(task.name)
+
+    def __enter__(self):
+        from celery.contrib.testing.worker import start_worker
+        from celery.signals import task_postrun
+
+        task_postrun.connect(self._on_postrun, weak=False)
+        # The worker sets the root logger to its own level (error); later tests read logs.
+        self._root_level = logging.getLogger().level
+        self._worker = start_worker(self.app, **self.options)
+        self._worker.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        from celery.signals import task_postrun
+
+        try:
+            return self._worker.__exit__(*exc)
+        finally:
+            task_postrun.disconnect(self._on_postrun)
+            logging.getLogger().setLevel(self._root_level)
+
+    def wait_for(self, task_name: str, count: int = 1, timeout: float = 30) -> None:
+        import time
+
+        deadline = time.monotonic() + timeout
+        while self.finished.count(task_name) < count:
+            if time.monotonic() > deadline:
+                pytest.fail(f"{task_name} finished {self.finished.count(task_name)}/{count}")
+            time.sleep(0.05)

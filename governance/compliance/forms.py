@@ -2,6 +2,7 @@
 
 from django import forms
 
+from core.forms import VersionCheckedForm, version_field
 from initiatives import ai_act
 from initiatives.forms import UserField, style_widgets
 from reviews.models import ChecklistQuestion
@@ -76,18 +77,19 @@ class EvidenceRemoveForm(forms.Form):
     reason = forms.CharField(max_length=500)
 
 
-class ObligationForm(forms.Form):
-    """One action on an obligation: assign its owner, close it, or reopen it."""
+class ObligationForm(VersionCheckedForm, forms.Form):
+    """One action on an obligation: assign its owner, close it, or reopen it, with the
+    obligation's version the page showed (refused without one)."""
 
     action = forms.ChoiceField(
         choices=[("assign", "assign"), ("close", "close"), ("reopen", "reopen")]
     )
     owner = UserField(required=False)
     text = forms.CharField(max_length=4000, required=False)
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    version = version_field()
 
 
-class ReferenceForm(forms.ModelForm):
+class ReferenceForm(VersionCheckedForm, forms.ModelForm):
     obligations = forms.MultipleChoiceField(
         choices=[(d.code, f"{d.article} {d.title}") for d in ai_act.DUTIES.values()],
         required=False,
@@ -99,7 +101,7 @@ class ReferenceForm(forms.ModelForm):
         widget=forms.SelectMultiple(attrs={"size": 10}),
         help_text="Checklist questions whose satisfied assessment addresses it.",
     )
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    version = version_field()
 
     class Meta:
         model = FrameworkReference
@@ -111,6 +113,7 @@ class ReferenceForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.version_required = self.instance.pk is not None  # a new one has none yet
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             self.fields["questions"].initial = list(self.instance.questions.all())

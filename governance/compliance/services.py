@@ -52,7 +52,8 @@ def sync_obligations(initiative: Initiative, *, user=None, source: str | None = 
         return []
     duties = {d.code: d for d in ai_act.classify_initiative(initiative).duties}
     existing = {
-        o.code: o for o in Obligation.objects.select_for_update().filter(initiative=initiative)
+        o.code: o
+        for o in Obligation.objects.select_for_update(no_key=True).filter(initiative=initiative)
     }
     changed = []
     for code, duty in duties.items():
@@ -106,7 +107,9 @@ def sync_obligations(initiative: Initiative, *, user=None, source: str | None = 
 
 def _locked_obligation(obligation: Obligation, user, expected_version: int | None) -> Obligation:
     locked = (
-        Obligation.objects.select_for_update().select_related("initiative").get(pk=obligation.pk)
+        Obligation.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("initiative")
+        .get(pk=obligation.pk)
     )
     initiative_permissions.forget_cached_perms(user)
     if not can_contribute(user, locked.initiative):
@@ -272,7 +275,9 @@ def upload_evidence(
     with transaction.atomic():
         if replaces is not None:
             # Lock the document's versions so two uploads of a new version cannot collide.
-            versions = EvidenceFile.objects.select_for_update().filter(document=replaces.document)
+            versions = EvidenceFile.objects.select_for_update(no_key=True).filter(
+                document=replaces.document
+            )
             version = (versions.aggregate(n=Max("version"))["n"] or 0) + 1
             document = replaces.document
         else:
@@ -330,7 +335,9 @@ def remove_evidence(
     """Remove an evidence file: its bytes are deleted once the removal commits; the row, its
     SHA-256 and the audit event stay. A closed obligation keeps at least one file."""
     locked = (
-        EvidenceFile.objects.select_for_update().select_related("initiative").get(pk=evidence.pk)
+        EvidenceFile.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("initiative")
+        .get(pk=evidence.pk)
     )
     if locked.is_removed:
         raise TransitionNotAllowed("This file was already removed.")
@@ -394,7 +401,7 @@ def save_reference(
     if not can_edit_references(user):
         raise PermissionDenied("Only IT leads edit the framework references.")
     if reference is not None:
-        reference = FrameworkReference.objects.select_for_update().get(pk=reference.pk)
+        reference = FrameworkReference.objects.select_for_update(no_key=True).get(pk=reference.pk)
         if expected_version is not None and reference.version != expected_version:
             raise StaleEdit("This reference was changed since you opened it: reload first.")
     else:

@@ -1,8 +1,6 @@
 """Pages of regulation and evidence: uploads and downloads, obligations, framework coverage,
 the framework references, and the readiness reports. Thin: the rules live in services.py."""
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
@@ -11,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.access import visible_initiative_or_404
+from core.spreadsheets import csv_writer
 from core.views import run_service
 from initiatives.roles import sees_whole_portfolio
 from initiatives.selectors import initiative_for_detail_queryset
@@ -138,7 +137,7 @@ def obligation_action(request, pk: int):
 def _csv(filename: str, rows) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    csv.writer(response).writerows(rows)
+    csv_writer(response).writerows(rows)
     return response
 
 

@@ -5,7 +5,6 @@ Only the roles that see the whole portfolio (IT leads, executives, administrator
 dashboard; everyone else gets 403. The drill-down lists still go through visibility.
 """
 
-import csv
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
@@ -14,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from core.spreadsheets import csv_writer
 from initiatives.models import BusinessUnit, Phase, Site, Status
 
 from .charts import AREA_SHORT, build_charts, list_url, percent
@@ -106,7 +106,7 @@ def portfolio_csv(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="portfolio-readiness-{stamp}.csv"'
-    csv.writer(response).writerows(csv_rows(rows))
+    csv_writer(response).writerows(csv_rows(rows))
     return response
 
 

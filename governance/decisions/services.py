@@ -158,7 +158,7 @@ def request_change(
 
     One event for the request; `reopen_assessments` adds one per re-opened assessment.
     """
-    locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    locked = Initiative.objects.select_for_update(no_key=True).get(pk=initiative.pk)
     permissions.forget_cached_perms(user)
     if not can_request_change(user, locked):
         raise PermissionDenied("You may not request changes to this initiative.")
@@ -213,7 +213,9 @@ def decide_change(
 ) -> ChangeRequest:
     """Approve, reject or mark a change request implemented."""
     locked = (
-        ChangeRequest.objects.select_for_update().select_related("initiative").get(pk=change.pk)
+        ChangeRequest.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("initiative")
+        .get(pk=change.pk)
     )
     permissions.forget_cached_perms(user)
     if not can_decide_change(user, locked.initiative):

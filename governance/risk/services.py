@@ -238,7 +238,7 @@ def _chunks(ids: list[int], size: int = 5000):
 
 
 def mark_dirty(initiative_id: int) -> None:
-    """Note that the initiative's risk inputs changed; the debounced task picks it up."""
+    """Note that the initiative's risk inputs changed; the recomputation picks it up."""
     updated = RiskState.objects.filter(initiative_id=initiative_id).update(dirty=True)
     if not updated:
         RiskState.objects.bulk_create(

@@ -1,7 +1,9 @@
 """Model signals that keep risk status current without depending on the code that writes.
 
-Whoever changes a design input, an assessment, an initiative or a working session, the
-initiative is marked dirty and, once the transaction commits, a debounced task recomputes it.
+Whoever changes a design input, an assessment, an initiative or a working session, a
+debounced recomputation is recorded in the outbox in the transaction of the change (it
+commits with it, and a broker outage delays it instead of losing it), and once the change
+has committed the initiative is marked dirty.
 """
 
 from django.db import transaction
@@ -12,19 +14,23 @@ from governance.sessions.models import WorkingSeries, WorkingSession
 from initiatives.models import Initiative
 from reviews.models import ConcernAssessment, DesignInput
 
+from . import services
+from .tasks import schedule_risk_recompute
+
 
 def _changed(initiative_id: int | None) -> None:
-    if initiative_id is not None:
-        # After commit: a cascade delete of the initiative has then removed it for good.
-        transaction.on_commit(lambda: _mark_and_schedule(initiative_id))
+    if initiative_id is None:
+        return
+    schedule_risk_recompute(initiative_id)
+    # After commit, outside the change's transaction: a row lock on the risk state taken
+    # inside it could make two changes of one initiative deadlock with the audit chain's lock;
+    # and a cascade delete of the initiative has then removed it for good.
+    transaction.on_commit(lambda: _mark_dirty(initiative_id))
 
 
-def _mark_and_schedule(initiative_id: int) -> None:
-    from . import services, tasks
-
+def _mark_dirty(initiative_id: int) -> None:
     if Initiative.objects.filter(pk=initiative_id).exists():
         services.mark_dirty(initiative_id)
-        tasks.schedule_risk_recompute(initiative_id)
 
 
 @receiver(post_save, sender=DesignInput)

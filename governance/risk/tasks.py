@@ -1,16 +1,14 @@
 """Background work of risk status: the debounced recomputation after a change and the hourly
 sweep. Both take ids (or nothing) and are safe to run twice."""
 
-import logging
-
 from celery import shared_task
-from django.core.cache import cache
 from django.db import transaction
+
+from initiatives.models import Initiative
+from outbox import enqueue
 
 from . import services
 from .models import RiskState
-
-logger = logging.getLogger(__name__)
 
 # Changes within this many seconds of each other are folded into one recomputation.
 RISK_DEBOUNCE_SECONDS = 5
@@ -18,20 +16,19 @@ RISK_DEBOUNCE_SECONDS = 5
 
 @shared_task(acks_late=True)
 def recompute_risk(initiative_id: int) -> bool:
-    """Recompute one initiative if something changed since the last run.
+    """Recompute one initiative if something changed since the last run (or it never ran).
 
-    Several changes in a row enqueue several tasks; the first clears the dirty flag and the
-    others find nothing to do.
+    Changes within the debounce window share one outbox message; a change after it was sent
+    brings another, which finds the initiative clean if the first already saw that change.
     """
     with transaction.atomic():
         # The row lock serialises two workers on the same initiative: the second waits, then
         # finds it clean, so one change is never recorded twice in the history.
-        state = (
-            RiskState.objects.select_for_update()
-            .filter(initiative_id=initiative_id, dirty=True)
-            .first()
-        )
-        if state is None:
+        locked = Initiative.objects.select_for_update(no_key=True).filter(pk=initiative_id)
+        if not locked.values_list("pk", flat=True):
+            return False
+        state = RiskState.objects.filter(initiative_id=initiative_id).first()
+        if state is not None and not state.dirty:
             return False
         services.recompute([initiative_id])
     return True
@@ -44,16 +41,11 @@ def sweep_risk() -> int:
 
 
 def schedule_risk_recompute(initiative_id: int) -> None:
-    """Enqueue a debounced recomputation. Never fails the caller: with the broker down the
-    change is still marked dirty in the database and the hourly sweep catches up."""
-    if not cache.add(f"risk-recompute:{initiative_id}", 1, timeout=RISK_DEBOUNCE_SECONDS):
-        return
-    try:
-        recompute_risk.apply_async((initiative_id,), countdown=RISK_DEBOUNCE_SECONDS, retry=False)
-    except Exception:  # noqa: BLE001 - any broker failure must not break the request
-        cache.delete(f"risk-recompute:{initiative_id}")
-        logger.warning(
-            "Risk recomputation of %s not enqueued; the sweep will catch up",
-            initiative_id,
-            exc_info=True,
-        )
+    """Record a recomputation in the caller's transaction, sent RISK_DEBOUNCE_SECONDS later;
+    changes in between fold into it (one pending outbox message per initiative)."""
+    enqueue(
+        "governance.risk.tasks.recompute_risk",
+        {"initiative_id": initiative_id},
+        key=f"risk-recompute:{initiative_id}",
+        delay=RISK_DEBOUNCE_SECONDS,
+    )

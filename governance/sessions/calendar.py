@@ -54,7 +54,12 @@ def _event(session: WorkingSession, stamp) -> icalendar.Event:
 
 
 def build_calendar(sessions: Iterable[WorkingSession], name: str) -> bytes:
-    """A VCALENDAR with one VEVENT per session and a VTIMEZONE per time zone used."""
+    """A VCALENDAR with one VEVENT per session and a VTIMEZONE per time zone used.
+
+    With no sessions (none planned yet, or none the user may still see) it is a valid
+    calendar with zero events: RFC 5545 wants at least one component, so it carries the
+    portal's time zone, which every calendar client reads as an empty calendar.
+    """
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -64,6 +69,8 @@ def build_calendar(sessions: Iterable[WorkingSession], name: str) -> bytes:
     stamp = timezone.now().astimezone(ZoneInfo("UTC")).replace(microsecond=0)
     for session in sessions:
         cal.add_component(_event(session, stamp))
+    if not cal.subcomponents:
+        cal.add_component(icalendar.Timezone.from_tzid(settings.TIME_ZONE))
     cal.add_missing_timezones()
     cal.validate()
     return cal.to_ical()

@@ -161,7 +161,9 @@ def set_series(
         )
     _validate_series_fields(fields)
     fields = {k: v for k, v in fields.items() if k in SERIES_FIELDS}
-    series = WorkingSeries.objects.select_for_update().filter(initiative=initiative).first()
+    series = (
+        WorkingSeries.objects.select_for_update(no_key=True).filter(initiative=initiative).first()
+    )
     now = timezone.now()
     created = series is None
     if created:
@@ -213,7 +215,7 @@ def _plain(value):
 
 def _locked_session(session: WorkingSession) -> WorkingSession:
     return (
-        WorkingSession.objects.select_for_update(of=("self",))
+        WorkingSession.objects.select_for_update(of=("self",), no_key=True)
         .select_related("initiative", "series")
         .get(pk=session.pk)
     )

@@ -1,11 +1,12 @@
 """The concern assessments over the API: score, status, rationale, checklist answers, history."""
 
+from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import expected_version, with_etag
+from core.api import RetrieveWithETag, require_version, with_etag
 from core.query_params import parse_id
 
 from .. import selectors, services
@@ -14,6 +15,7 @@ from ..models import (
     ChecklistAnswer,
     ConcernAssessment,
 )
+from ..permissions import can_assess
 
 
 class ScoreChangeSerializer(serializers.ModelSerializer):
@@ -74,12 +76,13 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
 class AssessmentViewSet(
     mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
+    RetrieveWithETag,
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
     """The six concern assessments per initiative. Reviewers update score, status, rationale
-    and checklist answers (send the version read: If-Match or `version`)."""
+    and checklist answers; a PATCH must send the version read (If-Match or `version`): 428
+    without one, 412 when it is stale."""
 
     serializer_class = AssessmentSerializer
     filterset_fields = ["initiative", "area", "status", "reviewer"]
@@ -92,12 +95,11 @@ class AssessmentViewSet(
             .order_by("initiative_id", "area")
         )
 
-    def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
-        return with_etag(response, response.data["version"])
-
     def update(self, request, *args, **kwargs):
         assessment = self.get_object()
+        if not can_assess(request.user, assessment):
+            raise PermissionDenied("Only the initiative's reviewers for this area may assess it.")
+        version = require_version(request)
         serializer = self.get_serializer(assessment, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -108,7 +110,7 @@ class AssessmentViewSet(
             status=data.get("status"),
             rationale=data.get("rationale"),
             answers=data.get("answers_input"),
-            expected_version=expected_version(request),
+            expected_version=version,
             source="api",
         )
         fresh = self.get_queryset().get(pk=updated.pk)

@@ -1,12 +1,14 @@
 """Integration components over the API: IT owner (design authority), notes, decisions."""
 
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.access import restrict_to_visible
-from core.api import expected_version, with_etag
+from core.api import RetrieveWithETag, require_version, with_etag
 from initiatives.api import UsernameField
 from initiatives.models import IntegrationPoint
 
@@ -15,6 +17,7 @@ from ..models import (
     ComponentDecision,
     ComponentOwnership,
 )
+from ..permissions import COMPONENT_AUTHORITY, can_design_component
 
 
 class ComponentDecisionSerializer(serializers.ModelSerializer):
@@ -60,13 +63,14 @@ class ComponentSerializer(serializers.ModelSerializer):
 
 class ComponentViewSet(
     mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
+    RetrieveWithETag,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
     """Integration components with an IT owner (design authority), notes and decisions.
-    POST assigns (or re-assigns) the owner (IT leads); PATCH changes owner or notes."""
+    POST assigns (or re-assigns) the owner (IT leads); PATCH changes owner or notes and must
+    send the version read (If-Match or `version`): 428 without one, 412 when it is stale."""
 
     serializer_class = ComponentSerializer
     filterset_fields = ["integration", "owner", "integration__initiative"]
@@ -99,24 +103,30 @@ class ComponentViewSet(
 
     def update(self, request, *args, **kwargs):
         component = self.get_object()
+        if not can_design_component(request.user, component):
+            raise PermissionDenied(COMPONENT_AUTHORITY)
+        version = require_version(request)
         serializer = self.get_serializer(component, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        if "owner" in data:
-            component = services.assign_component_owner(
-                integration=component.integration,
-                owner=data["owner"],
-                user=request.user,
-                source="api",
-            )
-        if "design_notes" in data:
-            component = services.update_component_notes(
-                component=component,
-                user=request.user,
-                design_notes=data["design_notes"],
-                expected_version=expected_version(request),
-                source="api",
-            )
+        with transaction.atomic():
+            if "owner" in data:
+                component = services.assign_component_owner(
+                    integration=component.integration,
+                    owner=data["owner"],
+                    user=request.user,
+                    expected_version=version,
+                    source="api",
+                )
+                version = component.version  # the owner change is part of this update
+            if "design_notes" in data:
+                component = services.update_component_notes(
+                    component=component,
+                    user=request.user,
+                    design_notes=data["design_notes"],
+                    expected_version=version,
+                    source="api",
+                )
         fresh = self.get_queryset().get(pk=component.pk)
         return with_etag(Response(self.get_serializer(fresh).data), fresh.version)
 

@@ -1,14 +1,15 @@
 """Design inputs over the API: raise, edit, and the lifecycle actions of the transitions table."""
 
 import django_filters
+from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import expected_version, with_etag
+from core.api import RetrieveWithETag, expected_version, require_version, with_etag
 from initiatives.api import UsernameField, VisibleInitiativeField
-from initiatives.permissions import prime_object_perms
+from initiatives.permissions import can_review, prime_object_perms
 
 from .. import selectors, services
 from ..models import (
@@ -87,13 +88,15 @@ class DesignInputFilter(django_filters.FilterSet):
 
 class DesignInputViewSet(
     mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
+    RetrieveWithETag,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Findings as design inputs. Lifecycle moves are POST actions: propose, incorporate,
-    confirm, accept_risk, withdraw, reopen (409 when the state does not allow it)."""
+    """Findings as design inputs. A PATCH must send the version read (If-Match or `version`):
+    428 without one, 412 when it is stale. Lifecycle moves are POST actions: propose,
+    incorporate, confirm, accept_risk, withdraw, reopen (409 when the state does not allow
+    it; 412 when an If-Match sent with them is stale)."""
 
     serializer_class = DesignInputSerializer
     filterset_class = DesignInputFilter
@@ -113,10 +116,6 @@ class DesignInputViewSet(
     def get_queryset(self):
         return selectors.visible_design_inputs(self.request.user)
 
-    def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
-        return with_etag(response, response.data["version"])
-
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         data.pop("version", None)
@@ -126,6 +125,9 @@ class DesignInputViewSet(
 
     def update(self, request, *args, **kwargs):
         design_input = self.get_object()
+        if not can_review(request.user, design_input.initiative):
+            raise PermissionDenied("Only the initiative's IT reviewers and IT leads edit findings.")
+        version = require_version(request)
         serializer = self.get_serializer(design_input, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         fields = {
@@ -137,7 +139,7 @@ class DesignInputViewSet(
             design_input=design_input,
             user=request.user,
             fields=fields,
-            expected_version=expected_version(request),
+            expected_version=version,
             source="api",
         )
         fresh = self.get_queryset().get(pk=updated.pk)

@@ -53,7 +53,7 @@ def reopen_assessments(
     """
     ensure_assessments(initiative)
     reopened = []
-    for assessment in ConcernAssessment.objects.select_for_update().filter(
+    for assessment in ConcernAssessment.objects.select_for_update(no_key=True).filter(
         initiative=initiative, area__in=list(areas)
     ):
         if assessment.status == AssessmentStatus.NEEDS_INFO:
@@ -100,7 +100,7 @@ def update_assessment(
     Every change of score or status is kept in the score history.
     """
     locked = (
-        ConcernAssessment.objects.select_for_update()
+        ConcernAssessment.objects.select_for_update(of=("self",), no_key=True)
         .select_related("initiative")
         .get(pk=assessment.pk)
     )
@@ -229,7 +229,7 @@ def save_checklist_question(
         changes = {"after": {"area": area, "text": text, "position": position, "active": active}}
         action = "checklist.question_added"
     else:
-        question = ChecklistQuestion.objects.select_for_update().get(pk=question.pk)
+        question = ChecklistQuestion.objects.select_for_update(no_key=True).get(pk=question.pk)
         before = {
             "area": question.area,
             "text": question.text,

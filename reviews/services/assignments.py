@@ -38,7 +38,7 @@ def assign_reviewer(
             f"{getattr(reviewer, 'username', 'That user')} is not an IT reviewer or IT lead; "
             "only IT people can be assigned."
         )
-    locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    locked = Initiative.objects.select_for_update(no_key=True).get(pk=initiative.pk)
     if locked.status not in (Status.SUBMITTED, Status.IN_REVIEW, Status.READY_FOR_BUILD):
         raise TransitionNotAllowed(
             f"Reviewers are assigned to submitted initiatives; this one is "

@@ -6,13 +6,13 @@ from django.db import transaction
 from audit.services import record_event
 from core.errors import RuleError
 from initiatives.models import IntegrationPoint
-from initiatives.roles import Role, has_role
 from initiatives.services import grant_membership
 
 from ..models import (
     ComponentDecision,
     ComponentOwnership,
 )
+from ..permissions import COMPONENT_AUTHORITY, can_design_component
 from .common import (
     _bump,
     _check_version,
@@ -28,11 +28,13 @@ def assign_component_owner(
     integration: IntegrationPoint,
     owner,
     user,
+    expected_version: int | None = None,
     source: str | None = None,
 ) -> ComponentOwnership:
     """An IT lead gives an integration component an IT owner with design authority.
 
-    The owner gets view rights on the initiative so the component shows on its page.
+    The owner gets view rights on the initiative so the component shows on its page. With
+    `expected_version` (an edit of an existing component) a stale read is refused.
     """
     _require_it_lead(user, "assign component owners")
     if owner is None or not owner.is_active or not _is_it_person(owner):
@@ -42,9 +44,13 @@ def assign_component_owner(
         )
     initiative = integration.initiative
     existing = (
-        ComponentOwnership.objects.select_for_update().filter(integration=integration).first()
+        ComponentOwnership.objects.select_for_update(no_key=True)
+        .filter(integration=integration)
+        .first()
     )
     old_owner = existing.owner if existing else None
+    if existing is not None:
+        _check_version(existing, expected_version, "component")
     if existing is not None and existing.owner_id == owner.pk:
         return existing
     if existing is None:
@@ -68,8 +74,8 @@ def assign_component_owner(
 
 
 def _require_component_authority(user, component: ComponentOwnership) -> None:
-    if user.pk != component.owner_id and not has_role(user, Role.IT_LEAD):
-        raise PermissionDenied("Only the component's IT owner or an IT lead may change its design.")
+    if not can_design_component(user, component):
+        raise PermissionDenied(COMPONENT_AUTHORITY)
 
 
 @transaction.atomic
@@ -83,7 +89,7 @@ def update_component_notes(
 ) -> ComponentOwnership:
     """The owner keeps the component's design notes."""
     locked = (
-        ComponentOwnership.objects.select_for_update()
+        ComponentOwnership.objects.select_for_update(of=("self",), no_key=True)
         .select_related("integration__initiative")
         .get(pk=component.pk)
     )

@@ -202,7 +202,7 @@ def edit_design_input(
     """IT edits a design input's description, severity, owner or due date."""
     with transaction.atomic():
         locked = (
-            DesignInput.objects.select_for_update()
+            DesignInput.objects.select_for_update(of=("self",), no_key=True)
             .select_related("initiative")
             .get(pk=design_input.pk)
         )
@@ -268,7 +268,7 @@ def transition_design_input(
     """
     with transaction.atomic():
         locked = (
-            DesignInput.objects.select_for_update()
+            DesignInput.objects.select_for_update(of=("self",), no_key=True)
             .select_related("initiative")
             .get(pk=design_input.pk)
         )

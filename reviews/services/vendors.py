@@ -104,7 +104,7 @@ def save_criterion(
         changes = {"after": {"name": name, "weight": weight}}
         action = "vendor_criterion.added"
     else:
-        criterion = EvaluationCriterion.objects.select_for_update().get(pk=criterion.pk)
+        criterion = EvaluationCriterion.objects.select_for_update(no_key=True).get(pk=criterion.pk)
         if criterion.initiative_id != initiative.pk:
             raise RuleError("That criterion belongs to another initiative.")
         before = {
@@ -173,7 +173,9 @@ def score_vendor(
     if value is None:
         raise RuleError("The score must be a whole number from 1 (poor) to 5 (excellent).")
     existing = (
-        VendorScore.objects.select_for_update().filter(criterion=criterion, vendor=vendor).first()
+        VendorScore.objects.select_for_update(no_key=True)
+        .filter(criterion=criterion, vendor=vendor)
+        .first()
     )
     old = existing.score if existing else None
     if existing is not None and existing.score == value and existing.note == note.strip():

@@ -8,6 +8,7 @@ import pytest
 
 from audit.models import AuditEvent
 from initiatives.services import grant_membership
+from tests import factories
 
 
 def audit_url(initiative, suffix="audit/"):
@@ -53,6 +54,20 @@ class TestAuditorPages:
         submitted = next(r for r in rows if r["action"] == "initiative.submitted")
         assert json.loads(submitted["changes"]) == {"status": ["draft", "submitted"]}
         assert submitted["actor"] == "sponsor"
+
+    def test_csv_cells_a_spreadsheet_would_run_are_exported_as_text(self, client, users):
+        lead = factories.UserFactory(username="=cmd|' /C calc'!A0", role="IT lead")
+        initiative = factories.in_review_initiative(sponsor=users["sponsor"], it_lead=lead)
+        factories.design_input(
+            initiative=initiative, raised_by=lead, title="@SUM(1+1)*cmd|' /C calc'!A0"
+        )
+        client.force_login(users["it_lead"])
+        response = client.get(audit_url(initiative, "audit.csv"))
+        rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+        raised = next(r for r in rows if r["action"] == "design_input.raised")
+        assert raised["actor"] == "'=cmd|' /C calc'!A0"
+        assert raised["object_repr"] == "'@SUM(1+1)*cmd|' /C calc'!A0"
+        assert all(not cell.startswith(("=", "+", "-", "@")) for r in rows for cell in r.values())
 
     def test_json_export(self, client, users, initiative):
         client.force_login(users["executive"])

@@ -14,7 +14,7 @@ def compose():
     return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 
 
-def test_stack_has_web_worker_beat_database_broker_and_migrate(compose):
+def test_stack_has_web_relay_worker_beat_database_broker_and_migrate(compose):
     assert set(compose["services"]) == {
         "db",
         "redis",
@@ -22,6 +22,7 @@ def test_stack_has_web_worker_beat_database_broker_and_migrate(compose):
         "minio-init",
         "migrate",
         "web",
+        "relay",
         "worker",
         "beat",
     }
@@ -33,14 +34,19 @@ def test_stack_has_web_worker_beat_database_broker_and_migrate(compose):
 
 
 def test_every_long_running_service_has_a_healthcheck(compose):
-    for name in ("db", "redis", "minio", "web", "worker", "beat"):
+    for name in ("db", "redis", "minio", "web", "relay", "worker", "beat"):
         check = compose["services"][name]["healthcheck"]
         assert check["test"], name
     assert "/readyz" in " ".join(compose["services"]["web"]["healthcheck"]["test"])
+    # The relay touches its heartbeat file after every pass; the check reads its age.
+    relay = compose["services"]["relay"]
+    assert relay["command"][:3] == ["python", "manage.py", "relay_outbox"]
+    heartbeat = relay["command"][relay["command"].index("--heartbeat-file") + 1]
+    assert heartbeat in " ".join(relay["healthcheck"]["test"])
 
 
 def test_app_services_wait_for_healthy_database_broker_and_migrations(compose):
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "relay", "worker", "beat"):
         depends = compose["services"][name]["depends_on"]
         assert depends["db"]["condition"] == "service_healthy"
         assert depends["redis"]["condition"] == "service_healthy"

@@ -108,6 +108,7 @@ def test_every_pod_runs_restricted_with_requests_and_limits(overlay):
     templates = dict(pod_templates(resources))
     assert set(templates) == {
         "harmony-portal-web",
+        "harmony-portal-relay",
         "harmony-portal-worker",
         "harmony-portal-scheduler",
         "harmony-portal-migrate",
@@ -210,6 +211,7 @@ def test_production_scales_web_and_keeps_some_of_everything_during_drains():
     replicas = {d["metadata"]["name"]: d["spec"]["replicas"] for d in find(resources, "Deployment")}
     assert replicas == {
         "harmony-portal-web": 3,
+        "harmony-portal-relay": 2,
         "harmony-portal-worker": 3,
         "harmony-portal-scheduler": 2,
     }
@@ -226,7 +228,7 @@ def test_production_scales_web_and_keeps_some_of_everything_during_drains():
             selected[0]["spec"]["replicas"] - budget["spec"].get("minAvailable", 0),
         )
         assert 1 <= allowed_down < selected[0]["spec"]["replicas"]
-    assert len(find(resources, "PodDisruptionBudget")) == 3
+    assert len(find(resources, "PodDisruptionBudget")) == 4
     ingress = one(resources, "Ingress", "harmony-portal")["spec"]
     assert ingress["tls"] and ingress["rules"][0]["http"]["paths"][0]["backend"]["service"] == {
         "name": "harmony-portal-web",
@@ -256,6 +258,18 @@ def test_schedulers_use_the_leader_lock_and_a_heartbeat_probe(overlay):
         assert heartbeat in container[probe]["exec"]["command"][-1]
     # A takeover within a minute: the lock lives 30 s, a standby asks every 5 s.
     assert float(settings_of(resources)["SCHEDULER_LOCK_TTL"]) + 5 < 60
+
+
+def test_relays_publish_the_outbox_with_a_heartbeat_probe(overlay):
+    _name, resources = overlay
+    spec = one(resources, "Deployment", "harmony-portal-relay")["spec"]["template"]["spec"]
+    (container,) = spec["containers"]
+    command = container["command"]
+    assert command[:3] == ["python", "manage.py", "relay_outbox"]
+    heartbeat = command[command.index("--heartbeat-file") + 1]
+    assert heartbeat.startswith("/tmp/")  # the only writable place
+    for probe in ("readinessProbe", "livenessProbe"):
+        assert heartbeat in container[probe]["exec"]["command"][-1]
 
 
 # --- network policies -------------------------------------------------------------------------
@@ -327,8 +341,9 @@ def test_only_the_ingress_controller_reaches_web_and_only_workers_send_mail(over
     web = pods["harmony-portal-web"]
     assert allowed(policies, "ingress", web, "ingress-nginx", controller, 8000)
     assert not allowed(policies, "ingress", web, "harmony", pods["harmony-portal-worker"], 8000)
-    for name in ("harmony-portal-worker", "harmony-portal-scheduler", "harmony-portal-migrate"):
+    others = ("harmony-portal-relay", "harmony-portal-scheduler", "harmony-portal-migrate")
+    for name in ("harmony-portal-worker", *others):
         assert not allowed(policies, "ingress", pods[name], "ingress-nginx", controller, 8000)
     assert allowed(policies, "egress", pods["harmony-portal-worker"], "mail", {}, 587)
-    for name in ("harmony-portal-web", "harmony-portal-scheduler", "harmony-portal-migrate"):
+    for name in ("harmony-portal-web", *others):
         assert not allowed(policies, "egress", pods[name], "mail", {}, 587), name

@@ -9,6 +9,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.models import Group
 from django.urls import clear_url_caches
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from harmony_portal.sso import oidc_settings, roles_from_claims
@@ -71,14 +72,22 @@ def test_successful_sign_in_resets_the_failure_count(client, users, limit):
 
 
 @pytest.mark.django_db
-def test_api_token_endpoint_is_throttled_too(users, limit):
+def test_api_token_endpoint_is_throttled_too(users, limit, settings):
     api = APIClient()
-    for _ in range(limit):
-        response = api.post("/api/token/", {"username": "reviewer", "password": "wrong"})
-        assert response.status_code in (400, 429)
-    response = api.post("/api/token/", {"username": "reviewer", "password": "pw"})
-    assert response.status_code in (400, 429)
-    assert "token" not in response.json()
+    for _ in range(limit - 1):
+        wrong = api.post("/api/token/", {"username": "reviewer", "password": "wrong"})
+        assert wrong.status_code == 400 and "Retry-After" not in wrong
+    # The failure that reaches the limit, and every try after it, even with the right password.
+    for password in ("wrong", "pw"):
+        locked = api.post("/api/token/", {"username": "reviewer", "password": password})
+        assert locked.status_code == 429
+        assert locked["Retry-After"] == str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+        assert locked.json() == {
+            "detail": "Too many failed sign-ins for this username from your address. Try "
+            "again in 15 minutes, or ask IT to unlock it.",
+            "code": "locked_out",
+        }
+    assert not Token.objects.filter(user=users["reviewer"]).exists()
     other = api.post("/api/token/", {"username": "sponsor", "password": "pw"})
     assert other.status_code == 200 and other.json()["token"]
 

@@ -338,9 +338,10 @@ def test_read_only_fields_are_ignored(api_as, world):
 # --- versions: never a silent overwrite ---------------------------------------------------------
 
 
-def test_update_without_a_version_is_refused(api_as, world):
+def test_update_without_a_version_is_refused_with_428(api_as, world):
     response = api_as("sponsor").patch(url(world["own_draft"]), {"title": "x"}, format="json")
-    assert "version" in assert_error(response, 400)["errors"]
+    assert assert_error(response, 428, "version_required")["detail"].startswith("Send the version")
+    assert Initiative.objects.get(pk=world["own_draft"].pk).title == "Own draft"
 
 
 @pytest.mark.parametrize("how", ["if-match", "body"])
@@ -498,4 +499,4 @@ def test_username_with_a_null_character_is_a_field_error(api_as):
         "/api/initiatives/", {"title": "Vision QA", "decision_owner": "lena\x00"}, format="json"
     )
     assert response.status_code == 400
-    assert response.data["errors"]["decision_owner"] == ["Null characters are not allowed."]
+    assert response.json()["errors"]["decision_owner"] == ["Null characters are not allowed."]

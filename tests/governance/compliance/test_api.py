@@ -141,7 +141,7 @@ class TestObligationsAndCoverageApi:
         ref = FrameworkReference.objects.get(code="GOVERN 1.1")
         api = api_as("it_lead")
         url = f"/api/framework-references/{ref.pk}/"
-        assert api.patch(url, {"note": "Checked"}, format="json").status_code == 400
+        assert api.patch(url, {"note": "Checked"}, format="json").status_code == 428
         assert (
             api.patch(url, {"note": "Checked"}, format="json", HTTP_IF_MATCH='"5"').status_code
             == 412

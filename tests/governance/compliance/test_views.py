@@ -1,7 +1,9 @@
 """Evidence, obligations and coverage in the browser: upload with a clear refusal beside the
 field, download only through the permission-checked view, the page panels."""
 
+import csv
 import hashlib
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -109,7 +111,9 @@ class TestObligationsAndCoverage:
         client.force_login(users["sponsor"])
         url = reverse("compliance:obligation", args=[obligation.pk])
         response = client.post(
-            url, {"action": "close", "text": "Works council informed"}, follow=True
+            url,
+            {"action": "close", "text": "Works council informed", "version": obligation.version},
+            follow=True,
         )
         assert "Attach evidence to the obligation before closing it." in response.content.decode()
         obligation.refresh_from_db()
@@ -120,7 +124,12 @@ class TestObligationsAndCoverage:
             pdf("works-council-minutes.pdf"),
             target=f"obligation:{obligation.pk}",
         )
-        client.post(url, {"action": "close", "text": "Works council informed 3 March"})
+        obligation.refresh_from_db()
+        close = {"action": "close", "text": "Works council informed 3 March"}
+        client.post(url, close)  # as no page sends it: without the version read, refused
+        obligation.refresh_from_db()
+        assert obligation.status == "open"
+        client.post(url, {**close, "version": obligation.version})
         obligation.refresh_from_db()
         assert obligation.status == "closed"
 
@@ -161,6 +170,30 @@ class TestObligationsAndCoverage:
             reverse("compliance:portfolio_coverage"), {"format": "csv"}
         ).content.decode()
         assert csv_text.startswith("framework,code,title,addressed,open,not_applicable,source")
+
+    @pytest.mark.parametrize("export", ["initiative", "portfolio"])
+    def test_coverage_csv_cells_a_spreadsheet_would_run_are_exported_as_text(
+        self, client, users, high_risk, export
+    ):
+        from governance.compliance.models import FrameworkReference
+        from governance.compliance.services import save_reference
+
+        title = '=HYPERLINK("https://evil.example","Checked")'
+        save_reference(
+            user=users["it_lead"],
+            reference=FrameworkReference.objects.get(code="GOVERN 2.1"),
+            fields={"title": title, "note": "+49 89 1234"},
+        )
+        client.force_login(users["it_lead"])
+        url = {
+            "initiative": reverse("compliance:coverage", args=[high_risk.pk]),
+            "portfolio": reverse("compliance:portfolio_coverage"),
+        }[export]
+        text = client.get(url, {"format": "csv"}).content.decode()
+        rows = list(csv.DictReader(io.StringIO(text)))
+        (row,) = [r for r in rows if r["code"] == "GOVERN 2.1"]
+        assert row["title"] == "'" + title  # shown as text, never run
+        assert all(not v.startswith(("=", "+", "-", "@")) for r in rows for v in r.values())
 
     def test_reference_edit_page(self, client, users):
         from governance.compliance.models import FrameworkReference

@@ -205,6 +205,18 @@ class TestCsvExport:
         assert a["it_involved_early"] == "yes"
         assert a["site"] == "Augsburg Plant"
 
+    @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+    def test_a_title_a_spreadsheet_would_run_is_exported_as_text(self, client, users, start):
+        title = f'{start}HYPERLINK("https://evil.example","Click")'
+        factories.submitted_initiative(sponsor=users["sponsor"], title=title)
+        client.force_login(users["executive"])
+        response = client.get("/governance/dashboard/portfolio.csv")
+        rows = list(csv.reader(io.StringIO(response.content.decode(), newline="")))
+        titles = [dict(zip(rows[0], row, strict=True))["title"] for row in rows[1:]]
+        assert titles == ["'" + title]  # a leading quote: shown as text, never run
+        numbers = dict(zip(rows[0], rows[1], strict=True))
+        assert numbers["open_design_inputs"] == "0"  # numbers are left alone
+
 
 def _grow(users, count: int) -> None:
     """`count` more initiatives, each with assessments, inputs, a decision and sessions."""

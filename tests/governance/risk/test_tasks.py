@@ -1,17 +1,20 @@
-"""Risk tasks: the sweep on a real worker through Redis, the debounced recomputation after a
-change, and a broker that is down."""
+"""Risk tasks: the sweep on a real worker through Redis, and the debounced recomputation that
+a change records in the outbox, in its own transaction."""
+
+from datetime import timedelta
 
 import pytest
-from celery.contrib.testing.worker import start_worker
+from django.db import transaction
 from django.utils import timezone
 
 from governance.risk.models import RiskState, RiskStatusChange
 from governance.risk.tasks import recompute_risk, sweep_risk
 from harmony_portal.celery import app
 from initiatives.models import Initiative, RiskLevel
+from outbox.models import Message
 from reviews.models import DesignInput
 from tests import factories
-from tests.conftest import need_service
+from tests.conftest import RealWorker, need_service
 
 
 @pytest.mark.services
@@ -34,8 +37,9 @@ def test_sweep_on_a_real_worker_recomputes_status(redis_url):
         ]
     )
     app.control.purge()
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        assert sweep_risk.delay().get(timeout=30) >= 1
+    with RealWorker(app) as worker:
+        sweep_risk.delay()
+        worker.wait_for("governance.risk.tasks.sweep_risk")
     initiative.refresh_from_db()
     assert initiative.risk_level == RiskLevel.AT_RISK
     change = RiskStatusChange.objects.get(initiative=initiative)
@@ -44,21 +48,18 @@ def test_sweep_on_a_real_worker_recomputes_status(redis_url):
     ]
 
 
+RECOMPUTE = "governance.risk.tasks.recompute_risk"
+
+
 @pytest.mark.django_db
-def test_a_change_marks_dirty_and_the_debounced_task_recomputes(
-    users, monkeypatch, django_capture_on_commit_callbacks
+def test_a_change_marks_dirty_and_records_one_debounced_recomputation(
+    users, django_capture_on_commit_callbacks
 ):
-    enqueued = []
-    monkeypatch.setattr(
-        recompute_risk, "apply_async", lambda args, **kw: enqueued.append((args, kw))
-    )
     initiative = factories.in_review_initiative(sponsor=users["sponsor"])
     factories.working_series(initiative=initiative, user=users["it_lead"])
     recompute_risk(initiative.pk)
-    from django.core.cache import cache
-
-    cache.clear()
-    enqueued.clear()
+    Message.objects.all().delete()
+    before = timezone.now()
     with django_capture_on_commit_callbacks(execute=True):
         for title in ("One", "Two"):
             DesignInput.objects.create(
@@ -69,46 +70,32 @@ def test_a_change_marks_dirty_and_the_debounced_task_recomputes(
                 raised_by=users["reviewer"],
             )
     assert RiskState.objects.get(initiative=initiative).dirty
-    # Two changes in a row: one task, a few seconds later.
-    assert enqueued == [((initiative.pk,), {"countdown": 5, "retry": False})]
+    # Two changes in a row: one recomputation, due a few seconds later.
+    message = Message.objects.get(task=RECOMPUTE)
+    assert message.kwargs == {"initiative_id": initiative.pk}
+    assert message.available_at >= before + timedelta(seconds=5)
     assert recompute_risk(initiative.pk) is True
     assert Initiative.objects.get(pk=initiative.pk).risk_level == RiskLevel.AT_RISK
     assert recompute_risk(initiative.pk) is False  # nothing changed since
 
 
 @pytest.mark.django_db
-def test_broker_down_does_not_break_the_request(
-    client, users, monkeypatch, django_capture_on_commit_callbacks
-):
-    from django.core.cache import cache
-    from kombu.exceptions import OperationalError
-
-    cache.clear()
-
-    def broker_down(*args, **kwargs):
-        raise OperationalError("Error 111 connecting to localhost:6379. Connection refused.")
-
-    monkeypatch.setattr(recompute_risk, "apply_async", broker_down)
+def test_an_initiative_never_computed_is_computed_and_a_missing_one_is_skipped(users):
     initiative = factories.in_review_initiative(sponsor=users["sponsor"])
-    client.force_login(users["sponsor"])
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            f"/initiatives/{initiative.pk}/working-session/",
-            {
-                "cadence": "weekly",
-                "weekday": 2,
-                "start_time": "09:30",
-                "time_zone": "Europe/Berlin",
-                "duration_minutes": 45,
-                "location": "Teams",
-                "starts_on": timezone.localdate().isoformat(),
-                "reminder_lead_hours": 24,
-                "participants": "reviewer",
-            },
-        )
-    assert response.status_code == 302
-    assert initiative.working_series.sessions.exists()
-    # The change is marked in the database; the sweep catches up.
-    assert RiskState.objects.get(initiative=initiative).dirty is True
-    sweep_risk()
+    RiskState.objects.filter(initiative=initiative).delete()
+    assert recompute_risk(initiative.pk) is True
+    assert RiskState.objects.get(initiative=initiative).dirty is False
+    assert recompute_risk(initiative.pk + 1000) is False
+    assert not RiskState.objects.filter(initiative_id=initiative.pk + 1000).exists()
+
+
+@pytest.mark.django_db
+def test_a_change_that_rolls_back_records_no_recomputation(users):
+    initiative = factories.in_review_initiative(sponsor=users["sponsor"])
+    recompute_risk(initiative.pk)
+    Message.objects.all().delete()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        factories.design_input(initiative=initiative, raised_by=users["it_lead"])
+        raise RuntimeError("rolled back")
+    assert not Message.objects.exists()
     assert RiskState.objects.get(initiative=initiative).dirty is False

@@ -188,3 +188,25 @@ def test_personal_feed_works_without_login_and_token_can_be_regenerated(client, 
     assert new_token != token
     assert client.get(reverse("sessions:feed", args=[new_token])).status_code == 200
     assert client.get(reverse("sessions:feed", args=["not-a-token"])).status_code == 404
+
+
+def test_an_initiative_without_sessions_has_a_valid_empty_calendar(client, users):
+    initiative = factories.in_review_initiative(sponsor=users["sponsor"])
+    client.force_login(users["sponsor"])
+    response = client.get(reverse("sessions:initiative_ics", args=[initiative.pk]))
+    assert response.status_code == 200
+    cal = parse(response.content)  # RFC 5545: one component at least, here the time zone
+    assert cal.events == []
+    assert [str(tz["TZID"]) for tz in cal.timezones] == ["Europe/Berlin"]
+
+
+def test_a_feed_with_nothing_left_to_show_is_a_valid_empty_calendar(client, series, users):
+    """A participant whose access was revoked keeps a feed address; it shows no sessions."""
+    hidden = factories.in_review_initiative(sponsor=users["other_sponsor"], confidential=True)
+    factories.working_series(
+        initiative=hidden, user=users["it_lead"], participants=[users["norole"]]
+    )
+    for user in (users["norole"], users["executive"]):  # revoked, and never invited
+        response = client.get(reverse("sessions:feed", args=[feed_token(user).token]))
+        assert response.status_code == 200
+        assert parse(response.content).events == []

@@ -15,7 +15,7 @@ def test_assessment_patch_validates_and_checks_versions(users, reviewed):
     item = ConcernAssessment.objects.get(initiative=reviewed, area=ConcernArea.SECURITY)
     url = f"/api/assessments/{item.pk}/"
     client = api(users["reviewer"])
-    out = client.patch(url, {"score": 7}, format="json")
+    out = client.patch(url, {"score": 7, "version": item.version}, format="json")
     assert out.status_code == 400 and "score" in out.data["errors"]
     ok = client.patch(
         url, {"score": 3, "status": "in_progress", "version": item.version}, format="json"
@@ -50,7 +50,9 @@ def test_reviewers_list_only_assessments_they_may_see(users):
 def test_each_api_change_leaves_one_audit_event(users, reviewed):
     item = ConcernAssessment.objects.get(initiative=reviewed, area=ConcernArea.VENDOR)
     before = AuditEvent.objects.count()
-    api(users["reviewer"]).patch(f"/api/assessments/{item.pk}/", {"score": 2}, format="json")
+    api(users["reviewer"]).patch(
+        f"/api/assessments/{item.pk}/", {"score": 2, "version": item.version}, format="json"
+    )
     assert AuditEvent.objects.count() == before + 1
     event = AuditEvent.objects.latest("id")
     assert event.source == "api" and event.changes["score"] == [None, 2]

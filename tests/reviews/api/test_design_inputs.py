@@ -62,7 +62,10 @@ def test_design_input_lifecycle_over_the_api(users, reviewed):
         {"text": "Steering decision", "accepted_by": "executive"},
     )
     assert accept.status_code == 200 and accept.data["accepted_by"] == "executive"
-    edit = reviewer.patch(f"/api/design-inputs/{pk}/", {"severity": "low"}, format="json")
+    version = reviewer.get(f"/api/design-inputs/{pk}/")["ETag"]
+    edit = reviewer.patch(
+        f"/api/design-inputs/{pk}/", {"severity": "low"}, format="json", HTTP_IF_MATCH=version
+    )
     assert edit.status_code == 200 and edit.data["severity"] == "low"
     assert DesignInput.objects.get().version == edit.data["version"]
 

@@ -14,13 +14,16 @@ def test_ready_for_build_api_names_blockers(users, reviewed):
         initiative=reviewed, raised_by=users["reviewer"], severity="high", title="Residency"
     )
     url = f"/api/ready-for-build/{reviewed.pk}/"
-    assert [b["title"] for b in api(users["sponsor"]).get(url).data["blockers"]] == ["Residency"]
-    refused = api(users["reviewer"]).put(url)
+    read = api(users["sponsor"]).get(url)
+    assert [b["title"] for b in read.data["blockers"]] == ["Residency"]
+    etag = read["ETag"]
+    assert etag == f'"{reviewed.version}"' and read.data["version"] == reviewed.version
+    refused = api(users["reviewer"]).put(url, HTTP_IF_MATCH=etag)
     assert refused.status_code == 400 and "Residency" in refused.data["detail"]
-    assert api(users["sponsor"]).put(url).status_code == 403
+    assert api(users["sponsor"]).put(url, HTTP_IF_MATCH=etag).status_code == 403
     services.transition_design_input(
         design_input=item, user=users["reviewer"], action="withdraw", text="Solved elsewhere"
     )
-    done = api(users["reviewer"]).put(url)
+    done = api(users["reviewer"]).put(url, HTTP_IF_MATCH=etag)
     assert done.status_code == 200 and done.data["status"] == "ready_for_build"
-    assert api(users["reviewer"]).put(url).status_code == 409
+    assert api(users["reviewer"]).put(url, HTTP_IF_MATCH=done["ETag"]).status_code == 409

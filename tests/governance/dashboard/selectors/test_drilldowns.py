@@ -313,6 +313,7 @@ an_initiative = st.fixed_dictionaries(
             ),
             max_size=3,
         ),
+        # One session per slot (the database's `one_session_per_slot`): distinct hours.
         "sessions": st.lists(
             st.tuples(st.sampled_from(SessionStatus.values), st.integers(-240, 240)),
             max_size=3,

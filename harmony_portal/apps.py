@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class HarmonyPortalConfig(AppConfig):
+    name = "harmony_portal"
+    verbose_name = "Harmony Portal"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the portal's system checks)
