@@ -11,6 +11,7 @@ from collections.abc import Mapping
 import django_filters
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
@@ -25,8 +26,10 @@ from .models import (
     DataAsset,
     Initiative,
     IntegrationPoint,
+    NamedRole,
     Phase,
     RiskLevel,
+    RoleAcknowledgement,
     Status,
     VendorCandidate,
 )
@@ -199,12 +202,39 @@ class ScreeningReviewSerializer(ScreeningAnswersMixin):
     )
 
 
+class RoleAcknowledgementSerializer(serializers.ModelSerializer):
+    """Whether the person named in a role has confirmed it."""
+
+    person = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = RoleAcknowledgement
+        fields = ["role", "person", "status", "reason", "named_at", "decided_at"]
+        read_only_fields = fields
+
+
+class AcknowledgeRoleSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=NamedRole.choices, help_text="The role you confirm.")
+
+
+class DeclineRoleSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=NamedRole.choices, help_text="The role you decline.")
+    reason = serializers.CharField(
+        max_length=2000, help_text="Why you decline, so the sponsor can name someone else."
+    )
+
+
 class InitiativeSerializer(ScreeningAnswersMixin, serializers.ModelSerializer):
     reference = serializers.CharField(read_only=True, help_text="e.g. AI-0042")
     sponsor = serializers.SlugRelatedField(slug_field="username", read_only=True)
     co_sponsors = UsernameField(many=True, required=False)
     decision_owner = UsernameField(required=False, allow_null=True)
     accountable_person = UsernameField(required=False, allow_null=True)
+    role_acknowledgements = RoleAcknowledgementSerializer(
+        many=True,
+        read_only=True,
+        help_text="Whether the decision owner and accountable person confirmed their roles.",
+    )
     data_assets = _section(DataAssetSerializer, "Data the AI will access.")
     integrations = _section(IntegrationSerializer, "Systems it integrates with.")
     vendors = _section(VendorSerializer, "Vendors under evaluation.")
@@ -257,6 +287,7 @@ class InitiativeSerializer(ScreeningAnswersMixin, serializers.ModelSerializer):
             "output_actors",
             "accountable_person",
             "override_authority",
+            "role_acknowledgements",
             "data_assets",
             "allowed_actions",
             "forbidden_actions",
@@ -382,7 +413,16 @@ class InitiativeViewSet(
     def get_queryset(self):
         return (
             selectors.visible_initiatives(self.request.user)
-            .prefetch_related("co_sponsors", "data_assets", "integrations", "vendors")
+            .prefetch_related(
+                "co_sponsors",
+                "data_assets",
+                "integrations",
+                "vendors",
+                Prefetch(
+                    "role_acknowledgements",
+                    queryset=RoleAcknowledgement.objects.select_related("person"),
+                ),
+            )
             .select_related("decision_owner", "accountable_person")
         )
 
@@ -517,3 +557,39 @@ class InitiativeViewSet(
     @action(detail=True, methods=["post"], filter_backends=[])
     def reopen(self, request, pk=None):
         return self._transition(request, Status.DRAFT)
+
+    @extend_schema(
+        summary="Confirm the role you are named in (decision owner or accountable person)",
+        request=AcknowledgeRoleSerializer,
+        responses=InitiativeSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="acknowledge-role", filter_backends=[])
+    def acknowledge_role(self, request, pk=None):
+        """Only the person named; 403 for anyone else, 409 on a withdrawn initiative."""
+        initiative = self.get_object()
+        body = AcknowledgeRoleSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.acknowledge_role(
+            initiative=initiative, role=body.validated_data["role"], user=request.user, source="api"
+        )
+        return _fresh(self, initiative.pk)
+
+    @extend_schema(
+        summary="Decline the role you are named in, with a reason",
+        request=DeclineRoleSerializer,
+        responses=InitiativeSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="decline-role", filter_backends=[])
+    def decline_role(self, request, pk=None):
+        """Only the person named; 400 without a reason, 403 for anyone else."""
+        initiative = self.get_object()
+        body = DeclineRoleSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.decline_role(
+            initiative=initiative,
+            role=body.validated_data["role"],
+            user=request.user,
+            reason=body.validated_data["reason"],
+            source="api",
+        )
+        return _fresh(self, initiative.pk)

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from . import ai_act, services
-from .models import BusinessUnit, Initiative, Site, Status
+from .models import BusinessUnit, Initiative, NamedRole, Site, Status
 
 DEMO_PASSWORD = "harmony-demo-2026"
 
@@ -428,6 +428,30 @@ def load(context: dict) -> None:
         _backdate(initiative, now, months, status)
         created[key] = initiative
     context["initiatives"] = created
+    _acknowledge_roles(created, users)
+
+
+# The named people confirm their roles, except on these: one still to confirm, one declined.
+ROLE_PENDING = "ppe"
+ROLE_DECLINED = ("weld", "Welding is run by the body shop; name its production manager instead.")
+
+
+def _acknowledge_roles(initiatives: dict[str, Initiative], users) -> None:
+    for key, initiative in initiatives.items():
+        if key == ROLE_PENDING or initiative.status == Status.WITHDRAWN:
+            continue
+        for acknowledgement in initiative.role_acknowledgements.all():
+            if key == ROLE_DECLINED[0] and acknowledgement.role == NamedRole.ACCOUNTABLE:
+                services.decline_role(
+                    initiative=initiative,
+                    role=acknowledgement.role,
+                    user=acknowledgement.person,
+                    reason=ROLE_DECLINED[1],
+                )
+            else:
+                services.acknowledge_role(
+                    initiative=initiative, role=acknowledgement.role, user=acknowledgement.person
+                )
 
 
 def _complete(initiative: Initiative, users, extra) -> None:
@@ -453,6 +477,7 @@ def _complete(initiative: Initiative, users, extra) -> None:
         setattr(initiative, name, value)
     initiative.ai_act_class = ai_act.classify_initiative(initiative).level
     initiative.save()
+    services.sync_role_acknowledgements(initiative)
     for name, classification, personal, location in extra["data"]:
         initiative.data_assets.create(
             name=name,

@@ -405,3 +405,13 @@ STEPS = (
     ),
 )
 STEP_BY_NUMBER = {s.number: s for s in STEPS}
+
+
+class DeclineRoleForm(forms.Form):
+    """Declining a named role needs a reason: the sponsor reads it to name someone else."""
+
+    reason = forms.CharField(
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why you decline (e.g. who should hold the role instead).",
+    )

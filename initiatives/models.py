@@ -303,6 +303,68 @@ class VendorCandidate(models.Model):
         return self.name
 
 
+class NamedRole(models.TextChoices):
+    """The people the sponsor names on an initiative, who confirm that they take the role."""
+
+    DECISION_OWNER = "decision_owner", "Decision owner"
+    ACCOUNTABLE = "accountable", "Accountable person"
+
+
+# The initiative's field that names each role's person.
+NAMED_ROLE_FIELDS = {
+    NamedRole.DECISION_OWNER: "decision_owner",
+    NamedRole.ACCOUNTABLE: "accountable_person",
+}
+
+
+class AcknowledgementStatus(models.TextChoices):
+    PENDING = "pending", "Not confirmed yet"
+    ACKNOWLEDGED = "acknowledged", "Confirmed"
+    DECLINED = "declined", "Declined"
+
+
+class RoleAcknowledgement(models.Model):
+    """Whether the person named decision owner or accountable person has taken the role.
+
+    Naming someone is the sponsor's word; the role counts once that person confirms it. A new
+    person named starts again at pending (`services.sync_role_acknowledgements`).
+    """
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="role_acknowledgements"
+    )
+    role = models.CharField(max_length=20, choices=NamedRole.choices)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="role_acknowledgements"
+    )
+    status = models.CharField(
+        max_length=12, choices=AcknowledgementStatus.choices, default=AcknowledgementStatus.PENDING
+    )
+    reason = models.TextField(max_length=2000, blank=True, help_text="Why the role was declined.")
+    named_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["initiative_id", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "role"], name="unique_acknowledgement_per_role"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="declined") | ~models.Q(reason=""),
+                name="declined_role_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["person", "status"], name="acknowledgement_person")]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} of AI-{self.initiative_id:04d}"
+
+    @property
+    def is_acknowledged(self) -> bool:
+        return self.status == AcknowledgementStatus.ACKNOWLEDGED
+
+
 # django-guardian with direct foreign keys: fast joins instead of generic object ids.
 class InitiativeUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Initiative, on_delete=models.CASCADE)

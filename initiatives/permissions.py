@@ -4,6 +4,8 @@ Visibility:
 - IT leads, executives and administrators see the whole portfolio, confidential included.
 - An initiative's own people (sponsor, co-sponsors, assigned reviewers, architecture owners)
   hold a django-guardian `view_initiative` permission on it.
+- The people named decision owner and accountable person are its partners
+  (`is_named_partner`): they see it, read its audit trail and may accept risk for it.
 - Everyone else signed in sees submitted, non-confidential initiatives: portfolio transparency
   lets teams find overlapping work before they build a second shadow system.
 - Drafts stay with their people until submitted.
@@ -64,10 +66,32 @@ def is_member(user, initiative: Initiative) -> bool:
     return user.is_authenticated and VIEW in _object_perms(user, initiative)
 
 
+def is_named_partner(user, initiative: Initiative) -> bool:
+    """The person named decision owner or accountable person: a partner of the initiative.
+
+    The one rule for what naming gives (issue 15, point 4): such a person sees the initiative
+    (confidential too), reads its audit trail (`can_audit`) and may accept risk for it, on a
+    design input and in the decision log alike (`has_risk_authority`).
+    """
+    return (
+        user is not None
+        and user.is_authenticated
+        and user.pk is not None
+        and user.pk in (initiative.decision_owner_id, initiative.accountable_person_id)
+    )
+
+
+def named_partner_filter(user) -> Q:
+    """The Q of `is_named_partner` for querysets of initiatives."""
+    return Q(decision_owner=user) | Q(accountable_person=user)
+
+
 def can_view(user, initiative: Initiative) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     if sees_whole_portfolio(user) or is_member(user, initiative):
+        return True
+    if is_named_partner(user, initiative):
         return True
     return not initiative.confidential and initiative.status != Status.DRAFT
 
@@ -91,11 +115,11 @@ RISK_AUTHORITY_ROLES = (Role.IT_LEAD, Role.EXECUTIVE)
 
 
 def has_risk_authority(person, initiative: Initiative) -> bool:
-    """May this person accept risk for the initiative? IT leads, executives, or the person the
-    sponsor named accountable when the AI is wrong."""
+    """May this person accept risk for the initiative? IT leads, executives, or its named
+    partners (`is_named_partner`: decision owner, accountable person)."""
     if person is None or not person.is_active:
         return False
-    return has_role(person, *RISK_AUTHORITY_ROLES) or person.pk == initiative.accountable_person_id
+    return has_role(person, *RISK_AUTHORITY_ROLES) or is_named_partner(person, initiative)
 
 
 def can_review(user, initiative: Initiative) -> bool:
@@ -118,7 +142,11 @@ def visibility_filter(user) -> Q | None:
     """The Q that restricts initiatives to those the user may see; None means all of them."""
     if sees_whole_portfolio(user):
         return None
-    return Q(pk__in=member_initiative_ids(user)) | (Q(confidential=False) & ~Q(status=Status.DRAFT))
+    return (
+        Q(pk__in=member_initiative_ids(user))
+        | named_partner_filter(user)
+        | (Q(confidential=False) & ~Q(status=Status.DRAFT))
+    )
 
 
 def restrict_to_visible(user, queryset: QuerySet, prefix: str = "") -> QuerySet:
@@ -139,17 +167,24 @@ def restrict_to_visible(user, queryset: QuerySet, prefix: str = "") -> QuerySet:
 
 def can_audit(user, initiative: Initiative) -> bool:
     """Who may read an initiative's audit trail (who did what): IT leads, executives and
-    administrators (the whole portfolio), and the initiative's own people (sponsor,
-    co-sponsors, assigned reviewers), who should see what was recorded about their work.
-    Others who merely see a public initiative do not see who did what."""
+    administrators (the whole portfolio), the initiative's own people (sponsor,
+    co-sponsors, assigned reviewers) and its named partners (decision owner, accountable
+    person), who should see what was recorded about their work. Others who merely see a
+    public initiative do not see who did what."""
     return can_view(user, initiative) and (
-        sees_whole_portfolio(user) or is_member(user, initiative)
+        sees_whole_portfolio(user)
+        or is_member(user, initiative)
+        or is_named_partner(user, initiative)
     )
 
 
 def audited_initiative_ids(user) -> QuerySet | None:
     """The initiatives whose audit trail the user may read, as a subquery; None means all."""
-    return None if sees_whole_portfolio(user) else member_initiative_ids(user)
+    if sees_whole_portfolio(user):
+        return None
+    return Initiative.objects.filter(
+        Q(pk__in=member_initiative_ids(user)) | named_partner_filter(user)
+    ).values("pk")
 
 
 # What the layers below this app ask through `core.access` (registered in InitiativesConfig).

@@ -1,8 +1,8 @@
 """Reads on initiatives that pages and the API share."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
-from .models import Initiative, Status
+from .models import Initiative, NamedRole, RoleAcknowledgement, Status
 from .permissions import restrict_to_visible
 
 
@@ -29,7 +29,24 @@ def initiative_for_detail_queryset() -> QuerySet[Initiative]:
     `core.access.visible_initiative_or_404`, which applies the user's visibility."""
     return Initiative.objects.select_related(
         "sponsor", "site", "business_unit", "decision_owner", "accountable_person"
-    ).prefetch_related("co_sponsors", "data_assets", "integrations", "vendors")
+    ).prefetch_related(
+        "co_sponsors",
+        "data_assets",
+        "integrations",
+        "vendors",
+        Prefetch(
+            "role_acknowledgements",
+            queryset=RoleAcknowledgement.objects.select_related("person"),
+        ),
+    )
+
+
+def role_acknowledgements(initiative: Initiative) -> list[RoleAcknowledgement]:
+    """The initiative's named roles with their confirmation, decision owner first (uses the
+    prefetch of `initiative_for_detail_queryset` when there is one)."""
+    rows = list(initiative.role_acknowledgements.all())
+    order = list(NamedRole.values)
+    return sorted(rows, key=lambda a: order.index(a.role))
 
 
 def status_counts(queryset: QuerySet[Initiative]) -> dict[str, int]:

@@ -23,10 +23,14 @@ from outbox import enqueue
 
 from . import ai_act, permissions
 from .models import (
+    NAMED_ROLE_FIELDS,
+    AcknowledgementStatus,
     DataAsset,
     Initiative,
     InitiativeUserObjectPermission,
     IntegrationPoint,
+    NamedRole,
+    RoleAcknowledgement,
     Status,
     VendorCandidate,
 )
@@ -264,6 +268,7 @@ def create_initiative(
     # The creation event says who the sponsor and co-sponsors are: their grants need no
     # events of their own.
     grant_membership(initiative, sponsor, can_change=True, record=False)
+    sync_role_acknowledgements(initiative)
     after = _snapshot(initiative, [*fields.keys(), "sponsor"])
     if co_sponsors:
         after["co_sponsors"] = _set_co_sponsors(initiative, co_sponsors)["co_sponsors"][1]
@@ -338,6 +343,8 @@ def update_initiative(
     locked.version = F("version") + 1
     locked.save()
     locked.refresh_from_db()
+    if set(changes) & set(NAMED_ROLE_FIELDS.values()):
+        sync_role_acknowledgements(locked)
     if changes:
         record_event(
             actor=user,
@@ -350,6 +357,120 @@ def update_initiative(
     if screening_touched:
         screening_changed.send(sender=Initiative, initiative=locked, user=user, source=source)
     return locked
+
+
+def sync_role_acknowledgements(initiative: Initiative) -> dict[str, str]:
+    """Keep one acknowledgement per named role in step with the people the initiative names.
+
+    A newly named person (or a different one) starts at pending: the confirmation was the
+    previous person's. A role nobody holds any more has no acknowledgement. The caller's
+    event records who was named; returns {role: what happened} ("named", "removed").
+    """
+    existing = {a.role: a for a in RoleAcknowledgement.objects.filter(initiative=initiative)}
+    happened = {}
+    for role, field in NAMED_ROLE_FIELDS.items():
+        person_id = getattr(initiative, f"{field}_id")
+        current = existing.get(role)
+        if person_id is None:
+            if current is not None:
+                current.delete()
+                happened[role] = "removed"
+        elif current is None:
+            RoleAcknowledgement.objects.create(
+                initiative=initiative, role=role, person_id=person_id
+            )
+            happened[role] = "named"
+        elif current.person_id != person_id:
+            RoleAcknowledgement.objects.filter(pk=current.pk).update(
+                person_id=person_id,
+                status=AcknowledgementStatus.PENDING,
+                reason="",
+                decided_at=None,
+                named_at=timezone.now(),
+            )
+            happened[role] = "named"
+    return happened
+
+
+def _locked_acknowledgement(initiative: Initiative, role: str, user) -> RoleAcknowledgement:
+    if role not in NamedRole.values:
+        raise FieldRuleError("role", f"Not a named role: {role!r}.")
+    acknowledgement = (
+        RoleAcknowledgement.objects.select_for_update()
+        .filter(initiative_id=initiative.pk, role=role)
+        .first()
+    )
+    if acknowledgement is None or acknowledgement.person_id != user.pk:
+        raise PermissionDenied(
+            f"Only the person named {NamedRole(role).label.lower()} confirms or declines the role."
+        )
+    if initiative.status == Status.WITHDRAWN:
+        raise TransitionNotAllowed("The initiative is withdrawn; its roles are closed.")
+    return acknowledgement
+
+
+def _decide_role(
+    *, initiative: Initiative, role: str, user, to_status: str, reason: str, source
+) -> RoleAcknowledgement:
+    with transaction.atomic():
+        acknowledgement = _locked_acknowledgement(initiative, role, user)
+        from_status = acknowledgement.status
+        if from_status == to_status and to_status == AcknowledgementStatus.ACKNOWLEDGED:
+            return acknowledgement  # a second click changes nothing
+        if from_status == to_status:
+            raise TransitionNotAllowed("You have already declined this role.")
+        acknowledgement.status = to_status
+        acknowledgement.reason = reason
+        acknowledgement.decided_at = timezone.now()
+        acknowledgement.save(update_fields=["status", "reason", "decided_at"])
+        record_event(
+            actor=user,
+            action=f"role.{to_status}",
+            obj=acknowledgement,
+            initiative=initiative,
+            changes={
+                "role": role,
+                "status": [from_status, to_status],
+                **({"reason": reason} if reason else {}),
+            },
+            source=source,
+        )
+    return acknowledgement
+
+
+def acknowledge_role(
+    *, initiative: Initiative, role: str, user, source: str | None = None
+) -> RoleAcknowledgement:
+    """The person named decision owner or accountable person confirms the role (one click).
+
+    Only that person; again after a decline too (a change of mind). Confirming twice is a
+    no-op, not a second event.
+    """
+    return _decide_role(
+        initiative=initiative,
+        role=role,
+        user=user,
+        to_status=AcknowledgementStatus.ACKNOWLEDGED,
+        reason="",
+        source=source,
+    )
+
+
+def decline_role(
+    *, initiative: Initiative, role: str, user, reason: str, source: str | None = None
+) -> RoleAcknowledgement:
+    """The person named declines the role, saying why (the sponsor then names someone else)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise FieldRuleError("reason", "Say why you decline, so the sponsor can name someone else.")
+    return _decide_role(
+        initiative=initiative,
+        role=role,
+        user=user,
+        to_status=AcknowledgementStatus.DECLINED,
+        reason=reason[:2000],
+        source=source,
+    )
 
 
 def _reclassify(initiative: Initiative) -> dict[str, list]:

@@ -12,4 +12,10 @@ urlpatterns = [
     path("<int:pk>/submit/", views.submit, name="submit"),
     path("<int:pk>/status/", views.change_status, name="status"),
     path("<int:pk>/ai-act/review/", views.review_screening, name="screening_review"),
+    path(
+        "<int:pk>/roles/<str:role>/acknowledge/",
+        views.acknowledge_role,
+        name="acknowledge_role",
+    ),
+    path("<int:pk>/roles/<str:role>/decline/", views.decline_role, name="decline_role"),
 ]

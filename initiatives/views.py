@@ -16,8 +16,8 @@ from core.query_params import parse_id
 from core.views import run_service
 
 from . import permissions, selectors, services
-from .forms import STEP_BY_NUMBER, STEPS, ScreeningReviewForm
-from .models import Initiative, Phase, Site, Status
+from .forms import STEP_BY_NUMBER, STEPS, DeclineRoleForm, ScreeningReviewForm
+from .models import NAMED_ROLE_FIELDS, Initiative, NamedRole, Phase, Site, Status
 from .roles import Role, has_role
 
 
@@ -88,12 +88,20 @@ def initiative_list(request):
 def detail(request, pk: int):
     initiative = _visible_or_404(request.user, pk)
     missing = services.missing_for_submission(initiative) if initiative.is_draft else []
+    acknowledgements = selectors.role_acknowledgements(initiative)
     return render(
         request,
         "initiatives/detail.html",
         {
             "initiative": initiative,
             "missing": missing,
+            "acknowledgements": {a.role: a for a in acknowledgements},
+            "my_acknowledgements": [
+                a
+                for a in acknowledgements
+                if a.person_id == request.user.pk and initiative.status != Status.WITHDRAWN
+            ],
+            "decline_form": DeclineRoleForm(),
             "steps": STEPS,
             "can_edit": permissions.can_edit(request.user, initiative),
             "can_manage": permissions.can_manage(request.user, initiative),
@@ -278,3 +286,51 @@ def change_status(request, pk: int):
         success=f"Now {Status(to_status).label.lower()}.",
     )
     return redirect(initiative)
+
+
+def _named_role_or_404(role: str) -> str:
+    if role not in NamedRole.values:
+        raise Http404("No such role.")
+    return role
+
+
+@require_POST
+def acknowledge_role(request, pk: int, role: str):
+    """The person named decision owner or accountable person confirms the role, one click."""
+    initiative = _visible_or_404(request.user, pk)
+    role = _named_role_or_404(role)
+    run_service(
+        request,
+        lambda: services.acknowledge_role(initiative=initiative, role=role, user=request.user),
+        success=f"You confirmed the role of {NamedRole(role).label.lower()}.",
+    )
+    return redirect(f"{initiative.get_absolute_url()}#named-roles")
+
+
+def decline_role(request, pk: int, role: str):
+    """The person named declines the role, with a reason; a form of its own when it is bad."""
+    initiative = _visible_or_404(request.user, pk)
+    role = _named_role_or_404(role)
+    if getattr(initiative, f"{NAMED_ROLE_FIELDS[role]}_id") != request.user.pk:
+        raise PermissionDenied("Only the person named confirms or declines the role.")
+    form = DeclineRoleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ok, _ = run_service(
+            request,
+            lambda: services.decline_role(
+                initiative=initiative,
+                role=role,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+            ),
+            form=form,
+            success=f"You declined the role of {NamedRole(role).label.lower()}; the sponsor "
+            "will name someone else.",
+        )
+        if ok:
+            return redirect(f"{initiative.get_absolute_url()}#named-roles")
+    return render(
+        request,
+        "initiatives/decline_role.html",
+        {"initiative": initiative, "role": NamedRole(role), "form": form},
+    )

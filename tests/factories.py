@@ -80,8 +80,24 @@ def draft_initiative(*, sponsor, title=None, confidential=False, **fields) -> In
 MINIMAL_SCREENING = DEMO_SCREENING
 
 
-def complete_initiative(*, sponsor, owner=None, **fields) -> Initiative:
-    """A draft with every answer IT needs, ready to submit."""
+def acknowledge_roles(initiative: Initiative) -> Initiative:
+    """The named decision owner and accountable person have confirmed their roles (set
+    directly, without the events of `services.acknowledge_role`)."""
+    from django.utils import timezone
+
+    from initiatives.models import AcknowledgementStatus, RoleAcknowledgement
+
+    RoleAcknowledgement.objects.filter(initiative=initiative).update(
+        status=AcknowledgementStatus.ACKNOWLEDGED, decided_at=timezone.now()
+    )
+    return initiative
+
+
+def complete_initiative(
+    *, sponsor, owner=None, roles_acknowledged: bool = True, **fields
+) -> Initiative:
+    """A draft with every answer IT needs, ready to submit; the named people have confirmed
+    their roles unless `roles_acknowledged` is False."""
     owner = owner or sponsor
     initiative = draft_initiative(
         sponsor=sponsor,
@@ -90,8 +106,6 @@ def complete_initiative(*, sponsor, owner=None, **fields) -> Initiative:
         site=SiteFactory(name="Augsburg Plant"),
         business_unit=BusinessUnitFactory(name="Quality"),
         phase="idea",
-        decision_owner=owner,
-        accountable_person=owner,
         output_actors="Line operators",
         override_authority="Shift supervisor",
         forbidden_actions="Never stop the line.",
@@ -102,12 +116,19 @@ def complete_initiative(*, sponsor, owner=None, **fields) -> Initiative:
         maintained_by="Plant digital team",
         monitored_by="Plant IT operations",
         update_process="Quarterly release through CAB.",
-        **{**MINIMAL_SCREENING, **fields},
+        **{
+            "decision_owner": owner,
+            "accountable_person": owner,
+            **MINIMAL_SCREENING,
+            **fields,
+        },
     )
     initiative.data_assets.create(
         name="Camera images", classification="internal", storage_location="Plant edge server"
     )
     initiative.integrations.create(system_type="mes", name="Opcenter MES")
+    if roles_acknowledged:
+        acknowledge_roles(initiative)
     return initiative
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from governance.sessions.models import Cadence
-from initiatives.models import ACTIVE_STATUSES, RiskLevel, Status
+from initiatives.models import ACTIVE_STATUSES, AcknowledgementStatus, NamedRole, RiskLevel, Status
 from reviews.models import (
     AssessmentStatus,
     ConcernArea,
@@ -65,6 +65,8 @@ class InitiativeFacts:
     open_inputs: list[OpenInputFacts] = field(default_factory=list)
     has_decision_owner: bool = True
     has_accountable_person: bool = True
+    # {role: acknowledgement status} of the named roles (`initiatives.NamedRole`).
+    acknowledgements: dict[str, str] = field(default_factory=dict)
     missing_support: list[str] = field(default_factory=list)
     cadence: str | None = None  # None: no active standing working session
     series_started: date | None = None
@@ -165,6 +167,12 @@ def compute_risk(facts: InitiativeFacts, now: datetime) -> RiskResult:
         flag(RiskLevel.AT_RISK, "Decision owner missing")
     if not facts.has_accountable_person:
         flag(RiskLevel.AT_RISK, "Nobody named accountable when the AI is wrong")
+    for role in NamedRole:
+        status = facts.acknowledgements.get(role)
+        if status == AcknowledgementStatus.PENDING:
+            flag(RiskLevel.AT_RISK, f"{role.label} has not confirmed the role yet")
+        elif status == AcknowledgementStatus.DECLINED:
+            flag(RiskLevel.AT_RISK, f"{role.label} declined the role: name someone else")
     if facts.missing_support:
         flag(RiskLevel.AT_RISK, "Support model unanswered: " + ", ".join(facts.missing_support))
     return RiskResult(level, reasons, readiness)

@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from governance.sessions.models import SessionStatus, WorkingSeries
-from initiatives.models import Initiative
+from initiatives.models import Initiative, RoleAcknowledgement
 from reviews.models import (
     OPEN_DESIGN_INPUT_STATUSES,
     ConcernAssessment,
@@ -37,7 +37,7 @@ _SUPPORT_FIELDS = (
 
 
 def _gather(initiative_ids: Iterable[int] | None) -> tuple[dict, dict, dict]:
-    """Facts for the given initiatives (all if None) in five queries.
+    """Facts for the given initiatives (all if None) in six queries.
 
     Returns (facts by initiative id, current level by id, assessment (id, readiness) by
     (initiative id, area)).
@@ -46,12 +46,14 @@ def _gather(initiative_ids: Iterable[int] | None) -> tuple[dict, dict, dict]:
     assessments = ConcernAssessment.objects.order_by()
     inputs = DesignInput.objects.order_by().filter(status__in=OPEN_DESIGN_INPUT_STATUSES)
     series = WorkingSeries.objects.order_by().filter(active=True)
+    acknowledgements = RoleAcknowledgement.objects.order_by()
     if initiative_ids is not None:
         ids = list(initiative_ids)
         initiatives = initiatives.filter(pk__in=ids)
         assessments = assessments.filter(initiative_id__in=ids)
         inputs = inputs.filter(initiative_id__in=ids)
         series = series.filter(initiative_id__in=ids)
+        acknowledgements = acknowledgements.filter(initiative_id__in=ids)
 
     facts: dict[int, InitiativeFacts] = {}
     levels: dict[int, str] = {}
@@ -86,6 +88,13 @@ def _gather(initiative_ids: Iterable[int] | None) -> tuple[dict, dict, dict]:
         f = facts.get(initiative_id)
         if f is not None:
             f.open_inputs.append(OpenInputFacts(area, severity, title, due))
+
+    for initiative_id, role, status in acknowledgements.values_list(
+        "initiative_id", "role", "status"
+    ):
+        f = facts.get(initiative_id)
+        if f is not None:
+            f.acknowledgements[role] = status
 
     series_rows = list(series.values_list("pk", "initiative_id", "cadence", "starts_on"))
     for _pk, initiative_id, cadence, starts_on in series_rows:

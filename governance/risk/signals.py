@@ -11,7 +11,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from governance.sessions.models import WorkingSeries, WorkingSession
-from initiatives.models import Initiative
+from initiatives.models import Initiative, RoleAcknowledgement
 from reviews.models import ConcernAssessment, DesignInput
 
 from . import services
@@ -41,6 +41,8 @@ def _mark_dirty(initiative_id: int) -> None:
 @receiver(post_delete, sender=WorkingSession)
 @receiver(post_save, sender=WorkingSeries)
 @receiver(post_delete, sender=WorkingSeries)
+@receiver(post_save, sender=RoleAcknowledgement)
+@receiver(post_delete, sender=RoleAcknowledgement)
 def _part_changed(sender, instance, **kwargs):
     _changed(instance.initiative_id)
 

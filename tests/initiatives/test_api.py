@@ -500,3 +500,62 @@ def test_username_with_a_null_character_is_a_field_error(api_as):
     )
     assert response.status_code == 400
     assert response.json()["errors"]["decision_owner"] == ["Null characters are not allowed."]
+
+
+# --- Acknowledgement of named roles -------------------------------------------------------
+
+
+@pytest.fixture
+def named(users):
+    owner = factories.UserFactory(username="owner")
+    initiative = factories.submitted_initiative(
+        sponsor=users["sponsor"], roles_acknowledged=False, decision_owner=owner
+    )
+    return initiative, owner
+
+
+def test_the_initiative_lists_its_role_acknowledgements(api_as, named):
+    initiative, _ = named
+    body = api_as("it_lead").get(url(initiative)).json()
+    assert [(a["role"], a["person"], a["status"]) for a in body["role_acknowledgements"]] == [
+        ("accountable", "sponsor", "pending"),
+        ("decision_owner", "owner", "pending"),
+    ]
+
+
+def test_the_named_person_confirms_and_declines_through_the_api(named):
+    from tests.conftest import api
+
+    initiative, owner = named
+    client = api(owner)
+    response = client.post(url(initiative, "acknowledge-role/"), {"role": "decision_owner"})
+    assert response.status_code == 200
+    acks = {a["role"]: a["status"] for a in response.json()["role_acknowledgements"]}
+    assert acks["decision_owner"] == "acknowledged"
+    response = client.post(url(initiative, "decline-role/"), {"role": "decision_owner"})
+    assert response.status_code == 400 and "reason" in response.json()["errors"]
+    response = client.post(
+        url(initiative, "decline-role/"), {"role": "decision_owner", "reason": "Moved on."}
+    )
+    assert response.status_code == 200
+    assert AuditEvent.objects.filter(action__startswith="role.").count() == 2
+
+
+@pytest.mark.parametrize(
+    "actor, status",
+    [("anonymous", 401), ("sponsor", 403), ("it_lead", 403), ("admin", 403), ("norole", 403)],
+)
+def test_nobody_else_confirms_through_the_api(api_as, named, actor, status):
+    initiative, _ = named
+    client = api_as(actor)
+    assert (
+        client.post(url(initiative, "acknowledge-role/"), {"role": "decision_owner"}).status_code
+        == status
+    )
+    assert (
+        client.post(
+            url(initiative, "decline-role/"), {"role": "decision_owner", "reason": "No."}
+        ).status_code
+        == status
+    )
+    assert initiative.role_acknowledgements.get(role="decision_owner").status == "pending"

@@ -181,7 +181,7 @@ class TestRules:
         assert not permissions.can_audit(users["norole"], world["confidential"])
         assert permissions.audited_initiative_ids(users["executive"]) is None
         mine = permissions.audited_initiative_ids(users["co_sponsor"])
-        assert {row["content_object_id"] for row in mine} == {
+        assert {row["pk"] for row in mine} == {
             world["own_draft"].pk,
             public.pk,
         }

@@ -325,3 +325,145 @@ class TestSections:
             self._save(initiative, users["sponsor"], vendors=rows)
         assert "vendors" in refused.value.field_errors
         assert not initiative.vendors.exists()
+
+
+# --- Acknowledgement of named roles -------------------------------------------------------
+
+
+@pytest.fixture
+def named(users):
+    """A submitted initiative naming `owner` decision owner and `partner` accountable person,
+    neither of whom has confirmed yet."""
+    owner = factories.UserFactory(username="owner")
+    partner = factories.UserFactory(username="partner")
+    initiative = factories.complete_initiative(
+        sponsor=users["sponsor"], roles_acknowledged=False, accountable_person=partner
+    )
+    initiative = services.update_initiative(
+        initiative=initiative,
+        user=users["sponsor"],
+        fields={"decision_owner": owner},
+        expected_version=None,
+    )
+    initiative = services.submit_initiative(initiative=initiative, user=users["sponsor"])
+    return {"initiative": initiative, "owner": owner, "partner": partner}
+
+
+def _acks(initiative) -> dict[str, tuple[str, str]]:
+    from initiatives.models import RoleAcknowledgement
+
+    return {
+        a.role: (a.person.username, a.status)
+        for a in RoleAcknowledgement.objects.filter(initiative=initiative)
+    }
+
+
+@pytest.mark.django_db
+class TestRoleAcknowledgement:
+    def test_naming_people_creates_pending_acknowledgements(self, named):
+        assert _acks(named["initiative"]) == {
+            "decision_owner": ("owner", "pending"),
+            "accountable": ("partner", "pending"),
+        }
+
+    def test_the_named_person_confirms_in_one_step_audited(self, named):
+        initiative, owner = named["initiative"], named["owner"]
+        result = attempt(
+            lambda: services.acknowledge_role(
+                initiative=initiative, role="decision_owner", user=owner
+            )
+        )
+        assert result.outcome == "allowed" and result.events == ["role.acknowledged"]
+        services.acknowledge_role(initiative=initiative, role="decision_owner", user=owner)
+        assert _acks(initiative)["decision_owner"] == ("owner", "acknowledged")
+        event = AuditEvent.objects.filter(action="role.acknowledged").get()
+        assert event.actor == owner and event.changes["status"] == ["pending", "acknowledged"]
+
+    def test_confirming_twice_records_one_event(self, named):
+        initiative, owner = named["initiative"], named["owner"]
+        for _ in range(2):
+            services.acknowledge_role(initiative=initiative, role="decision_owner", user=owner)
+        assert AuditEvent.objects.filter(action="role.acknowledged").count() == 1
+
+    @pytest.mark.parametrize("who", ["sponsor", "it_lead", "admin", "partner"])
+    def test_only_the_named_person_confirms_or_declines(self, named, users, who):
+        actor = named["partner"] if who == "partner" else users[who]
+        initiative = named["initiative"]
+        for action in (
+            lambda: services.acknowledge_role(
+                initiative=initiative, role="decision_owner", user=actor
+            ),
+            lambda: services.decline_role(
+                initiative=initiative, role="decision_owner", user=actor, reason="No."
+            ),
+        ):
+            assert attempt(action, initiative).outcome == "PermissionDenied"
+
+    @pytest.mark.parametrize("reason", ["", "   "])
+    def test_declining_needs_a_reason(self, named, reason):
+        initiative, partner = named["initiative"], named["partner"]
+        result = attempt(
+            lambda: services.decline_role(
+                initiative=initiative, role="accountable", user=partner, reason=reason
+            ),
+            initiative,
+        )
+        assert result.outcome == "FieldRuleError"
+        assert _acks(initiative)["accountable"] == ("partner", "pending")
+
+    def test_declining_records_the_reason_and_may_be_reversed(self, named):
+        initiative, partner = named["initiative"], named["partner"]
+        services.decline_role(
+            initiative=initiative, role="accountable", user=partner, reason="Not my line."
+        )
+        assert _acks(initiative)["accountable"] == ("partner", "declined")
+        event = AuditEvent.objects.get(action="role.declined")
+        assert event.changes["reason"] == "Not my line."
+        with pytest.raises(services.TransitionNotAllowed):
+            services.decline_role(
+                initiative=initiative, role="accountable", user=partner, reason="Again."
+            )
+        services.acknowledge_role(initiative=initiative, role="accountable", user=partner)
+        assert _acks(initiative)["accountable"] == ("partner", "acknowledged")
+
+    def test_an_unknown_role_is_a_field_error(self, named):
+        with pytest.raises(services.FieldRuleError):
+            services.acknowledge_role(
+                initiative=named["initiative"], role="cfo", user=named["owner"]
+            )
+
+    def test_naming_someone_else_starts_again_at_pending(self, named, users):
+        initiative = named["initiative"]
+        services.acknowledge_role(initiative=initiative, role="accountable", user=named["partner"])
+        initiative = services.transition_initiative(
+            initiative=initiative, user=users["sponsor"], to_status=Status.DRAFT
+        )
+        newcomer = factories.UserFactory(username="newcomer")
+        initiative = services.update_initiative(
+            initiative=initiative,
+            user=users["sponsor"],
+            fields={"accountable_person": newcomer, "decision_owner": None},
+            expected_version=None,
+        )
+        assert _acks(initiative) == {"accountable": ("newcomer", "pending")}
+        # The same person again keeps the confirmation.
+        services.acknowledge_role(initiative=initiative, role="accountable", user=newcomer)
+        services.update_initiative(
+            initiative=initiative,
+            user=users["sponsor"],
+            fields={"accountable_person": newcomer, "title": "Renamed"},
+            expected_version=None,
+        )
+        assert _acks(initiative) == {"accountable": ("newcomer", "acknowledged")}
+
+    def test_a_withdrawn_initiative_takes_no_confirmation(self, named, users):
+        initiative = services.transition_initiative(
+            initiative=named["initiative"], user=users["sponsor"], to_status=Status.WITHDRAWN
+        )
+        result = attempt(
+            lambda: services.acknowledge_role(
+                initiative=initiative, role="decision_owner", user=named["owner"]
+            ),
+            initiative,
+        )
+        assert result.outcome == "TransitionNotAllowed"

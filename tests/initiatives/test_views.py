@@ -266,3 +266,85 @@ def test_list_site_filter_with_an_id_that_cannot_exist_finds_nothing(client, use
         .paginator.count
         == 0
     )
+
+
+# --- Acknowledgement of named roles -------------------------------------------------------
+
+
+@pytest.fixture
+def named_confidential(users):
+    """A confidential initiative of another team naming `owner` decision owner (pending)."""
+    owner = factories.UserFactory(username="owner")
+    initiative = factories.submitted_initiative(
+        sponsor=users["other_sponsor"],
+        confidential=True,
+        roles_acknowledged=False,
+        decision_owner=owner,
+    )
+    return initiative, owner
+
+
+@pytest.mark.django_db
+class TestRoleAcknowledgementPages:
+    def test_the_named_person_sees_the_initiative_and_confirms_in_one_click(
+        self, client, named_confidential
+    ):
+        initiative, owner = named_confidential
+        client.force_login(owner)
+        page = client.get(initiative.get_absolute_url())
+        assert page.status_code == 200
+        assert b'id="acknowledge-decision_owner"' in page.content
+        response = client.post(f"/initiatives/{initiative.pk}/roles/decision_owner/acknowledge/")
+        assert response.status_code == 302
+        page = client.get(initiative.get_absolute_url())
+        assert b'data-acknowledgement="decision_owner" data-status="acknowledged"' in page.content
+        assert b'id="acknowledge-decision_owner"' not in page.content
+
+    def test_declining_without_a_reason_shows_the_field_error(self, client, named_confidential):
+        initiative, owner = named_confidential
+        client.force_login(owner)
+        response = client.post(
+            f"/initiatives/{initiative.pk}/roles/decision_owner/decline/", {"reason": " "}
+        )
+        assert response.status_code == 200
+        assert "This field is required." in response.content.decode()
+        assert initiative.role_acknowledgements.get(role="decision_owner").status == "pending"
+        response = client.post(
+            f"/initiatives/{initiative.pk}/roles/decision_owner/decline/",
+            {"reason": "Not my plant."},
+        )
+        assert response.status_code == 302
+        declined = initiative.role_acknowledgements.get(role="decision_owner")
+        assert (declined.status, declined.reason) == ("declined", "Not my plant.")
+        page = client.get(initiative.get_absolute_url()).content.decode()
+        assert "Not my plant." in page
+
+    @pytest.mark.parametrize(
+        "actor, status",
+        [
+            ("anonymous", 302),
+            ("norole", 404),  # confidential: hidden
+            ("sponsor", 404),
+            ("other_sponsor", 403),
+            ("it_lead", 403),
+            ("admin", 403),
+        ],
+    )
+    def test_nobody_else_confirms_or_declines(
+        self, client, users, named_confidential, actor, status
+    ):
+        initiative, _ = named_confidential
+        if actor != "anonymous":
+            client.force_login(users[actor])
+        base = f"/initiatives/{initiative.pk}/roles/decision_owner"
+        assert client.post(f"{base}/acknowledge/").status_code == status
+        assert client.post(f"{base}/decline/", {"reason": "No."}).status_code == status
+        assert client.get(f"{base}/decline/").status_code == status
+        assert initiative.role_acknowledgements.get(role="decision_owner").status == "pending"
+
+    def test_an_unknown_role_is_404(self, client, named_confidential):
+        initiative, owner = named_confidential
+        client.force_login(owner)
+        assert (
+            client.post(f"/initiatives/{initiative.pk}/roles/cfo/acknowledge/").status_code == 404
+        )

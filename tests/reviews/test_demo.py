@@ -36,3 +36,10 @@ def test_demo_data_covers_the_review_features():
     assert ComponentOwnership.objects.count() == 4
     assert review_queue(users["ravi"], tab="all").counts["all"] >= 3
     assert review_queue(users["lena"], tab="new").counts["new"] >= 1
+    # The named people: most confirmed, one still to confirm, one declined with a reason.
+    from initiatives.models import RoleAcknowledgement
+
+    acks = RoleAcknowledgement.objects.all()
+    assert set(acks.values_list("status", flat=True)) == {"acknowledged", "pending", "declined"}
+    assert acks.filter(status="acknowledged").count() > acks.exclude(status="acknowledged").count()
+    assert acks.get(status="declined").reason

@@ -437,3 +437,32 @@ def test_readiness_always_stays_between_0_and_100(status, score, severities):
     assessment = AssessmentFacts("security", status, score, FRESH)
     value = compute_risk(facts(assessments=[assessment], open_inputs=inputs), NOW).readiness
     assert 0 <= value["security"] <= 100
+
+
+@pytest.mark.parametrize(
+    "acknowledgements, level, reasons",
+    [
+        ({"decision_owner": "acknowledged", "accountable": "acknowledged"}, "on_track", []),
+        (
+            {"decision_owner": "pending", "accountable": "acknowledged"},
+            "at_risk",
+            ["Decision owner has not confirmed the role yet"],
+        ),
+        (
+            {"decision_owner": "acknowledged", "accountable": "declined"},
+            "at_risk",
+            ["Accountable person declined the role: name someone else"],
+        ),
+        (
+            {"decision_owner": "declined", "accountable": "pending"},
+            "at_risk",
+            [
+                "Decision owner declined the role: name someone else",
+                "Accountable person has not confirmed the role yet",
+            ],
+        ),
+    ],
+)
+def test_named_roles_count_once_confirmed(acknowledgements, level, reasons):
+    result = compute_risk(quiet(acknowledgements=acknowledgements), NOW)
+    assert (result.level, result.reasons) == (level, reasons)
