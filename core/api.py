@@ -9,7 +9,8 @@ maps each field to its messages (nested sections map row by row). The services' 
 become HTTP answers here, so viewsets just call the service:
 
 - `RuleError` and subclasses → 400 (a rule refused the change; `field_errors` attribute,
-  if set, fills `errors`), `TransitionNotAllowed` → 409, `StaleEdit` → 412,
+  if set, fills `errors`), `TransitionNotAllowed` → 409 (its `field_errors`, if set, fill
+  `errors` too: "not ready for build" lists its reasons by condition), `StaleEdit` → 412,
 - Django `PermissionDenied` → 403, `Http404` → 404 (hidden and missing look the same).
 
 Updates carry the version the client read: `If-Match: "7"` (the ETag of the GET) or a `version`
@@ -35,6 +36,11 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The change conflicts with the current state."
     default_code = "conflict"
+
+    def __init__(self, detail=None, errors: dict | None = None):
+        super().__init__(detail)
+        # What stands in the way, by subject (e.g. the conditions of "ready for build").
+        self.errors = errors or {}
 
 
 class PreconditionFailed(exceptions.APIException):
@@ -77,8 +83,9 @@ class ErrorSerializer(serializers.Serializer):
     errors = serializers.DictField(
         child=serializers.JSONField(),
         required=False,
-        help_text="400 only: field name → list of messages (nested sections: one entry per row). "
-        "`non_field_errors` holds messages about the request as a whole.",
+        help_text="400: field name → list of messages (nested sections: one entry per row); "
+        "`non_field_errors` holds messages about the request as a whole. 409 may name what "
+        "stands in the way the same way (not ready for build: condition → reasons).",
     )
 
     class Meta:
@@ -92,7 +99,7 @@ def _as_api_exception(exc):
     if isinstance(exc, StaleEdit):
         return PreconditionFailed(str(exc))
     if isinstance(exc, TransitionNotAllowed):
-        return Conflict(str(exc))
+        return Conflict(str(exc), getattr(exc, "field_errors", None))
     if isinstance(exc, RuleError):
         return RuleViolation(str(exc), getattr(exc, "field_errors", None))
     if isinstance(exc, DjangoPermissionDenied):
@@ -131,7 +138,10 @@ def error_body(exc: exceptions.APIException, data) -> dict:
         return {"detail": _summary(errors), "code": "invalid", "errors": errors}
     detail = data.get("detail", "") if isinstance(data, dict) else data
     code = exc.get_codes()
-    return {"detail": str(detail), "code": code if isinstance(code, str) else exc.default_code}
+    body = {"detail": str(detail), "code": code if isinstance(code, str) else exc.default_code}
+    if isinstance(exc, Conflict) and exc.errors:
+        body["errors"] = exc.errors
+    return body
 
 
 def exception_handler(exc, context):

@@ -35,7 +35,7 @@ from reviews.api.assignments import AssignmentViewSet
 from reviews.api.components import ComponentViewSet
 from reviews.api.design_inputs import DesignInputViewSet
 from reviews.api.queue import ReviewQueueViewSet
-from reviews.api.readiness import ReadyForBuildViewSet
+from reviews.api.readiness import FallbackTestViewSet, ReadyForBuildViewSet
 from reviews.api.vendors import CriterionViewSet, VendorComparisonViewSet, VendorScoreViewSet
 
 router = DefaultRouter()
@@ -53,6 +53,7 @@ router.register("vendor-scores", VendorScoreViewSet, basename="vendor-score")
 router.register("vendor-comparisons", VendorComparisonViewSet, basename="vendor-comparison")
 router.register("components", ComponentViewSet, basename="component")
 router.register("ready-for-build", ReadyForBuildViewSet, basename="ready-for-build")
+router.register("fallback-tests", FallbackTestViewSet, basename="fallback-test")
 router.register("working-series", WorkingSeriesViewSet, basename="working-series")
 router.register("working-sessions", WorkingSessionViewSet, basename="working-session")
 router.register("notifications", NotificationViewSet, basename="notification")

@@ -395,6 +395,7 @@ def load(context: dict) -> None:
     lead = users["lena"]
     now = timezone.now()
     created = {}
+    ready = {}
     for key, sponsor, title, site, unit, phase, status, months, confidential, extra in INITIATIVES:
         fields = {
             "title": title,
@@ -415,9 +416,9 @@ def load(context: dict) -> None:
                 initiative=initiative, user=lead, to_status=Status.IN_REVIEW
             )
         if status == Status.READY_FOR_BUILD:
-            initiative = services.transition_initiative(
-                initiative=initiative, user=lead, to_status=Status.READY_FOR_BUILD
-            )
+            # Ready for build needs IT's review done first: the reviews demo marks it ready
+            # once every concern is assessed (reviews.demo.make_ready), on this date.
+            ready[key] = now - timedelta(days=30 * months + 3 - (4 + 20 + 10 * months))
         if status == Status.WITHDRAWN:
             initiative = services.transition_initiative(
                 initiative=initiative,
@@ -428,6 +429,7 @@ def load(context: dict) -> None:
         _backdate(initiative, now, months, status)
         created[key] = initiative
     context["initiatives"] = created
+    context["ready_for_build"] = ready
     _acknowledge_roles(created, users)
 
 
@@ -498,7 +500,5 @@ def _backdate(initiative: Initiative, now, months: int, status: str) -> None:
     if initiative.submitted_at:
         submitted = created_at + timedelta(days=4)
         updates.update(submitted_at=submitted, it_first_involved_at=submitted)
-    if status == Status.READY_FOR_BUILD:
-        updates["ready_for_build_at"] = created_at + timedelta(days=4 + 20 + 10 * months)
     Initiative.objects.filter(pk=initiative.pk).update(**updates)
     initiative.refresh_from_db()

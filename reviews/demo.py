@@ -4,12 +4,13 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from initiatives.models import Initiative
 from reviews.services.design_inputs import DesignInputAction
 
 from . import services
 from .models import AssessmentStatus as A
 from .models import ConcernArea as C
-from .models import ConcernAssessment, DesignInput, Severity
+from .models import ConcernAssessment, DesignInput, FallbackTestResult, Severity
 
 # initiative key: [(reviewer, concern area or "")]
 ASSIGNMENTS = {
@@ -367,3 +368,62 @@ def load(context: dict) -> None:
             )
             for text in decisions:
                 services.add_component_decision(component=component, user=users[owner], text=text)
+    make_ready(context)
+    _fallback_tests(context)
+
+
+# Concerns ruled out by an IT lead, with the reason: {initiative key: {area: reason}}.
+NOT_APPLICABLE = {
+    "paint": {
+        C.VENDOR: "Built in-house on the corporate ML platform by the plant digital team; "
+        "no vendor to lock in."
+    },
+}
+
+
+def make_ready(context: dict) -> None:
+    """The demo's ready-for-build initiatives pass the rule as users would: the reviewer
+    completes the remaining assessments (or the IT lead rules one out), then IT marks it."""
+    users, initiatives = context["users"], context["initiatives"]
+    lead = users["lena"]
+    for key, ready_at in context.get("ready_for_build", {}).items():
+        initiative = initiatives[key]
+        reviewer = users[ASSIGNMENTS[key][0][0]]
+        for assessment in ConcernAssessment.objects.filter(initiative=initiative):
+            reason = NOT_APPLICABLE.get(key, {}).get(assessment.area)
+            if reason:
+                services.mark_not_applicable(assessment=assessment, user=lead, reason=reason)
+            elif not assessment.counts_as_assessed:
+                services.update_assessment(
+                    assessment=assessment,
+                    user=reviewer,
+                    score=2,
+                    status=A.SATISFIED,
+                    rationale="Reviewed with the plant team in the working session: no open "
+                    "concern.",
+                )
+        initiative = services.mark_ready_for_build(initiative=initiative, user=lead)
+        Initiative.objects.filter(pk=initiative.pk).update(ready_for_build_at=ready_at)
+        initiatives[key] = Initiative.objects.get(pk=initiative.pk)
+
+
+def _fallback_tests(context: dict) -> None:
+    """The safety-critical initiatives' manual fallbacks: one tested and held, one failed."""
+    users, initiatives = context["users"], context["initiatives"]
+    today = timezone.localdate()
+    services.record_fallback_test(
+        initiative=initiatives["cobot"],
+        user=users["sofia"],
+        tested_by="Shift supervisor, cell 4 (night shift)",
+        tested_on=today - timedelta(days=12),
+        result=FallbackTestResult.PASSED,
+        notes="Vision off for a full shift: the cell ran with light curtains and manual checks.",
+    )
+    services.record_fallback_test(
+        initiative=initiatives["ppe"],
+        user=users["marco"],
+        tested_by="EHS coordinator, Brno",
+        tested_on=today - timedelta(days=5),
+        result=FallbackTestResult.FAILED,
+        notes="With the cameras off, nobody was assigned to the gate checks for 40 minutes.",
+    )

@@ -7,7 +7,7 @@ from initiatives.forms import UserField, style_widgets
 from initiatives.models import Status
 from reviews.services.design_inputs import DesignInputAction
 
-from .models import AssessmentStatus, ConcernArea, Severity
+from .models import AssessmentStatus, ConcernArea, FallbackTestResult, Severity
 
 
 class StyledForm(forms.Form):
@@ -119,3 +119,17 @@ QUEUE_STATUSES = [
     (Status.SUBMITTED.value, Status.SUBMITTED.label),
     (Status.IN_REVIEW.value, Status.IN_REVIEW.label),
 ]
+
+
+class FallbackTestForm(StyledForm):
+    """A test of the manual fallback of a safety-critical initiative."""
+
+    tested_by = forms.CharField(max_length=200, help_text="Who ran the test.")
+    tested_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    result = forms.ChoiceField(choices=FallbackTestResult.choices)
+    notes = forms.CharField(
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What was tried, what held.",
+    )

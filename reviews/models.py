@@ -71,6 +71,13 @@ class ConcernAssessment(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # Optimistic concurrency for reviewers editing the same assessment.
     version = models.PositiveIntegerField(default=1)
+    # An IT lead may rule the concern out for this initiative, with a reason; it then counts as
+    # assessed for "ready for build" (reviews.services.readiness).
+    not_applicable_reason = models.TextField(max_length=2000, blank=True)
+    not_applicable_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    not_applicable_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["initiative", "area"]
@@ -88,6 +95,15 @@ class ConcernAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_area_display()} for initiative {self.initiative_id}"
+
+    @property
+    def not_applicable(self) -> bool:
+        return bool(self.not_applicable_reason)
+
+    @property
+    def counts_as_assessed(self) -> bool:
+        """Done for "ready for build": satisfied, or ruled not applicable by an IT lead."""
+        return self.status == AssessmentStatus.SATISFIED or self.not_applicable
 
 
 class Severity(models.TextChoices):
@@ -346,3 +362,39 @@ class ComponentDecision(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class FallbackTestResult(models.TextChoices):
+    PASSED = "passed", "Passed: the work ran manually without the AI"
+    FAILED = "failed", "Failed: the manual fallback did not hold"
+
+
+class FallbackTest(models.Model):
+    """A test of a safety-critical initiative's manual fallback: who ran it, when, the result.
+
+    A safety-critical initiative is ready for build only once its latest test passed.
+    """
+
+    initiative = models.ForeignKey(
+        "initiatives.Initiative", on_delete=models.CASCADE, related_name="fallback_tests"
+    )
+    tested_by = models.CharField(
+        max_length=200, help_text="Who ran the test (e.g. shift supervisor Line 3)."
+    )
+    tested_on = models.DateField()
+    result = models.CharField(max_length=10, choices=FallbackTestResult.choices)
+    notes = models.TextField(max_length=4000, blank=True, help_text="What was tried, what held.")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-tested_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Fallback test of {self.tested_on:%d %b %Y}: {self.get_result_display()}"
+
+    @property
+    def passed(self) -> bool:
+        return self.result == FallbackTestResult.PASSED

@@ -19,6 +19,7 @@ from .models import (
     DesignInput,
     DesignInputStatus,
     EvaluationCriterion,
+    FallbackTest,
     ReviewAssignment,
     Severity,
     VendorScore,
@@ -345,3 +346,20 @@ def vendor_comparison(initiative: Initiative) -> tuple[list[EvaluationCriterion]
             rank, previous = position, row.weighted
         row.rank = rank
     return criteria, rows
+
+
+def fallback_tests_for(initiative: Initiative) -> QuerySet:
+    """The initiative's manual fallback tests, latest first, with who recorded each."""
+    return FallbackTest.objects.filter(initiative=initiative).select_related("recorded_by")
+
+
+def visible_fallback_tests(user) -> QuerySet:
+    """The fallback tests of every initiative the user may see."""
+    return restrict_to_visible(
+        user, FallbackTest.objects.select_related("recorded_by"), prefix="initiative__"
+    )
+
+
+def visible_initiatives_for_api(user) -> QuerySet:
+    """Initiatives the user may see, for the API's initiative fields."""
+    return restrict_to_visible(user, Initiative.objects.all())

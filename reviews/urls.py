@@ -14,6 +14,12 @@ urlpatterns = [
     ),
     path("initiatives/<int:pk>/vendors/", views.vendors, name="vendors"),
     path("assessments/<int:pk>/", views.assessment, name="assessment"),
+    path(
+        "assessments/<int:pk>/applicability/",
+        views.assessment_applicability,
+        name="assessment_applicability",
+    ),
+    path("initiatives/<int:pk>/fallback-tests/", views.fallback_tests, name="fallback_tests"),
     path("design-inputs/<int:pk>/", views.design_input, name="design_input"),
     path("design-inputs/<int:pk>/edit/", views.design_input_edit, name="design_input_edit"),
     path("components/<int:pk>/", views.component, name="component"),

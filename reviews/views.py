@@ -176,12 +176,14 @@ def assessment(request, pk: int):
                 return redirect("reviews:assessment", pk=item.pk)
     else:
         form = forms.AssessmentForm(initial=initial, questions=questions, answers=answers)
+    may_rule_out = has_role(request.user, Role.IT_LEAD) and initiative.status != Status.WITHDRAWN
     history = item.score_history.select_related("changed_by").order_by("-at", "-id")
     old_answers = [a for a in item.answers.select_related("question") if not a.question.active]
     return render(
         request,
         "reviews/assessment.html",
         {
+            "may_rule_out": may_rule_out,
             "initiative": initiative,
             "assessment": item,
             "form": form,
@@ -547,5 +549,69 @@ def checklists(request):
             "form": form,
             "is_lead": is_lead,
             "edit_errors": edit_errors,
+        },
+    )
+
+
+@require_POST
+def assessment_applicability(request, pk: int):
+    """An IT lead marks the concern not applicable (with a reason), or applicable again."""
+    item = get_object_or_404(ConcernAssessment.objects.select_related("initiative"), pk=pk)
+    visible_initiative_or_404(request.user, item.initiative_id)
+    version = parse_id(request.POST.get("version", ""))
+    if request.POST.get("applicable"):
+        run_service(
+            request,
+            lambda: services.mark_applicable(
+                assessment=item, user=request.user, expected_version=version
+            ),
+            success=f"{item.get_area_display()} must be assessed again.",
+        )
+    else:
+        run_service(
+            request,
+            lambda: services.mark_not_applicable(
+                assessment=item,
+                user=request.user,
+                reason=request.POST.get("reason", "")[:2000],
+                expected_version=version,
+            ),
+            success=f"{item.get_area_display()} marked not applicable.",
+        )
+    return redirect("reviews:assessment", pk=item.pk)
+
+
+def fallback_tests(request, pk: int):
+    """The manual fallback tests of an initiative; its people and IT reviewers record one."""
+    initiative = visible_initiative_or_404(request.user, pk)
+    may_record = initiative.status != Status.WITHDRAWN and (
+        permissions.can_manage(request.user, initiative)
+        or permissions.can_review(request.user, initiative)
+    )
+    form = forms.FallbackTestForm(request.POST or None)
+    if request.method == "POST":
+        if not may_record:
+            raise PermissionDenied(
+                "Only the initiative's people and its IT reviewers record tests."
+            )
+        if form.is_valid():
+            ok, _ = run_service(
+                request,
+                lambda: services.record_fallback_test(
+                    initiative=initiative, user=request.user, **form.cleaned_data
+                ),
+                form=form,
+                success="Fallback test recorded.",
+            )
+            if ok:
+                return redirect("reviews:fallback_tests", pk=initiative.pk)
+    return render(
+        request,
+        "reviews/fallback_tests.html",
+        {
+            "initiative": initiative,
+            "tests": selectors.fallback_tests_for(initiative),
+            "form": form,
+            "may_record": may_record,
         },
     )

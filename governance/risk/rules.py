@@ -46,6 +46,7 @@ class AssessmentFacts:
     status: str
     score: int | None
     updated_at: datetime
+    not_applicable: bool = False  # ruled out by an IT lead: neither a risk nor "not assessed"
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,9 @@ def compute_risk(facts: InitiativeFacts, now: datetime) -> RiskResult:
     for item in facts.open_inputs:
         open_by_area[item.area].append(item)
     for a in facts.assessments:
+        if a.not_applicable:
+            readiness[a.area] = 100
+            continue
         value = _BASE_READINESS.get(a.status, 20)
         if a.status != AssessmentStatus.SATISFIED and a.score:
             value -= (a.score - 1) * 5
@@ -138,7 +142,17 @@ def compute_risk(facts: InitiativeFacts, now: datetime) -> RiskResult:
     if overdue_other:
         flag(RiskLevel.AT_RISK, f"{len(overdue_other)} design input(s) past their due date")
 
+    # Not assessed is a reason, never "on track" (the ready-for-build rule's first condition).
+    not_started = sorted(
+        _area_label(a.area)
+        for a in facts.assessments
+        if a.status == AssessmentStatus.NOT_STARTED and not a.not_applicable
+    )
+    if not_started:
+        flag(RiskLevel.AT_RISK, "Not assessed yet: " + ", ".join(not_started))
     for a in sorted(facts.assessments, key=lambda a: a.area):
+        if a.not_applicable:
+            continue
         label = _area_label(a.area)
         if a.score == 5 and a.status != AssessmentStatus.SATISFIED:
             flag(RiskLevel.BLOCKED, f"{label} assessed as highest risk (5 of 5)")

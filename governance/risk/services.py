@@ -74,12 +74,30 @@ def _gather(initiative_ids: Iterable[int] | None) -> tuple[dict, dict, dict]:
         levels[row["pk"]] = row["risk_level"]
 
     current_readiness: dict[tuple[int, str], tuple[int, int | None]] = {}
-    for pk, initiative_id, area, status, score, updated_at, readiness in assessments.values_list(
-        "pk", "initiative_id", "area", "status", "score", "updated_at", "readiness"
+    for (
+        pk,
+        initiative_id,
+        area,
+        status,
+        score,
+        updated_at,
+        readiness,
+        not_applicable_reason,
+    ) in assessments.values_list(
+        "pk",
+        "initiative_id",
+        "area",
+        "status",
+        "score",
+        "updated_at",
+        "readiness",
+        "not_applicable_reason",
     ):
         f = facts.get(initiative_id)
         if f is not None:
-            f.assessments.append(AssessmentFacts(area, status, score, updated_at))
+            f.assessments.append(
+                AssessmentFacts(area, status, score, updated_at, bool(not_applicable_reason))
+            )
             current_readiness[(initiative_id, area)] = (pk, readiness)
 
     for initiative_id, area, severity, title, due in inputs.values_list(

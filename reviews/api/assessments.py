@@ -38,6 +38,9 @@ class AssessmentSerializer(serializers.ModelSerializer):
     reviewer = serializers.SlugRelatedField(slug_field="username", read_only=True)
     score = serializers.IntegerField(min_value=1, max_value=5, allow_null=True, required=False)
     answers = AnswerSerializer(many=True, read_only=True)
+    not_applicable_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     answers_input = serializers.DictField(
         child=serializers.CharField(allow_blank=True, max_length=4000),
         write_only=True,
@@ -59,10 +62,22 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "readiness",
             "answers",
             "answers_input",
+            "not_applicable_reason",
+            "not_applicable_by",
+            "not_applicable_at",
             "updated_at",
             "version",
         ]
-        read_only_fields = ["id", "initiative", "area", "readiness", "updated_at"]
+        read_only_fields = [
+            "id",
+            "initiative",
+            "area",
+            "readiness",
+            "not_applicable_reason",
+            "not_applicable_by",
+            "not_applicable_at",
+            "updated_at",
+        ]
 
     def validate_answers_input(self, value):
         out = {}
@@ -72,6 +87,13 @@ class AssessmentSerializer(serializers.ModelSerializer):
                 raise serializers.ValidationError(f"“{key}” is not a question id.")
             out[question] = text
         return out
+
+
+class NotApplicableSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=2000, help_text="Why the concern does not apply to the initiative."
+    )
+    version = serializers.IntegerField(required=False)
 
 
 class AssessmentViewSet(
@@ -86,7 +108,7 @@ class AssessmentViewSet(
 
     serializer_class = AssessmentSerializer
     filterset_fields = ["initiative", "area", "status", "reviewer"]
-    http_method_names = ["get", "patch", "head", "options"]
+    http_method_names = ["get", "patch", "post", "head", "options"]
 
     def get_queryset(self):
         return (
@@ -124,3 +146,34 @@ class AssessmentViewSet(
         assessment = self.get_object()
         rows = assessment.score_history.select_related("changed_by")
         return Response(ScoreChangeSerializer(rows, many=True).data)
+
+    @extend_schema(request=NotApplicableSerializer, responses=AssessmentSerializer)
+    @action(detail=True, methods=["post"], url_path="not-applicable", filter_backends=[])
+    def not_applicable(self, request, pk=None):
+        """IT leads: rule the concern out with a reason (counts as assessed for build)."""
+        assessment = self.get_object()
+        body = NotApplicableSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.mark_not_applicable(
+            assessment=assessment,
+            user=request.user,
+            reason=body.validated_data["reason"],
+            expected_version=require_version(request),
+            source="api",
+        )
+        fresh = self.get_queryset().get(pk=assessment.pk)
+        return with_etag(Response(self.get_serializer(fresh).data), fresh.version)
+
+    @extend_schema(request=None, responses=AssessmentSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def applicable(self, request, pk=None):
+        """IT leads: take back "not applicable"; the concern must be assessed again."""
+        assessment = self.get_object()
+        services.mark_applicable(
+            assessment=assessment,
+            user=request.user,
+            expected_version=require_version(request),
+            source="api",
+        )
+        fresh = self.get_queryset().get(pk=assessment.pk)
+        return with_etag(Response(self.get_serializer(fresh).data), fresh.version)

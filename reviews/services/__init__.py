@@ -5,6 +5,8 @@ Every write with a rule lives here once; pages, the API and other apps call thes
 
 from .assessments import (
     ensure_assessments,
+    mark_applicable,
+    mark_not_applicable,
     reopen_assessments,
     save_checklist_question,
     update_assessment,
@@ -21,10 +23,13 @@ from .design_inputs import (
     transition_design_input,
 )
 from .readiness import (
+    Blocker,
     NotReadyForBuild,
     check_ready_for_build,
     mark_ready_for_build,
     ready_for_build_blockers,
+    ready_for_build_checklist,
+    record_fallback_test,
 )
 from .vendors import (
     DEFAULT_CRITERIA,
@@ -45,7 +50,12 @@ __all__ = [
     "allowed_design_input_actions",
     "assign_component_owner",
     "assign_reviewer",
+    "Blocker",
     "check_ready_for_build",
+    "mark_applicable",
+    "mark_not_applicable",
+    "ready_for_build_checklist",
+    "record_fallback_test",
     "delete_criterion",
     "edit_design_input",
     "mark_ready_for_build",

@@ -5,9 +5,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from audit.services import diff_fields, record_event
-from core.errors import RuleError, TransitionNotAllowed
+from core.errors import FieldRuleError, RuleError, TransitionNotAllowed
 from initiatives.models import Status
 
 from ..models import (
@@ -251,3 +252,74 @@ def save_checklist_question(
             return question
     record_event(actor=user, action=action, obj=question, changes=changes, source=source)
     return question
+
+
+def mark_not_applicable(
+    *,
+    assessment: ConcernAssessment,
+    user,
+    reason: str,
+    expected_version: int | None = None,
+    source: str | None = None,
+) -> ConcernAssessment:
+    """An IT lead rules the concern out for this initiative, saying why (audited).
+
+    It then counts as assessed for "ready for build"; the reason is shown wherever the
+    assessment is.
+    """
+    _require_it_lead(user, "mark a concern not applicable")
+    reason = (reason or "").strip()
+    if not reason:
+        raise FieldRuleError("reason", "Say why this concern does not apply to the initiative.")
+    with transaction.atomic():
+        locked = ConcernAssessment.objects.select_for_update(no_key=True).get(pk=assessment.pk)
+        _check_version(locked, expected_version, "assessment")
+        if locked.initiative.status == Status.WITHDRAWN:
+            raise TransitionNotAllowed("The initiative is withdrawn; its assessments are closed.")
+        before = locked.not_applicable_reason
+        locked.not_applicable_reason = reason[:2000]
+        locked.not_applicable_by = user
+        locked.not_applicable_at = timezone.now()
+        _bump(locked, ["not_applicable_reason", "not_applicable_by", "not_applicable_at"])
+        record_event(
+            actor=user,
+            action="assessment.not_applicable",
+            obj=locked,
+            initiative=locked.initiative_id,
+            changes={
+                "area": locked.area,
+                "not_applicable_reason": [before, locked.not_applicable_reason],
+            },
+            source=source,
+        )
+    return locked
+
+
+def mark_applicable(
+    *,
+    assessment: ConcernAssessment,
+    user,
+    expected_version: int | None = None,
+    source: str | None = None,
+) -> ConcernAssessment:
+    """An IT lead takes back "not applicable": the concern must be assessed again."""
+    _require_it_lead(user, "mark a concern applicable again")
+    with transaction.atomic():
+        locked = ConcernAssessment.objects.select_for_update(no_key=True).get(pk=assessment.pk)
+        _check_version(locked, expected_version, "assessment")
+        if not locked.not_applicable:
+            return locked
+        before = locked.not_applicable_reason
+        locked.not_applicable_reason = ""
+        locked.not_applicable_by = None
+        locked.not_applicable_at = None
+        _bump(locked, ["not_applicable_reason", "not_applicable_by", "not_applicable_at"])
+        record_event(
+            actor=user,
+            action="assessment.applicable",
+            obj=locked,
+            initiative=locked.initiative_id,
+            changes={"area": locked.area, "not_applicable_reason": [before, ""]},
+            source=source,
+        )
+    return locked

@@ -25,11 +25,13 @@ def review_context(initiative, user) -> dict:
         item.allowed = services.allowed_design_input_actions(user, item)
     criteria, ranking = selectors.vendor_comparison(initiative)
     can_review = permissions.can_review(user, initiative)
+    checklist = services.ready_for_build_checklist(initiative)
     context = {
         "assessments": selectors.assessments_for(initiative),
         "design_inputs": design_inputs,
         "open_count": sum(1 for d in design_inputs if d.is_open),
-        "blockers": selectors.blocking_design_inputs(initiative),
+        "checklist": checklist,
+        "blockers": [b for item in checklist for b in item.blockers],
         "assignments": selectors.assignments_for(initiative),
         "criteria": criteria,
         "ranking": ranking,

@@ -58,6 +58,9 @@ def _edit_draft(objects, users):
 
 
 def _mark_ready_and_back(objects, users):
+    from tests.factories import satisfied_assessments
+
+    satisfied_assessments(objects["reviewed"])  # the rest of the rule holds
     review_services.mark_ready_for_build(initiative=objects["reviewed"], user=users["it_lead"])
     initiative_services.transition_initiative(
         initiative=objects["reviewed"], user=users["it_lead"], to_status=Status.IN_REVIEW

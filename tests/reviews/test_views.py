@@ -14,6 +14,7 @@ from reviews.models import (
     ReviewAssignment,
 )
 from tests import factories
+from tests.reviews.conftest import GATE_BREAKERS, GATE_IDS
 
 pytestmark = pytest.mark.django_db
 
@@ -160,7 +161,8 @@ def test_confidential_review_pages_answer_404_to_outsiders(client, users):
         assert client.get(url).status_code == 404, url
 
 
-def test_raise_and_move_a_design_input_through_the_pages(client, users, reviewed):
+def test_raise_and_move_a_design_input_through_the_pages(client, users, ready):
+    reviewed = ready  # every other condition of "ready for build" holds
     login(client, users["reviewer"])
     response = client.post(
         reverse("reviews:design_input_new", args=[reviewed.pk]),
@@ -295,3 +297,97 @@ def test_queue_page_ignores_ids_that_cannot_exist(client, users, reviewed):
     client.force_login(users["it_lead"])
     for site in ("99999999999999999999", "²"):
         assert client.get("/reviews/", {"site": site}).status_code == 200
+
+
+# --- The ready-for-build checklist on the initiative page ------------------------------------
+
+
+@pytest.mark.parametrize("case, condition, breaks, word", GATE_BREAKERS, ids=GATE_IDS)
+def test_each_condition_disables_the_button_and_refuses_the_page(
+    client, users, ready, case, condition, breaks, word
+):
+    breaks(ready, users)
+    login(client, users["it_lead"])
+    page = client.get(ready.get_absolute_url()).content.decode()
+    checklist = page[page.index('id="ready-checklist"') : page.index('id="mark-ready"')]
+    assert f'data-condition="{condition}" data-met="no"' in checklist
+    assert checklist.count('data-met="no"') == 1
+    assert word.lower() in checklist.lower()
+    button = page[page.index('id="mark-ready"') :].split(">", 1)[0]
+    assert "disabled" in button
+    refused = client.post(reverse("reviews:ready", args=[ready.pk]), follow=True)
+    assert "Not ready for build" in refused.content.decode()
+    ready.refresh_from_db()
+    assert ready.status == Status.IN_REVIEW
+
+
+def test_the_button_is_enabled_once_every_condition_holds(client, users, ready):
+    login(client, users["it_lead"])
+    page = client.get(ready.get_absolute_url()).content.decode()
+    assert 'data-met="no"' not in page
+    button = page[page.index('id="mark-ready"') :].split(">", 1)[0]
+    assert "disabled" not in button
+    client.post(reverse("reviews:ready", args=[ready.pk]))
+    ready.refresh_from_db()
+    assert ready.status == Status.READY_FOR_BUILD
+
+
+def test_an_it_lead_marks_a_concern_not_applicable_on_its_page(client, users, reviewed):
+    from reviews.models import ConcernAssessment
+
+    assessment = ConcernAssessment.objects.get(initiative=reviewed, area="vendor")
+    url = reverse("reviews:assessment_applicability", args=[assessment.pk])
+    login(client, users["reviewer"])
+    assert (
+        'id="mark-not-applicable"'
+        not in client.get(reverse("reviews:assessment", args=[assessment.pk])).content.decode()
+    )
+    assert client.post(url, {"reason": "In-house", "version": 1}).status_code == 403
+    login(client, users["it_lead"])
+    page = client.get(reverse("reviews:assessment", args=[assessment.pk])).content.decode()
+    assert 'id="mark-not-applicable"' in page
+    empty = client.post(url, {"reason": " ", "version": 1}, follow=True).content.decode()
+    assert "Say why this concern does not apply" in empty
+    client.post(url, {"reason": "Built in-house.", "version": 1})
+    assessment.refresh_from_db()
+    assert assessment.not_applicable_reason == "Built in-house."
+    detail = client.get(reviewed.get_absolute_url()).content.decode()
+    assert 'data-not-applicable="vendor"' in detail and "Built in-house." in detail
+
+
+@pytest.mark.parametrize(
+    "actor, get_status, post_status",
+    [
+        ("anonymous", 302, 302),
+        ("sponsor", 200, 302),
+        ("reviewer", 200, 302),
+        ("it_lead", 200, 302),
+        ("executive", 200, 403),
+        ("other_sponsor", 200, 403),
+    ],
+)
+def test_fallback_test_page_permissions(client, users, reviewed, actor, get_status, post_status):
+    url = reverse("reviews:fallback_tests", args=[reviewed.pk])
+    if actor != "anonymous":
+        login(client, users[actor])
+    assert client.get(url).status_code == get_status
+    data = {"tested_by": "Supervisor", "tested_on": "2026-11-01", "result": "passed"}
+    assert client.post(url, data).status_code == post_status
+    recorded = reviewed.fallback_tests.count()
+    assert recorded == (1 if post_status == 302 and actor != "anonymous" else 0)
+
+
+def test_a_confidential_initiative_fallback_page_is_hidden(client, users):
+    initiative = factories.in_review_initiative(sponsor=users["other_sponsor"], confidential=True)
+    login(client, users["sponsor"])
+    assert client.get(reverse("reviews:fallback_tests", args=[initiative.pk])).status_code == 404
+
+
+def test_a_bad_fallback_test_keeps_the_form_with_field_errors(client, users, reviewed):
+    login(client, users["sponsor"])
+    url = reverse("reviews:fallback_tests", args=[reviewed.pk])
+    page = client.post(url, {"tested_by": "Sup", "tested_on": "2999-01-01", "result": "passed"})
+    assert page.status_code == 200
+    assert "cannot be dated in the future" in page.content.decode()
+    assert 'value="Sup"' in page.content.decode()
+    assert not reviewed.fallback_tests.exists()

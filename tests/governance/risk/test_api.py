@@ -2,7 +2,7 @@
 
 from governance.risk.services import recompute
 from governance.risk.tasks import sweep_risk
-from reviews.models import DesignInput
+from reviews.models import ConcernAssessment, DesignInput
 from reviews.services.assessments import ensure_assessments
 from tests import factories
 from tests.conftest import api
@@ -11,6 +11,9 @@ from tests.conftest import api
 def test_risk_status_with_reasons_readiness_and_history(users, initiative):
     factories.working_series(initiative=initiative, user=users["sponsor"])
     ensure_assessments(initiative)
+    ConcernAssessment.objects.filter(initiative=initiative).exclude(area="vendor").update(
+        status="in_progress"
+    )
     DesignInput.objects.create(
         initiative=initiative,
         area="security",
@@ -22,9 +25,10 @@ def test_risk_status_with_reasons_readiness_and_history(users, initiative):
     data = api(users["executive"]).get(f"/api/risk-status/{initiative.pk}/").data
     assert data["level"] == "at_risk"
     assert data["reasons"] == [
-        "High-severity design input open: Data residency (Security & data exposure)"
+        "High-severity design input open: Data residency (Security & data exposure)",
+        "Not assessed yet: Vendor lock-in & survivability",
     ]
-    assert data["readiness"]["security"] == 0 and data["readiness"]["vendor"] == 20
+    assert data["readiness"]["security"] == 25 and data["readiness"]["vendor"] == 20
     assert data["history"][0]["to_level"] == "at_risk"
     listing = api(users["executive"]).get("/api/risk-status/?risk_level=at_risk").data
     assert [row["initiative"] for row in listing["results"]] == [initiative.pk]

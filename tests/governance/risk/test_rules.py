@@ -217,7 +217,12 @@ def test_overdue_inputs_of_other_severities_are_counted_together():
     [
         (4, "in_progress", RiskLevel.ON_TRACK, []),
         (5, "in_progress", RiskLevel.BLOCKED, ["Governance assessed as highest risk (5 of 5)"]),
-        (5, "not_started", RiskLevel.BLOCKED, ["Governance assessed as highest risk (5 of 5)"]),
+        (
+            5,
+            "not_started",
+            RiskLevel.BLOCKED,
+            ["Not assessed yet: Governance", "Governance assessed as highest risk (5 of 5)"],
+        ),
         (5, "satisfied", RiskLevel.ON_TRACK, []),
         (
             5,
@@ -248,8 +253,35 @@ def test_score_five_blocks_unless_satisfied(score, status, level, reasons):
 @pytest.mark.parametrize("status", ["in_progress", "not_started"])
 def test_an_assessment_is_stale_after_21_days(status, age, reasons):
     result = compute_risk(quiet(assessments=[AssessmentFacts("vendor", status, 2, NOW - age)]), NOW)
+    if status == "not_started":
+        reasons = ["Not assessed yet: Vendor lock-in & survivability", *reasons]
     assert result.reasons == reasons
     assert result.level == (RiskLevel.AT_RISK if reasons else RiskLevel.ON_TRACK)
+
+
+def test_not_assessed_is_a_reason_never_on_track():
+    assessments = [
+        AssessmentFacts(area, "not_started", None, FRESH)
+        for area in ("security", "governance", "vendor")
+    ]
+    result = compute_risk(quiet(assessments=assessments), NOW)
+    assert result.level == RiskLevel.AT_RISK
+    assert result.reasons == [
+        "Not assessed yet: Governance, Security & data exposure, Vendor lock-in & survivability"
+    ]
+
+
+def test_a_concern_ruled_not_applicable_is_neither_a_risk_nor_unassessed():
+    old = NOW - timedelta(days=90)
+    result = compute_risk(
+        quiet(assessments=[AssessmentFacts("vendor", "not_started", 5, old, not_applicable=True)]),
+        NOW,
+    )
+    assert (result.level, result.reasons, result.readiness) == (
+        RiskLevel.ON_TRACK,
+        [],
+        {"vendor": 100},
+    )
 
 
 @pytest.mark.parametrize(

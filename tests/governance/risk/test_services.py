@@ -19,6 +19,8 @@ def reviewed(users):
     initiative = factories.in_review_initiative(sponsor=users["sponsor"])
     factories.working_series(initiative=initiative, user=users["it_lead"])
     ensure_assessments(initiative)
+    # Every concern under assessment: "not assessed yet" would be a reason of its own.
+    ConcernAssessment.objects.filter(initiative=initiative).update(status="in_progress")
     return initiative
 
 
@@ -42,9 +44,9 @@ def test_recompute_stores_level_readiness_reasons_and_history(reviewed, users):
     ]
     assert RiskState.objects.get(initiative=reviewed).reasons == change.reasons
     security = ConcernAssessment.objects.get(initiative=reviewed, area="security")
-    assert security.readiness == 0  # not started (20) minus a high input (35), clamped
+    assert security.readiness == 25  # in progress (60) minus a high input (35)
     assert security.updated_at == stamp  # readiness is no assessment update (staleness)
-    assert ConcernAssessment.objects.get(initiative=reviewed, area="vendor").readiness == 20
+    assert ConcernAssessment.objects.get(initiative=reviewed, area="vendor").readiness == 60
 
     # Nothing changed: no new history.
     assert recompute([reviewed.pk]) == 0
