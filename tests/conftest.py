@@ -235,3 +235,24 @@ class RealWorker:
             if time.monotonic() > deadline:
                 pytest.fail(f"{task_name} finished {self.finished.count(task_name)}/{count}")
             time.sleep(0.05)
+
+
+@pytest.fixture
+def partnered(users):
+    """A confidential initiative of another team, in review, naming `owner` decision owner
+    and `accountable` accountable person — neither a member of it nor holding a role with
+    risk authority — and `outsider`, a plain user."""
+    owner = factories.UserFactory(username="owner")
+    accountable = factories.UserFactory(username="accountable")
+    initiative = factories.in_review_initiative(
+        sponsor=users["other_sponsor"],
+        confidential=True,
+        decision_owner=owner,
+        accountable_person=accountable,
+    )
+    return {
+        "initiative": initiative,
+        "owner": owner,
+        "accountable": accountable,
+        "outsider": factories.UserFactory(username="outsider"),
+    }

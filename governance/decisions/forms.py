@@ -28,8 +28,8 @@ class DecisionForm(forms.Form):
     accountable = UserField(
         required=False,
         label="Accountable person",
-        help_text="Required for an accepted risk: an IT lead, an executive or the "
-        "initiative's accountable person.",
+        help_text="Required for an accepted risk: an IT lead, an executive, or the "
+        "initiative's decision owner or accountable person.",
     )
     vendor = forms.ModelChoiceField(
         queryset=VendorCandidate.objects.none(),
@@ -38,9 +38,12 @@ class DecisionForm(forms.Form):
         help_text="For a vendor selection: one of the candidates.",
     )
 
-    def __init__(self, *args, initiative, **kwargs):
+    def __init__(self, *args, initiative, kinds=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["vendor"].queryset = VendorCandidate.objects.filter(initiative=initiative)
+        if kinds is not None:
+            # Only the kinds the user may record (a named partner: risk acceptances).
+            self.fields["kind"].choices = [c for c in DecisionKind.choices if c[0] in kinds]
         style_widgets(self)
 
 

@@ -14,11 +14,17 @@ def can_record_decision(user, initiative: Initiative, kind: str | None = None) -
 
     Approvals: IT leads, executives, administrators. The other kinds: also the initiative's
     own people on both sides (sponsor side, assigned reviewers), who make those decisions
-    together in the working sessions.
+    together in the working sessions. Risk acceptances: also whoever may accept risk for it
+    (`initiatives.permissions.has_risk_authority`: its decision owner and accountable
+    person), the same rule as accepting the risk of a design input.
     """
     if not user.is_authenticated or not permissions.can_view(user, initiative):
         return False
     if has_role(user, *permissions.RISK_AUTHORITY_ROLES, Role.ADMINISTRATOR):
+        return True
+    if kind in (None, DecisionKind.RISK_ACCEPTANCE) and permissions.has_risk_authority(
+        user, initiative
+    ):
         return True
     if kind == DecisionKind.APPROVAL:
         return False

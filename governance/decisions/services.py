@@ -87,7 +87,8 @@ def record_decision(
             raise FieldRuleError(
                 "accountable",
                 f"{accountable.get_full_name() or accountable.username} may not accept risk: "
-                "name an IT lead, an executive or the initiative's accountable person.",
+                "name an IT lead, an executive, or the initiative's decision owner or "
+                "accountable person.",
             )
         if not rationale:
             raise FieldRuleError("rationale", "Say which risk is accepted and why.")

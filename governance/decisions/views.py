@@ -11,7 +11,7 @@ from initiatives.selectors import initiative_for_detail_queryset
 
 from . import permissions, services
 from .forms import ChangeRequestForm, DecisionForm, ProductionReleaseForm
-from .models import ChangeRequest, ChangeStatus
+from .models import ChangeRequest, ChangeStatus, DecisionKind
 
 
 def _initiative(request, pk: int):
@@ -30,7 +30,12 @@ def new_decision(request, pk: int):
     initiative = _initiative(request, pk)
     if not permissions.can_record_decision(request.user, initiative):
         raise PermissionDenied("You may not record decisions for this initiative.")
-    form = DecisionForm(request.POST or None, initiative=initiative)
+    kinds = [
+        k
+        for k in DecisionKind.values
+        if permissions.can_record_decision(request.user, initiative, k)
+    ]
+    form = DecisionForm(request.POST or None, initiative=initiative, kinds=kinds)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         ok, _ = run_service(

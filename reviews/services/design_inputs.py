@@ -117,8 +117,8 @@ def _check_design_input_action(user, design_input: DesignInput, action: str) -> 
                 "sponsor": "Only the sponsor, a co-sponsor or the owner marks it incorporated; "
                 "IT then confirms.",
                 "it": "Only the initiative's IT reviewers and IT leads may do this.",
-                "authority": "Only an IT lead, an executive or the initiative's accountable "
-                "person may accept a risk.",
+                "authority": "Only an IT lead, an executive, or the initiative's decision "
+                "owner or accountable person may accept a risk.",
             }[who]
         )
     return to_status
@@ -303,7 +303,7 @@ def transition_design_input(
             if not permissions.has_risk_authority(person, locked.initiative):
                 raise RuleError(
                     f"{person.username} has no authority to accept this risk: name an IT lead, "
-                    "an executive or the initiative's accountable person."
+                    "an executive, or the initiative's decision owner or accountable person."
                 )
             if person.pk != user.pk and not has_role(user, Role.IT_LEAD):
                 raise PermissionDenied(

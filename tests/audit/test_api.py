@@ -20,3 +20,14 @@ class TestApi:
 
     def test_anonymous_gets_nothing(self, client, initiative):
         assert client.get("/api/audit-events/").status_code in (401, 403)
+
+
+def test_named_partners_read_the_events_of_their_initiative(partnered):
+    from tests.conftest import api
+
+    initiative = partnered["initiative"]
+    for who in ("owner", "accountable"):
+        events = api(partnered[who]).get("/api/audit-events/").json()
+        assert events["count"] > 0
+        assert {e["initiative"] for e in events["results"]} == {initiative.pk}
+    assert api(partnered["outsider"]).get("/api/audit-events/").json()["count"] == 0

@@ -96,3 +96,18 @@ class TestAuditorPages:
         client.force_login(users["it_lead"])
         with django_assert_max_num_queries(12):
             assert client.get(audit_url(initiative)).status_code == 200
+
+
+# --- Named people are partners: the auditor view of their initiative ------------------------
+
+
+@pytest.mark.parametrize(
+    "who, status", [("owner", 200), ("accountable", 200), ("outsider", 404), ("anonymous", 302)]
+)
+def test_named_partners_read_the_auditor_view(client, partnered, who, status):
+    initiative = partnered["initiative"]
+    if who != "anonymous":
+        client.force_login(partnered[who])
+    assert client.get(f"/governance/initiatives/{initiative.pk}/audit/").status_code == status
+    csv = client.get(f"/governance/initiatives/{initiative.pk}/audit.csv").status_code
+    assert csv == status

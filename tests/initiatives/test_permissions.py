@@ -267,3 +267,35 @@ def test_can_view_and_the_visibility_query_agree(users, portfolio, people):
                 assert set(filtered.values_list("pk", flat=True)) == one_by_one
             audited = {i.pk for i in initiatives if permissions.can_audit(user, i)}
             assert audited <= one_by_one
+
+
+# --- Named people are partners: one rule (`is_named_partner`) -----------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["owner", "accountable"])
+def test_named_partners_see_audit_and_accept_risk(partnered, who):
+    initiative, person = partnered["initiative"], partnered[who]
+    assert permissions.is_named_partner(person, initiative)
+    assert permissions.can_view(person, initiative)
+    assert permissions.can_audit(person, initiative)
+    assert permissions.has_risk_authority(person, initiative)
+    assert permissions.restrict_to_visible(person, Initiative.objects.all()).get() == initiative
+    audited = permissions.audited_initiative_ids(person)
+    assert {row["pk"] for row in audited} == {initiative.pk}
+    # Partners, not members: they neither edit nor review.
+    assert not permissions.can_manage(person, initiative)
+    assert not permissions.can_review(person, initiative)
+
+
+@pytest.mark.django_db
+def test_an_outsider_is_no_partner(partnered):
+    initiative, outsider = partnered["initiative"], partnered["outsider"]
+    for check in (
+        permissions.is_named_partner,
+        permissions.can_view,
+        permissions.can_audit,
+        permissions.has_risk_authority,
+    ):
+        assert not check(outsider, initiative), check.__name__
+    assert not permissions.is_named_partner(AnonymousUser(), initiative)

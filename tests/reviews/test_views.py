@@ -391,3 +391,31 @@ def test_a_bad_fallback_test_keeps_the_form_with_field_errors(client, users, rev
     assert "cannot be dated in the future" in page.content.decode()
     assert 'value="Sup"' in page.content.decode()
     assert not reviewed.fallback_tests.exists()
+
+
+def test_the_fallback_test_page_does_not_grow_with_the_tests(client, users, reviewed):
+    import datetime
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def record(n):
+        for _ in range(n):
+            services.record_fallback_test(
+                initiative=reviewed,
+                user=users["sponsor"],
+                tested_by="Supervisor",
+                tested_on=datetime.date(2026, 11, 1),
+                result="passed",
+            )
+
+    login(client, users["sponsor"])
+    url = reverse("reviews:fallback_tests", args=[reviewed.pk])
+    record(1)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    record(5)
+    with CaptureQueriesContext(connection) as six:
+        page = client.get(url)
+    assert page.content.decode().count('data-result="passed"') == 6
+    assert len(six.captured_queries) == len(one.captured_queries)

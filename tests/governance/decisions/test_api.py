@@ -61,3 +61,38 @@ class TestApi:
         client.force_login(users["it_lead"])
         assert client.post(url, {"status": "implemented"}).status_code == 409
         assert client.post(url, {"status": "approved"}).json()["status"] == "approved"
+
+
+# --- Named people are partners: risk acceptances through the API ----------------------------
+
+
+@pytest.mark.parametrize("who", ["owner", "accountable"])
+def test_a_named_partner_records_risk_acceptance_but_no_approval(partnered, who):
+    from tests.conftest import api
+
+    initiative, person = partnered["initiative"], partnered[who]
+    client = api(person)
+    risk = {
+        "initiative": initiative.pk,
+        "kind": "risk_acceptance",
+        "summary": "False rejects up to 1 %",
+        "rationale": "Re-inspected manually.",
+        "accountable": person.username,
+    }
+    assert client.post("/api/decisions/", risk, format="json").status_code == 201
+    approval = {**risk, "kind": "approval", "conditions": "none"}
+    assert client.post("/api/decisions/", approval, format="json").status_code == 403
+
+
+def test_an_outsider_records_nothing(partnered):
+    from tests.conftest import api
+
+    body = {
+        "initiative": partnered["initiative"].pk,
+        "kind": "risk_acceptance",
+        "summary": "x",
+        "rationale": "y",
+        "accountable": "outsider",
+    }
+    response = api(partnered["outsider"]).post("/api/decisions/", body, format="json")
+    assert response.status_code == 400 and "initiative" in response.json()["errors"]

@@ -83,3 +83,48 @@ class TestDecisionPages:
         client.post(url, {"model_name": "Defect CNN", "model_version": "2.1"})
         body = client.get(initiative.get_absolute_url()).content.decode()
         assert "Defect CNN 2.1" in body
+
+
+# --- Named people are partners: risk acceptances in the decision log -----------------------
+
+
+@pytest.mark.parametrize(
+    "who, status", [("owner", 200), ("accountable", 200), ("outsider", 404), ("anonymous", 302)]
+)
+def test_named_partners_open_the_decision_form_for_risk_only(client, partnered, who, status):
+    initiative = partnered["initiative"]
+    if who != "anonymous":
+        client.force_login(partnered[who])
+    url = f"/governance/initiatives/{initiative.pk}/decisions/new/"
+    page = client.get(url)
+    assert page.status_code == status
+    if status == 200:
+        kinds = page.context["form"].fields["kind"].choices
+        assert [value for value, _ in kinds] == ["risk_acceptance"]
+
+
+@pytest.mark.parametrize("who", ["owner", "accountable"])
+def test_a_named_partner_records_a_risk_acceptance(client, partnered, who):
+    from governance.decisions.models import Decision
+
+    initiative, person = partnered["initiative"], partnered[who]
+    client.force_login(person)
+    url = f"/governance/initiatives/{initiative.pk}/decisions/new/"
+    approval = client.post(url, {"kind": "approval", "summary": "Go", "conditions": "none"})
+    assert approval.status_code == 200 and not Decision.objects.exists()  # not a choice
+    response = client.post(
+        url,
+        {
+            "kind": "risk_acceptance",
+            "summary": "False rejects up to 1 %",
+            "rationale": "Re-inspected manually.",
+            "accountable": person.username,
+        },
+    )
+    assert response.status_code == 302
+    decision = Decision.objects.get()
+    assert (decision.kind, decision.decided_by, decision.accountable) == (
+        "risk_acceptance",
+        person,
+        person,
+    )

@@ -278,3 +278,19 @@ def test_design_input_owner_can_see_a_confidential_initiative(users):
         design_input=item, user=owner, action="propose", text="Use the EU tenant"
     )
     assert item.status == DesignInputStatus.SOLUTION_PROPOSED
+
+
+@pytest.mark.parametrize("who", ["owner", "accountable"])
+def test_a_named_partner_accepts_the_risk_of_a_design_input(users, partnered, who):
+    """The same rule as the decision log (`initiatives.permissions.has_risk_authority`)."""
+    initiative, person = partnered["initiative"], partnered[who]
+    item = factories.design_input(initiative=initiative, raised_by=users["it_lead"])
+    item = services.transition_design_input(
+        design_input=item, user=person, action="accept_risk", text="Pilot only"
+    )
+    assert (item.status, item.accepted_by) == ("risk_accepted", person)
+    other = factories.design_input(initiative=initiative, raised_by=users["it_lead"])
+    with pytest.raises(PermissionDenied):
+        services.transition_design_input(
+            design_input=other, user=partnered["outsider"], action="accept_risk", text="No"
+        )
