@@ -29,7 +29,8 @@ from governance.notifications.api import NotificationViewSet
 from governance.risk.api import RiskStatusViewSet
 from governance.sessions.api import WorkingSeriesViewSet, WorkingSessionViewSet
 from harmony_portal.accounts import MeView, ObtainTokenView
-from initiatives.api import InitiativeViewSet
+from initiatives.api import InitiativeViewSet, IntegrationViewSet, SystemUsageViewSet
+from landscape.api import SystemViewSet
 from reviews.api.assessments import AssessmentViewSet
 from reviews.api.assignments import AssignmentViewSet
 from reviews.api.components import ComponentViewSet
@@ -62,6 +63,9 @@ router.register("framework-references", FrameworkReferenceViewSet, basename="fra
 router.register("obligations", ObligationViewSet, basename="obligation")
 router.register("evidence", EvidenceViewSet, basename="evidence")
 router.register("coverage", CoverageViewSet, basename="coverage")
+router.register("systems", SystemViewSet, basename="system")
+router.register("system-usage", SystemUsageViewSet, basename="system-usage")
+router.register("integrations", IntegrationViewSet, basename="integration")
 
 urlpatterns = [
     path("token/", ObtainTokenView.as_view(), name="api-token"),

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     # The portal's own apps, bottom layer first (see the import-linter contracts).
     "outbox",
     "audit",
+    "landscape",  # the plant system map, below initiatives: integrations pick systems
     "initiatives",
     "reviews",
     "governance",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("initiatives/", include("initiatives.urls")),
     path("reviews/", include("reviews.urls")),
+    path("systems/", include("landscape.urls")),
     # The auditor's pages and the decision log sit beside the initiative under /governance/.
     path("governance/", include("audit.urls")),
     path("governance/", include("governance.decisions.urls")),
