@@ -361,13 +361,13 @@ INITIATIVES = (
 
 
 # How a demo integration connects: (initiative key, system name) → (purpose, vendor, connector).
-# Augsburg's MES shows sprawl: two vendors and two connectors read the same data from it.
+# Brno's historian shows sprawl: two vendors read the same tags through two connectors.
 INTEGRATION_DETAILS = {
     ("vqi", "Siemens Opcenter MES"): ("write_back", "Cognex", "Cognex MES connector"),
     ("vqi", "Corporate Entra ID"): ("identity", "", "OIDC"),
     ("sched", "Siemens Opcenter MES"): ("read_data", "DELMIA", "Opcenter REST API"),
     ("toolwear", "Siemens Opcenter MES"): ("read_data", "In-house", "OPC UA gateway"),
-    ("pdm", "AVEVA PI Server Brno"): ("read_data", "", "PI Web API"),
+    ("pdm", "AVEVA PI Server Brno"): ("read_data", "Augury", "PI Integrator for BA"),
     ("air", "AVEVA PI Server Brno"): ("read_data", "Kaeser", "PI Web API"),
     ("shift", "Siemens Opcenter MES"): ("read_data", "Quinyx", "Opcenter REST API"),
     ("weld", "Fanuc robot controllers"): ("read_data", "WeldAI Inc.", "OPC UA gateway"),
