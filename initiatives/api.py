@@ -22,7 +22,7 @@ from core.api import expected_version, require_version, with_etag
 from landscape import selectors as landscape_selectors
 from landscape.models import EnterpriseSystem
 
-from . import ai_act, integrations, permissions, selectors, services
+from . import ai_act, integrations, overlaps, permissions, selectors, services
 from .forms import find_user
 from .models import (
     DataAsset,
@@ -32,6 +32,7 @@ from .models import (
     Phase,
     RiskLevel,
     RoleAcknowledgement,
+    Site,
     Status,
     VendorCandidate,
 )
@@ -412,6 +413,25 @@ def _fresh(viewset, pk: int, status: int = 200) -> Response:
     )
 
 
+class SimilarQuerySerializer(serializers.Serializer):
+    title = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    problem = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.all(), required=False)
+    initiative = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+
+
+class OverlapSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="initiative.pk")
+    reference = serializers.CharField(source="initiative.reference")
+    title = serializers.CharField(source="initiative.title")
+    site = serializers.CharField(source="initiative.site.name", default=None)
+    status = serializers.CharField(source="initiative.get_status_display")
+    sponsor = serializers.CharField(source="initiative.sponsor.get_full_name")
+    url = serializers.CharField(source="initiative.get_absolute_url")
+    score = serializers.FloatField()
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
 @extend_schema_view(
     list=extend_schema(summary="Initiatives you may see (filter, search, order, paginate)"),
     retrieve=extend_schema(summary="One initiative with its sections; ETag = its version"),
@@ -526,6 +546,46 @@ class InitiativeViewSet(
         initiative = self.get_object()
         items = services.missing_for_submission(initiative)
         return Response(MissingItemSerializer(items, many=True).data)
+
+    @extend_schema(
+        summary="Initiatives like the one being described (overlap detection)",
+        parameters=[SimilarQuerySerializer],
+        responses=OverlapSerializer(many=True),
+    )
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
+    def similar(self, request):
+        """Initiatives the caller may see that look like the idea being described: a similar
+        problem (title and problem text), the same registered system or vendor; the same site
+        ranks higher. `initiative` adds a saved initiative's systems and vendors and leaves it
+        out. Never an initiative the caller may not see."""
+        query = SimilarQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        base = None
+        if data.get("initiative"):
+            base = (
+                self.get_queryset()
+                .prefetch_related("integrations", "vendors")
+                .filter(pk=data["initiative"])
+                .first()
+            )
+            if base is None:
+                raise Http404("No such initiative.")
+        overrides = {
+            "title": data.get("title") or None,
+            "problem": data.get("problem") or None,
+            "site_id": data["site"].pk if data.get("site") else None,
+        }
+        if base is not None:
+            description = overlaps.Description.of(base, **overrides)
+        else:
+            description = overlaps.Description(
+                title=data.get("title", ""),
+                problem=data.get("problem", ""),
+                site_id=overrides["site_id"],
+            )
+        found = overlaps.similar_initiatives(request.user, description)
+        return Response(OverlapSerializer(found, many=True).data)
 
     def _transition(self, request, to_status: str) -> Response:
         initiative = self.get_object()

@@ -17,7 +17,7 @@ from core.views import run_service
 from landscape import permissions as landscape_permissions
 from landscape import selectors as landscape_selectors
 
-from . import integrations, permissions, selectors, services
+from . import integrations, overlaps, permissions, selectors, services
 from .forms import STEP_BY_NUMBER, STEPS, DeclineRoleForm, ScreeningReviewForm
 from .models import NAMED_ROLE_FIELDS, Initiative, IntegrationPoint, NamedRole, Phase, Site, Status
 from .roles import Role, has_role
@@ -91,6 +91,7 @@ def detail(request, pk: int):
     initiative = _visible_or_404(request.user, pk)
     missing = services.missing_for_submission(initiative) if initiative.is_draft else []
     acknowledgements = selectors.role_acknowledgements(initiative)
+    similar = overlaps.similar_initiatives(request.user, overlaps.Description.of(initiative))
     return render(
         request,
         "initiatives/detail.html",
@@ -108,6 +109,7 @@ def detail(request, pk: int):
             "can_edit": permissions.can_edit(request.user, initiative),
             "can_manage": permissions.can_manage(request.user, initiative),
             "can_review": permissions.can_review(request.user, initiative),
+            "similar": similar,
         },
     )
 
@@ -206,6 +208,13 @@ def _after_save_url(request, initiative: Initiative, step: int) -> str:
 
 def _step_context(request, initiative, step, form, formsets) -> dict:
     missing = services.missing_for_submission(initiative) if initiative else []
+    # Without JavaScript the sponsor sees similar initiatives once a step is saved; with it,
+    # static/js/similar.js refreshes the list while she types (GET /api/initiatives/similar/).
+    similar = (
+        overlaps.similar_initiatives(request.user, overlaps.Description.of(initiative))
+        if initiative
+        else []
+    )
     missing_by_step = {s.number: 0 for s in STEPS}
     for item in missing:
         missing_by_step[item.step] += 1
@@ -219,6 +228,7 @@ def _step_context(request, initiative, step, form, formsets) -> dict:
         "required_names": {name for _, name, _ in services.REQUIRED_FOR_SUBMISSION}
         | (set(services.SCREENING_FIELDS) - {"ai_act_third_party_assessment"}),
         "missing_by_step": missing_by_step,
+        "similar": similar,
         "portal_users": get_user_model()
         .objects.filter(is_active=True)
         .order_by("username")
