@@ -29,6 +29,7 @@ from governance.notifications.api import NotificationViewSet
 from governance.risk.api import RiskStatusViewSet
 from governance.sessions.api import WorkingSeriesViewSet, WorkingSessionViewSet
 from harmony_portal.accounts import MeView, ObtainTokenView
+from harmony_portal.directory_views import DirectoryGroupMappingViewSet
 from initiatives.api import InitiativeViewSet, IntegrationViewSet, SystemUsageViewSet
 from landscape.api import SystemViewSet
 from reviews.api.assessments import AssessmentViewSet
@@ -66,6 +67,9 @@ router.register("coverage", CoverageViewSet, basename="coverage")
 router.register("systems", SystemViewSet, basename="system")
 router.register("system-usage", SystemUsageViewSet, basename="system-usage")
 router.register("integrations", IntegrationViewSet, basename="integration")
+router.register(
+    "directory-group-mappings", DirectoryGroupMappingViewSet, basename="directory-group-mapping"
+)
 
 urlpatterns = [
     path("token/", ObtainTokenView.as_view(), name="api-token"),

@@ -4,6 +4,7 @@ a high-criticality system awaiting its owner, free text left for IT to map."""
 import pytest
 from django.core.management import call_command
 
+from harmony_portal.models import DirectoryGroupMapping
 from initiatives import selectors
 from landscape.models import EnterpriseSystem
 from tests import factories
@@ -26,6 +27,8 @@ def test_the_demo_shows_the_system_map(django_user_model):
     assert any(i.owner_acknowledged_at for i in usage.integrations)
     assert usage.unacknowledged
     assert selectors.unmapped_integrations().exists()
+    # The directory groups of the demo company map to roles and plants.
+    assert DirectoryGroupMapping.objects.filter(site__name="Brno Plant").exists()
     # Loading again changes nothing.
     count = EnterpriseSystem.objects.count()
     call_command("load_demo", verbosity=0)
