@@ -3,7 +3,7 @@ work instead of building a second shadow system.
 
 Similar means the same problem in other words (text similarity of title and problem), the
 same registered system, or the same vendor; the same site ranks a match higher. On PostgreSQL
-the text is compared by trigram similarity (pg_trgm, created by migration 0006); on SQLite
+the text is compared by trigram similarity (pg_trgm, created by migration 0007); on SQLite
 (`make run`) by the share of significant words in common. Whatever the backend, only the
 initiatives the user may see are candidates (`restrict_to_visible`), so a suggestion never
 shows — or hints at — an initiative hidden from her.
