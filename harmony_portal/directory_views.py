@@ -18,7 +18,9 @@ from .models import DirectoryGroupMapping
 
 class MappingForm(forms.Form):
     group = forms.CharField(max_length=200, label="Directory group (name or object id)")
-    role = forms.ChoiceField(choices=[("", "— no role —"), *Role.choices], required=False)
+    role = forms.ChoiceField(
+        choices=[("", "— no role —"), *((r.value, r.value) for r in Role)], required=False
+    )
     site = forms.ModelChoiceField(Site.objects.all(), required=False, empty_label="— no site —")
 
     def __init__(self, *args, **kwargs):

@@ -38,7 +38,7 @@ class DirectoryGroupMapping(models.Model):
         ]
 
     def __str__(self) -> str:
-        gives = " and ".join(str(x) for x in (self.get_role_display(), self.site) if x)
+        gives = " and ".join(str(x) for x in (self.role, self.site) if x)
         return f"{self.group} → {gives}"
 
 

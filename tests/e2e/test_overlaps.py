@@ -43,9 +43,7 @@ def test_similar_initiatives_show_while_she_types_and_on_the_dashboard(browser_a
     assert public.title in listed and "similar problem" in listed
     assert secret.title not in listed
     sponsor.select_option("#id_site", label="Brno Plant")
-    sponsor.wait_for_function(
-        "document.getElementById('similar-list').innerText.includes('same site')"
-    )
+    sponsor.locator(".similar-item", has_text="same site").first.wait_for()
     sponsor.screenshot(path="test-artifacts/intake-similar-initiatives.png", full_page=True)
 
     # Saved, the step lists them from the server too (no JavaScript needed).
