@@ -17,6 +17,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from harmony_portal.models import PersonSite
 from harmony_portal.services import regenerate_token, revoke_token
 from initiatives import permissions
 from initiatives.roles import roles_of, sees_whole_portfolio
@@ -100,6 +101,10 @@ class MeSerializer(serializers.Serializer):
         help_text="IT leads, executives and administrators see every initiative."
     )
     can_register_initiatives = serializers.BooleanField()
+    sites = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The sites the directory groups give at single sign-on (see Directory groups).",
+    )
 
 
 class MeView(APIView):
@@ -119,5 +124,8 @@ class MeView(APIView):
             "roles": sorted(roles_of(user)),
             "sees_whole_portfolio": sees_whole_portfolio(user),
             "can_register_initiatives": permissions.can_register(user),
+            "sites": list(
+                PersonSite.objects.filter(user=user).values_list("site__name", flat=True)
+            ),
         }
         return Response(MeSerializer(data).data)

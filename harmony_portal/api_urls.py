@@ -29,7 +29,9 @@ from governance.notifications.api import NotificationViewSet
 from governance.risk.api import RiskStatusViewSet
 from governance.sessions.api import WorkingSeriesViewSet, WorkingSessionViewSet
 from harmony_portal.accounts import MeView, ObtainTokenView
-from initiatives.api import InitiativeViewSet
+from harmony_portal.directory_views import DirectoryGroupMappingViewSet
+from initiatives.api import InitiativeViewSet, IntegrationViewSet, SystemUsageViewSet
+from landscape.api import SystemViewSet
 from reviews.api.assessments import AssessmentViewSet
 from reviews.api.assignments import AssignmentViewSet
 from reviews.api.components import ComponentViewSet
@@ -62,6 +64,12 @@ router.register("framework-references", FrameworkReferenceViewSet, basename="fra
 router.register("obligations", ObligationViewSet, basename="obligation")
 router.register("evidence", EvidenceViewSet, basename="evidence")
 router.register("coverage", CoverageViewSet, basename="coverage")
+router.register("systems", SystemViewSet, basename="system")
+router.register("system-usage", SystemUsageViewSet, basename="system-usage")
+router.register("integrations", IntegrationViewSet, basename="integration")
+router.register(
+    "directory-group-mappings", DirectoryGroupMappingViewSet, basename="directory-group-mapping"
+)
 
 urlpatterns = [
     path("token/", ObtainTokenView.as_view(), name="api-token"),

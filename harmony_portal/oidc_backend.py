@@ -1,13 +1,10 @@
 """The OpenID Connect authentication backend, installed only when SSO is configured."""
 
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.db import transaction
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
-from initiatives.roles import role_names
-
-from .sso import roles_from_claims
+from .directory import apply_directory_groups, claim_values
 
 
 class PortalOIDCBackend(OIDCAuthenticationBackend):
@@ -35,12 +32,19 @@ class PortalOIDCBackend(OIDCAuthenticationBackend):
         self.sync_roles(user, claims)
         return user
 
+    def get_userinfo(self, access_token, id_token, payload):
+        """The userinfo claims, with the groups claim of the ID token when userinfo lacks it
+        (Entra ID and others put groups in the token only)."""
+        claims = super().get_userinfo(access_token, id_token, payload)
+        claim = getattr(settings, "OIDC_GROUPS_CLAIM", "")
+        if claim and claim not in claims and claim in (payload or {}):
+            claims = {**claims, claim: payload[claim]}
+        return claims
+
     def sync_roles(self, user, claims) -> None:
-        """With OIDC_GROUPS_CLAIM set, the user's portal roles are exactly those in the claim."""
+        """With OIDC_GROUPS_CLAIM set, the user's portal roles and sites follow the groups in
+        the claim through the IT leads' mapping (and groups named like a portal role)."""
         claim = getattr(settings, "OIDC_GROUPS_CLAIM", "")
         if not claim:
             return
-        wanted = roles_from_claims(claims, claim, role_names())
-        portal_groups = user.groups.filter(name__in=role_names())
-        user.groups.remove(*portal_groups.exclude(name__in=wanted))
-        user.groups.add(*[Group.objects.get_or_create(name=name)[0] for name in wanted])
+        apply_directory_groups(user, claim_values(claims, claim), source="sso")

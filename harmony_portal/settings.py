@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     # The portal's own apps, bottom layer first (see the import-linter contracts).
     "outbox",
     "audit",
+    "landscape",  # the plant system map, below initiatives: integrations pick systems
     "initiatives",
     "reviews",
     "governance",
@@ -396,7 +397,7 @@ if OIDC_ENABLED:
     OIDC_USE_PKCE = _oidc["OIDC_USE_PKCE"]
     LOGIN_REDIRECT_URL_FAILURE = _oidc["LOGIN_REDIRECT_URL_FAILURE"]
     INSTALLED_APPS.append("mozilla_django_oidc")
-    AUTHENTICATION_BACKENDS.append("harmony_portal.sso.PortalOIDCBackend")
+    AUTHENTICATION_BACKENDS.append("harmony_portal.oidc_backend.PortalOIDCBackend")
 
 # --- Production security --------------------------------------------------------------------
 # With DEBUG off the portal assumes HTTPS: secure cookies, HSTS, redirect to https (switch the

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from harmony_portal import accounts, health
+from harmony_portal import accounts, directory_views, health
 from harmony_portal.login import PortalLoginView
 from initiatives import views as initiative_views
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("initiatives/", include("initiatives.urls")),
     path("reviews/", include("reviews.urls")),
+    path("systems/", include("landscape.urls")),
     # The auditor's pages and the decision log sit beside the initiative under /governance/.
     path("governance/", include("audit.urls")),
     path("governance/", include("governance.decisions.urls")),
@@ -21,6 +22,12 @@ urlpatterns = [
     path("", include("governance.sessions.urls")),
     path("notifications/", include("governance.notifications.urls")),
     path("api-token/", accounts.api_token_page, name="api-token-page"),
+    path("directory-groups/", directory_views.directory_groups, name="directory-groups"),
+    path(
+        "directory-groups/<int:pk>/remove/",
+        directory_views.remove_directory_group,
+        name="directory-group-remove",
+    ),
     path("api/", include("harmony_portal.api_urls")),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),

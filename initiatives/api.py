@@ -19,8 +19,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api import expected_version, require_version, with_etag
+from landscape import selectors as landscape_selectors
+from landscape.models import EnterpriseSystem
 
-from . import ai_act, permissions, selectors, services
+from . import ai_act, integrations, overlaps, permissions, selectors, services
 from .forms import find_user
 from .models import (
     DataAsset,
@@ -30,6 +32,7 @@ from .models import (
     Phase,
     RiskLevel,
     RoleAcknowledgement,
+    Site,
     Status,
     VendorCandidate,
 )
@@ -65,10 +68,43 @@ class DataAssetSerializer(SectionRowSerializer):
 
 
 class IntegrationSerializer(SectionRowSerializer):
+    """A system it integrates with: a registered `system` of the plant system map, or a
+    free-text `name` and `system_type` (flagged `mapped: false` until IT maps it)."""
+
+    system = serializers.PrimaryKeyRelatedField(
+        queryset=EnterpriseSystem.objects.all(), required=False, allow_null=True
+    )
+    mapped = serializers.BooleanField(source="is_mapped", read_only=True)
+    owner_acknowledged_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
     class Meta:
         model = IntegrationPoint
-        fields = ["id", "system_type", "name", "description"]
-        read_only_fields = ["id"]
+        fields = [
+            "id",
+            "system",
+            "system_type",
+            "name",
+            "purpose",
+            "vendor",
+            "connector",
+            "description",
+            "mapped",
+            "owner_acknowledged_by",
+            "owner_acknowledged_at",
+        ]
+        read_only_fields = ["id", "owner_acknowledged_at"]
+        extra_kwargs = {"system_type": {"required": False}, "name": {"required": False}}
+
+    def validate(self, attrs):
+        if attrs.get("system") is None:
+            errors = {}
+            if not attrs.get("name"):
+                errors["name"] = ["Give a registered `system` or name the system."]
+            if not attrs.get("system_type"):
+                errors["system_type"] = ["Say what kind of system it is."]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return attrs
 
 
 class VendorSerializer(SectionRowSerializer):
@@ -377,6 +413,25 @@ def _fresh(viewset, pk: int, status: int = 200) -> Response:
     )
 
 
+class SimilarQuerySerializer(serializers.Serializer):
+    title = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    problem = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.all(), required=False)
+    initiative = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+
+
+class OverlapSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="initiative.pk")
+    reference = serializers.CharField(source="initiative.reference")
+    title = serializers.CharField(source="initiative.title")
+    site = serializers.CharField(source="initiative.site.name", default=None)
+    status = serializers.CharField(source="initiative.get_status_display")
+    sponsor = serializers.CharField(source="initiative.sponsor.get_full_name")
+    url = serializers.CharField(source="initiative.get_absolute_url")
+    score = serializers.FloatField()
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
 @extend_schema_view(
     list=extend_schema(summary="Initiatives you may see (filter, search, order, paginate)"),
     retrieve=extend_schema(summary="One initiative with its sections; ETag = its version"),
@@ -492,6 +547,46 @@ class InitiativeViewSet(
         items = services.missing_for_submission(initiative)
         return Response(MissingItemSerializer(items, many=True).data)
 
+    @extend_schema(
+        summary="Initiatives like the one being described (overlap detection)",
+        parameters=[SimilarQuerySerializer],
+        responses=OverlapSerializer(many=True),
+    )
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
+    def similar(self, request):
+        """Initiatives the caller may see that look like the idea being described: a similar
+        problem (title and problem text), the same registered system or vendor; the same site
+        ranks higher. `initiative` adds a saved initiative's systems and vendors and leaves it
+        out. Never an initiative the caller may not see."""
+        query = SimilarQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        base = None
+        if data.get("initiative"):
+            base = (
+                self.get_queryset()
+                .prefetch_related("integrations", "vendors")
+                .filter(pk=data["initiative"])
+                .first()
+            )
+            if base is None:
+                raise Http404("No such initiative.")
+        overrides = {
+            "title": data.get("title") or None,
+            "problem": data.get("problem") or None,
+            "site_id": data["site"].pk if data.get("site") else None,
+        }
+        if base is not None:
+            description = overlaps.Description.of(base, **overrides)
+        else:
+            description = overlaps.Description(
+                title=data.get("title", ""),
+                problem=data.get("problem", ""),
+                site_id=overrides["site_id"],
+            )
+        found = overlaps.similar_initiatives(request.user, description)
+        return Response(OverlapSerializer(found, many=True).data)
+
     def _transition(self, request, to_status: str) -> Response:
         initiative = self.get_object()
         body = TransitionSerializer(data=request.data)
@@ -593,3 +688,119 @@ class InitiativeViewSet(
             source="api",
         )
         return _fresh(self, initiative.pk)
+
+
+# ---- the plant system map: integrations, acknowledgements, a system's usage ----------------
+
+
+class IntegrationRowSerializer(serializers.ModelSerializer):
+    """An integration as the system map reads it."""
+
+    initiative_reference = serializers.CharField(source="initiative.reference", read_only=True)
+    mapped = serializers.BooleanField(source="is_mapped", read_only=True)
+    owner_acknowledged_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = IntegrationPoint
+        fields = [
+            "id",
+            "initiative",
+            "initiative_reference",
+            "system",
+            "system_type",
+            "name",
+            "purpose",
+            "vendor",
+            "connector",
+            "mapped",
+            "owner_acknowledged_by",
+            "owner_acknowledged_at",
+        ]
+        read_only_fields = fields
+
+
+class MapIntegrationSerializer(serializers.Serializer):
+    system = serializers.PrimaryKeyRelatedField(queryset=EnterpriseSystem.objects.all())
+
+
+class IntegrationFilter(django_filters.FilterSet):
+    mapped = django_filters.BooleanFilter(
+        field_name="system", lookup_expr="isnull", exclude=True, label="Mapped to a system"
+    )
+
+    class Meta:
+        model = IntegrationPoint
+        fields = ["initiative", "system", "purpose"]
+
+
+class IntegrationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The integrations of the initiatives the caller may see. `?mapped=false` lists the ones
+    named in free text, for IT to map; the system's IT owner acknowledges an integration."""
+
+    serializer_class = IntegrationRowSerializer
+    filterset_class = IntegrationFilter
+
+    def get_queryset(self):
+        qs = IntegrationPoint.objects.select_related("initiative", "owner_acknowledged_by")
+        return permissions.restrict_to_visible(
+            self.request.user, qs, prefix="initiative__"
+        ).order_by("id")
+
+    @extend_schema(request=None, responses=IntegrationRowSerializer)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        """The system's IT owner acknowledges the integration (403 for anyone else)."""
+        integration = integrations.acknowledge_integration(
+            integration=self.get_object(), user=request.user, source="api"
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=integration.pk)).data)
+
+    @extend_schema(request=MapIntegrationSerializer, responses=IntegrationRowSerializer)
+    @action(detail=True, methods=["post"], url_path="map")
+    def map_to_system(self, request, pk=None):
+        """An IT lead maps the integration to a registered system (403 for others)."""
+        integration = self.get_object()
+        body = MapIntegrationSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        integration = integrations.map_integration(
+            integration=integration,
+            system=body.validated_data["system"],
+            user=request.user,
+            source="api",
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=integration.pk)).data)
+
+
+class SprawlFlagSerializer(serializers.Serializer):
+    purpose = serializers.CharField()
+    what = serializers.ChoiceField(choices=["vendors", "connectors"])
+    names = serializers.ListField(child=serializers.CharField())
+
+
+class SystemUsageSerializer(serializers.Serializer):
+    system = serializers.IntegerField(source="system.pk")
+    integrations = IntegrationRowSerializer(many=True)
+    vendors = serializers.ListField(child=serializers.CharField())
+    connectors = serializers.ListField(child=serializers.CharField())
+    sprawl = SprawlFlagSerializer(many=True)
+    unacknowledged = serializers.SerializerMethodField()
+
+    def get_unacknowledged(self, usage) -> list[int]:
+        """Ids of integrations with this high-criticality system its owner has not
+        acknowledged."""
+        return [i.pk for i in usage.unacknowledged]
+
+
+class SystemUsageViewSet(viewsets.GenericViewSet):
+    """Per registered system: the initiatives (integrations), vendors and connectors touching
+    it that the caller may see, and its sprawl flags."""
+
+    serializer_class = SystemUsageSerializer
+    queryset = EnterpriseSystem.objects.none()
+
+    def get_queryset(self):
+        return landscape_selectors.systems()
+
+    def retrieve(self, request, pk=None):
+        system = self.get_object()
+        return Response(SystemUsageSerializer(selectors.system_usage(request.user, system)).data)

@@ -6,7 +6,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from . import ai_act, services
+from landscape import demo as landscape_demo
+
+from . import ai_act, integrations, services
 from .models import BusinessUnit, Initiative, NamedRole, Site, Status
 
 DEMO_PASSWORD = "harmony-demo-2026"
@@ -358,6 +360,21 @@ INITIATIVES = (
 )
 
 
+# How a demo integration connects: (initiative key, system name) → (purpose, vendor, connector).
+# Brno's historian shows sprawl: two vendors read the same tags through two connectors.
+INTEGRATION_DETAILS = {
+    ("vqi", "Siemens Opcenter MES"): ("write_back", "Cognex", "Cognex MES connector"),
+    ("vqi", "Corporate Entra ID"): ("identity", "", "OIDC"),
+    ("sched", "Siemens Opcenter MES"): ("read_data", "DELMIA", "Opcenter REST API"),
+    ("toolwear", "Siemens Opcenter MES"): ("read_data", "In-house", "OPC UA gateway"),
+    ("pdm", "AVEVA PI Server Brno"): ("read_data", "Augury", "PI Integrator for BA"),
+    ("air", "AVEVA PI Server Brno"): ("read_data", "Kaeser", "PI Web API"),
+    ("shift", "Siemens Opcenter MES"): ("read_data", "Quinyx", "Opcenter REST API"),
+    ("weld", "Fanuc robot controllers"): ("read_data", "WeldAI Inc.", "OPC UA gateway"),
+    ("dfc", "SAP S/4HANA"): ("read_data", "o9 Solutions", "SAP OData"),
+}
+
+
 # The EU AI Act screening of an ordinary deployment: minimal risk.
 DEMO_SCREENING = {
     "ai_act_role": "deployer",
@@ -391,6 +408,8 @@ def _users(context):
 def load(context: dict) -> None:
     users = _users(context)
     sites = [Site.objects.get_or_create(name=n, defaults={"country": c})[0] for n, c in SITES]
+    systems = landscape_demo.load_systems({s.name: s for s in sites}, users)
+    context["systems"] = systems
     units = {n: BusinessUnit.objects.get_or_create(name=n)[0] for n in UNITS}
     lead = users["lena"]
     now = timezone.now()
@@ -408,7 +427,7 @@ def load(context: dict) -> None:
         }
         initiative, _ = services.create_initiative(sponsor=users[sponsor], fields=fields)
         if not extra.get("partial"):
-            _complete(initiative, users, extra)
+            _complete(initiative, users, extra, key, systems)
         if status != Status.DRAFT:
             initiative = services.submit_initiative(initiative=initiative, user=users[sponsor])
         if status in (Status.IN_REVIEW, Status.READY_FOR_BUILD):
@@ -428,6 +447,10 @@ def load(context: dict) -> None:
             )
         _backdate(initiative, now, months, status)
         created[key] = initiative
+    # The MES owner has acknowledged the inspection's write-back, not yet the scheduling read.
+    vqi_mes = created["vqi"].integrations.filter(system__name="Siemens Opcenter MES").first()
+    if vqi_mes is not None:
+        integrations.acknowledge_integration(integration=vqi_mes, user=users["jonas"])
     context["initiatives"] = created
     context["ready_for_build"] = ready
     _acknowledge_roles(created, users)
@@ -456,7 +479,7 @@ def _acknowledge_roles(initiatives: dict[str, Initiative], users) -> None:
                 )
 
 
-def _complete(initiative: Initiative, users, extra) -> None:
+def _complete(initiative: Initiative, users, extra, key="", systems=None) -> None:
     initiative.decision_owner = users["tom"]
     initiative.accountable_person = users["tom"]
     initiative.output_actors = "Shift supervisors and line operators"
@@ -488,7 +511,16 @@ def _complete(initiative: Initiative, users, extra) -> None:
             storage_location=location,
         )
     for system_type, name, description in extra["integrations"]:
-        initiative.integrations.create(system_type=system_type, name=name, description=description)
+        purpose, vendor, connector = INTEGRATION_DETAILS.get((key, name), ("read_data", "", ""))
+        initiative.integrations.create(
+            system=(systems or {}).get((initiative.site.name, name)),
+            system_type=system_type,
+            name=name,
+            description=description,
+            purpose=purpose,
+            vendor=vendor,
+            connector=connector,
+        )
     for name, product in extra["vendors"]:
         initiative.vendors.create(name=name, product=product)
 

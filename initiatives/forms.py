@@ -6,9 +6,17 @@ from django.db.models import Q
 from django.forms import inlineformset_factory
 
 from core.forms import VersionCheckedForm, version_field
+from landscape import selectors as landscape_selectors
 
 from . import ai_act
-from .models import DataAsset, Initiative, IntegrationPoint, VendorCandidate
+from .models import (
+    SYSTEM_TYPE_OF_KIND,
+    DataAsset,
+    Initiative,
+    IntegrationPoint,
+    SystemType,
+    VendorCandidate,
+)
 from .services import MAX_SECTION_ROWS, SCREENING_FIELDS, decision_date_problem
 
 User = get_user_model()
@@ -330,12 +338,42 @@ DataAssetFormSet = inlineformset_factory(
     labels={"storage_location": "Stored / processed where"},
     **_formset_options,
 )
+
+
+class IntegrationForm(StyledModelForm):
+    """An integration picks a registered system of the plant system map, or names one in free
+    text (IT maps it later)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        system = self.fields["system"]
+        system.queryset = landscape_selectors.systems()
+        system.label_from_instance = lambda s: f"{s.site} · {s.name} ({s.get_kind_display()})"
+        system.empty_label = "Not listed (name it)"
+        system.label = "Registered system"
+        self.fields["name"].required = False
+        self.fields["name"].label = "Or its name"
+        self.fields["system_type"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        system = cleaned.get("system")
+        if system is None and not cleaned.get("name") and "name" not in self.errors:
+            self.add_error("name", "Pick a registered system or name the system.")
+        if system is None and not cleaned.get("system_type") and "system_type" not in self.errors:
+            self.add_error("system_type", "Say what kind of system it is.")
+        if system is not None:
+            cleaned["system_type"] = SYSTEM_TYPE_OF_KIND.get(system.kind, SystemType.OTHER)
+            cleaned["name"] = cleaned.get("name") or system.name
+        return cleaned
+
+
 IntegrationFormSet = inlineformset_factory(
     Initiative,
     IntegrationPoint,
-    fields=["system_type", "name", "description"],
+    fields=["system", "system_type", "name", "purpose", "vendor", "connector", "description"],
     widgets={"description": forms.TextInput},
-    **_formset_options,
+    **{**_formset_options, "form": IntegrationForm},
 )
 VendorFormSet = inlineformset_factory(
     Initiative,

@@ -5,6 +5,8 @@ from django.db import models
 from django.urls import reverse
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from landscape.models import EnterpriseSystem, SystemKind
+
 from .ai_act import AiActClass, AiActRole, AnnexI, GpaiUse, Screening, classify_initiative, describe
 
 
@@ -266,21 +268,85 @@ class SystemType(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# The system kinds of the plant system map, as the integration's system type.
+SYSTEM_TYPE_OF_KIND = {
+    SystemKind.MES: SystemType.MES,
+    SystemKind.ERP: SystemType.ERP,
+    SystemKind.SCADA: SystemType.SCADA,
+    SystemKind.PLM: SystemType.PLM,
+    SystemKind.QMS: SystemType.QMS,
+    SystemKind.DATA_PLATFORM: SystemType.DATA_LAKE,
+    SystemKind.IDENTITY: SystemType.IDENTITY,
+    SystemKind.OTHER: SystemType.OTHER,
+}
+
+
+class IntegrationPurpose(models.TextChoices):
+    """What the AI does with the system; sprawl is more than one vendor or connector for the
+    same system and purpose."""
+
+    READ_DATA = "read_data", "Reads process or business data"
+    WRITE_BACK = "write_back", "Writes results back"
+    EVENTS = "events", "Receives events / alarms"
+    MASTER_DATA = "master_data", "Reads master data"
+    IDENTITY = "identity", "Sign-in and roles"
+    OTHER = "other", "Other"
+
+
 class IntegrationPoint(models.Model):
-    """A system the initiative integrates with; IT may own its architecture."""
+    """A system the initiative integrates with; IT may own its architecture.
+
+    `system` is the registered system of the plant system map; without one the name is free
+    text that IT maps later (the integration is flagged "unmapped" until then).
+    """
 
     initiative = models.ForeignKey(
         Initiative, on_delete=models.CASCADE, related_name="integrations"
     )
+    system = models.ForeignKey(
+        EnterpriseSystem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="integrations",
+        help_text="The registered system; leave empty and name it if it is not listed.",
+    )
     system_type = models.CharField(max_length=20, choices=SystemType.choices)
     name = models.CharField(max_length=200, help_text="e.g. SAP S/4HANA Plant 1100")
     description = models.TextField(max_length=2000, blank=True)
+    purpose = models.CharField(
+        max_length=20, choices=IntegrationPurpose.choices, default=IntegrationPurpose.READ_DATA
+    )
+    vendor = models.CharField(
+        max_length=200, blank=True, help_text="Whose product connects (vendor), if any."
+    )
+    connector = models.CharField(
+        max_length=200, blank=True, help_text="How it connects, e.g. OPC UA gateway, REST API."
+    )
+    # The system owner's one-click acknowledgement of this integration.
+    owner_acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    owner_acknowledged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
+        indexes = [models.Index(fields=["system", "purpose"], name="integration_system_purpose")]
 
     def __str__(self) -> str:
         return f"{self.get_system_type_display()}: {self.name}"
+
+    @property
+    def is_mapped(self) -> bool:
+        return self.system_id is not None
+
+    @property
+    def acknowledged(self) -> bool:
+        return self.owner_acknowledged_at is not None
 
 
 class VendorCandidate(models.Model):

@@ -1,8 +1,19 @@
 """Reads on initiatives that pages and the API share."""
 
+from dataclasses import dataclass, field
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from .models import Initiative, NamedRole, RoleAcknowledgement, Status
+from landscape.models import Criticality, EnterpriseSystem
+
+from .models import (
+    Initiative,
+    IntegrationPoint,
+    IntegrationPurpose,
+    NamedRole,
+    RoleAcknowledgement,
+    Status,
+)
 from .permissions import restrict_to_visible
 
 
@@ -55,3 +66,97 @@ def status_counts(queryset: QuerySet[Initiative]) -> dict[str, int]:
     counts = {s.value: 0 for s in Status}
     counts.update({r["status"]: r["n"] for r in rows})
     return counts
+
+
+# ---- the plant system map: who touches a system, and its sprawl flags ----------------------
+
+
+@dataclass
+class SprawlFlag:
+    """More than one vendor (or connector) for the same system and purpose."""
+
+    purpose: str
+    purpose_label: str
+    what: str  # "vendors" or "connectors"
+    names: list[str]
+
+
+@dataclass
+class SystemUsage:
+    system: EnterpriseSystem
+    integrations: list[IntegrationPoint]
+    vendors: list[str]
+    connectors: list[str]
+    sprawl: list[SprawlFlag] = field(default_factory=list)
+    # Integrations with a high-criticality system its owner has not acknowledged.
+    unacknowledged: list[IntegrationPoint] = field(default_factory=list)
+
+    @property
+    def flag_count(self) -> int:
+        return len(self.sprawl) + len(self.unacknowledged)
+
+
+def _distinct(values) -> list[str]:
+    seen: dict[str, str] = {}
+    for value in values:
+        key = " ".join(value.lower().split())
+        if key and key not in seen:
+            seen[key] = value.strip()
+    return sorted(seen.values(), key=str.lower)
+
+
+def system_integrations(user, system_id: int) -> QuerySet[IntegrationPoint]:
+    """The integrations with a system that the user may see (withdrawn initiatives left out),
+    with what the system page shows."""
+    qs = (
+        IntegrationPoint.objects.filter(system_id=system_id)
+        .exclude(initiative__status=Status.WITHDRAWN)
+        .select_related(
+            "initiative__sponsor", "initiative__site", "owner_acknowledged_by", "system"
+        )
+        .order_by("purpose", "initiative_id", "id")
+    )
+    return restrict_to_visible(user, qs, prefix="initiative__")
+
+
+def system_usage(user, system: EnterpriseSystem) -> SystemUsage:
+    """The initiatives, vendors and connectors touching a system, and its sprawl flags.
+
+    Only what the user may see counts, so a flag never reveals a hidden initiative. Drafts
+    count for sprawl (that is when a second vendor is cheapest to avoid); acknowledgement is
+    asked of submitted initiatives only, since the owner is involved at submission."""
+    integrations = list(system_integrations(user, system.pk))
+    usage = SystemUsage(
+        system=system,
+        integrations=integrations,
+        vendors=_distinct(i.vendor for i in integrations),
+        connectors=_distinct(i.connector for i in integrations),
+    )
+    by_purpose: dict[str, list[IntegrationPoint]] = {}
+    for integration in integrations:
+        by_purpose.setdefault(integration.purpose, []).append(integration)
+    for purpose, rows in by_purpose.items():
+        for what, attr in (("vendors", "vendor"), ("connectors", "connector")):
+            names = _distinct(getattr(i, attr) for i in rows)
+            if len(names) > 1:
+                usage.sprawl.append(
+                    SprawlFlag(purpose, IntegrationPurpose(purpose).label, what, names)
+                )
+    if system.criticality == Criticality.HIGH:
+        usage.unacknowledged = [
+            i
+            for i in integrations
+            if i.owner_acknowledged_at is None and i.initiative.status != Status.DRAFT
+        ]
+    return usage
+
+
+def unmapped_integrations() -> QuerySet[IntegrationPoint]:
+    """Integrations named in free text that IT has not mapped to a registered system yet
+    (IT leads' work list: every initiative but withdrawn ones)."""
+    return (
+        IntegrationPoint.objects.filter(system__isnull=True)
+        .exclude(initiative__status=Status.WITHDRAWN)
+        .select_related("initiative__site", "initiative__sponsor")
+        .order_by("initiative__site__name", "name", "id")
+    )

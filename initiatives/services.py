@@ -24,6 +24,7 @@ from outbox import enqueue
 from . import ai_act, permissions
 from .models import (
     NAMED_ROLE_FIELDS,
+    SYSTEM_TYPE_OF_KIND,
     AcknowledgementStatus,
     DataAsset,
     Initiative,
@@ -35,7 +36,7 @@ from .models import (
     VendorCandidate,
 )
 from .roles import Role
-from .signals import screening_changed
+from .signals import integration_linked, screening_changed
 
 
 class NotReadyToSubmit(RuleError):
@@ -569,8 +570,18 @@ def _save_section(initiative: Initiative, name: str, rows: list[dict[str, Any]])
         obj.delete()
     saved = []
     for obj, values in plan:
+        if name == "integrations":
+            values = _integration_values(values)
         if obj.pk is not None and all(getattr(obj, k) == v for k, v in values.items()):
             continue
+        if (
+            name == "integrations"
+            and obj.pk is not None
+            and "system" in values
+            and obj.system_id != getattr(values["system"], "pk", None)
+        ):
+            # Another system: its owner acknowledges anew.
+            obj.owner_acknowledged_by = obj.owner_acknowledged_at = None
         for field, value in values.items():
             setattr(obj, field, value)
         obj.save()
@@ -578,6 +589,43 @@ def _save_section(initiative: Initiative, name: str, rows: list[dict[str, Any]])
     if not saved and not deleted:
         return None
     return {"saved": saved, "deleted": [str(obj) for obj in deleted]}
+
+
+def involve_system_owners(
+    initiative: Initiative,
+    integrations,
+    *,
+    user,
+    source: str | None = None,
+) -> list[IntegrationPoint]:
+    """Make the IT owner of each integration's system one of the initiative's people (so they
+    see it and its review) and tell them, through `integration_linked`. Drafts stay private:
+    this runs at submission and whenever IT maps an integration of a submitted initiative.
+    Returns the integrations whose owner was involved."""
+    involved = []
+    for integration in integrations:
+        system = integration.system
+        owner = system.it_owner if system is not None else None
+        if owner is None or not owner.is_active:
+            continue
+        grant_membership(initiative, owner, actor=user, source=source)
+        integration_linked.send(
+            sender=IntegrationPoint, integration=integration, user=user, source=source
+        )
+        involved.append(integration)
+    return involved
+
+
+def _integration_values(values: dict[str, Any]) -> dict[str, Any]:
+    """A row that picks a registered system takes its type, and its name when none is given."""
+    system = values.get("system")
+    if system is None:
+        return values
+    values = dict(values)
+    values["system_type"] = SYSTEM_TYPE_OF_KIND.get(system.kind, values.get("system_type"))
+    if not values.get("name"):
+        values["name"] = system.name
+    return values
 
 
 def missing_for_submission(initiative: Initiative) -> list[MissingItem]:
@@ -661,6 +709,11 @@ def transition_initiative(
     )
     if to_status == Status.SUBMITTED:
         screening_changed.send(sender=Initiative, initiative=locked, user=user, source=source)
+        # The owners of the registered systems it connects to join its review.
+        linked = locked.integrations.filter(system__it_owner__isnull=False).select_related(
+            "system__it_owner"
+        )
+        involve_system_owners(locked, linked, user=user, source=source)
         # In this transaction: the notice is sent once it commits, even if the broker is down
         # now (the outbox relay retries); `send_submission_notice` sends it at most once.
         enqueue(

@@ -9,3 +9,8 @@ app knowing it exists.
 from django.dispatch import Signal
 
 screening_changed = Signal()
+
+# Sent inside the transaction that links an integration to a registered system whose IT owner
+# should hear of it (at submission, or when IT maps a free-text integration), with
+# `integration`, `user` and `source`: the notifications domain tells the system owner.
+integration_linked = Signal()

@@ -18,4 +18,11 @@ urlpatterns = [
         name="acknowledge_role",
     ),
     path("<int:pk>/roles/<str:role>/decline/", views.decline_role, name="decline_role"),
+    path("systems/<int:pk>/", views.system_detail, name="system"),
+    path(
+        "integrations/<int:pk>/acknowledge/",
+        views.acknowledge_integration,
+        name="acknowledge_integration",
+    ),
+    path("integrations/unmapped/", views.unmapped_integrations, name="unmapped_integrations"),
 ]

@@ -7,17 +7,19 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from core.access import visible_initiative_or_404
+from core.access import restrict_to_visible, visible_initiative_or_404
 from core.query_params import parse_id
 from core.views import run_service
+from landscape import permissions as landscape_permissions
+from landscape import selectors as landscape_selectors
 
-from . import permissions, selectors, services
+from . import integrations, overlaps, permissions, selectors, services
 from .forms import STEP_BY_NUMBER, STEPS, DeclineRoleForm, ScreeningReviewForm
-from .models import NAMED_ROLE_FIELDS, Initiative, NamedRole, Phase, Site, Status
+from .models import NAMED_ROLE_FIELDS, Initiative, IntegrationPoint, NamedRole, Phase, Site, Status
 from .roles import Role, has_role
 
 
@@ -89,6 +91,7 @@ def detail(request, pk: int):
     initiative = _visible_or_404(request.user, pk)
     missing = services.missing_for_submission(initiative) if initiative.is_draft else []
     acknowledgements = selectors.role_acknowledgements(initiative)
+    similar = overlaps.similar_initiatives(request.user, overlaps.Description.of(initiative))
     return render(
         request,
         "initiatives/detail.html",
@@ -106,6 +109,7 @@ def detail(request, pk: int):
             "can_edit": permissions.can_edit(request.user, initiative),
             "can_manage": permissions.can_manage(request.user, initiative),
             "can_review": permissions.can_review(request.user, initiative),
+            "similar": similar,
         },
     )
 
@@ -204,6 +208,13 @@ def _after_save_url(request, initiative: Initiative, step: int) -> str:
 
 def _step_context(request, initiative, step, form, formsets) -> dict:
     missing = services.missing_for_submission(initiative) if initiative else []
+    # Without JavaScript the sponsor sees similar initiatives once a step is saved; with it,
+    # static/js/similar.js refreshes the list while she types (GET /api/initiatives/similar/).
+    similar = (
+        overlaps.similar_initiatives(request.user, overlaps.Description.of(initiative))
+        if initiative
+        else []
+    )
     missing_by_step = {s.number: 0 for s in STEPS}
     for item in missing:
         missing_by_step[item.step] += 1
@@ -217,6 +228,7 @@ def _step_context(request, initiative, step, form, formsets) -> dict:
         "required_names": {name for _, name, _ in services.REQUIRED_FOR_SUBMISSION}
         | (set(services.SCREENING_FIELDS) - {"ai_act_third_party_assessment"}),
         "missing_by_step": missing_by_step,
+        "similar": similar,
         "portal_users": get_user_model()
         .objects.filter(is_active=True)
         .order_by("username")
@@ -333,4 +345,73 @@ def decline_role(request, pk: int, role: str):
         request,
         "initiatives/decline_role.html",
         {"initiative": initiative, "role": NamedRole(role), "form": form},
+    )
+
+
+# ---- the plant system map: a system's page, acknowledgements, mapping free text ------------
+
+
+def system_detail(request, pk: int):
+    """One registered system: the initiatives, vendors and connectors touching it (those the
+    user may see) and its sprawl flags; the owner acknowledges integrations here."""
+    system = get_object_or_404(landscape_selectors.systems(), pk=pk)
+    usage = selectors.system_usage(request.user, system)
+    return render(
+        request,
+        "initiatives/system.html",
+        {
+            "system": system,
+            "usage": usage,
+            "is_owner": system.it_owner_id == request.user.pk,
+            "can_maintain": landscape_permissions.can_maintain(request.user),
+        },
+    )
+
+
+@require_POST
+def acknowledge_integration(request, pk: int):
+    integration = get_object_or_404(
+        restrict_to_visible(
+            request.user,
+            IntegrationPoint.objects.select_related("system", "initiative"),
+            prefix="initiative__",
+        ),
+        pk=pk,
+    )
+    run_service(
+        request,
+        lambda: integrations.acknowledge_integration(integration=integration, user=request.user),
+        success=f"Acknowledged: {integration.initiative.reference} connects to "
+        f"{integration.system.name if integration.system else integration.name}.",
+    )
+    return redirect("initiatives:system", integration.system_id)
+
+
+def unmapped_integrations(request):
+    """IT leads map integrations named in free text to registered systems."""
+    if not has_role(request.user, Role.IT_LEAD, Role.ADMINISTRATOR):
+        raise PermissionDenied("Only IT leads map integrations.")
+    if request.method == "POST":
+        integration = get_object_or_404(
+            IntegrationPoint.objects.select_related("initiative"),
+            pk=parse_id(request.POST.get("integration")) or 0,
+        )
+        system_id = parse_id(request.POST.get("system"))
+        system = get_object_or_404(landscape_selectors.systems(), pk=system_id or 0)
+        run_service(
+            request,
+            lambda: integrations.map_integration(
+                integration=integration, system=system, user=request.user
+            ),
+            success=f"“{integration.name}” of {integration.initiative.reference} now points "
+            f"to {system}.",
+        )
+        return redirect("initiatives:unmapped_integrations")
+    rows = list(selectors.unmapped_integrations())
+    systems = list(landscape_selectors.systems())
+    for row in rows:
+        # Suggest the systems of the initiative's site first.
+        row.choices = sorted(systems, key=lambda s, r=row: (s.site_id != r.initiative.site_id,))
+    return render(
+        request, "initiatives/unmapped_integrations.html", {"rows": rows, "systems": systems}
     )

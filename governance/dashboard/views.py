@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from core.spreadsheets import csv_writer
+from initiatives import overlaps
 from initiatives.models import BusinessUnit, Phase, Site, Status
 
 from .charts import AREA_SHORT, build_charts, list_url, percent
@@ -80,6 +81,8 @@ def dashboard(request):
             "phases": Phase.choices,
             "statuses": Status.choices,
             "ai_act_classes": AI_ACT_CHOICES,
+            # Across the whole portfolio the user sees (the filters narrow the figures only).
+            "site_overlaps": overlaps.cross_site_overlaps(request.user),
             "links": {
                 "csv": list_url("csv", filters, sort=data.sort),
                 "blockers": list_url("design-inputs", filters, state="blocking"),

@@ -27,6 +27,7 @@ class DeliveryKind(models.TextChoices):
     SESSION_REMINDER = "session_reminder", "Working session reminder"
     REVIEWER_DIGEST = "reviewer_digest", "Weekly reviewer digest"
     OVERDUE_NUDGE = "overdue_nudge", "Overdue design input nudge"
+    SYSTEM_LINK = "system_link", "An initiative connects to your system"
 
 
 class Channel(models.TextChoices):

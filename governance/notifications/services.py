@@ -12,9 +12,12 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from .models import Channel, Delivery, Notification
+from initiatives.models import IntegrationPoint
+
+from .models import Channel, Delivery, DeliveryKind, Notification
 
 logger = logging.getLogger(__name__)
 
@@ -62,3 +65,36 @@ def mark_read(*, user, ids: list[int] | None = None) -> int:
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     return qs.update(read_at=timezone.now())
+
+
+def notify_system_owner(integration_id: int) -> list[str]:
+    """Tell a system's IT owner that an initiative connects to the system and that they now
+    take part in its review. Once per integration and system (the `Delivery` rows); nothing
+    when the link is gone by the time the task runs."""
+    integration = (
+        IntegrationPoint.objects.select_related("initiative", "system__it_owner", "system__site")
+        .filter(pk=integration_id, system__it_owner__isnull=False)
+        .first()
+    )
+    if integration is None:
+        return []
+    system, initiative = integration.system, integration.initiative
+    high = (
+        " It is a high-criticality system: please acknowledge the integration."
+        if (system.criticality == "high")
+        else ""
+    )
+    return deliver(
+        user=system.it_owner,
+        kind=DeliveryKind.SYSTEM_LINK,
+        key=f"{integration.pk}@{system.pk}",
+        subject=f"{initiative.reference} connects to {system.name}",
+        body=(
+            f"{initiative.reference} “{initiative.title}” ({initiative.site or 'no site'}) "
+            f"integrates with {system} ({integration.get_purpose_display().lower()}"
+            f"{', vendor ' + integration.vendor if integration.vendor else ''}"
+            f"{', via ' + integration.connector if integration.connector else ''}). "
+            f"As the system's IT owner you now take part in its review.{high}"
+        ),
+        link=reverse("initiatives:system", args=[system.pk]),
+    )

@@ -3,7 +3,7 @@ run twice: the `Delivery` rows make each message go out once."""
 
 from celery import shared_task
 
-from . import digests
+from . import digests, services
 
 
 @shared_task(acks_late=True)
@@ -14,3 +14,8 @@ def send_reviewer_digests() -> int:
 @shared_task(acks_late=True)
 def send_overdue_nudges() -> int:
     return digests.send_overdue_nudges()
+
+
+@shared_task(acks_late=True)
+def notify_system_owner(integration_id: int) -> list[str]:
+    return services.notify_system_owner(integration_id)

@@ -5,6 +5,8 @@ import pytest
 
 from governance.compliance import services as compliance_services
 from governance.compliance.models import FrameworkReference, Obligation
+from landscape import services as landscape_services
+from landscape.models import EnterpriseSystem
 from reviews import services as review_services
 from reviews.models import ConcernAssessment
 from tests import factories
@@ -35,6 +37,9 @@ def objects(users):
         "component": component,
         "obligation": Obligation.objects.filter(initiative=reviewed).order_by("pk").first(),
         "reference": FrameworkReference.objects.get(code="GOVERN 1.1"),
+        "system": EnterpriseSystem.objects.create(
+            site=draft.site, name="Core MES", kind="mes", description="Registered"
+        ),
     }
 
 
@@ -50,6 +55,13 @@ def edit_design_input(objects, users):
         user=users["it_lead"],
         fields={"description": SAVED_IN_BETWEEN},
         expected_version=None,
+    )
+
+
+def edit_system(objects, users):
+    """Someone else (the IT lead) edits the registered system in between."""
+    landscape_services.update_system(
+        system=objects["system"], user=users["it_lead"], values={"description": SAVED_IN_BETWEEN}
     )
 
 

@@ -14,9 +14,16 @@ from governance.compliance.models import FrameworkReference
 from initiatives import services as initiative_services
 from initiatives.api import InitiativeSerializer
 from initiatives.models import Initiative, Status
+from landscape.models import EnterpriseSystem
 from reviews import services as review_services
 from reviews.models import ComponentOwnership, ConcernAssessment, DesignInput
-from tests.core.conftest import SAVED_IN_BETWEEN, edit_design_input, edit_reference, state_of
+from tests.core.conftest import (
+    SAVED_IN_BETWEEN,
+    edit_design_input,
+    edit_reference,
+    edit_system,
+    state_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -143,6 +150,15 @@ UPDATES = [
         _complete(ReferenceSerializer, "note"),
         edit_reference,
         state_of(FrameworkReference, "reference", "note"),
+    ),
+    Update(
+        "PATCH",
+        "/api/systems/{id}/",
+        "it_lead",
+        lambda o: f"/api/systems/{o['system'].pk}/",
+        lambda read: {"description": CHANGED},
+        edit_system,
+        state_of(EnterpriseSystem, "system", "description"),
     ),
 ]
 

@@ -16,9 +16,16 @@ from governance.compliance import services as compliance_services
 from governance.compliance.models import FrameworkReference, Obligation
 from initiatives import services as initiative_services
 from initiatives.models import Initiative
+from landscape.models import EnterpriseSystem
 from reviews import services as review_services
 from reviews.models import ComponentOwnership, ConcernAssessment, DesignInput
-from tests.core.conftest import SAVED_IN_BETWEEN, edit_design_input, edit_reference, state_of
+from tests.core.conftest import (
+    SAVED_IN_BETWEEN,
+    edit_design_input,
+    edit_reference,
+    edit_system,
+    state_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -224,6 +231,15 @@ FORMS = [
         edit_reference,
         state_of(FrameworkReference, "reference", "note"),
         stale="changed since you opened it",
+    ),
+    EditForm(
+        "plant system",
+        "it_lead",
+        lambda o: reverse("landscape:edit", args=[o["system"].pk]),
+        lambda o: {},
+        {"description": CHANGED},
+        edit_system,
+        state_of(EnterpriseSystem, "system", "description"),
     ),
 ]
 

@@ -9,11 +9,12 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 import governance.demo
+import harmony_portal.demo
 import initiatives.demo
 import reviews.demo
 from initiatives.models import Initiative
 
-DEMO_PARTS = (initiatives.demo, reviews.demo, governance.demo)
+DEMO_PARTS = (initiatives.demo, reviews.demo, governance.demo, harmony_portal.demo)
 
 
 class Command(BaseCommand):

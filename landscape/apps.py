@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LandscapeConfig(AppConfig):
+    name = "landscape"
+    verbose_name = "Plant system map"
