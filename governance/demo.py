@@ -7,6 +7,8 @@ from datetime import time, timedelta
 from django.utils import timezone
 
 from initiatives.models import ACTIVE_STATUSES, Initiative
+from reviews.models import AssessmentStatus, ConcernAssessment
+from reviews.services import update_assessment
 
 from .compliance import demo as compliance_demo
 from .decisions.models import ChangeKind, ChangeStatus, DecisionKind
@@ -108,6 +110,17 @@ def load_decisions_and_change_control(context: dict) -> None:
         notes="Shadow-mode comparison passed: recall +6 points, no new false rejects.",
     )
     decide_change(change=change, user=lena, to_status=ChangeStatus.IMPLEMENTED)
+    # The change re-opened concerns; the reviewer assessed them again after the shadow-mode
+    # comparison, so the initiative is still ready for build by the rule.
+    for assessment in ConcernAssessment.objects.filter(initiative=paint):
+        if not assessment.counts_as_assessed:
+            update_assessment(
+                assessment=assessment,
+                user=users["ravi"],
+                score=2,
+                status=AssessmentStatus.SATISFIED,
+                rationale="Re-assessed after release 1.4: shadow-mode comparison passed.",
+            )
 
     request_change(
         initiative=initiatives["pdm"],

@@ -43,3 +43,20 @@ def test_demo_data_covers_the_review_features():
     assert set(acks.values_list("status", flat=True)) == {"acknowledged", "pending", "declined"}
     assert acks.filter(status="acknowledged").count() > acks.exclude(status="acknowledged").count()
     assert acks.get(status="declined").reason
+
+
+def test_the_demo_ready_for_build_initiatives_meet_the_rule():
+    """After the whole demo (a change request re-opens concerns of one of them, which its
+    reviewer assesses again), every initiative ready for build meets the rule."""
+    import governance.demo
+    from initiatives import demo as initiatives_demo
+    from initiatives.models import Initiative
+    from reviews import demo
+    from reviews.services import ready_for_build_blockers
+
+    context: dict = {}
+    for part in (initiatives_demo, demo, governance.demo):
+        part.load(context)
+    ready = Initiative.objects.filter(status="ready_for_build")
+    assert ready.count() == 2
+    assert all(ready_for_build_blockers(i) == [] for i in ready)
