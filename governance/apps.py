@@ -9,4 +9,12 @@ class GovernanceConfig(AppConfig):
         # Model signals that keep risk status current whoever writes, and the deployer
         # obligations in step with an initiative's EU AI Act classification.
         from .compliance import signals as compliance_signals  # noqa: F401
+
+        # Hand-off notifications listen to the audit trail; the domains above notifications
+        # add the recipients of their own events.
+        from .decisions import notifications as decision_notices  # noqa: F401
+        from .notifications import events
         from .risk import signals  # noqa: F401
+        from .sessions import notifications as session_notices  # noqa: F401
+
+        events.connect()
