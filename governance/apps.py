@@ -18,3 +18,10 @@ class GovernanceConfig(AppConfig):
         from .sessions import notifications as session_notices  # noqa: F401
 
         events.connect()
+
+        # The sponsor's *Next step* column (initiatives app) reads *My work*.
+        from initiatives.selectors import register_next_steps
+
+        from .work.selectors import next_steps
+
+        register_next_steps(next_steps)

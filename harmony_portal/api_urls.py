@@ -28,6 +28,7 @@ from governance.decisions.api import ChangeRequestViewSet, DecisionViewSet, Prod
 from governance.notifications.api import NotificationViewSet
 from governance.risk.api import RiskStatusViewSet
 from governance.sessions.api import WorkingSeriesViewSet, WorkingSessionViewSet
+from governance.work.api import MyWorkView
 from harmony_portal.accounts import MeView, ObtainTokenView
 from initiatives.api import InitiativeViewSet
 from reviews.api.assessments import AssessmentViewSet
@@ -80,5 +81,6 @@ urlpatterns = [
     ),
     path("dashboard/", DashboardFiguresView.as_view(), name="api-dashboard"),
     path("coverage/", PortfolioCoverageView.as_view(), name="api-coverage"),
+    path("my-work/", MyWorkView.as_view(), name="api-my-work"),
     path("", include(router.urls)),
 ]

@@ -107,6 +107,7 @@ TEMPLATES = [
                 "notification_tags": "governance.notifications.templatetags",
                 "risk_tags": "governance.risk.templatetags",
                 "sessions_tags": "governance.sessions.templatetags",
+                "work_tags": "governance.work.templatetags",
                 "compliance_tags": "governance.compliance.templatetags",
             },
         },

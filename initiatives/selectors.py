@@ -1,5 +1,8 @@
 """Reads on initiatives that pages and the API share."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from .models import Initiative, NamedRole, RoleAcknowledgement, Status
@@ -55,3 +58,21 @@ def status_counts(queryset: QuerySet[Initiative]) -> dict[str, int]:
     counts = {s.value: 0 for s in Status}
     counts.update({r["status"]: r["n"] for r in rows})
     return counts
+
+
+# What waits for whom is known only above this app (design inputs, assessments, sessions):
+# governance registers its *My work* selector here when Django starts, and the sponsor's
+# *Next step* column asks through it.
+_next_steps: Callable[[Any, list[int]], dict[int, Any]] | None = None
+
+
+def register_next_steps(provider: Callable[[Any, list[int]], dict[int, Any]]) -> None:
+    global _next_steps
+    _next_steps = provider
+
+
+def next_steps(user, initiative_ids: list[int]) -> dict[int, Any]:
+    """{initiative id: the user's first work item on it} (items have `action` and `link`)."""
+    if _next_steps is None or not initiative_ids:
+        return {}
+    return _next_steps(user, initiative_ids)

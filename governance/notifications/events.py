@@ -314,7 +314,7 @@ def _design_input(event: AuditEvent) -> Message | None:
         f"{initiative.reference}",
         text=f"Design input on {initiative.reference} “{initiative.title}”, "
         f"now {item.get_status_display().lower()}.",
-        link=f"{initiative.get_absolute_url()}#design-input-{item.pk}",
+        link=f"{initiative.get_absolute_url()}#di-{item.pk}",
     )
 
 
@@ -345,7 +345,7 @@ def _assessment(event: AuditEvent) -> Message | None:
         if kind == EventKind.ASSESSMENT_REOPENED
         else f"IT {verb} {assessment.get_area_display()} of {initiative.reference}",
         text=(event.changes or {}).get("reason") or assessment.rationale or "",
-        link=f"{initiative.get_absolute_url()}#assessment-{assessment.area}",
+        link=f"{initiative.get_absolute_url()}#assessments",
     )
 
 
