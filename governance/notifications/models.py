@@ -75,7 +75,6 @@ class Mode(models.TextChoices):
 # Events that ask the recipient to act are sent at once by default; the others wait for the
 # daily digest, so a busy person's inbox holds what needs them.
 DEFAULT_MODES: dict[str, str] = {kind: Mode.IMMEDIATELY for kind in EventKind.values} | {
-    EventKind.INPUT_CONFIRMED: Mode.DIGEST,
     EventKind.INPUT_WITHDRAWN: Mode.DIGEST,
     EventKind.INPUT_RISK_ACCEPTED: Mode.DIGEST,
     EventKind.REVIEWER_UNASSIGNED: Mode.DIGEST,
