@@ -16,6 +16,7 @@ class GovernanceConfig(AppConfig):
         from .notifications import events
         from .risk import signals  # noqa: F401
         from .sessions import notifications as session_notices  # noqa: F401
+        from .threads import notifications as thread_notices  # noqa: F401
 
         events.connect()
 

@@ -33,3 +33,4 @@ from .sessions.models import (  # noqa: F401
     WorkingSeries,
     WorkingSession,
 )
+from .threads.models import Comment  # noqa: F401

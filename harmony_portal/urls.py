@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("governance.sessions.urls")),
     path("notifications/", include("governance.notifications.urls")),
     path("my-work/", include("governance.work.urls")),
+    path("threads/", include("governance.threads.urls")),
     path("api-token/", accounts.api_token_page, name="api-token-page"),
     path("api/", include("harmony_portal.api_urls")),
     path("admin/", admin.site.urls),

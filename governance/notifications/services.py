@@ -122,6 +122,7 @@ def notify_event(event_id: int) -> int:
     if event is None:
         return 0
     sent = 0
+    told: set[int] = set()  # one event, one message per person (a mention beats "commented")
     for message in events.messages_for(event):
         ids = set(message.recipients)
         if message.followers and event.initiative_id:
@@ -130,7 +131,10 @@ def notify_event(event_id: int) -> int:
                     "user_id", flat=True
                 )
             )
-        recipients = events.allowed_recipients(event.initiative_id, ids, event.actor_id)
+        recipients = [
+            u for u in events.allowed_recipients(event.initiative_id, ids - told, event.actor_id)
+        ]
+        told |= {u.pk for u in recipients}
         for user in recipients:
             mode = modes_of(user)[message.kind]
             channels = (
