@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -54,16 +54,30 @@ class WorkItem:
         return self.due is not None and self.due < timezone.localdate()
 
 
-def _sponsor_side(user) -> QuerySet:
-    return Initiative.objects.filter(Q(sponsor=user) | Q(co_sponsors=user)).values("pk")
+def _sponsor_side_ids(user) -> list[int]:
+    """Ids of the initiatives the user is sponsor or co-sponsor of (one query)."""
+    sponsored = Initiative.objects.filter(sponsor=user).order_by().values_list("pk", flat=True)
+    co_sponsored = (
+        Initiative.co_sponsors.through.objects.filter(user=user)
+        .order_by()
+        .values_list("initiative_id", flat=True)
+    )
+    return list(sponsored.union(co_sponsored))
 
 
-def _assigned(user, area: bool = False):
-    """EXISTS: the user is assigned to the row's initiative (for the row's area if `area`)."""
-    qs = ReviewAssignment.objects.filter(reviewer=user, initiative_id=OuterRef("initiative_id"))
-    if area:
-        qs = qs.filter(Q(concern_area="") | Q(concern_area=OuterRef("area")))
-    return Exists(qs)
+def _assignments(user) -> tuple[list[int], dict[str, list[int]]]:
+    """(ids of initiatives the user reviews, {area: ids} of the area-only assignments)."""
+    every: list[int] = []
+    by_area: dict[str, list[int]] = {}
+    rows = ReviewAssignment.objects.filter(reviewer=user).values_list(
+        "initiative_id", "concern_area"
+    )
+    for initiative_id, area in rows:
+        if area:
+            by_area.setdefault(area, []).append(initiative_id)
+        else:
+            every.append(initiative_id)
+    return every, by_area
 
 
 def _visible(user, qs: QuerySet, initiative_ids: Iterable[int] | None) -> QuerySet:
@@ -100,15 +114,20 @@ def work_of(user, initiative_ids: Iterable[int] | None = None) -> list[WorkItem]
         initiative_ids = list(initiative_ids)
     items: list[WorkItem] = []
     active = [Status.SUBMITTED, Status.IN_REVIEW, Status.READY_FOR_BUILD]
+    # Two small reads of plain ids first: the queries below then filter on lists of ids the
+    # indexes answer, instead of correlated sub-queries evaluated row by row.
+    sponsor_side = _sponsor_side_ids(user)
+    reviewing, reviewing_area = _assignments(user)
+    all_reviewed = reviewing + [i for ids in reviewing_area.values() for i in ids]
 
     # Design inputs: the sponsor side answers open ones; IT confirms incorporated ones.
     inputs = _visible(
         user,
         DesignInput.objects.filter(
             Q(status__in=OPEN_DESIGN_INPUT_STATUSES)
-            & (Q(owner=user) | Q(initiative__in=_sponsor_side(user)))
+            & (Q(owner=user) | Q(initiative_id__in=sponsor_side))
             | Q(status=DesignInputStatus.INCORPORATED, confirmed_at__isnull=True)
-            & (Q(raised_by=user) | Q(_assigned(user)))
+            & (Q(raised_by=user) | Q(initiative_id__in=all_reviewed))
         ).exclude(initiative__status=Status.WITHDRAWN),
         initiative_ids,
     )
@@ -133,12 +152,14 @@ def work_of(user, initiative_ids: Iterable[int] | None = None) -> list[WorkItem]
         )
 
     # Assessments: reviewers complete theirs; the sponsor side answers "needs info".
+    mine = Q(reviewer=user) | Q(initiative_id__in=reviewing)
+    for area, ids in reviewing_area.items():
+        mine |= Q(area=area, initiative_id__in=ids)
     assessments = _visible(
         user,
         ConcernAssessment.objects.filter(initiative__status__in=active[:2]).filter(
-            Q(status__in=[AssessmentStatus.NOT_STARTED, AssessmentStatus.IN_PROGRESS])
-            & (Q(reviewer=user) | Q(_assigned(user, area=True)))
-            | Q(status=AssessmentStatus.NEEDS_INFO, initiative__in=_sponsor_side(user))
+            Q(status__in=[AssessmentStatus.NOT_STARTED, AssessmentStatus.IN_PROGRESS]) & mine
+            | Q(status=AssessmentStatus.NEEDS_INFO, initiative_id__in=sponsor_side)
         ),
         initiative_ids,
     )
@@ -154,7 +175,7 @@ def work_of(user, initiative_ids: Iterable[int] | None = None) -> list[WorkItem]
     # Change requests: the initiative's IT reviewers decide.
     changes = _visible(
         user,
-        ChangeRequest.objects.filter(status=ChangeStatus.OPEN).filter(_assigned(user)),
+        ChangeRequest.objects.filter(status=ChangeStatus.OPEN, initiative_id__in=all_reviewed),
         initiative_ids,
     )
     for c in changes:
