@@ -31,7 +31,7 @@ from django.contrib.auth import get_user_model
 from audit.models import AuditEvent
 from audit.services import subscribe as subscribe_to_audit
 from core.access import restrict_to_visible
-from initiatives.models import Initiative
+from initiatives.models import Initiative, NamedRole
 from initiatives.roles import Role
 from outbox import enqueue
 from reviews.models import AssessmentStatus, ConcernAssessment, DesignInput, ReviewAssignment
@@ -242,9 +242,25 @@ def _roles_named(event: AuditEvent) -> Message | None:
         kind=EventKind.ROLE_NAMED,
         recipients=named,
         title=f"You are named {' and '.join(roles)} of {initiative.reference} “{initiative.title}”",
-        text=f"{_name(event.actor_id)} named you. Please check the role is yours.",
-        link=initiative.get_absolute_url(),
+        text=f"{_name(event.actor_id)} named you. Please acknowledge the role (or decline it, "
+        "with a reason) on the initiative's page.",
+        link=f"{initiative.get_absolute_url()}#yours-to-do",
         followers=False,
+    )
+
+
+def _role_declined(event: AuditEvent) -> Message | None:
+    initiative = _initiative(event)
+    if initiative is None:
+        return None
+    changes = event.changes or {}
+    role = NamedRole(changes["role"]).label.lower() if changes.get("role") else "role"
+    return Message(
+        kind=EventKind.ROLE_DECLINED,
+        recipients=_sponsor_side(initiative),
+        title=f"{_name(event.actor_id)} declines to be {role} of {initiative.reference}",
+        text=changes.get("reason", ""),
+        link=initiative.get_absolute_url(),
     )
 
 
@@ -355,6 +371,7 @@ register("initiative.submitted", _submitted)
 register("initiative.created", _roles_named, applies=_names_role)
 register("initiative.updated", _roles_named, applies=_names_role)
 register("component.owner_assigned", _component_owner)
+register("role.declined", _role_declined)
 for _verb in _INPUT_WORDS:
     register(f"design_input.{_verb}", _design_input)
 register("assessment.updated", _assessment, applies=_needs_info)

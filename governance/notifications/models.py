@@ -57,6 +57,7 @@ class EventKind(models.TextChoices):
     ASSESSMENT_NEEDS_INFO = "assessment_needs_info", "An assessment needs information"
     ASSESSMENT_REOPENED = "assessment_reopened", "An assessment is re-opened"
     ROLE_NAMED = "role_named", "You are named decision owner, accountable or component owner"
+    ROLE_DECLINED = "role_declined", "A named person declines the role"
     DECISION_RECORDED = "decision_recorded", "A decision names you"
     CHANGE_OPENED = "change_opened", "A change request is opened"
     CHANGE_DECIDED = "change_decided", "A change request is decided"

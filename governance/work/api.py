@@ -11,6 +11,7 @@ from . import selectors
 class WorkItemSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=[
+            "acknowledge_role",
             "answer_input",
             "confirm_input",
             "assess",

@@ -19,7 +19,7 @@ from django.utils import timezone
 from core.access import restrict_to_visible
 from governance.decisions.models import ChangeRequest, ChangeStatus
 from governance.sessions.models import SessionStatus, WorkingSeries, WorkingSession
-from initiatives.models import Initiative, Status
+from initiatives.models import AcknowledgementStatus, Initiative, RoleAcknowledgement, Status
 from reviews.models import (
     OPEN_DESIGN_INPUT_STATUSES,
     AssessmentStatus,
@@ -38,7 +38,9 @@ SESSION_HORIZON = timedelta(days=7)
 class WorkItem:
     """One thing waiting for the user."""
 
-    kind: str  # answer_input, confirm_input, assess, give_info, decide_change, attend_session
+    # acknowledge_role, answer_input, confirm_input, assess, give_info, decide_change,
+    # attend_session
+    kind: str
     action: str  # what to do, in the user's words ("Answer", "Confirm incorporation" …)
     title: str
     initiative_id: int
@@ -119,6 +121,28 @@ def work_of(user, initiative_ids: Iterable[int] | None = None) -> list[WorkItem]
     sponsor_side = _sponsor_side_ids(user)
     reviewing, reviewing_area = _assignments(user)
     all_reviewed = reviewing + [i for ids in reviewing_area.values() for i in ids]
+
+    # Named roles the user has not confirmed yet (a declined one may still be confirmed, but
+    # is no longer waiting).
+    acknowledgements = _visible(
+        user,
+        RoleAcknowledgement.objects.filter(
+            person=user, status=AcknowledgementStatus.PENDING
+        ).exclude(initiative__status=Status.WITHDRAWN),
+        initiative_ids,
+    )
+    for a in acknowledgements:
+        items.append(
+            _item(
+                "acknowledge_role",
+                "Confirm or decline your role",
+                a.get_role_display(),
+                a.initiative,
+                f"my-role-{a.role}",
+                a.named_at,
+                "high",
+            )
+        )
 
     # Design inputs: the sponsor side answers open ones; IT confirms incorporated ones.
     inputs = _visible(

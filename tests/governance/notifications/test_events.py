@@ -101,10 +101,7 @@ def test_named_decision_owner_and_accountable_are_told(users, deliver_events):
         fields={"decision_owner": users["co_sponsor"], "accountable_person": users["co_sponsor"]},
         expected_version=None,
     )
-    # A draft is not visible to the person named until shared: nobody hears of it yet.
-    deliver_events()
-    assert not texts(users["co_sponsor"])
-    initiative_services.grant_membership(initiative, users["co_sponsor"], can_change=False)
+    # Naming someone lets them see the initiative (issue 15): they are told at once.
     initiative_services.update_initiative(
         initiative=initiative,
         user=users["sponsor"],
@@ -118,8 +115,10 @@ def test_named_decision_owner_and_accountable_are_told(users, deliver_events):
         expected_version=None,
     )
     deliver_events()
-    assert texts(users["co_sponsor"]) == [
-        f"You are named accountable of {initiative.reference} “{initiative.title}”"
+    ref = f"{initiative.reference} “{initiative.title}”"
+    assert sorted(texts(users["co_sponsor"])) == [
+        f"You are named accountable of {ref}",
+        f"You are named decision owner and accountable of {ref}",
     ]
 
 
@@ -186,3 +185,30 @@ def test_other_channels_receive_every_event_as_a_dict(users, in_review, deliver_
         "link",
         "occurred_at",
     }
+
+
+def test_named_person_is_asked_to_acknowledge_and_a_decline_reaches_the_sponsor(
+    users, deliver_events
+):
+    from governance.work.selectors import work_of
+
+    draft = factories.draft_initiative(sponsor=users["sponsor"])
+    initiative_services.grant_membership(draft, users["co_sponsor"], can_change=False)
+    initiative_services.update_initiative(
+        initiative=draft,
+        user=users["sponsor"],
+        fields={"accountable_person": users["co_sponsor"]},
+        expected_version=None,
+    )
+    deliver_events()
+    named = [t for t in texts(users["co_sponsor"]) if "named accountable" in t]
+    assert len(named) == 1
+    assert Notification.objects.get(text=named[0]).link.endswith("#yours-to-do")
+    items = [i for i in work_of(users["co_sponsor"]) if i.kind == "acknowledge_role"]
+    assert [i.initiative_id for i in items] == [draft.pk]
+    initiative_services.decline_role(
+        initiative=draft, role="accountable", user=users["co_sponsor"], reason="Not my plant"
+    )
+    deliver_events()
+    assert any("declines to be accountable" in t for t in texts(users["sponsor"]))
+    assert not [i for i in work_of(users["co_sponsor"]) if i.kind == "acknowledge_role"]
