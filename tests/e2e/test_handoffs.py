@@ -116,7 +116,22 @@ def test_four_people_pass_a_finding_and_each_is_told_once(browser_as, live_serve
     assert panel_y < sponsor_window.locator("#assessments").bounding_box()["y"]
     assert panel_y < 600
 
-    # 3. The owner proposes a solution; IT hears of it.
+    # 3. The sponsor asks the owner in the finding's thread, picking her from the people
+    #    picker; the owner is told she was mentioned.
+    sponsor_window.goto(f"{live_server.url}/reviews/design-inputs/{finding.pk}/")
+    body = sponsor_window.locator("#thread textarea")
+    body.fill("Can you propose the edge setup? ")
+    body.press_sequentially("@co_s")
+    sponsor_window.locator(".mention-option[data-username='co_sponsor']").click()
+    body.press_sequentially("thanks")
+    assert body.input_value().endswith("@co_sponsor thanks")
+    sponsor_window.click("#thread button[type=submit]")
+    sponsor_window.wait_for_load_state("networkidle")
+    assert sponsor_window.locator("#thread .mention").inner_text() == "@co_sponsor"
+    told(owner_window, live_server, owner, "mentioned you")
+    sponsor_window.screenshot(path=str(_path("thread")), full_page=True)
+
+    # 4. The owner proposes a solution; IT hears of it.
     owner_window.goto(f"{live_server.url}/reviews/design-inputs/{finding.pk}/")
     owner_window.click("button.accordion-button:has-text('Propose a solution')")
     owner_window.fill("#text-propose", "Run inference on the plant edge server.")
@@ -124,7 +139,7 @@ def test_four_people_pass_a_finding_and_each_is_told_once(browser_as, live_serve
     owner_window.wait_for_load_state("networkidle")
     told(reviewer_window, live_server, reviewer, "proposed a solution")
 
-    # 4. The sponsor marks it incorporated; the reviewer must confirm.
+    # 5. The sponsor marks it incorporated; the reviewer must confirm.
     sponsor_window.goto(f"{live_server.url}/reviews/design-inputs/{finding.pk}/")
     sponsor_window.click("button.accordion-button:has-text('Mark incorporated')")
     sponsor_window.fill("#text-incorporate", "Edge server ordered; no cloud inference.")
@@ -132,8 +147,9 @@ def test_four_people_pass_a_finding_and_each_is_told_once(browser_as, live_serve
     sponsor_window.wait_for_load_state("networkidle")
     told(reviewer_window, live_server, reviewer, "marked incorporated")
     assert "Confirm incorporation" in my_work(reviewer_window, live_server)
+    reviewer_window.screenshot(path=str(_path("reviewer-my-work")), full_page=True)
 
-    # 5. The reviewer confirms; the sponsor side hears the loop is closed.
+    # 6. The reviewer confirms; the sponsor side hears the loop is closed.
     reviewer_window.goto(f"{live_server.url}/reviews/design-inputs/{finding.pk}/")
     reviewer_window.click("button.accordion-button:has-text('Confirm incorporation')")
     reviewer_window.click("#t-confirm button[type=submit]")
@@ -141,6 +157,7 @@ def test_four_people_pass_a_finding_and_each_is_told_once(browser_as, live_serve
     finding.refresh_from_db()
     assert finding.status == DesignInputStatus.INCORPORATED and finding.confirmed_by == reviewer
     told(sponsor_window, live_server, sponsor, "confirmed the incorporation")
+    sponsor_window.screenshot(path=str(_path("sponsor-bell")), full_page=True)
     assert "Images leave" not in my_work(reviewer_window, live_server)
     assert "Images leave" not in my_work(sponsor_window, live_server)
 
@@ -153,3 +170,10 @@ def test_four_people_pass_a_finding_and_each_is_told_once(browser_as, live_serve
     assert not Notification.objects.filter(user=owner, text__contains="proposed a solution")
     assert not Notification.objects.filter(user=reviewer, text__contains="raised")
     assert Initiative.objects.get(pk=initiative.pk).followers.count() == 0
+
+
+def _path(name: str):
+    from tests.e2e.conftest import ARTIFACTS
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS / f"handoffs-{name}.png"
