@@ -168,7 +168,7 @@ def work_of(user, initiative_ids: Iterable[int] | None = None) -> list[WorkItem]
                 action,
                 d.title,
                 d.initiative,
-                f"di-{d.pk}",
+                reverse("reviews:design_input", args=[d.pk]),
                 d.created_at,
                 d.severity,
                 d.due_date,
@@ -193,7 +193,14 @@ def work_of(user, initiative_ids: Iterable[int] | None = None) -> list[WorkItem]
         else:
             kind, action = "assess", "Complete the assessment"
         items.append(
-            _item(kind, action, a.get_area_display(), a.initiative, "assessments", a.updated_at)
+            _item(
+                kind,
+                action,
+                a.get_area_display(),
+                a.initiative,
+                reverse("reviews:assessment", args=[a.pk]),
+                a.updated_at,
+            )
         )
 
     # Change requests: the initiative's IT reviewers decide.

@@ -33,7 +33,7 @@ def test_each_next_move_lands_with_the_right_person(users, in_review):
     # Most severe first.
     assert [i.title for i in sponsor_items][:2] == [high.title, low.title]
     assert sponsor_items[0].action == "Answer the design input"
-    assert sponsor_items[0].link.endswith(f"#di-{high.pk}")
+    assert sponsor_items[0].link == f"/reviews/design-inputs/{high.pk}/"
     assert not any(k == "answer_input" for k, _ in kinds(users["reviewer"]))
     review_services.transition_design_input(
         design_input=high, user=users["sponsor"], action="incorporate", text="Done"

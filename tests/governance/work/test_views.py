@@ -24,7 +24,7 @@ def finding(users):
 def test_page_nav_count_next_step_and_initiative_panel_agree(client, users, finding):
     client.force_login(users["sponsor"])
     html = client.get(reverse("work:mine")).content.decode()
-    assert "Answer the design input</a>: Encrypt" in html
+    assert "Answer the design input: Encrypt</a>" in html
     assert 'id="my-work-count">1<' in html
     mine = client.get(reverse("initiatives:mine")).content.decode()
     assert 'class="fw-medium next-step"' in mine and "With IT" not in mine
