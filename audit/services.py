@@ -1,5 +1,12 @@
-"""The one way to write to the audit trail, for every app's services."""
+"""The one way to write to the audit trail, for every app's services.
 
+Every write of the portal records an event here, so the event doubles as the domain event
+higher layers react to: `subscribe(handler)` registers a callable that receives each recorded
+`AuditEvent` inside the transaction of the change (notifications enqueue their work in the
+outbox from it). The audit app stays at the bottom: it never learns who listens.
+"""
+
+from collections.abc import Callable
 from typing import Any
 
 from django.db import models
@@ -23,7 +30,7 @@ def record_event(
     `source` None means "where the current request or task comes from" (browser, api, admin,
     task; system outside of those); an explicit value wins.
     """
-    return append_event(
+    event = append_event(
         actor_id=actor.pk if getattr(actor, "is_authenticated", False) else None,
         action=action,
         initiative_id=getattr(initiative, "pk", initiative),
@@ -33,6 +40,22 @@ def record_event(
         changes=changes,
         source=source,
     )
+    for handler in _subscribers:
+        handler(event)
+    return event
+
+
+_subscribers: list[Callable[[AuditEvent], None]] = []
+
+
+def subscribe(handler: Callable[[AuditEvent], None]) -> None:
+    """Call `handler(event)` for every event `record_event` writes, inside its transaction.
+
+    A handler must be quick and write only in the same transaction (e.g. `outbox.enqueue`):
+    an exception rolls the change back with it.
+    """
+    if handler not in _subscribers:
+        _subscribers.append(handler)
 
 
 def diff_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

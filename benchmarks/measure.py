@@ -89,6 +89,9 @@ def endpoints() -> list[Endpoint]:
         Endpoint("executive dashboard", "executive", _reverse("dashboard:dashboard")),
         Endpoint("portfolio list", "reviewer", _reverse("initiatives:list")),
         Endpoint("my initiatives", "sponsor", _reverse("initiatives:mine")),
+        Endpoint("my work (sponsor)", "sponsor", _reverse("work:mine")),
+        Endpoint("my work (reviewer)", "reviewer", _reverse("work:mine")),
+        Endpoint("API /api/my-work/", "reviewer", _reverse("api-my-work")),
     ]
     for prefix, _viewset, basename in router.registry:
         found.append(Endpoint(f"API /api/{prefix}/", "reviewer", _reverse(f"{basename}-list")))

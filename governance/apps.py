@@ -10,5 +10,21 @@ class GovernanceConfig(AppConfig):
         # obligations in step with an initiative's EU AI Act classification, and system owners
         # told of integrations with their systems.
         from .compliance import signals as compliance_signals  # noqa: F401
+
+        # Hand-off notifications listen to the audit trail; the domains above notifications
+        # add the recipients of their own events.
+        from .decisions import notifications as decision_notices  # noqa: F401
+        from .notifications import events
         from .notifications import signals as notification_signals  # noqa: F401
         from .risk import signals  # noqa: F401
+        from .sessions import notifications as session_notices  # noqa: F401
+        from .threads import notifications as thread_notices  # noqa: F401
+
+        events.connect()
+
+        # The sponsor's *Next step* column (initiatives app) reads *My work*.
+        from initiatives.selectors import register_next_steps
+
+        from .work.selectors import next_steps
+
+        register_next_steps(next_steps)

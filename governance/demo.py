@@ -23,7 +23,9 @@ def load(context: dict) -> None:
     load_working_sessions(context)
     load_decisions_and_change_control(context)
     compliance_demo.load(context)
+    load_conversations(context)
     send_demo_reminders(context)
+    deliver_demo_notifications(context)
     compute_demo_risk(context)
 
 
@@ -228,6 +230,54 @@ def load_working_sessions(context: dict) -> None:
             second = upcoming.order_by("starts_at")[1:2].first()
             if second:
                 cancel_session(session=second, user=lead, reason="Plant shutdown week")
+
+
+def load_conversations(context: dict) -> None:
+    """A discussion on the Line 3 inspection's first design input, with @mentions, and an
+    executive who follows the initiative. Idempotent: skipped when the thread has comments."""
+    from reviews.models import DesignInput
+
+    from .notifications.services import set_following
+    from .threads.models import Comment
+    from .threads.services import add_comment
+
+    users, vqi = context["users"], context["initiatives"]["vqi"]
+    finding = DesignInput.objects.filter(initiative=vqi).order_by("id").first()
+    if finding is None or Comment.objects.filter(initiative=vqi).exists():
+        return
+    add_comment(
+        initiative=vqi,
+        user=users["sofia"],
+        design_input=finding,
+        body="@ravi would an **edge server in the plant** satisfy this, or does it also need "
+        "the images encrypted at rest?",
+    )
+    add_comment(
+        initiative=vqi,
+        user=users["ravi"],
+        design_input=finding,
+        body="Edge inference is enough if the server sits in the OT zone. @lena can the plant "
+        "team host it?\n\n- no images leave the site\n- retention 30 days",
+    )
+    add_comment(
+        initiative=vqi,
+        user=users["lena"],
+        body="Yes — the Augsburg OT team has capacity. Let's confirm in Tuesday's session.",
+    )
+    set_following(user=users["helen"], initiative=vqi, follow=True)
+
+
+def deliver_demo_notifications(context: dict) -> None:
+    """Deliver the hand-off notifications the demo's writes enqueued, as the relay and worker
+    would, so the bell, *My work* and the console e-mail show them without a worker running."""
+    from outbox.models import Message
+
+    from .notifications.events import TASK
+    from .notifications.services import notify_event
+
+    for message in Message.objects.filter(task=TASK).order_by("id"):
+        notify_event(**message.kwargs)
+        message.delete()
 
 
 def send_demo_reminders(context: dict) -> None:

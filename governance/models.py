@@ -17,7 +17,14 @@ from .decisions.models import (  # noqa: F401
     DecisionKind,
     ProductionRelease,
 )
-from .notifications.models import Channel, Delivery, DeliveryKind, Notification  # noqa: F401
+from .notifications.models import (  # noqa: F401
+    Channel,
+    Delivery,
+    DeliveryKind,
+    Follow,
+    Notification,
+    Preference,
+)
 from .risk.models import RiskState, RiskStatusChange  # noqa: F401
 from .sessions.models import (  # noqa: F401
     Cadence,
@@ -26,3 +33,4 @@ from .sessions.models import (  # noqa: F401
     WorkingSeries,
     WorkingSession,
 )
+from .threads.models import Comment  # noqa: F401

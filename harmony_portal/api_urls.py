@@ -28,6 +28,8 @@ from governance.decisions.api import ChangeRequestViewSet, DecisionViewSet, Prod
 from governance.notifications.api import NotificationViewSet
 from governance.risk.api import RiskStatusViewSet
 from governance.sessions.api import WorkingSeriesViewSet, WorkingSessionViewSet
+from governance.threads.api import CommentViewSet
+from governance.work.api import MyWorkView
 from harmony_portal.accounts import MeView, ObtainTokenView
 from harmony_portal.directory_views import DirectoryGroupMappingViewSet
 from initiatives.api import InitiativeViewSet, IntegrationViewSet, SystemUsageViewSet
@@ -59,6 +61,7 @@ router.register("fallback-tests", FallbackTestViewSet, basename="fallback-test")
 router.register("working-series", WorkingSeriesViewSet, basename="working-series")
 router.register("working-sessions", WorkingSessionViewSet, basename="working-session")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("comments", CommentViewSet, basename="comment")
 router.register("risk-status", RiskStatusViewSet, basename="risk-status")
 router.register("framework-references", FrameworkReferenceViewSet, basename="framework-reference")
 router.register("obligations", ObligationViewSet, basename="obligation")
@@ -88,5 +91,6 @@ urlpatterns = [
     ),
     path("dashboard/", DashboardFiguresView.as_view(), name="api-dashboard"),
     path("coverage/", PortfolioCoverageView.as_view(), name="api-coverage"),
+    path("my-work/", MyWorkView.as_view(), name="api-my-work"),
     path("", include(router.urls)),
 ]

@@ -108,6 +108,8 @@ TEMPLATES = [
                 "notification_tags": "governance.notifications.templatetags",
                 "risk_tags": "governance.risk.templatetags",
                 "sessions_tags": "governance.sessions.templatetags",
+                "work_tags": "governance.work.templatetags",
+                "thread_tags": "governance.threads.templatetags",
                 "compliance_tags": "governance.compliance.templatetags",
             },
         },

@@ -21,6 +21,8 @@ urlpatterns = [
     path("governance/compliance/", include("governance.compliance.urls")),
     path("", include("governance.sessions.urls")),
     path("notifications/", include("governance.notifications.urls")),
+    path("my-work/", include("governance.work.urls")),
+    path("threads/", include("governance.threads.urls")),
     path("api-token/", accounts.api_token_page, name="api-token-page"),
     path("directory-groups/", directory_views.directory_groups, name="directory-groups"),
     path(

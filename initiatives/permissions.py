@@ -165,6 +165,26 @@ def restrict_to_visible(user, queryset: QuerySet, prefix: str = "") -> QuerySet:
     return queryset.filter(q)
 
 
+def viewers(initiative: Initiative) -> QuerySet:
+    """The active users who may see the initiative (the rules of `can_view`, as one query):
+    for people pickers, which must never offer someone the initiative is hidden from."""
+    from django.contrib.auth import get_user_model
+
+    from .roles import PORTFOLIO_ROLES
+
+    users = get_user_model().objects.filter(is_active=True)
+    if not initiative.confidential and initiative.status != Status.DRAFT:
+        return users
+    members = InitiativeUserObjectPermission.objects.filter(
+        content_object_id=initiative.pk, permission__codename=VIEW
+    ).values("user_id")
+    return users.filter(
+        Q(pk__in=members)
+        | Q(is_superuser=True)
+        | Q(pk__in=users.filter(groups__name__in=PORTFOLIO_ROLES).values("pk"))
+    )
+
+
 def can_audit(user, initiative: Initiative) -> bool:
     """Who may read an initiative's audit trail (who did what): IT leads, executives and
     administrators (the whole portfolio), the initiative's own people (sponsor,

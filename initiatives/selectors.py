@@ -1,6 +1,8 @@
 """Reads on initiatives that pages and the API share."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -160,3 +162,21 @@ def unmapped_integrations() -> QuerySet[IntegrationPoint]:
         .select_related("initiative__site", "initiative__sponsor")
         .order_by("initiative__site__name", "name", "id")
     )
+
+
+# What waits for whom is known only above this app (design inputs, assessments, sessions):
+# governance registers its *My work* selector here when Django starts, and the sponsor's
+# *Next step* column asks through it.
+_next_steps: Callable[[Any, list[int]], dict[int, Any]] | None = None
+
+
+def register_next_steps(provider: Callable[[Any, list[int]], dict[int, Any]]) -> None:
+    global _next_steps
+    _next_steps = provider
+
+
+def next_steps(user, initiative_ids: list[int]) -> dict[int, Any]:
+    """{initiative id: the user's first work item on it} (items have `action` and `link`)."""
+    if _next_steps is None or not initiative_ids:
+        return {}
+    return _next_steps(user, initiative_ids)

@@ -50,9 +50,11 @@ def _visible_or_404(user, pk: int) -> Initiative:
 
 def my_initiatives(request):
     initiatives = list(selectors.my_initiatives(request.user))
+    steps = selectors.next_steps(request.user, [i.pk for i in initiatives if not i.is_draft])
     for initiative in initiatives:
         if initiative.is_draft:
             initiative.missing_count = len(services.missing_for_submission(initiative))
+        initiative.next_step = steps.get(initiative.pk)
     return render(request, "initiatives/mine.html", {"initiatives": initiatives})
 
 

@@ -256,3 +256,27 @@ def partnered(users):
         "accountable": accountable,
         "outsider": factories.UserFactory(username="outsider"),
     }
+
+
+def run_outbox(task_prefix: str = "governance.notifications.") -> int:
+    """Run the waiting outbox messages whose task starts with `task_prefix` in this process,
+    as the relay and a worker would (delete, then call the task); returns how many ran."""
+    from django.utils.module_loading import import_string
+
+    from outbox.models import Message
+
+    ran = 0
+    while True:
+        batch = list(Message.objects.filter(task__startswith=task_prefix).order_by("id"))
+        if not batch:
+            return ran
+        for message in batch:
+            message.delete()
+            import_string(message.task)(**message.kwargs)
+            ran += 1
+
+
+@pytest.fixture
+def deliver_events(db):
+    """deliver_events() → relays and runs the notification work waiting in the outbox."""
+    return run_outbox

@@ -12,6 +12,16 @@ class Notification(models.Model):
     )
     text = models.CharField(max_length=500)
     link = models.CharField(max_length=300, blank=True)
+    # What happened (an `EventKind`), empty for reminders and digests.
+    kind = models.CharField(max_length=30, blank=True)
+    # The initiative it is about: the list shows only those the user still sees.
+    initiative = models.ForeignKey(
+        "initiatives.Initiative",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -28,6 +38,90 @@ class DeliveryKind(models.TextChoices):
     REVIEWER_DIGEST = "reviewer_digest", "Weekly reviewer digest"
     OVERDUE_NUDGE = "overdue_nudge", "Overdue design input nudge"
     SYSTEM_LINK = "system_link", "An initiative connects to your system"
+    EVENT = "event", "Hand-off notification"
+    DAILY_DIGEST = "daily_digest", "Daily digest of hand-offs"
+
+
+class EventKind(models.TextChoices):
+    """The hand-offs people are told about, each with its own preference."""
+
+    REVIEWER_ASSIGNED = "reviewer_assigned", "You are assigned as reviewer"
+    REVIEWER_UNASSIGNED = "reviewer_unassigned", "You are no longer reviewer"
+    SUBMITTED = "submitted", "An initiative is submitted to IT"
+    INPUT_RAISED = "input_raised", "A design input is raised"
+    INPUT_PROPOSED = "input_proposed", "A solution is proposed for a design input"
+    INPUT_INCORPORATED = "input_incorporated", "A design input is marked incorporated"
+    INPUT_CONFIRMED = "input_confirmed", "IT confirms an incorporation"
+    INPUT_REOPENED = "input_reopened", "A design input is re-opened"
+    INPUT_WITHDRAWN = "input_withdrawn", "A design input is withdrawn"
+    INPUT_RISK_ACCEPTED = "input_risk_accepted", "A design input's risk is accepted"
+    ASSESSMENT_NEEDS_INFO = "assessment_needs_info", "An assessment needs information"
+    ASSESSMENT_REOPENED = "assessment_reopened", "An assessment is re-opened"
+    ROLE_NAMED = "role_named", "You are named decision owner, accountable or component owner"
+    ROLE_DECLINED = "role_declined", "A named person declines the role"
+    DECISION_RECORDED = "decision_recorded", "A decision names you"
+    CHANGE_OPENED = "change_opened", "A change request is opened"
+    CHANGE_DECIDED = "change_decided", "A change request is decided"
+    SESSION_MOVED = "session_moved", "A working session is moved"
+    SESSION_CANCELLED = "session_cancelled", "A working session is cancelled"
+    COMMENTED = "commented", "A comment in a thread you follow"
+    MENTIONED = "mentioned", "You are @mentioned"
+
+
+class Mode(models.TextChoices):
+    IMMEDIATELY = "immediately", "Immediately (e-mail and in-app)"
+    DIGEST = "digest", "In a daily digest e-mail (in-app at once)"
+    IN_APP = "in_app", "In-app only"
+
+
+# Events that ask the recipient to act are sent at once by default; the others wait for the
+# daily digest, so a busy person's inbox holds what needs them.
+DEFAULT_MODES: dict[str, str] = {kind: Mode.IMMEDIATELY for kind in EventKind.values} | {
+    EventKind.INPUT_WITHDRAWN: Mode.DIGEST,
+    EventKind.INPUT_RISK_ACCEPTED: Mode.DIGEST,
+    EventKind.REVIEWER_UNASSIGNED: Mode.DIGEST,
+    EventKind.CHANGE_DECIDED: Mode.DIGEST,
+    EventKind.COMMENTED: Mode.DIGEST,
+}
+
+
+class Preference(models.Model):
+    """How one person wants to hear of one kind of event; no row means `DEFAULT_MODES`."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_prefs"
+    )
+    kind = models.CharField(max_length=30, choices=EventKind.choices)
+    mode = models.CharField(max_length=20, choices=Mode.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind"),
+            models.CheckConstraint(
+                condition=models.Q(mode__in=Mode.values), name="preference_mode_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}: {self.mode}"
+
+
+class Follow(models.Model):
+    """A person who asked to hear of everything that happens on an initiative."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    initiative = models.ForeignKey(
+        "initiatives.Initiative", on_delete=models.CASCADE, related_name="followers"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "initiative"], name="follow_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} follows {self.initiative_id}"
 
 
 class Channel(models.TextChoices):

@@ -8,16 +8,33 @@ a send that raises rolls the row back, so the next run tries again.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from initiatives.models import IntegrationPoint
+from audit.models import AuditEvent
+from audit.services import record_event
+from core.access import restrict_to_visible
+from core.errors import FieldRuleError
+from initiatives.models import Initiative, IntegrationPoint
 
-from .models import Channel, Delivery, DeliveryKind, Notification
+from .models import (
+    DEFAULT_MODES,
+    Channel,
+    Delivery,
+    DeliveryKind,
+    EventKind,
+    Follow,
+    Mode,
+    Notification,
+    Preference,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -32,8 +49,14 @@ def deliver(
     link: str = "",
     session=None,
     channels: tuple[str, ...] = (Channel.EMAIL, Channel.IN_APP),
+    event_kind: str = "",
+    initiative_id: int | None = None,
+    unsubscribe_url: str = "",
 ) -> list[str]:
-    """Send one message to one user on each channel at most once. Returns the channels sent."""
+    """Send one message to one user on each channel at most once. Returns the channels sent.
+
+    `unsubscribe_url` (absolute) is added to the e-mail's text and as its List-Unsubscribe
+    header (RFC 8058 one-click)."""
     sent = []
     for channel in channels:
         if channel == Channel.EMAIL and not user.email:
@@ -45,14 +68,28 @@ def deliver(
                 )
                 if channel == Channel.EMAIL:
                     url = f"\n\n{settings.PORTAL_BASE_URL}{link}" if link else ""
-                    send_mail(
+                    headers = {}
+                    footer = ""
+                    if unsubscribe_url:
+                        footer = f"\n\n--\nStop these e-mails: {unsubscribe_url}"
+                        headers = {
+                            "List-Unsubscribe": f"<{unsubscribe_url}>",
+                            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                        }
+                    EmailMessage(
                         subject=f"[Harmony] {subject}",
-                        message=f"{body}{url}\n",
-                        from_email=None,
-                        recipient_list=[user.email],
-                    )
+                        body=f"{body}{url}\n{footer}",
+                        to=[user.email],
+                        headers=headers,
+                    ).send()
                 else:
-                    Notification.objects.create(user=user, text=subject[:500], link=link)
+                    Notification.objects.create(
+                        user=user,
+                        text=subject[:500],
+                        link=link,
+                        kind=event_kind,
+                        initiative_id=initiative_id,
+                    )
         except IntegrityError:
             continue  # already delivered by an earlier or concurrent run
         sent.append(channel)
@@ -98,3 +135,199 @@ def notify_system_owner(integration_id: int) -> list[str]:
         ),
         link=reverse("initiatives:system", args=[system.pk]),
     )
+
+
+# --- hand-off notifications -----------------------------------------------------------------
+
+
+def modes_of(user) -> dict[str, str]:
+    """The user's mode for every event kind: their choice, else the default."""
+    chosen = dict(Preference.objects.filter(user=user).values_list("kind", "mode"))
+    return {kind: chosen.get(kind, DEFAULT_MODES[kind]) for kind in EventKind.values}
+
+
+def notify_event(event_id: int) -> int:
+    """Deliver the messages of one audit event (the outbox task's body). Exactly once per
+    person and channel, whatever number of times it runs. Returns how many were sent."""
+    from . import events
+
+    event = AuditEvent.objects.filter(pk=event_id).first()
+    if event is None:
+        return 0
+    sent = 0
+    told: set[int] = set()  # one event, one message per person (a mention beats "commented")
+    for message in events.messages_for(event):
+        ids = set(message.recipients)
+        if message.followers and event.initiative_id:
+            ids |= set(
+                Follow.objects.filter(initiative_id=event.initiative_id).values_list(
+                    "user_id", flat=True
+                )
+            )
+        recipients = [
+            u for u in events.allowed_recipients(event.initiative_id, ids - told, event.actor_id)
+        ]
+        told |= {u.pk for u in recipients}
+        for user in recipients:
+            mode = modes_of(user)[message.kind]
+            channels = (
+                (Channel.EMAIL, Channel.IN_APP)
+                if mode == Mode.IMMEDIATELY and not message.extra.get("in_app_only")
+                else (Channel.IN_APP,)
+            )
+            sent += len(
+                deliver(
+                    user=user,
+                    kind=DeliveryKind.EVENT,
+                    key=f"{event.pk}:{message.kind}",
+                    subject=message.title,
+                    body=message.text or message.title,
+                    link=message.link,
+                    channels=channels,
+                    event_kind=message.kind,
+                    initiative_id=event.initiative_id,
+                    unsubscribe_url=unsubscribe_url(user, message.kind),
+                )
+            )
+        events.publish(
+            {
+                "kind": str(message.kind),
+                "event_id": event.pk,
+                "initiative_id": event.initiative_id,
+                "actor_id": event.actor_id,
+                "recipient_ids": [u.pk for u in recipients],
+                "title": message.title,
+                "text": message.text,
+                "link": message.link,
+                "occurred_at": event.at.isoformat(),
+            }
+        )
+    return sent
+
+
+def send_daily_digests(now=None) -> int:
+    """One e-mail per person per day with the hand-offs of the last day they chose to read
+    in a digest. Safe to run twice (the day is the delivery key)."""
+    from django.contrib.auth import get_user_model
+
+    now = now or timezone.now()
+    since = now - timedelta(days=1)
+    key = timezone.localdate(now).isoformat()
+    recent = Notification.objects.filter(created_at__gte=since).exclude(kind="")
+    users = (
+        get_user_model()
+        .objects.filter(pk__in=recent.values("user_id"), is_active=True)
+        .exclude(email="")
+    )
+    sent = 0
+    for user in users:
+        modes = modes_of(user)
+        digest_kinds = [k for k, m in modes.items() if m == Mode.DIGEST]
+        items = list(
+            restrict_to_visible(
+                user, recent.filter(user=user, kind__in=digest_kinds), "initiative__"
+            ).order_by("created_at")
+        )
+        if not items:
+            continue
+        lines = [f"- {n.text}\n  {settings.PORTAL_BASE_URL}{n.link}" for n in items]
+        sent += len(
+            deliver(
+                user=user,
+                kind=DeliveryKind.DAILY_DIGEST,
+                key=key,
+                subject=f"Your day in Harmony: {len(items)} update(s)",
+                body="What happened on your initiatives:\n" + "\n".join(lines),
+                link=reverse("notifications:list"),
+                channels=(Channel.EMAIL,),
+                unsubscribe_url=unsubscribe_url(user, ""),
+            )
+        )
+    return sent
+
+
+# --- preferences, unsubscribing, following --------------------------------------------------
+
+UNSUBSCRIBE_SALT = "harmony.notifications.unsubscribe"
+
+
+def unsubscribe_token(user, kind: str) -> str:
+    """A signed token naming the user and the kind ("" = every kind) to turn e-mail off for."""
+    return signing.dumps({"u": user.pk, "k": kind}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def unsubscribe_url(user, kind: str) -> str:
+    token = unsubscribe_token(user, kind)
+    return f"{settings.PORTAL_BASE_URL}{reverse('notifications:unsubscribe', args=[token])}"
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
+    """(user id, kind) of a token this portal signed; None for anything else."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("k", "") not in ("", *EventKind.values):
+        return None
+    return data.get("u"), data.get("k", "")
+
+
+def set_preferences(*, user, modes: dict[str, str], source: str | None = None) -> dict:
+    """Save the user's mode per event kind (kinds not given keep theirs). Returns the changes."""
+    bad = {k: "Unknown kind of event." for k in modes if k not in EventKind.values}
+    bad |= {
+        k: f"Choose one of: {', '.join(Mode.values)}."
+        for k, m in modes.items()
+        if k in EventKind.values and m not in Mode.values
+    }
+    if bad:
+        field, message = next(iter(bad.items()))
+        raise FieldRuleError(field, message)
+    with transaction.atomic():
+        before = modes_of(user)
+        changes = {k: [before[k], m] for k, m in modes.items() if before[k] != m}
+        for kind, mode in modes.items():
+            Preference.objects.update_or_create(user=user, kind=kind, defaults={"mode": mode})
+        if changes:
+            record_event(
+                actor=user,
+                action="notifications.preferences_changed",
+                obj=user,
+                changes=changes,
+                source=source,
+            )
+    return changes
+
+
+def unsubscribe(*, token: str) -> tuple[object, str]:
+    """Turn e-mail off (in-app only) for the kind in a signed token; the user and kind."""
+    from django.contrib.auth import get_user_model
+
+    data = read_unsubscribe_token(token)
+    user = get_user_model().objects.filter(pk=data[0]).first() if data else None
+    if user is None:
+        raise PermissionDenied("This unsubscribe link is not valid.")
+    kinds = [data[1]] if data[1] else EventKind.values
+    set_preferences(user=user, modes={k: Mode.IN_APP for k in kinds}, source="browser")
+    return user, data[1]
+
+
+def set_following(*, user, initiative: Initiative, follow: bool, source: str | None = None):
+    """Follow or unfollow an initiative the user may see. Returns whether they now follow."""
+    if not restrict_to_visible(user, Initiative.objects.filter(pk=initiative.pk)).exists():
+        raise PermissionDenied("You may not see this initiative.")
+    with transaction.atomic():
+        if follow:
+            _, changed = Follow.objects.get_or_create(user=user, initiative=initiative)
+        else:
+            changed = bool(Follow.objects.filter(user=user, initiative=initiative).delete()[0])
+        if changed:
+            record_event(
+                actor=user,
+                action="initiative.followed" if follow else "initiative.unfollowed",
+                obj=initiative,
+                initiative=initiative,
+                changes={"follower": user.username},
+                source=source,
+            )
+    return follow

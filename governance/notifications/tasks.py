@@ -19,3 +19,13 @@ def send_overdue_nudges() -> int:
 @shared_task(acks_late=True)
 def notify_system_owner(integration_id: int) -> list[str]:
     return services.notify_system_owner(integration_id)
+
+
+def notify_event(event_id: int) -> int:
+    """Tell the next people of one hand-off (enqueued in the outbox by `events`)."""
+    return services.notify_event(event_id)
+
+
+@shared_task(acks_late=True)
+def send_daily_digests() -> int:
+    return services.send_daily_digests()

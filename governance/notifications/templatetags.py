@@ -17,3 +17,10 @@ def unread_notification_count(context) -> int:
     if not hasattr(request, "_unread_notifications"):
         request._unread_notifications = selectors.unread_count(user)
     return request._unread_notifications
+
+
+@register.inclusion_tag("governance/notifications/_follow.html")
+def follow_button(initiative, user) -> dict:
+    """Follow/Unfollow on the initiative page (one EXISTS query)."""
+    following = user.is_authenticated and selectors.follows(user, initiative)
+    return {"initiative": initiative, "following": following}

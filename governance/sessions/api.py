@@ -249,5 +249,16 @@ class WorkingSessionViewSet(viewsets.ReadOnlyModelViewSet):
                     for a in agenda["needs_info"]
                 ],
                 "overdue": inputs(agenda["overdue"]),
+                "threads": [
+                    {
+                        "design_input": t["design_input_id"],
+                        "design_input_title": t["design_input__title"],
+                        "assessment": t["assessment_id"],
+                        "assessment_area": t["assessment__area"],
+                        "comments": t["count"],
+                        "last_comment_at": t["last"],
+                    }
+                    for t in agenda["threads"]
+                ],
             }
         )

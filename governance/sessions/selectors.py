@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from core.access import restrict_to_visible
+from governance.threads.selectors import active_threads
 from initiatives.models import Initiative
 
 from .models import WorkingSession
@@ -37,7 +38,18 @@ def agenda_for(session: WorkingSession) -> dict[str, list]:
         .order_by(severity_rank, "due_date", "id")
     )
     today = timezone.localdate()
+    previous = (
+        WorkingSession.objects.filter(
+            initiative_id=session.initiative_id, starts_at__lt=session.starts_at
+        )
+        .exclude(status="cancelled")
+        .order_by("-starts_at")
+        .values_list("starts_at", flat=True)
+        .first()
+    )
     return {
+        # Conversations since the previous session: what the people should talk through.
+        "threads": active_threads(session.initiative_id, previous),
         "open_inputs": open_inputs,
         "needs_info": list(
             ConcernAssessment.objects.filter(

@@ -62,6 +62,11 @@ class Command(BaseCommand):
         parser.add_argument("--no-load", action="store_true", help="Measure the loaded data.")
         parser.add_argument("--skip-sweep", action="store_true")
         parser.add_argument(
+            "--only",
+            default="",
+            help="Measure only the endpoints whose name contains this text (e.g. 'my work').",
+        )
+        parser.add_argument(
             "--sweep", default="", help="Dotted path of the risk sweep (default: found by name)."
         )
         parser.add_argument(
@@ -125,6 +130,8 @@ class Command(BaseCommand):
         self.stdout.write(f"measuring at {initiatives} initiatives")
         phase["endpoints"] = []
         for endpoint in measure.endpoints():
+            if options["only"] and options["only"].lower() not in endpoint.name.lower():
+                continue
             m = measure.measure(endpoint, requests=options["requests"], warmup=options["warmup"])
             self.stdout.write(f"  {m.name:<32} p95 {m.p95_ms} ms, {m.queries} queries {m.note}")
             phase["endpoints"].append(m.as_dict())

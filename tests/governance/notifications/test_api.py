@@ -33,3 +33,46 @@ def test_mark_read_refuses_ids_that_cannot_exist(users):
     )
     assert response.status_code == 400 and set(response.data["errors"]["ids"]) == {0, 1}
     assert Notification.objects.get().read_at is None
+
+
+def test_preferences_over_the_api(users):
+    client = api(users["sponsor"])
+    listing = client.get("/api/notifications/preferences/").data
+    assert {p["kind"]: p["mode"] for p in listing}["input_raised"] == "immediately"
+    response = client.post(
+        "/api/notifications/preferences/", {"modes": {"input_raised": "digest"}}, format="json"
+    )
+    assert {p["kind"]: p["mode"] for p in response.data}["input_raised"] == "digest"
+    bad = client.post(
+        "/api/notifications/preferences/", {"modes": {"nonsense": "digest"}}, format="json"
+    )
+    assert bad.status_code == 400 and "modes" in bad.data["errors"]
+    bad = client.post(
+        "/api/notifications/preferences/", {"modes": {"input_raised": "never"}}, format="json"
+    )
+    assert bad.status_code == 400
+    assert APIClient().get("/api/notifications/preferences/").status_code in (401, 403)
+
+
+def test_follow_over_the_api_hides_what_you_cannot_see(users, world):
+    from governance.notifications.models import Follow
+
+    client = api(users["sponsor"])
+    ok = client.post(
+        "/api/notifications/follow/", {"initiative": world["own_submitted"].pk}, format="json"
+    )
+    assert ok.status_code == 200 and ok.data["follow"] is True
+    hidden = client.post(
+        "/api/notifications/follow/", {"initiative": world["confidential"].pk}, format="json"
+    )
+    assert hidden.status_code == 404
+    assert list(Follow.objects.values_list("initiative_id", flat=True)) == [
+        world["own_submitted"].pk
+    ]
+
+
+def test_api_list_hides_notifications_of_hidden_initiatives(users, world):
+    Notification.objects.create(
+        user=users["sponsor"], text="Secret", initiative=world["confidential"]
+    )
+    assert api(users["sponsor"]).get("/api/notifications/").data["count"] == 0

@@ -46,8 +46,9 @@ def test_initiative_page_query_count_stays_small(
     url = series.initiative.get_absolute_url()
     client.get(url)
     # One query per panel (sections, reviews, vendors, decisions, risk, sessions…): about 30,
-    # and the count does not depend on how many sessions or inputs there are.
-    with django_assert_max_num_queries(35):
+    # and the count does not depend on how many sessions or inputs there are. My work (shared
+    # with the navigation count), Follow and the conversation thread add about eight.
+    with django_assert_max_num_queries(42):
         assert client.get(url).status_code == 200
 
 

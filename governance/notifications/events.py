@@ -1,0 +1,378 @@
+"""Hand-off notifications: every audit event that passes work to someone becomes a message.
+
+How an event travels:
+
+1. A service of any layer records its change with `audit.services.record_event`. This module
+   subscribes to the audit trail (`audit.services.subscribe`), so the lower layers publish
+   without importing anything above them.
+2. For an action registered here (`register`), `_on_recorded` enqueues
+   `governance.notifications.tasks.notify_event(event_id)` in the transactional outbox, in the
+   transaction of the change: a change that rolls back notifies nobody.
+3. The relay hands it to Celery after commit; `dispatch` resolves the recipients from the
+   committed rows, adds the initiative's followers, drops the actor and everyone who may not
+   see the initiative, and delivers per each person's preference through `services.deliver`,
+   whose unique `Delivery` rows (kind "event", key = the audit event id) make it exactly once.
+4. Every handler registered with `subscribe` (webhooks, Teams, Slack …) then receives the same
+   event as a plain dict (see `subscribe`).
+
+Actions of `initiatives` and `reviews` are resolved here; the governance domains above this
+one (sessions, decisions) register their own in their `notifications` module.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+
+from audit.models import AuditEvent
+from audit.services import subscribe as subscribe_to_audit
+from core.access import restrict_to_visible
+from initiatives.models import Initiative, NamedRole
+from initiatives.roles import Role
+from outbox import enqueue
+from reviews.models import AssessmentStatus, ConcernAssessment, DesignInput, ReviewAssignment
+
+from .models import EventKind
+
+logger = logging.getLogger(__name__)
+
+TASK = "governance.notifications.tasks.notify_event"
+
+
+@dataclass
+class Message:
+    """What one event tells whom: the people who must act next, and the words."""
+
+    kind: str
+    recipients: set[int]
+    title: str
+    text: str = ""
+    link: str = ""
+    # Followers hear of every event of the initiative; False for purely personal ones.
+    followers: bool = True
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+Resolver = Callable[[AuditEvent], Message | None]
+
+
+@dataclass(frozen=True)
+class _Entry:
+    resolver: Resolver
+    applies: Callable[[dict], bool] | None
+
+
+_registry: dict[str, list[_Entry]] = {}
+_subscribers: list[Callable[[dict], None]] = []
+
+
+def register(action: str, resolver: Resolver, applies: Callable[[dict], bool] | None = None):
+    """Notify about audit events with this `action`. `applies(changes)` (optional) decides,
+    inside the writing transaction, whether one is worth a message at all; `resolver(event)`
+    runs in the worker and returns the `Message` (or None: nobody to tell)."""
+    _registry.setdefault(action, []).append(_Entry(resolver, applies))
+
+
+def subscribe(handler: Callable[[dict], None]) -> None:
+    """Receive every dispatched event as a plain dict, after the in-app and e-mail messages:
+
+        {"kind": "input_raised", "event_id": 42, "initiative_id": 7, "actor_id": 3,
+         "recipient_ids": [5, 9], "title": "…", "text": "…", "link": "/initiatives/7/",
+         "occurred_at": "2026-11-26T05:00:00+00:00"}
+
+    `recipient_ids` are the people who were told (visible, not the actor). The handler runs in
+    the Celery task and may run again if the task is retried: key your own deliveries on
+    `event_id`. An exception is logged and does not stop the other handlers.
+    """
+    if handler not in _subscribers:
+        _subscribers.append(handler)
+
+
+def _on_recorded(event: AuditEvent) -> None:
+    entries = _registry.get(event.action)
+    if not entries:
+        return
+    if not any(e.applies is None or e.applies(event.changes or {}) for e in entries):
+        return
+    enqueue(TASK, {"event_id": event.pk}, key=f"notify-event:{event.pk}")
+
+
+def connect() -> None:
+    """Start listening to the audit trail (from `GovernanceConfig.ready`)."""
+    subscribe_to_audit(_on_recorded)
+
+
+def messages_for(event: AuditEvent) -> list[Message]:
+    """The messages an event gives, from its registered resolvers."""
+    out = []
+    for entry in _registry.get(event.action, []):
+        if entry.applies is not None and not entry.applies(event.changes or {}):
+            continue
+        message = entry.resolver(event)
+        if message is not None:
+            out.append(message)
+    return out
+
+
+def allowed_recipients(initiative_id: int | None, user_ids: Iterable[int], actor_id) -> list:
+    """The active users among `user_ids` who may see the initiative, never the actor."""
+    ids = {i for i in user_ids if i and i != actor_id}
+    if not ids:
+        return []
+    users = list(get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("pk"))
+    if initiative_id is None:
+        return users
+    return [
+        u
+        for u in users
+        if restrict_to_visible(u, Initiative.objects.filter(pk=initiative_id)).exists()
+    ]
+
+
+def publish(payload: dict) -> None:
+    """Hand a dispatched event to every `subscribe`d handler."""
+    for handler in list(_subscribers):
+        try:
+            handler(dict(payload))
+        except Exception:  # noqa: BLE001 - one broken channel must not silence the others
+            logger.exception("Notification subscriber %r failed", handler)
+
+
+# --- who must act next: initiatives and reviews -------------------------------------------------
+
+
+def _user_id(username: str | None) -> int | None:
+    if not username:
+        return None
+    return get_user_model().objects.filter(username=username).values_list("pk", flat=True).first()
+
+
+def _sponsor_side(initiative: Initiative) -> set[int]:
+    return {initiative.sponsor_id, *initiative.co_sponsors.values_list("pk", flat=True)}
+
+
+def _reviewers(initiative_id: int) -> set[int]:
+    return set(
+        ReviewAssignment.objects.filter(initiative_id=initiative_id).values_list(
+            "reviewer_id", flat=True
+        )
+    )
+
+
+def _initiative(event: AuditEvent) -> Initiative | None:
+    return Initiative.objects.filter(pk=event.initiative_id).first()
+
+
+def _name(user_id: int | None) -> str:
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    return (user.get_full_name() or user.username) if user else "Someone"
+
+
+def _reviewer_assigned(event: AuditEvent) -> Message | None:
+    assignment = ReviewAssignment.objects.filter(pk=event.object_id).first()
+    initiative = _initiative(event)
+    if assignment is None or initiative is None:
+        return None
+    area = (event.changes or {}).get("concern_area", "all")
+    return Message(
+        kind=EventKind.REVIEWER_ASSIGNED,
+        recipients={assignment.reviewer_id},
+        title=f"You review {initiative.reference} “{initiative.title}” ({area} areas)"
+        if area == "all"
+        else f"You review {initiative.reference} “{initiative.title}” ({area})",
+        text=f"{_name(event.actor_id)} assigned you as IT reviewer.",
+        link=initiative.get_absolute_url(),
+        followers=False,
+    )
+
+
+def _reviewer_unassigned(event: AuditEvent) -> Message | None:
+    initiative = _initiative(event)
+    reviewer = ((event.changes or {}).get("reviewer") or [None])[0]
+    if initiative is None or not reviewer:
+        return None
+    return Message(
+        kind=EventKind.REVIEWER_UNASSIGNED,
+        recipients={_user_id(reviewer)},
+        title=f"You no longer review {initiative.reference} “{initiative.title}”",
+        text=f"{_name(event.actor_id)} removed your review assignment.",
+        link=initiative.get_absolute_url(),
+        followers=False,
+    )
+
+
+def _submitted(event: AuditEvent) -> Message | None:
+    initiative = _initiative(event)
+    if initiative is None:
+        return None
+    leads = get_user_model().objects.filter(groups__name=Role.IT_LEAD, is_active=True)
+    return Message(
+        kind=EventKind.SUBMITTED,
+        recipients=set(leads.values_list("pk", flat=True)),
+        title=f"New for IT: {initiative.reference} “{initiative.title}” — assign reviewers",
+        text=f"{_name(initiative.sponsor_id)} submitted it for IT partnership.",
+        link=initiative.get_absolute_url(),
+        # IT leads have the e-mail of `send_submission_notice` already: in-app here.
+        extra={"in_app_only": True},
+    )
+
+
+def _roles_named(event: AuditEvent) -> Message | None:
+    initiative = _initiative(event)
+    if initiative is None:
+        return None
+    changes = event.changes or {}
+    after = changes.get("after") or {}
+    named, roles = set(), []
+    for name, label in (
+        ("decision_owner", "decision owner"),
+        ("accountable_person", "accountable"),
+    ):
+        new = changes[name][1] if name in changes else after.get(name)
+        if new:
+            named.add(new)
+            roles.append(label)
+    if not named:
+        return None
+    return Message(
+        kind=EventKind.ROLE_NAMED,
+        recipients=named,
+        title=f"You are named {' and '.join(roles)} of {initiative.reference} “{initiative.title}”",
+        text=f"{_name(event.actor_id)} named you. Please acknowledge the role (or decline it, "
+        "with a reason) on the initiative's page.",
+        link=f"{initiative.get_absolute_url()}#yours-to-do",
+        followers=False,
+    )
+
+
+def _role_declined(event: AuditEvent) -> Message | None:
+    initiative = _initiative(event)
+    if initiative is None:
+        return None
+    changes = event.changes or {}
+    role = NamedRole(changes["role"]).label.lower() if changes.get("role") else "role"
+    return Message(
+        kind=EventKind.ROLE_DECLINED,
+        recipients=_sponsor_side(initiative),
+        title=f"{_name(event.actor_id)} declines to be {role} of {initiative.reference}",
+        text=changes.get("reason", ""),
+        link=initiative.get_absolute_url(),
+    )
+
+
+def _names_role(changes: dict) -> bool:
+    after = changes.get("after") or {}
+    return any(
+        (name in changes and changes[name][1]) or after.get(name)
+        for name in ("decision_owner", "accountable_person")
+    )
+
+
+def _component_owner(event: AuditEvent) -> Message | None:
+    from reviews.models import ComponentOwnership
+
+    component = (
+        ComponentOwnership.objects.filter(pk=event.object_id)
+        .select_related("integration__initiative")
+        .first()
+    )
+    if component is None:
+        return None
+    initiative = component.integration.initiative
+    return Message(
+        kind=EventKind.ROLE_NAMED,
+        recipients={component.owner_id},
+        title=f"You own the component “{component.integration}” of {initiative.reference}",
+        text=f"{_name(event.actor_id)} named you component owner with design authority.",
+        link=initiative.get_absolute_url(),
+        followers=False,
+    )
+
+
+_INPUT_WORDS = {
+    "raised": (EventKind.INPUT_RAISED, "raised"),
+    "propose": (EventKind.INPUT_PROPOSED, "proposed a solution for"),
+    "incorporate": (EventKind.INPUT_INCORPORATED, "marked incorporated"),
+    "confirm": (EventKind.INPUT_CONFIRMED, "confirmed the incorporation of"),
+    "reopen": (EventKind.INPUT_REOPENED, "re-opened"),
+    "withdraw": (EventKind.INPUT_WITHDRAWN, "withdrew"),
+    "accept_risk": (EventKind.INPUT_RISK_ACCEPTED, "accepted the risk of"),
+}
+
+
+def _design_input(event: AuditEvent) -> Message | None:
+    item = DesignInput.objects.filter(pk=event.object_id).select_related("initiative").first()
+    if item is None:
+        return None
+    verb = event.action.split(".", 1)[1]
+    kind, words = _INPUT_WORDS[verb]
+    initiative = item.initiative
+    sponsor_side = _sponsor_side(initiative) | {item.owner_id}
+    it_side = {item.raised_by_id} | _reviewers(initiative.pk)
+    # The people who move next: IT after the sponsor side answered, the sponsor side otherwise.
+    if verb == "incorporate":
+        recipients = it_side
+    elif verb == "propose":
+        recipients = it_side if event.actor_id in sponsor_side else sponsor_side
+    elif verb == "accept_risk":
+        recipients = sponsor_side | it_side
+    else:
+        recipients = sponsor_side
+    severity = item.get_severity_display().lower()
+    return Message(
+        kind=kind,
+        recipients=recipients,
+        title=f"{_name(event.actor_id)} {words} “{item.title}” ({severity}) on "
+        f"{initiative.reference}",
+        text=f"Design input on {initiative.reference} “{initiative.title}”, "
+        f"now {item.get_status_display().lower()}.",
+        link=f"{initiative.get_absolute_url()}#di-{item.pk}",
+    )
+
+
+def _needs_info(changes: dict) -> bool:
+    status = changes.get("status")
+    return bool(status) and status[1] == AssessmentStatus.NEEDS_INFO
+
+
+def _assessment(event: AuditEvent) -> Message | None:
+    assessment = (
+        ConcernAssessment.objects.filter(pk=event.object_id).select_related("initiative").first()
+    )
+    if assessment is None:
+        return None
+    initiative = assessment.initiative
+    if event.action == "assessment.reopened":
+        kind, verb = EventKind.ASSESSMENT_REOPENED, "re-opened"
+        recipients = {assessment.reviewer_id} if assessment.reviewer_id else set()
+        recipients |= _reviewers(initiative.pk)
+        recipients |= _sponsor_side(initiative)
+    else:
+        kind, verb = EventKind.ASSESSMENT_NEEDS_INFO, "needs information on"
+        recipients = _sponsor_side(initiative)
+    return Message(
+        kind=kind,
+        recipients=recipients,
+        title=f"{assessment.get_area_display()} {verb} {initiative.reference}"
+        if kind == EventKind.ASSESSMENT_REOPENED
+        else f"IT {verb} {assessment.get_area_display()} of {initiative.reference}",
+        text=(event.changes or {}).get("reason") or assessment.rationale or "",
+        link=f"{initiative.get_absolute_url()}#assessments",
+    )
+
+
+register("review.assigned", _reviewer_assigned)
+register("review.unassigned", _reviewer_unassigned)
+register("initiative.submitted", _submitted)
+register("initiative.created", _roles_named, applies=_names_role)
+register("initiative.updated", _roles_named, applies=_names_role)
+register("component.owner_assigned", _component_owner)
+register("role.declined", _role_declined)
+for _verb in _INPUT_WORDS:
+    register(f"design_input.{_verb}", _design_input)
+register("assessment.updated", _assessment, applies=_needs_info)
+register("assessment.reopened", _assessment)

@@ -1,0 +1,17 @@
+"""The comment form (new comments and edits)."""
+
+from django import forms
+
+from .services import MAX_LENGTH
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Comment",
+        max_length=MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control comment-body"}),
+        help_text="Markdown. Type @ and a name to mention someone who sees this initiative.",
+    )
+    design_input = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    assessment = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    next = forms.CharField(required=False, widget=forms.HiddenInput, max_length=300)
