@@ -268,15 +268,19 @@ def load_conversations(context: dict) -> None:
 
 
 def deliver_demo_notifications(context: dict) -> None:
-    """Deliver the hand-off notifications the demo's writes enqueued, as the relay and worker
+    """Deliver the hand-off and system-owner notifications the demo's writes enqueued, as the relay and worker
     would, so the bell, *My work* and the console e-mail show them without a worker running."""
     from outbox.models import Message
 
     from .notifications.events import TASK
-    from .notifications.services import notify_event
+    from .notifications.services import notify_event, notify_system_owner
 
-    for message in Message.objects.filter(task=TASK).order_by("id"):
-        notify_event(**message.kwargs)
+    handlers = {
+        TASK: notify_event,
+        "governance.notifications.tasks.notify_system_owner": notify_system_owner,
+    }
+    for message in Message.objects.filter(task__in=handlers).order_by("id"):
+        handlers[message.task](**message.kwargs)
         message.delete()
 
 
