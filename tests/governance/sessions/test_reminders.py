@@ -164,3 +164,12 @@ def test_the_longest_lead_time_reaches_fourteen_days_ahead(series):
     session = _starting(series)
     assert due_reminder_session_ids(now=STARTS - timedelta(days=14)) == [session.pk]
     assert due_reminder_session_ids(now=STARTS - timedelta(days=14, microseconds=1)) == []
+
+
+def test_a_paused_series_calls_nobody(series):
+    session = _starting(series)
+    due = STARTS - timedelta(hours=2)
+    assert due_reminder_session_ids(now=due) == [session.pk]
+    series.active = False
+    series.save()
+    assert due_reminder_session_ids(now=due) == []
