@@ -173,3 +173,22 @@ def test_a_paused_series_calls_nobody(series):
     series.active = False
     series.save()
     assert due_reminder_session_ids(now=due) == []
+
+
+def test_the_time_is_given_in_the_series_own_zone(users):
+    initiative = factories.in_review_initiative(sponsor=users["sponsor"])
+    tokyo = factories.working_series(
+        initiative=initiative, user=users["sponsor"], time_zone="Asia/Tokyo"
+    )
+    session = _starting(tokyo)
+    send_session_reminder_now(session.pk, now=STARTS - timedelta(hours=2))
+    assert mail.outbox[0].subject.endswith("on Tue 05 Mar 2030, 18:00 (Asia/Tokyo)")
+    assert "starts Tuesday 05 March 2030 at 18:00 (Asia/Tokyo)" in mail.outbox[0].body
+
+
+def test_the_sponsor_is_reminded_even_when_no_longer_listed_as_participant(series, users):
+    """A handover or an edit in the admin can leave the sponsor off the list: still called."""
+    series.participants.remove(users["sponsor"])
+    session = _starting(series)
+    assert send_session_reminder_now(session.pk, now=STARTS - timedelta(hours=2)) == 6
+    assert "sponsor@example.com" in [m.to[0] for m in mail.outbox]
