@@ -611,15 +611,16 @@ REFUSAL_MESSAGES = [
         "accept_risk",
         "reviewer",
         {},
-        "Only an IT lead, an executive or the initiative's accountable person may accept a risk.",
+        "Only an IT lead, an executive, or the initiative's decision owner or accountable "
+        "person may accept a risk.",
     ),
     (
         "raised",
         "accept_risk",
         "it_lead",
         {"accepted_by": "reviewer"},
-        "reviewer has no authority to accept this risk: name an IT lead, an executive or the "
-        "initiative's accountable person.",
+        "reviewer has no authority to accept this risk: name an IT lead, an executive, or the "
+        "initiative's decision owner or accountable person.",
     ),
     (
         "raised",
