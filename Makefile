@@ -112,7 +112,7 @@ MUTATE ?= \
 mutate: install-test
 	@mkdir -p var; for module in $(MUTATE); do \
 	  echo "== mutmut: $$module"; \
-	  DATABASE_URL=sqlite:// REDIS_URL= CELERY_BROKER_URL=memory:// HYPOTHESIS_PROFILE=mutate \
+	  DATABASE_URL=sqlite:// REDIS_URL= REQUIRE_SERVICES= CELERY_BROKER_URL=memory:// HYPOTHESIS_PROFILE=mutate \
 	    $(VENV)/bin/mutmut run --max-children $(MUTATE_JOBS) "$$module" > var/mutmut-last.log 2>&1 \
 	    || { tr '\r' '\n' < var/mutmut-last.log | tail -40; exit 1; }; \
 	  tr '\r' '\n' < var/mutmut-last.log | grep -a -E 'mutations/second|^(🙁|🫥|⏰|🤔)' || true; \

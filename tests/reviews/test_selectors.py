@@ -1,5 +1,6 @@
 """Review queues per role and the vendor ranking arithmetic."""
 
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -9,7 +10,7 @@ from hypothesis import strategies as st
 
 from initiatives.models import Phase, Status, VendorCandidate
 from reviews import selectors, services
-from reviews.models import ConcernArea, EvaluationCriterion, VendorScore
+from reviews.models import ConcernArea, DesignInput, EvaluationCriterion, VendorScore
 from reviews.selectors import QueueFilters, review_queue
 from tests import factories
 from tests.conftest import rolled_back
@@ -278,3 +279,88 @@ def test_vendor_ranking_is_the_weighted_mean_in_any_order_and_scale(reviewed, us
         else:
             better = sum(1 for w, _, _ in ranked.values() if w is not None and w > weighted)
             assert rank == better + 1, name
+
+
+def test_half_a_hundredth_rounds_up_and_vendors_without_criteria_are_incomplete(users):
+    """(1×3 + 7×2) ÷ 8 = 2.125 shows as 2.13 (half up, as people round), not 2.12."""
+    initiative, (a,), (small, large) = _evaluation(users, ["Alpha"], [("A", 1), ("B", 7)])
+    services.score_vendor(criterion=small, vendor=a, user=users["reviewer"], score=3)
+    services.score_vendor(criterion=large, vendor=a, user=users["reviewer"], score=2)
+    _, rows = selectors.vendor_comparison(initiative)
+    assert (rows[0].weighted, rows[0].scored_weight, rows[0].rank) == (Decimal("2.13"), 8, 1)
+    bare, (vendor,), _ = _evaluation(users, ["Solo"], [])
+    criteria, rows = selectors.vendor_comparison(bare)
+    assert criteria == []
+    assert [(r.vendor, r.weighted, r.complete, r.rank) for r in rows] == [
+        (vendor, None, False, None)
+    ]
+
+
+def test_tied_vendors_in_case_blind_alphabetical_order_and_unscored_last(users):
+    names = ["beta", "Zeta", "alpha", "Unscored", "Q_Labs", "Qlik"]
+    initiative, vendors, (crit,) = _evaluation(users, names, [("Viability", 2)])
+    for vendor in vendors:
+        if vendor.name != "Unscored":
+            score = 4 if vendor.name.startswith("Q") else 3
+            services.score_vendor(
+                criterion=crit, vendor=vendor, user=users["reviewer"], score=score
+            )
+    _, rows = selectors.vendor_comparison(initiative)
+    # "q_labs" < "qlik" as people read them ("_" sorts before letters).
+    assert [(r.vendor.name, r.rank) for r in rows] == [
+        ("Q_Labs", 1),
+        ("Qlik", 1),
+        ("alpha", 3),
+        ("beta", 3),
+        ("Zeta", 3),
+        ("Unscored", None),
+    ]
+
+
+# --- Which design inputs block "ready for build" -------------------------------------------
+
+
+def test_high_inputs_block_while_open_or_incorporated_but_not_yet_confirmed(reviewed, users):
+    reviewer, sponsor = users["reviewer"], users["sponsor"]
+
+    def raised(title, severity="high"):
+        return factories.design_input(
+            initiative=reviewed, raised_by=reviewer, severity=severity, title=title
+        )
+
+    def move(item, action, user=reviewer, text="done"):
+        services.transition_design_input(design_input=item, user=user, action=action, text=text)
+
+    open_one = raised("Open")
+    proposed = raised("Proposed")
+    move(proposed, "propose")
+    unconfirmed = raised("Incorporated, not confirmed")
+    move(unconfirmed, "incorporate", user=sponsor)
+    confirmed = raised("Incorporated and confirmed")
+    move(confirmed, "incorporate", user=sponsor)
+    move(confirmed, "confirm", text="")
+    accepted = raised("Risk accepted")
+    move(accepted, "accept_risk", user=users["it_lead"])
+    withdrawn = raised("Withdrawn")
+    move(withdrawn, "withdraw")
+    raised("Medium", severity="medium")
+    raised("Low", severity="low")
+    assert [d.title for d in selectors.blocking_design_inputs(reviewed)] == [
+        "Open",
+        "Proposed",
+        "Incorporated, not confirmed",
+    ]
+    assert open_one.pk < proposed.pk < unconfirmed.pk  # oldest first
+
+
+def test_blockers_are_listed_oldest_first(reviewed, users):
+    first = factories.design_input(
+        initiative=reviewed, raised_by=users["reviewer"], severity="high"
+    )
+    second = factories.design_input(
+        initiative=reviewed, raised_by=users["reviewer"], severity="high"
+    )
+    DesignInput.objects.filter(pk=second.pk).update(created_at=first.created_at - timedelta(days=1))
+    assert selectors.blocking_design_inputs(reviewed) == [second, first]
+    other = factories.in_review_initiative(sponsor=users["other_sponsor"])
+    assert selectors.blocking_design_inputs(other) == []

@@ -1,6 +1,8 @@
 """The design-input lifecycle: who may move a finding from which state to which
 (reviews/services/design_inputs.py)."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied
 
@@ -294,3 +296,365 @@ def test_a_named_partner_accepts_the_risk_of_a_design_input(users, partnered, wh
         services.transition_design_input(
             design_input=other, user=partnered["outsider"], action="accept_risk", text="No"
         )
+
+
+# --- What each step records: the design input as read back, and the audit event ------------
+
+
+def _reread(item):
+    item.refresh_from_db()
+    return item
+
+
+def test_raising_keeps_the_finding_trimmed_and_audits_what_was_raised(reviewed, users):
+    mark = _last_id()
+    item = services.raise_design_input(
+        initiative=reviewed,
+        user=users["reviewer"],
+        area="vendor",
+        title="  Data residency  ",
+        severity="high",
+        description="  EU only  ",
+        proposed_solution="  Use the EU tenant  ",
+        owner=users["other_sponsor"],
+        due_date=datetime.date(2030, 1, 31),
+    )
+    item = _reread(item)
+    assert (item.title, item.description, item.proposed_solution) == (
+        "Data residency",
+        "EU only",
+        "Use the EU tenant",
+    )
+    assert (item.area, item.severity, item.owner, item.raised_by, item.due_date) == (
+        "vendor",
+        "high",
+        users["other_sponsor"],
+        users["reviewer"],
+        datetime.date(2030, 1, 31),
+    )
+    (event,) = _new_events(mark)
+    assert (event.action, event.actor, event.initiative_id) == (
+        "design_input.raised",
+        users["reviewer"],
+        reviewed.pk,
+    )
+    assert event.changes == {
+        "after": {
+            "area": "vendor",
+            "title": "Data residency",
+            "severity": "high",
+            "owner": "other_sponsor",
+            "status": "raised",
+        }
+    }
+    long = services.raise_design_input(
+        initiative=reviewed, user=users["reviewer"], area="security", title="t" * 250
+    )
+    assert _reread(long).title == "t" * 200
+    assert long.severity == "medium" and long.owner is None
+
+
+@pytest.mark.parametrize(
+    "status,fields,message",
+    [
+        ("draft", {}, "Design inputs are raised on submitted initiatives; this one is draft."),
+        (
+            "withdrawn",
+            {},
+            "Design inputs are raised on submitted initiatives; this one is withdrawn.",
+        ),
+        ("in_review", {"area": "weather"}, "Unknown concern area “weather”."),
+        ("in_review", {"severity": "dire"}, "Unknown severity “dire”."),
+        ("in_review", {"title": "   "}, "A design input needs a title."),
+        ("in_review", {"title": None}, "A design input needs a title."),
+    ],
+)
+def test_raising_is_refused_with_its_reason_and_nothing_kept(
+    reviewed, users, status, fields, message
+):
+    if status != "in_review":
+        factories.make_status(reviewed, status)
+    mark, count = _last_id(), reviewed.design_inputs.count()
+    with pytest.raises(RuleError) as refused:
+        services.raise_design_input(
+            initiative=reviewed,
+            user=users["it_lead"],
+            **{"area": "security", "title": "Finding", **fields},
+        )
+    assert str(refused.value) == message
+    assert reviewed.design_inputs.count() == count and _new_events(mark) == []
+    assert reviewed.status == status
+
+
+def test_a_submitted_initiative_takes_design_inputs(users):
+    submitted = factories.submitted_initiative(sponsor=users["sponsor"])
+    item = factories.design_input(initiative=submitted, raised_by=users["it_lead"])
+    assert item.pk and item.initiative == submitted
+
+
+def test_editing_saves_the_fields_and_audits_old_and_new(reviewed, users):
+    item = _at("raised", reviewed, users)
+    mark, version = _last_id(), item.version
+    services.edit_design_input(
+        design_input=item,
+        user=users["reviewer"],
+        fields={
+            "severity": "high",
+            "owner": users["other_sponsor"],
+            "due_date": datetime.date(2030, 1, 31),
+            "title": item.title,  # unchanged: not in the event
+        },
+        expected_version=version,
+    )
+    item = _reread(item)
+    assert (item.severity, item.owner, item.due_date, item.version) == (
+        "high",
+        users["other_sponsor"],
+        datetime.date(2030, 1, 31),
+        version + 1,
+    )
+    (event,) = _new_events(mark)
+    assert (event.action, event.actor) == ("design_input.updated", users["reviewer"])
+    assert event.changes == {
+        "severity": ["medium", "high"],
+        "owner": [None, "other_sponsor"],
+        "due_date": [None, "2030-01-31"],
+    }
+    services.edit_design_input(
+        design_input=item,
+        user=users["reviewer"],
+        fields={"due_date": datetime.date(2030, 2, 1), "area": "vendor"},
+        expected_version=None,
+    )
+    assert _new_events(event.id)[0].changes == {
+        "due_date": ["2030-01-31", "2030-02-01"],
+        "area": ["security", "vendor"],
+    }
+
+
+def test_an_edit_that_changes_nothing_is_not_saved_or_audited(reviewed, users):
+    item = _at("raised", reviewed, users)
+    mark, version = _last_id(), item.version
+    services.edit_design_input(
+        design_input=item,
+        user=users["reviewer"],
+        fields={"severity": item.severity, "owner": None, "due_date": None},
+        expected_version=version,
+    )
+    assert _reread(item).version == version and _new_events(mark) == []
+
+
+@pytest.mark.parametrize(
+    "fields,message",
+    [
+        (
+            {"status": "withdrawn", "raised_by": None},
+            "These fields cannot be edited: raised_by, status",
+        ),
+        ({"severity": "dire"}, "Unknown severity “dire”."),
+        ({"area": "weather"}, "Unknown concern area “weather”."),
+    ],
+)
+def test_editing_is_refused_for_unknown_fields_and_values(reviewed, users, fields, message):
+    item = _at("raised", reviewed, users)
+    before = (item.status, item.severity, item.area, item.version)
+    mark = _last_id()
+    with pytest.raises(RuleError) as refused:
+        services.edit_design_input(
+            design_input=item, user=users["reviewer"], fields=fields, expected_version=None
+        )
+    assert str(refused.value) == message
+    item = _reread(item)
+    assert (item.status, item.severity, item.area, item.version) == before
+    assert _new_events(mark) == []
+
+
+def test_editing_needs_review_rights_and_the_current_version(reviewed, users):
+    item = _at("raised", reviewed, users)
+    for user, version, refusal in (
+        (users["sponsor"], None, PermissionDenied),
+        (users["reviewer"], item.version - 1, StaleEdit),
+    ):
+        result = attempt(
+            lambda user=user, version=version: services.edit_design_input(
+                design_input=item, user=user, fields={"severity": "high"}, expected_version=version
+            ),
+            item,
+            reviewed,
+        )
+        assert result.outcome == refusal.__name__
+
+
+def test_a_new_owner_of_a_confidential_initiative_may_see_it(users):
+    secret = factories.in_review_initiative(
+        sponsor=users["sponsor"],
+        it_lead=users["it_lead"],
+        reviewer=users["reviewer"],
+        confidential=True,
+    )
+    item = factories.design_input(initiative=secret, raised_by=users["reviewer"])
+    owner = users["other_sponsor"]
+    services.edit_design_input(
+        design_input=item, user=users["reviewer"], fields={"owner": owner}, expected_version=None
+    )
+    permissions.forget_cached_perms(owner)
+    assert permissions.can_view(owner, secret)
+
+
+def test_each_step_saves_what_it_changes(reviewed, users):
+    item = _at("raised", reviewed, users)
+    version = item.version
+
+    def step(action, user, text="", **extra):
+        nonlocal version
+        mark = _last_id()
+        services.transition_design_input(
+            design_input=item, user=users[user], action=action, text=text, **extra
+        )
+        _reread(item)
+        assert item.version == version + 1
+        version = item.version
+        (event,) = _new_events(mark)
+        return event
+
+    event = step("propose", "sponsor", "  Keep images on the edge  ")
+    assert (item.status, item.proposed_solution, item.resolved_at) == (
+        "solution_proposed",
+        "Keep images on the edge",
+        None,
+    )
+    assert event.changes == {
+        "status": ["raised", "solution_proposed"],
+        "proposed_solution": ["", "Keep images on the edge"],
+    }
+    event = step("incorporate", "sponsor", " Edge-only training ")
+    assert (item.status, item.resolution, item.confirmed_at) == (
+        "incorporated",
+        "Edge-only training",
+        None,
+    )
+    assert item.resolved_at is not None
+    resolved = item.resolved_at
+    event = step("confirm", "reviewer", " Checked the design ")
+    assert (item.confirmed_by, item.resolved_at) == (users["reviewer"], resolved)
+    assert item.confirmed_at >= resolved
+    assert event.changes == {"confirmed_by": [None, "reviewer"], "note": "Checked the design"}
+    event = step("reopen", "it_lead", "Not really done")
+    assert (item.status, item.confirmed_by, item.confirmed_at, item.resolved_at) == (
+        "raised",
+        None,
+        None,
+        None,
+    )
+    assert event.changes == {
+        "status": ["incorporated", "raised"],
+        "confirmed_by": ["reviewer", None],
+        "reason": "Not really done",
+    }
+    step("accept_risk", "it_lead", "Pilot only", accepted_by=users["executive"])
+    assert (item.status, item.accepted_by, item.resolution) == (
+        "risk_accepted",
+        users["executive"],
+        "Pilot only",
+    )
+    assert item.resolved_at is not None
+    event = step("reopen", "reviewer", "Pilot extended")
+    assert (item.accepted_by, item.resolved_at) == (None, None)
+    assert event.changes["accepted_by"] == ["executive", None]
+    step("withdraw", "reviewer", "Duplicate")
+    assert (item.status, item.resolution) == ("withdrawn", "Duplicate")
+    assert item.resolved_at is not None
+
+
+def test_a_confirmation_without_a_note_records_none(reviewed, users):
+    item = _at("incorporated", reviewed, users)
+    mark = _last_id()
+    services.transition_design_input(design_input=item, user=users["reviewer"], action="confirm")
+    assert _new_events(mark)[0].changes == {"confirmed_by": [None, "reviewer"]}
+
+
+# The refusals a user reads, word for word.
+REFUSAL_MESSAGES = [
+    (
+        "incorporated",
+        "propose",
+        "sponsor",
+        {},
+        "A design input that is incorporated into the design cannot be moved with "
+        "“propose a solution”.",
+    ),
+    ("confirmed", "confirm", "reviewer", {}, "IT has already confirmed this incorporation."),
+    ("raised", "fly", "reviewer", {}, "Unknown action “fly”."),
+    (
+        "raised",
+        "propose",
+        "other_sponsor",
+        {},
+        "Only the sponsor side, the owner or IT may propose a solution.",
+    ),
+    (
+        "raised",
+        "incorporate",
+        "reviewer",
+        {},
+        "Only the sponsor, a co-sponsor or the owner marks it incorporated; IT then confirms.",
+    ),
+    (
+        "raised",
+        "withdraw",
+        "sponsor",
+        {},
+        "Only the initiative's IT reviewers and IT leads may do this.",
+    ),
+    (
+        "raised",
+        "accept_risk",
+        "reviewer",
+        {},
+        "Only an IT lead, an executive, or the initiative's decision owner or accountable "
+        "person may accept a risk.",
+    ),
+    (
+        "raised",
+        "accept_risk",
+        "it_lead",
+        {"accepted_by": "reviewer"},
+        "reviewer has no authority to accept this risk: name an IT lead, an executive, or the "
+        "initiative's decision owner or accountable person.",
+    ),
+    (
+        "raised",
+        "accept_risk",
+        "executive",
+        {"accepted_by": "it_lead"},
+        "Only IT leads record a risk acceptance on someone's behalf.",
+    ),
+    ("raised", "propose", "sponsor", {"text": " "}, "Say the proposed solution."),
+    ("raised", "withdraw", "reviewer", {"text": ""}, "Say why it is withdrawn."),
+]
+
+
+@pytest.mark.parametrize("start,action,actor,extra,message", REFUSAL_MESSAGES)
+def test_refusals_say_why(reviewed, users, start, action, actor, extra, message):
+    item = _at(start, reviewed, users)
+    kwargs = {"text": "Because", **extra}
+    if "accepted_by" in kwargs:
+        kwargs["accepted_by"] = users[kwargs["accepted_by"]]
+    before = (item.status, item.version, item.accepted_by_id, item.resolution)
+    mark = _last_id()
+    with pytest.raises((PermissionDenied, RuleError)) as refused:
+        services.transition_design_input(
+            design_input=item, user=users[actor], action=action, **kwargs
+        )
+    assert str(refused.value) == message
+    item = _reread(item)
+    assert (item.status, item.version, item.accepted_by_id, item.resolution) == before
+    assert _new_events(mark) == []
+
+
+def test_an_executive_accepts_a_risk_personally(reviewed, users):
+    item = _at("solution_proposed", reviewed, users)
+    item = services.transition_design_input(
+        design_input=item, user=users["executive"], action="accept_risk", text="Pilot only"
+    )
+    assert _reread(item).accepted_by == users["executive"]
