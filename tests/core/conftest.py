@@ -5,6 +5,7 @@ import pytest
 
 from governance.compliance import services as compliance_services
 from governance.compliance.models import FrameworkReference, Obligation
+from governance.threads import services as thread_services
 from landscape import services as landscape_services
 from landscape.models import EnterpriseSystem
 from reviews import services as review_services
@@ -40,6 +41,9 @@ def objects(users):
         "system": EnterpriseSystem.objects.create(
             site=draft.site, name="Core MES", kind="mes", description="Registered"
         ),
+        "comment": thread_services.add_comment(
+            initiative=reviewed, user=users["reviewer"], body="Which line runs the pilot?"
+        ),
     }
 
 
@@ -62,6 +66,13 @@ def edit_system(objects, users):
     """Someone else (the IT lead) edits the registered system in between."""
     landscape_services.update_system(
         system=objects["system"], user=users["it_lead"], values={"description": SAVED_IN_BETWEEN}
+    )
+
+
+def edit_comment(objects, users):
+    """The author saves the comment again in another tab in between (only the author edits)."""
+    thread_services.edit_comment(
+        comment=objects["comment"], user=users["reviewer"], body=SAVED_IN_BETWEEN
     )
 
 

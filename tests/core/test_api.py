@@ -11,6 +11,7 @@ from drf_spectacular.generators import SchemaGenerator
 from core.api import PreconditionRequired
 from governance.compliance.api import ReferenceSerializer
 from governance.compliance.models import FrameworkReference
+from governance.threads.models import Comment
 from initiatives import services as initiative_services
 from initiatives.api import InitiativeSerializer
 from initiatives.models import Initiative, Status
@@ -19,6 +20,7 @@ from reviews import services as review_services
 from reviews.models import ComponentOwnership, ConcernAssessment, DesignInput
 from tests.core.conftest import (
     SAVED_IN_BETWEEN,
+    edit_comment,
     edit_design_input,
     edit_reference,
     edit_system,
@@ -159,6 +161,15 @@ UPDATES = [
         lambda read: {"description": CHANGED},
         edit_system,
         state_of(EnterpriseSystem, "system", "description"),
+    ),
+    Update(
+        "PATCH",
+        "/api/comments/{id}/",
+        "reviewer",
+        lambda o: f"/api/comments/{o['comment'].pk}/",
+        lambda read: {"body": CHANGED},
+        edit_comment,
+        state_of(Comment, "comment", "body"),
     ),
 ]
 

@@ -108,7 +108,8 @@ def test_the_system_page_does_not_grow_with_its_integrations(
     client = Client()
     client.force_login(users["it_lead"])
     client.get(f"/initiatives/systems/{mes.pk}/")
-    with django_assert_max_num_queries(9) as few:
+    # The page's own queries plus the navigation's My work count (up to 4 for an IT lead).
+    with django_assert_max_num_queries(13) as few:
         client.get(f"/initiatives/systems/{mes.pk}/")
     for n in range(6):
         touch(mes, users["sponsor"], vendor=f"More {n}")

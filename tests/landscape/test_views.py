@@ -43,7 +43,7 @@ def test_others_may_not_open_the_forms(users, mes, actor):
     assert client.post("/systems/new/", {"name": "X"}).status_code == 403
 
 
-def test_the_list_filters_and_stays_at_three_queries(
+def test_the_list_filters_and_stays_within_its_query_budget(
     users, mes, site, django_assert_max_num_queries
 ):
     for n in range(10):
@@ -52,7 +52,8 @@ def test_the_list_filters_and_stays_at_three_queries(
         )
     client = client_for(users["sponsor"])
     client.get("/systems/")
-    with django_assert_max_num_queries(8):
+    # The page's own queries plus the navigation's My work count (up to 4 for a sponsor).
+    with django_assert_max_num_queries(12):
         response = client.get("/systems/", {"kind": "mes"})
     body = response.content.decode()
     assert "Siemens Opcenter MES" in body and "Line 3 PLC" not in body
