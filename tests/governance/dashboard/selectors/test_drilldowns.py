@@ -303,7 +303,9 @@ an_initiative = st.fixed_dictionaries(
         "involved": st.sampled_from(["", *PHASES]),
         "ready_days_ago": st.none() | st.integers(0, 400),
         "readiness": st.lists(
-            st.none() | st.sampled_from(EDGES) | st.integers(0, 100), min_size=6, max_size=6
+            st.none() | st.sampled_from(EDGES) | st.integers(0, 100),
+            min_size=len(AREA_VALUES),
+            max_size=len(AREA_VALUES),
         ),
         "inputs": st.lists(
             st.tuples(
@@ -321,6 +323,11 @@ an_initiative = st.fixed_dictionaries(
             unique_by=lambda session: session[1],
         ),
         "escalations": st.integers(0, 2),
+        # Escalations after the partnership route was offered, concerns raised instead.
+        "escalations_after_offer": st.integers(0, 2),
+        "route_taken": st.integers(0, 2),
+        # Vendor selections: True = before IT scored the vendor.
+        "vendor_selections": st.lists(st.booleans(), max_size=2),
     }
 )
 some_filters = st.fixed_dictionaries(
@@ -368,6 +375,32 @@ def _build(users, sites, units, spec) -> None:
         Decision.objects.create(
             initiative=initiative, kind="escalation", summary="x", decided_by=users["executive"]
         )
+    for _ in range(spec["escalations_after_offer"]):
+        Decision.objects.create(
+            initiative=initiative,
+            kind="escalation",
+            summary="x",
+            decided_by=users["sponsor"],
+            partnership_offered=True,
+            discussed_in_session="no",
+        )
+    for _ in range(spec["route_taken"]):
+        DesignInput.objects.create(
+            initiative=initiative,
+            area="security",
+            title="concern",
+            raised_by=users["sponsor"],
+            instead_of_escalation=True,
+        )
+    for before in spec["vendor_selections"]:
+        Decision.objects.create(
+            initiative=initiative,
+            kind="vendor_selection",
+            summary="x",
+            decided_by=users["sponsor"],
+            before_it_assessment=before,
+            unscored_rationale="could not wait" if before else "",
+        )
 
 
 def listed_behind(user, href: str) -> int:
@@ -383,7 +416,8 @@ def listed_behind(user, href: str) -> int:
         criteria = DesignInputCriteria.from_params(params)
         return drilldown_design_inputs(user, filters, criteria).count()
     if name == "escalations":
-        return drilldown_escalations(user, filters).count()
+        after_offer = params.get("route") == "declined"
+        return drilldown_escalations(user, filters, after_offer=after_offer).count()
     assert name == "sessions", href
     return drilldown_sessions(user, filters, params["state"]).count()
 
@@ -408,14 +442,24 @@ def test_every_figure_has_as_many_rows_behind_its_link(users, portfolio, chosen)
         data = all_figures(executive, filters)
         page = "".join(build_charts(data).values())
         checked = 0
-        for chart in ("phase", "status", "risk", "early", "escalations", "sessions"):
+        charts = (
+            "phase",
+            "status",
+            "risk",
+            "early",
+            "vendor_before_it",
+            "escalations",
+            "partnership_route",
+            "sessions",
+        )
+        for chart in charts:
             for key, (value, href) in bars(page, f"chart-{chart}").items():
                 if href:
                     assert listed_behind(executive, href) == int(value), (chart, key, href)
                 else:  # a bar the filters exclude
                     assert value == "0" and getattr(filters, chart) not in ("", key), (chart, key)
                 checked += 1
-        assert checked == len(PHASES) + len(STATUSES) + len(RISKS) + 2 + 2 + 3
+        assert checked == len(PHASES) + len(STATUSES) + len(RISKS) + 2 + 1 + 2 + 2 + 3
         for month in data.time.by_month:
             _, href = bars(page, "chart-trend")[month.month]
             assert listed_behind(executive, href) == month.count, month.month
