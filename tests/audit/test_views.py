@@ -24,7 +24,7 @@ class TestAuditorPages:
         body = response.content.decode()
         assert response.status_code == 200
         assert "initiative.submitted" in body
-        assert "draft</span> → <span" in body  # old → new
+        assert "Draft</span> → <span" in body  # old → new, the choice in words
         assert "Printable report" in body
 
     def test_an_assigned_reviewer_reads_it_too(self, client, users, initiative):
