@@ -467,3 +467,12 @@ def test_explainability_is_assessed_and_filtered_like_every_area(client, users, 
     assert response.status_code == 302
     item.refresh_from_db()
     assert (item.score, item.status) == (4, "needs_info")
+
+
+def test_the_assessment_form_says_what_each_score_means(client, users, reviewed):
+    item = ConcernAssessment.objects.get(initiative=reviewed, area=ConcernArea.SECURITY)
+    page = login(client, users["reviewer"]).get(reverse("reviews:assessment", args=[item.pk]))
+    html = page.content.decode()
+    assert "1 — low risk: nothing stands in the way" in html
+    assert "5 — highest risk: must not go ahead as designed (blocks)" in html
+    assert "Higher means riskier" in html and "higher is readier" in html

@@ -17,7 +17,6 @@ from initiatives.models import EARLY_PHASES, Initiative, RiskLevel, Status
 from reviews.models import (
     OPEN_DESIGN_INPUT_STATUSES,
     ConcernArea,
-    ConcernAssessment,
     DesignInput,
     DesignInputStatus,
     Severity,
@@ -25,7 +24,7 @@ from reviews.models import (
 
 from .figures import escalations, partnership_route_taken, vendor_selected_before_it
 from .filters import DashboardFilters, dashboard_initiatives, initiative_ids
-from .portfolio import READINESS_BANDS
+from .portfolio import READINESS_BANDS, assessed_concerns
 
 
 @dataclass(frozen=True)
@@ -114,15 +113,20 @@ def drilldown_initiatives(
     if criteria.area and criteria.band:
         low, high = READINESS_BANDS[criteria.band]
         if criteria.band == "none":
-            # Not assessed: no assessment row for the area, or one without a readiness yet.
-            assessed = ConcernAssessment.objects.filter(
-                area=criteria.area, readiness__isnull=False
-            ).values("initiative_id")
+            # Not assessed: no assessment row for the area, one IT has not started, or one
+            # without a readiness yet.
+            assessed = (
+                assessed_concerns()
+                .filter(area=criteria.area, readiness__isnull=False)
+                .values("initiative_id")
+            )
             qs = qs.exclude(pk__in=assessed)
         else:
-            banded = ConcernAssessment.objects.filter(
-                area=criteria.area, readiness__gte=low, readiness__lte=high
-            ).values("initiative_id")
+            banded = (
+                assessed_concerns()
+                .filter(area=criteria.area, readiness__gte=low, readiness__lte=high)
+                .values("initiative_id")
+            )
             qs = qs.filter(pk__in=banded)
     return qs.order_by("pk")
 

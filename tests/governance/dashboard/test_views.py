@@ -58,8 +58,11 @@ class TestDashboardPage:
         a = str(portfolio.a.pk)
         assert heat[(a, "security")][:2] == ("ready", "80")
         assert heat[(a, "architecture")][:2] == ("low", "0")
-        assert heat[(a, "governance")][:2] == ("none", "n/a")  # assessed, readiness not computed
-        assert heat[(a, "vendor")][:2] == ("none", "n/a")  # no assessment row
+        # Assessed, readiness not computed; no assessment row; not started (readiness 20 stored):
+        # all three "not assessed", not a poor readiness.
+        assert heat[(a, "governance")][:2] == ("none", "not assessed")
+        assert heat[(a, "vendor")][:2] == ("none", "not assessed")
+        assert heat[(str(portfolio.d.pk), "vendor")][:2] == ("none", "not assessed")
         assert heat[(a, "performance")][:2] == ("good", "60")
         assert heat[(str(portfolio.d.pk), "security")][:2] == ("low", "20")
         assert len(heat) == 5 * len(ConcernArea)
@@ -333,3 +336,13 @@ def test_explainability_has_its_column_in_the_heat_map_table_csv_and_api(client,
     api = client.get("/api/dashboard/").json()
     row = next(r for r in api["portfolio"] if r["id"] == initiative.pk)
     assert row["readiness"]["explainability"] == 25
+
+
+def test_the_legend_explains_readiness_and_not_assessed(client, users, portfolio):
+    client.force_login(users["executive"])
+    content = client.get("/governance/dashboard/").content.decode()
+    assert "Readiness 0–100: higher is readier." in content
+    assert "5 is the highest risk" in content
+    assert "not assessed (not started or no reading yet)" in content
+    # The hatching that tells "not assessed" apart without colour.
+    assert 'id="chart-heatmap-hatch"' in svg(content, "chart-heatmap")

@@ -75,12 +75,21 @@ def test_each_readiness_band_lists_exactly_the_cells_of_its_colour(users):
     by_value = {}
     for value in EDGES:
         initiative = Initiative.objects.create(title=f"R{value}", sponsor=users["sponsor"])
-        ConcernAssessment.objects.create(initiative=initiative, area="security", readiness=value)
+        ConcernAssessment.objects.create(
+            initiative=initiative, area="security", readiness=value, status="in_progress"
+        )
         by_value[value] = initiative.pk
     unscored = Initiative.objects.create(title="Assessed, no readiness", sponsor=users["sponsor"])
-    ConcernAssessment.objects.create(initiative=unscored, area="security", readiness=None)
+    ConcernAssessment.objects.create(
+        initiative=unscored, area="security", readiness=None, status="in_progress"
+    )
     other_area = Initiative.objects.create(title="Vendor only", sponsor=users["sponsor"])
-    ConcernAssessment.objects.create(initiative=other_area, area="vendor", readiness=100)
+    ConcernAssessment.objects.create(
+        initiative=other_area, area="vendor", readiness=100, status="in_progress"
+    )
+    # Not started: its computed starting value (20) is no reading, so "not assessed".
+    not_started = Initiative.objects.create(title="Not started", sponsor=users["sponsor"])
+    ConcernAssessment.objects.create(initiative=not_started, area="security", readiness=20)
     executive = users["executive"]
     rows = portfolio_rows(dashboard_initiatives(executive, ALL))
     for band in READINESS_BANDS:
@@ -97,7 +106,7 @@ def test_each_readiness_band_lists_exactly_the_cells_of_its_colour(users):
         ).values_list("pk", flat=True)
     )
     none = drilldown_initiatives(executive, ALL, InitiativeCriteria(area="security", band="none"))
-    assert set(none.values_list("pk", flat=True)) == {unscored.pk, other_area.pk}
+    assert set(none.values_list("pk", flat=True)) == {unscored.pk, other_area.pk, not_started.pk}
 
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -357,7 +366,14 @@ def _build(users, sites, units, spec) -> None:
     )
     for area, value in zip(AREA_VALUES, spec["readiness"], strict=True):
         if value is not None or area == "governance":  # governance: assessed, no readiness
-            ConcernAssessment.objects.create(initiative=initiative, area=area, readiness=value)
+            # Started (in progress), or not: a not-started one is "not assessed" whatever its
+            # stored readiness, in the heat map and in the lists alike.
+            ConcernAssessment.objects.create(
+                initiative=initiative,
+                area=area,
+                readiness=value,
+                status="not_started" if area == "explainability" else "in_progress",
+            )
     for status, severity, area in spec["inputs"]:
         DesignInput.objects.create(
             initiative=initiative,
