@@ -15,9 +15,9 @@ from core.spreadsheets import csv_writer
 from .selectors import (
     EXPORT_COLUMNS,
     can_view_audit_trail,
-    describe_changes,
     events_for_initiative,
     export_row,
+    readable_events,
 )
 
 
@@ -28,17 +28,11 @@ def _auditable_or_404(user, pk: int):
     return initiative
 
 
-def _rows(events):
-    for event in events:
-        event.readable_changes = describe_changes(event.changes)
-        yield event
-
-
 @require_GET
 def audit_trail(request, pk: int):
     initiative = _auditable_or_404(request.user, pk)
     page = Paginator(events_for_initiative(initiative), 100).get_page(request.GET.get("page"))
-    page.object_list = list(_rows(page.object_list))
+    page.object_list = readable_events(page.object_list)
     return render(request, "audit/trail.html", {"initiative": initiative, "page": page})
 
 
@@ -50,7 +44,7 @@ def audit_trail_print(request, pk: int):
         "audit/trail_print.html",
         {
             "initiative": initiative,
-            "events": list(_rows(events_for_initiative(initiative))),
+            "events": readable_events(events_for_initiative(initiative)),
             "generated_at": timezone.now(),
         },
     )

@@ -47,7 +47,7 @@ from reviews.models import (
 
 BENCH_PASSWORD = "bench-not-a-secret"
 BATCH = 2000
-ASSESSMENTS_PER_INITIATIVE = len(ConcernArea.values)  # 6
+ASSESSMENTS_PER_INITIATIVE = len(ConcernArea.values)  # 7
 DESIGN_INPUTS_PER_INITIATIVE = 3
 SESSIONS_PER_SERIES = 5
 SERIES_PER_INITIATIVE = 0.1  # 1,000 series x 5 = 5,000 sessions at 10,000 initiatives

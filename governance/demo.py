@@ -12,7 +12,13 @@ from reviews.services import update_assessment
 
 from .compliance import demo as compliance_demo
 from .decisions.models import ChangeKind, ChangeStatus, DecisionKind
-from .decisions.services import decide_change, record_decision, record_release, request_change
+from .decisions.services import (
+    decide_change,
+    raise_concern_for_next_session,
+    record_decision,
+    record_release,
+    request_change,
+)
 from .risk.services import recompute
 from .sessions import reminders
 from .sessions.models import Cadence, SessionStatus, WorkingSession
@@ -74,6 +80,28 @@ def load_decisions_and_change_control(context: dict) -> None:
         summary="Vendor shortlist stalled on data residency of the installed base",
         rationale="Two working sessions without agreement whether Salesforce data may leave "
         "the EU tenant; needs an executive call on the customer-data policy.",
+        partnership_declined=True,
+        discussed_in_session="yes",
+    )
+    # The partnership route taken instead of an escalation: on the next session's agenda.
+    raise_concern_for_next_session(
+        initiative=vqi,
+        user=users["sofia"],
+        area="architecture",
+        title="Who pays for the edge GPUs after the pilot?",
+        description="Plant budget or central IT: we would rather settle it together than escalate.",
+    )
+    # "Tool chosen before IT was involved", caught as it happened: IT has not scored it yet.
+    ppe = initiatives["ppe"]
+    record_decision(
+        initiative=ppe,
+        user=users["marco"],
+        kind=DecisionKind.VENDOR_SELECTION,
+        summary="Protex AI selected for the press-shop pilot",
+        rationale="Works with the existing press-shop cameras.",
+        unscored_rationale="The EHS budget for this year must be committed by the end of the "
+        "month; IT's scoring follows in the next session.",
+        vendor=_vendor(ppe, "Protex AI"),
     )
 
     paint = initiatives["paint"]

@@ -283,6 +283,13 @@ INITIATIVES = (
             "vendors": [("Protex AI", "Safety analytics"), ("Intenseye", "EHS AI")],
             "safety_critical": "yes",
             "regulated": "yes",
+            # Supervisors cannot see why an alert fired, and dismissing one leaves no trace.
+            "explainability": {
+                "output_explanation": "",
+                "operator_view": "An alert with a snapshot; no confidence shown.",
+                "override_logged": "no",
+                "model_documentation": "",
+            },
         },
     ),
     (
@@ -496,6 +503,19 @@ def _complete(initiative: Initiative, users, extra, key="", systems=None) -> Non
     initiative.maintained_by = "Plant digital team with vendor support"
     initiative.monitored_by = "Plant IT operations (24/7)"
     initiative.update_process = "Quarterly model release via change advisory board; rollback kept."
+    # Explainability and operator trust: a good answer unless the initiative says otherwise.
+    explainability = {
+        "output_explanation": "Each recommendation shows the three inputs that drove it.",
+        "operator_view": "The recommendation, its confidence (low / medium / high) and the "
+        "evidence image or trend.",
+        "override_logged": "yes",
+        "model_documentation": "Vendor model card and our validation report in the QMS.",
+        "drift_detection": "Weekly precision check against supervisor overrides; alert to the "
+        "plant digital team below 90 %.",
+        **extra.get("explainability", {}),
+    }
+    for name, value in explainability.items():
+        setattr(initiative, name, value)
     # Step 6: an ordinary deployment unless the initiative says otherwise.
     screening = {**DEMO_SCREENING, **extra.get("ai_act", {})}
     for name, value in screening.items():

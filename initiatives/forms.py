@@ -198,8 +198,25 @@ class OwnershipForm(VersionedForm):
 
     class Meta:
         model = Initiative
-        fields = ["decision_owner", "output_actors", "accountable_person", "override_authority"]
-        labels = {"output_actors": "Who acts on the AI's output"}
+        fields = [
+            "decision_owner",
+            "output_actors",
+            "accountable_person",
+            "override_authority",
+            "output_explanation",
+            "operator_view",
+            "override_logged",
+        ]
+        labels = {
+            "output_actors": "Who acts on the AI's output",
+            "output_explanation": "How is an output explained to the people who act on it?",
+            "operator_view": "What does the operator see, including the confidence?",
+            "override_logged": "Is every override logged?",
+        }
+        help_texts = {
+            "override_logged": "Who overrode which recommendation, when and why: without that "
+            "log nobody learns where the AI is wrong.",
+        }
 
 
 class RiskBoundariesForm(VersionedForm):
@@ -234,11 +251,19 @@ class StackForm(VersionedForm):
 class SupportForm(VersionedForm):
     class Meta:
         model = Initiative
-        fields = ["maintained_by", "monitored_by", "update_process"]
+        fields = [
+            "maintained_by",
+            "monitored_by",
+            "update_process",
+            "model_documentation",
+            "drift_detection",
+        ]
         labels = {
             "maintained_by": "Who maintains it",
             "monitored_by": "Who monitors it",
             "update_process": "How model or vendor updates are made",
+            "model_documentation": "Model documentation or model card",
+            "drift_detection": "How does the business know the model drifted?",
         }
 
 
@@ -402,7 +427,8 @@ STEPS = (
         2,
         "ownership",
         "Decision ownership",
-        "Who owns the decisions, who acts on the output, who answers when it is wrong.",
+        "Who owns the decisions, who acts on the output, who answers when it is wrong, and "
+        "what the people who act on it understand of it.",
         OwnershipForm,
     ),
     Step(
@@ -428,7 +454,8 @@ STEPS = (
         5,
         "support",
         "Support model",
-        "Who keeps it running once it is live.",
+        "Who keeps it running once it is live, where the model is documented and how drift "
+        "is noticed.",
         SupportForm,
         (),
     ),

@@ -119,6 +119,24 @@ class Initiative(models.Model):
     override_authority = models.TextField(
         max_length=2000, blank=True, help_text="Who may override the AI, and how."
     )
+    # Explainability and operator trust (the concern area of the same name): what the people
+    # who act on the output understand of it, and whether an override leaves a trace.
+    output_explanation = models.TextField(
+        max_length=2000,
+        blank=True,
+        help_text="How an output is explained to the people who act on it.",
+    )
+    operator_view = models.TextField(
+        max_length=2000,
+        blank=True,
+        help_text="What the operator sees with a recommendation, including its confidence.",
+    )
+    override_logged = models.CharField(
+        max_length=3,
+        choices=YesNo.choices,
+        blank=True,
+        help_text="Is every override of a recommendation logged (who, when, why)?",
+    )
 
     # Step 3 — risk boundaries (data assets are rows of DataAsset)
     allowed_actions = models.TextField(max_length=4000, blank=True)
@@ -138,6 +156,16 @@ class Initiative(models.Model):
     monitored_by = models.CharField(max_length=300, blank=True)
     update_process = models.TextField(
         max_length=2000, blank=True, help_text="How model or vendor updates are made."
+    )
+    model_documentation = models.TextField(
+        max_length=2000,
+        blank=True,
+        help_text="The model's documentation or model card: where it is, what it covers.",
+    )
+    drift_detection = models.TextField(
+        max_length=2000,
+        blank=True,
+        help_text="How the business knows the model drifted, and who is told.",
     )
 
     # Step 6 — EU AI Act screening (the lists hold choices of initiatives.ai_act; "none" answers

@@ -57,6 +57,14 @@ ASSESSMENTS = {
             [(2, A.SATISFIED, "Quality manager accountable; supervisor overrides.")],
         ),
         (C.VENDOR, "ravi", [(3, A.IN_PROGRESS, "Comparing exit options of the three candidates.")]),
+        (
+            C.EXPLAINABILITY,
+            "ravi",
+            [
+                (4, A.NEEDS_INFO, "Operators see pass/fail only: no defect heat map, no score."),
+                (2, A.SATISFIED, "Defect overlay and confidence shown; overrides logged in MES."),
+            ],
+        ),
     ],
     "pdm": [
         (C.SECURITY, "jonas", [(4, A.NEEDS_INFO, "Analytics tool ships with local accounts.")]),
@@ -83,12 +91,21 @@ ASSESSMENTS = {
         (C.PERFORMANCE, "ravi", [(5, A.NEEDS_INFO, "Detection must never be the only safeguard.")]),
         (C.SECURITY, "jonas", [(4, A.IN_PROGRESS, "Regulated video of employees.")]),
         (C.GOVERNANCE, "ravi", [(4, A.NEEDS_INFO, "Works council agreement needed.")]),
+        (
+            C.EXPLAINABILITY,
+            "ravi",
+            [(4, A.IN_PROGRESS, "Supervisors cannot see why an alert fired; overrides unlogged.")],
+        ),
     ],
-    "weld": [(C.PERFORMANCE, "ravi", [(3, A.IN_PROGRESS, "False reject rate unknown.")])],
+    "weld": [
+        (C.PERFORMANCE, "ravi", [(3, A.IN_PROGRESS, "False reject rate unknown.")]),
+        (C.EXPLAINABILITY, "ravi", [(3, A.IN_PROGRESS, "No model card from the vendor yet.")]),
+    ],
     "air": [(C.ARCHITECTURE, "jonas", [(2, A.SATISFIED, "Uses the existing historian.")])],
     "sched": [(C.ARCHITECTURE, "jonas", [(2, A.SATISFIED, "Standard APS connector to SAP.")])],
     "paint": [
-        (C.PERFORMANCE, "ravi", [(1, A.SATISFIED, "Advisory only; manual mode is today's.")])
+        (C.PERFORMANCE, "ravi", [(1, A.SATISFIED, "Advisory only; manual mode is today's.")]),
+        (C.EXPLAINABILITY, "ravi", [(2, A.SATISFIED, "Recipe advice shows the drivers.")]),
     ],
 }
 

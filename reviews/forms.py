@@ -23,14 +23,27 @@ class AssignForm(StyledForm):
     )
 
 
+# What each risk score means, in words: the scale runs from 1 (low risk) to 5 (highest risk),
+# the opposite direction of the dashboard's readiness 0–100 (higher is readier).
+RISK_SCORE_MEANINGS = {
+    1: "1 — low risk: nothing stands in the way",
+    2: "2 — minor risk: small points, no design change needed",
+    3: "3 — moderate risk: design changes needed before build",
+    4: "4 — high risk: serious findings, build should wait",
+    5: "5 — highest risk: must not go ahead as designed (blocks)",
+}
+
+
 class AssessmentForm(VersionCheckedForm, StyledForm):
     score = forms.TypedChoiceField(
-        label="Risk score",
-        choices=[("", "Not scored"), *[(str(i), str(i)) for i in range(1, 6)]],
+        label="Risk score (1 low – 5 highest risk)",
+        choices=[("", "Not scored"), *[(str(i), RISK_SCORE_MEANINGS[i]) for i in range(1, 6)]],
         coerce=int,
         empty_value=None,
         required=False,
-        help_text="1 low – 5 high risk.",
+        help_text="Higher means riskier: 1 is low risk, 5 the highest. The dashboard's readiness "
+        "(0–100) runs the other way — higher is readier — and each point above 1 lowers it by 5 "
+        "until the concern is satisfied; a 5 that is not satisfied blocks.",
     )
     status = forms.ChoiceField(choices=AssessmentStatus.choices)
     rationale = forms.CharField(widget=forms.Textarea, max_length=4000, required=False)

@@ -1,4 +1,4 @@
-"""IT review: who reviews what, the six concern assessments, and findings as design inputs."""
+"""IT review: who reviews what, the seven concern assessments, and findings as design inputs."""
 
 from django.conf import settings
 from django.db import models
@@ -12,6 +12,9 @@ class ConcernArea(models.TextChoices):
     GOVERNANCE = "governance", "Governance"
     VENDOR = "vendor", "Vendor lock-in & survivability"
     PERFORMANCE = "performance", "Performance & reliability"
+    # Can IT, and the operator on the line, understand why the AI recommends what it does, and
+    # is an override possible and logged?
+    EXPLAINABILITY = "explainability", "Explainability & operator trust"
 
 
 class ReviewAssignment(models.Model):
@@ -149,6 +152,9 @@ class DesignInput(models.Model):
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="raised_design_inputs"
     )
+    # The partnership route: raised by the sponsor side for the next working session instead of
+    # escalating to executives (governance.decisions offers it before an escalation).
+    instead_of_escalation = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     resolved_at = models.DateTimeField(null=True, blank=True)

@@ -99,30 +99,30 @@ def complete_initiative(
     """A draft with every answer IT needs, ready to submit; the named people have confirmed
     their roles unless `roles_acknowledged` is False."""
     owner = owner or sponsor
-    initiative = draft_initiative(
-        sponsor=sponsor,
-        business_problem="Manual inspection misses defects.",
-        expected_value="Fewer escapes.",
-        site=SiteFactory(name="Augsburg Plant"),
-        business_unit=BusinessUnitFactory(name="Quality"),
-        phase="idea",
-        output_actors="Line operators",
-        override_authority="Shift supervisor",
-        forbidden_actions="Never stop the line.",
-        failure_fallback="Manual inspection.",
-        safety_critical="no",
-        regulated="no",
-        sso_requirements="Entra ID",
-        maintained_by="Plant digital team",
-        monitored_by="Plant IT operations",
-        update_process="Quarterly release through CAB.",
-        **{
-            "decision_owner": owner,
-            "accountable_person": owner,
-            **MINIMAL_SCREENING,
-            **fields,
-        },
-    )
+    answers = {
+        "business_problem": "Manual inspection misses defects.",
+        "expected_value": "Fewer escapes.",
+        "phase": "idea",
+        "decision_owner": owner,
+        "accountable_person": owner,
+        "output_actors": "Line operators",
+        "override_authority": "Shift supervisor",
+        "forbidden_actions": "Never stop the line.",
+        "failure_fallback": "Manual inspection.",
+        "safety_critical": "no",
+        "regulated": "no",
+        "sso_requirements": "Entra ID",
+        "maintained_by": "Plant digital team",
+        "monitored_by": "Plant IT operations",
+        "update_process": "Quarterly release through CAB.",
+        **MINIMAL_SCREENING,
+        **fields,  # the caller's answers win
+    }
+    if "site" not in answers:
+        answers["site"] = SiteFactory(name="Augsburg Plant")
+    if "business_unit" not in answers:
+        answers["business_unit"] = BusinessUnitFactory(name="Quality")
+    initiative = draft_initiative(sponsor=sponsor, **answers)
     initiative.data_assets.create(
         name="Camera images", classification="internal", storage_location="Plant edge server"
     )
@@ -144,7 +144,7 @@ def make_status(initiative: Initiative, status: str) -> Initiative:
 
 
 def satisfied_assessments(initiative: Initiative) -> dict:
-    """All six concern assessments of the initiative, satisfied; {area: assessment}."""
+    """All concern assessments of the initiative, satisfied; {area: assessment}."""
     from reviews.models import AssessmentStatus, ConcernAssessment
     from reviews.services.assessments import ensure_assessments
 

@@ -75,6 +75,15 @@ class PartnershipHealthSerializer(serializers.Serializer):
     sessions_planned_past = serializers.IntegerField()
     sessions_cancelled = serializers.IntegerField()
     sessions_share = serializers.FloatField(allow_null=True)
+    vendor_before_it = serializers.IntegerField(
+        help_text="Initiatives with a vendor selected before IT scored it."
+    )
+    route_taken = serializers.IntegerField(
+        help_text="Concerns raised for the next working session instead of an escalation."
+    )
+    escalated_after_offer = serializers.IntegerField(
+        help_text="Escalations recorded after the partnership route was offered."
+    )
 
 
 class PortfolioBlockerSerializer(serializers.Serializer):

@@ -32,6 +32,7 @@ AREA_SHORT = {
     ConcernArea.GOVERNANCE: "Governance",
     ConcernArea.VENDOR: "Vendor",
     ConcernArea.PERFORMANCE: "Performance",
+    ConcernArea.EXPLAINABILITY: "Explainability",
 }
 PHASE_COLOURS = {
     Phase.IDEA: "#7cd4fd",
@@ -185,6 +186,22 @@ BAR_CHARTS = (
         ),
     ),
     BarChart(
+        key="vendor_before_it",
+        draw="horizontal_bars",
+        label="Vendors selected before IT assessed them",
+        bars=(
+            BarSpec(
+                "selected",
+                "Selected before IT assessment",
+                lambda d: d.health.vendor_before_it,
+                "{n} initiatives selected a vendor IT had not scored",
+                RED,
+                "initiatives",
+                {"vendor_before_it": "1"},
+            ),
+        ),
+    ),
+    BarChart(
         key="escalations",
         draw="horizontal_bars",
         label="Design inputs incorporated versus escalations to executives",
@@ -205,6 +222,31 @@ BAR_CHARTS = (
                 "{n} escalations to executives",
                 RED,
                 "escalations",
+            ),
+        ),
+    ),
+    BarChart(
+        key="partnership_route",
+        draw="horizontal_bars",
+        label="Before an escalation: the partnership route offered, taken or declined",
+        bars=(
+            BarSpec(
+                "taken",
+                "Route taken",
+                lambda d: d.health.route_taken,
+                "{n} concerns raised for the next working session instead of an escalation",
+                GREEN,
+                "design-inputs",
+                {"route": "taken"},
+            ),
+            BarSpec(
+                "declined",
+                "Escalated anyway",
+                lambda d: d.health.escalated_after_offer,
+                "{n} escalations recorded after the partnership route was offered",
+                RED,
+                "escalations",
+                {"route": "declined"},
             ),
         ),
     ),

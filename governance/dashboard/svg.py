@@ -221,7 +221,8 @@ def heatmap(
     badge_w: int = 84,
 ) -> SafeString:
     """Initiatives × concern areas, each cell coloured by readiness with the number in it; a
-    grey "n/a" cell means not assessed (distinct from a readiness of 0)."""
+    neutral grey, hatched cell saying "not assessed" is a concern IT has not assessed yet —
+    told apart from a poor readiness by its words and pattern, not by colour alone."""
     head = 30
     width = label_width + cell_w * len(columns) + badge_w + 8
     body = []
@@ -245,7 +246,7 @@ def heatmap(
         for c, (area, value, band, href) in enumerate(row.cells):
             fill, ink = BAND_COLOURS[band]
             x = label_width + c * cell_w
-            shown = "n/a" if value is None else str(value)
+            shown = "not assessed" if value is None else str(value)
             tip = f"{row.label} — {columns[c][1]}: " + (
                 "not assessed" if value is None else f"readiness {value}/100"
             )
@@ -255,8 +256,14 @@ def heatmap(
                 f"<title>{escape(tip)}</title>"
                 f'<rect x="{x + 2}" y="{y}" width="{cell_w - 4}" height="{cell_h}" rx="4" '
                 f'fill="{fill}"/>'
-                f'<text x="{x + cell_w / 2}" y="{y + cell_h / 2 + 4.5}" text-anchor="middle" '
-                f'font-size="13" font-weight="600" fill="{ink}"'
+                + (
+                    f'<rect x="{x + 2}" y="{y}" width="{cell_w - 4}" height="{cell_h}" rx="4" '
+                    f'fill="url(#{chart_id}-hatch)" class="hatch"/>'
+                    if value is None
+                    else ""
+                )
+                + f'<text x="{x + cell_w / 2}" y="{y + cell_h / 2 + 4.5}" text-anchor="middle" '
+                f'font-size="{11 if value is None else 13}" font-weight="600" fill="{ink}"'
                 f"{' font-style=' + chr(34) + 'italic' + chr(34) if value is None else ''}>"
                 f"{shown}</text></a>"
             )
@@ -270,4 +277,11 @@ def heatmap(
                 f'class="risk">{escape(text)}</text>'
             )
     height = head + len(rows) * (cell_h + 3) + 4
+    # The hatching of "not assessed" cells (drawn over the neutral grey).
+    body.insert(
+        0,
+        f'<defs><pattern id="{chart_id}-hatch" width="6" height="6" '
+        f'patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+        f'<line x1="0" y1="0" x2="0" y2="6" stroke="#d0d5dd" stroke-width="2"/></pattern></defs>',
+    )
     return _svg(chart_id, width, height, label, body)

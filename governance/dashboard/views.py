@@ -171,8 +171,10 @@ def escalations_list(request):
     """The escalations to executives."""
     _require_dashboard(request.user)
     filters = DashboardFilters.from_params(request.GET)
-    qs = drilldowns.drilldown_escalations(request.user, filters)
-    return _list_page(request, "escalations", qs, "Escalations to executives", [])
+    after_offer = request.GET.get("route") == "declined"
+    qs = drilldowns.drilldown_escalations(request.user, filters, after_offer=after_offer)
+    described = ["after the partnership route was offered"] if after_offer else []
+    return _list_page(request, "escalations", qs, "Escalations to executives", described)
 
 
 def sessions_list(request):

@@ -2,7 +2,8 @@
 
 from django.contrib.auth import get_user_model
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -39,6 +40,28 @@ class DecisionSerializer(serializers.ModelSerializer):
     vendor = serializers.PrimaryKeyRelatedField(
         queryset=VendorCandidate.objects.all(), required=False, allow_null=True
     )
+    unscored_rationale = serializers.CharField(
+        max_length=4000,
+        required=False,
+        allow_blank=True,
+        help_text="For a vendor selection IT has not scored yet: why it cannot wait "
+        "(required then; the entry is flagged `before_it_assessment`).",
+    )
+    partnership_declined = serializers.BooleanField(
+        required=False,
+        default=False,
+        write_only=True,
+        help_text="For an escalation: true once the partnership route (POST "
+        "/api/decisions/partnership-route/: the concern on the next working session's agenda) "
+        "was offered and declined. Without it an escalation is refused with 400.",
+    )
+    discussed_in_session = serializers.ChoiceField(
+        choices=[("yes", "Yes"), ("no", "No")],
+        required=False,
+        allow_blank=True,
+        help_text="For an escalation (required): was the concern discussed in a working "
+        "session first?",
+    )
 
     class Meta:
         model = Decision
@@ -52,12 +75,44 @@ class DecisionSerializer(serializers.ModelSerializer):
             "accountable",
             "vendor",
             "vendor_name",
+            "unscored_rationale",
+            "before_it_assessment",
+            "partnership_declined",
+            "partnership_offered",
+            "discussed_in_session",
             "decided_by",
             "decided_at",
         ]
-        read_only_fields = ["vendor_name", "decided_at"]
+        read_only_fields = [
+            "vendor_name",
+            "before_it_assessment",
+            "partnership_offered",
+            "decided_at",
+        ]
         # The service checks the rules with field messages; no model constraint validation.
         validators = []
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class _InitiativeId(VisibleInitiativeField):
+    """An initiative id (the field alone, outside a model serializer, needs its type said)."""
+
+
+class PartnershipRouteSerializer(serializers.Serializer):
+    initiative = _InitiativeId()
+    area = serializers.ChoiceField(choices=ConcernArea.choices)
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+
+
+class PartnershipRouteResultSerializer(serializers.Serializer):
+    design_input = serializers.IntegerField(help_text="The design input raised.")
+    title = serializers.CharField()
+    area = serializers.ChoiceField(choices=ConcernArea.choices)
+    session = serializers.IntegerField(
+        allow_null=True, help_text="The next planned working session; null: none planned."
+    )
+    session_starts_at = serializers.DateTimeField(allow_null=True)
 
 
 class DecisionViewSet(
@@ -88,7 +143,42 @@ class DecisionViewSet(
             conditions=data.get("conditions", ""),
             accountable=data.get("accountable"),
             vendor=data.get("vendor"),
+            unscored_rationale=data.get("unscored_rationale", ""),
+            partnership_declined=data.get("partnership_declined", False),
+            discussed_in_session=data.get("discussed_in_session", ""),
             source="api",
+        )
+
+    @extend_schema(
+        request=PartnershipRouteSerializer,
+        responses={201: PartnershipRouteResultSerializer},
+    )
+    @action(detail=False, methods=["post"], url_path="partnership-route")
+    def partnership_route(self, request):
+        """Instead of escalating: raise the concern as a design input, on the agenda of the
+        initiative's next working session. The answer names that session (null: none planned
+        yet; the concern is on the agenda of the first one planned)."""
+        body = PartnershipRouteSerializer(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        route = services.raise_concern_for_next_session(
+            initiative=data["initiative"],
+            user=request.user,
+            area=data["area"],
+            title=data["title"],
+            description=data.get("description", ""),
+            source="api",
+        )
+        session = route.session
+        return Response(
+            {
+                "design_input": route.design_input.pk,
+                "title": route.design_input.title,
+                "area": route.design_input.area,
+                "session": session.pk if session else None,
+                "session_starts_at": session.starts_at if session else None,
+            },
+            status=201,
         )
 
 

@@ -11,7 +11,10 @@ from .models import ChangeKind, DecisionKind
 
 
 class DecisionForm(forms.Form):
-    kind = forms.ChoiceField(choices=DecisionKind.choices)
+    # An escalation has its own page, which offers the partnership route first.
+    kind = forms.ChoiceField(
+        choices=[(k, label) for k, label in DecisionKind.choices if k != DecisionKind.ESCALATION]
+    )
     summary = forms.CharField(max_length=300, label="What was decided")
     rationale = forms.CharField(
         max_length=4000,
@@ -37,13 +40,57 @@ class DecisionForm(forms.Form):
         label="Selected vendor",
         help_text="For a vendor selection: one of the candidates.",
     )
+    unscored_rationale = forms.CharField(
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea,
+        label="Why select it before IT scored it",
+        help_text="Required when IT has not scored the selected vendor yet: the selection is "
+        "then recorded as “selected before IT assessment”.",
+    )
 
     def __init__(self, *args, initiative, kinds=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["vendor"].queryset = VendorCandidate.objects.filter(initiative=initiative)
         if kinds is not None:
             # Only the kinds the user may record (a named partner: risk acceptances).
-            self.fields["kind"].choices = [c for c in DecisionKind.choices if c[0] in kinds]
+            self.fields["kind"].choices = [
+                c for c in DecisionKind.choices if c[0] in kinds and c[0] != DecisionKind.ESCALATION
+            ]
+        style_widgets(self)
+
+
+class PartnershipRouteForm(forms.Form):
+    """The concern, raised for the next working session instead of an escalation."""
+
+    area = forms.ChoiceField(choices=ConcernArea.choices, label="Concern area")
+    title = forms.CharField(max_length=200, label="The concern, in one line")
+    description = forms.CharField(
+        max_length=4000, required=False, widget=forms.Textarea, label="What needs deciding"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+class EscalationForm(forms.Form):
+    """Escalating anyway: what, why, and whether it was discussed in a working session."""
+
+    summary = forms.CharField(max_length=300, label="What is escalated")
+    rationale = forms.CharField(
+        max_length=4000,
+        widget=forms.Textarea,
+        label="Why escalate instead of deciding it together",
+    )
+    discussed_in_session = forms.ChoiceField(
+        choices=[("yes", "Yes"), ("no", "No")],
+        widget=forms.RadioSelect,
+        label="Was the concern discussed in a working session?",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         style_widgets(self)
 
 

@@ -45,6 +45,27 @@ class Decision(models.Model):
         related_name="+",
     )
     vendor_name = models.CharField(max_length=200, blank=True)
+    # "Tool chosen before IT was involved", caught when it happens: a vendor selected before IT
+    # scored it carries this flag and the reason it could not wait.
+    before_it_assessment = models.BooleanField(
+        default=False, help_text="The vendor was selected before IT scored it."
+    )
+    unscored_rationale = models.TextField(
+        max_length=4000, blank=True, help_text="Why it was selected before IT scored it."
+    )
+    # An escalation is recorded only after the partnership route (the concern as a design input
+    # on the next working session's agenda) was offered and declined.
+    partnership_offered = models.BooleanField(
+        default=False,
+        help_text="The partnership route was offered before escalating (escalations since "
+        "it exists).",
+    )
+    discussed_in_session = models.CharField(
+        max_length=3,
+        choices=[("yes", "Yes"), ("no", "No")],
+        blank=True,
+        help_text="For an escalation: was the concern discussed in a working session first?",
+    )
 
     class Meta:
         ordering = ["-decided_at", "-id"]
@@ -54,7 +75,12 @@ class Decision(models.Model):
                 condition=~models.Q(kind=DecisionKind.RISK_ACCEPTANCE)
                 | models.Q(accountable__isnull=False),
                 name="risk_acceptance_names_accountable",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(before_it_assessment=False)
+                | (models.Q(kind=DecisionKind.VENDOR_SELECTION) & ~models.Q(unscored_rationale="")),
+                name="vendor_before_it_assessment_has_a_reason",
+            ),
         ]
 
     def __str__(self) -> str:

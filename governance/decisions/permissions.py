@@ -31,6 +31,14 @@ def can_record_decision(user, initiative: Initiative, kind: str | None = None) -
     return permissions.can_manage(user, initiative) or permissions.can_review(user, initiative)
 
 
+def can_take_partnership_route(user, initiative: Initiative) -> bool:
+    """Who raises a concern for the next working session instead of escalating: the
+    initiative's own people on both sides (sponsor side, its IT reviewers, IT leads)."""
+    return user.is_authenticated and (
+        permissions.can_manage(user, initiative) or permissions.can_review(user, initiative)
+    )
+
+
 def can_request_change(user, initiative: Initiative) -> bool:
     """The sponsor side, assigned reviewers, IT leads and administrators request changes."""
     return user.is_authenticated and (

@@ -3,13 +3,15 @@
 Rules, once, for the pages and the API:
 - Risk acceptance names an accountable person with the authority to accept risk: an IT lead,
   an executive, or the initiative's own accountable person (step 2 of the intake).
-- Escalations say why; vendor selection names one of the initiative's vendor candidates and
-  says why it won.
+- Escalations say why, come after the partnership route was offered and record whether the
+  concern was discussed in a working session; vendor selection names one of the initiative's
+  vendor candidates and says why it won, and why it could not wait when IT has not scored it.
 - A change request (new model version, new data source, new integration, other) re-opens the
   concern assessments the change affects, through `reviews.services.reopen_assessments`.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -18,10 +20,13 @@ from django.utils import timezone
 
 from audit.services import record_event
 from core.errors import FieldRuleError, RuleError, TransitionNotAllowed
+from governance.sessions.models import WorkingSession
+from governance.sessions.selectors import next_session
 from initiatives import permissions
 from initiatives.models import ACTIVE_STATUSES, Initiative, VendorCandidate
-from reviews.models import ConcernArea
+from reviews.models import ConcernArea, DesignInput, VendorScore
 from reviews.services.assessments import reopen_assessments
+from reviews.services.design_inputs import raise_concern_instead_of_escalation
 
 from .models import (
     ChangeKind,
@@ -39,6 +44,8 @@ AREAS_BY_CHANGE: dict[str, tuple[str, ...]] = {
         ConcernArea.PERFORMANCE,
         ConcernArea.GOVERNANCE,
         ConcernArea.VENDOR,
+        # A new model explains itself differently and its confidence means something else.
+        ConcernArea.EXPLAINABILITY,
     ),
     ChangeKind.NEW_DATA_SOURCE: (ConcernArea.SECURITY, ConcernArea.GOVERNANCE),
     ChangeKind.NEW_INTEGRATION: (
@@ -68,10 +75,20 @@ def record_decision(
     conditions: str = "",
     accountable=None,
     vendor: VendorCandidate | None = None,
+    unscored_rationale: str = "",
+    partnership_declined: bool = False,
+    discussed_in_session: str = "",
     source: str | None = None,
 ) -> Decision:
     """Add an entry to the initiative's decision log (entries are never edited: a changed
-    decision is a new entry)."""
+    decision is a new entry).
+
+    Two anti-patterns are caught as they happen: selecting a vendor IT has not scored needs
+    `unscored_rationale` and is flagged "selected before IT assessment"; an escalation is
+    recorded only once the partnership route (`raise_concern_for_next_session`) was offered
+    and declined (`partnership_declined`), with whether the concern was discussed in a
+    working session (`discussed_in_session`, "yes" or "no").
+    """
     permissions.forget_cached_perms(user)
     if kind not in DecisionKind.values:
         raise FieldRuleError("kind", "Choose a kind of decision.")
@@ -94,8 +111,26 @@ def record_decision(
             raise FieldRuleError("rationale", "Say which risk is accepted and why.")
     if kind == DecisionKind.APPROVAL and not conditions:
         raise FieldRuleError("conditions", "List the conditions of the approval (or “none”).")
-    if kind == DecisionKind.ESCALATION and not rationale:
-        raise FieldRuleError("rationale", "Say why this is escalated instead of decided together.")
+    unscored_rationale = unscored_rationale.strip()
+    before_it_assessment = False
+    if kind == DecisionKind.ESCALATION:
+        if not partnership_declined:
+            raise FieldRuleError(
+                "partnership_declined",
+                "Raise the concern for the next working session first, or confirm that you "
+                "escalate anyway.",
+            )
+        if not rationale:
+            raise FieldRuleError(
+                "rationale", "Say why this is escalated instead of decided together."
+            )
+        if discussed_in_session not in ("yes", "no"):
+            raise FieldRuleError(
+                "discussed_in_session",
+                "Say whether the concern was discussed in a working session.",
+            )
+    else:
+        partnership_declined, discussed_in_session = False, ""
     if kind == DecisionKind.VENDOR_SELECTION:
         if vendor is None:
             raise FieldRuleError("vendor", "Choose the selected vendor from the candidates.")
@@ -103,8 +138,17 @@ def record_decision(
             raise FieldRuleError("vendor", "That vendor is not a candidate of this initiative.")
         if not rationale:
             raise FieldRuleError("rationale", "Say why this vendor was selected.")
+        before_it_assessment = not vendor_scored_by_it(vendor)
+        if before_it_assessment and not unscored_rationale:
+            raise FieldRuleError(
+                "unscored_rationale",
+                f"IT has not scored {vendor.name} yet. Say why it is selected before IT's "
+                "assessment, or ask IT to score it first.",
+            )
     else:
         vendor = None
+    if not before_it_assessment:
+        unscored_rationale = ""
     decision = Decision.objects.create(
         initiative=initiative,
         kind=kind,
@@ -115,6 +159,10 @@ def record_decision(
         accountable=accountable,
         vendor=vendor,
         vendor_name=vendor.name if vendor else "",
+        before_it_assessment=before_it_assessment,
+        unscored_rationale=unscored_rationale,
+        partnership_offered=partnership_declined,
+        discussed_in_session=discussed_in_session,
     )
     after: dict[str, Any] = {"kind": kind, "summary": decision.summary}
     if rationale:
@@ -125,6 +173,12 @@ def record_decision(
         after["accountable"] = accountable.username
     if vendor is not None:
         after["vendor"] = vendor.name
+    if before_it_assessment:
+        after["before_it_assessment"] = True
+        after["unscored_rationale"] = unscored_rationale
+    if kind == DecisionKind.ESCALATION:
+        after["partnership_offered"] = True
+        after["discussed_in_session"] = discussed_in_session
     record_event(
         actor=user,
         action=f"decision.{kind}",
@@ -134,6 +188,40 @@ def record_decision(
         source=source,
     )
     return decision
+
+
+def vendor_scored_by_it(vendor: VendorCandidate) -> bool:
+    """Has IT scored this vendor on at least one criterion of the evaluation?"""
+    return VendorScore.objects.filter(vendor=vendor).exists()
+
+
+@dataclass(frozen=True)
+class PartnershipRoute:
+    design_input: DesignInput
+    session: WorkingSession | None  # the next planned session; None: none planned yet
+
+
+def raise_concern_for_next_session(
+    *,
+    initiative: Initiative,
+    user,
+    area: str,
+    title: str,
+    description: str = "",
+    source: str | None = None,
+) -> PartnershipRoute:
+    """The partnership route offered before an escalation: the concern becomes a design input,
+    so it is on the agenda of the next working session (the agenda lists open design inputs).
+    Returns it with that session, if one is planned."""
+    design_input = raise_concern_instead_of_escalation(
+        initiative=initiative,
+        user=user,
+        area=area,
+        title=title,
+        description=description,
+        source=source,
+    )
+    return PartnershipRoute(design_input, next_session(initiative))
 
 
 def affected_areas(kind: str, extra_areas: Iterable[str] = ()) -> list[str]:

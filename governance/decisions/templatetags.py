@@ -7,7 +7,7 @@ from audit.selectors import can_view_audit_trail
 from initiatives.models import ACTIVE_STATUSES
 
 from . import permissions
-from .models import ChangeRequest, ChangeStatus, Decision, ProductionRelease
+from .models import ChangeRequest, ChangeStatus, Decision, DecisionKind, ProductionRelease
 from .services import ALLOWED_CHANGE_TRANSITIONS
 
 register = template.Library()
@@ -32,6 +32,7 @@ def decisions_panel(initiative, user):
         "transitions": {s: sorted(t) for s, t in ALLOWED_CHANGE_TRANSITIONS.items()},
         "status_labels": dict(ChangeStatus.choices),
         "can_record": permissions.can_record_decision(user, initiative),
+        "can_escalate": permissions.can_record_decision(user, initiative, DecisionKind.ESCALATION),
         "can_request": permissions.can_request_change(user, initiative)
         and initiative.status in ACTIVE_STATUSES,
         "can_decide": permissions.can_decide_change(user, initiative),

@@ -8,6 +8,7 @@ app_name = "decisions"
 
 urlpatterns = [
     path("initiatives/<int:pk>/decisions/new/", views.new_decision, name="decision_new"),
+    path("initiatives/<int:pk>/escalate/", views.escalate, name="escalate"),
     path("initiatives/<int:pk>/changes/new/", views.new_change_request, name="change_request_new"),
     path(
         "initiatives/<int:pk>/changes/<int:change_pk>/decide/",

@@ -1,5 +1,6 @@
 """Pages of the decision log and of change control. Thin: the rules live in services.py."""
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -7,10 +8,17 @@ from django.views.decorators.http import require_POST
 
 from core.access import visible_initiative_or_404
 from core.views import run_service
+from governance.sessions.selectors import next_session
 from initiatives.selectors import initiative_for_detail_queryset
 
 from . import permissions, services
-from .forms import ChangeRequestForm, DecisionForm, ProductionReleaseForm
+from .forms import (
+    ChangeRequestForm,
+    DecisionForm,
+    EscalationForm,
+    PartnershipRouteForm,
+    ProductionReleaseForm,
+)
 from .models import ChangeRequest, ChangeStatus, DecisionKind
 
 
@@ -49,6 +57,7 @@ def new_decision(request, pk: int):
                 conditions=data.get("conditions", ""),
                 accountable=data.get("accountable"),
                 vendor=data.get("vendor"),
+                unscored_rationale=data.get("unscored_rationale", ""),
             ),
             form=form,
             success="Decision recorded in the decision log.",
@@ -56,6 +65,69 @@ def new_decision(request, pk: int):
         if ok:
             return redirect(f"{initiative.get_absolute_url()}#decisions")
     return _form_page(request, initiative, form, "Record a decision")
+
+
+def escalate(request, pk: int):
+    """Escalating to executives: the page offers the partnership route first (the concern on
+    the next working session's agenda); escalating anyway records why and whether the concern
+    was discussed in a session."""
+    initiative = _initiative(request, pk)
+    if not permissions.can_record_decision(request.user, initiative, DecisionKind.ESCALATION):
+        raise PermissionDenied("You may not escalate for this initiative.")
+    can_route = permissions.can_take_partnership_route(request.user, initiative)
+    posted = request.POST if request.method == "POST" else None
+    route_form = PartnershipRouteForm(posted if posted and "route" in posted else None)
+    escalation_form = EscalationForm(posted if posted and "escalate" in posted else None)
+    if posted and "route" in posted and can_route and route_form.is_valid():
+        data = route_form.cleaned_data
+        ok, route = run_service(
+            request,
+            lambda: services.raise_concern_for_next_session(
+                initiative=initiative,
+                user=request.user,
+                area=data["area"],
+                title=data["title"],
+                description=data.get("description", ""),
+            ),
+            form=route_form,
+        )
+        if ok:
+            when = (
+                f"the working session on {route.session.starts_at:%d %b %Y %H:%M}"
+                if route.session
+                else "the first working session planned"
+            )
+            messages.success(request, f"Raised as a design input: it is on the agenda of {when}.")
+            return redirect(f"{initiative.get_absolute_url()}#design-inputs")
+    if posted and "escalate" in posted and escalation_form.is_valid():
+        data = escalation_form.cleaned_data
+        ok, _ = run_service(
+            request,
+            lambda: services.record_decision(
+                initiative=initiative,
+                user=request.user,
+                kind=DecisionKind.ESCALATION,
+                summary=data["summary"],
+                rationale=data["rationale"],
+                partnership_declined=True,
+                discussed_in_session=data["discussed_in_session"],
+            ),
+            form=escalation_form,
+            success="Escalation recorded in the decision log.",
+        )
+        if ok:
+            return redirect(f"{initiative.get_absolute_url()}#decisions")
+    return render(
+        request,
+        "governance/decisions/escalate.html",
+        {
+            "initiative": initiative,
+            "route_form": route_form,
+            "escalation_form": escalation_form,
+            "can_route": can_route,
+            "next_session": next_session(initiative),
+        },
+    )
 
 
 def new_change_request(request, pk: int):

@@ -37,6 +37,12 @@ _BASE_READINESS = {
 _SEVERITY_PENALTY = {Severity.HIGH: 35, Severity.MEDIUM: 15, Severity.LOW: 5}
 
 
+# Explainability readiness loses this much per intake question of the area left unanswered
+# (how an output is explained, what the operator sees, override logged, model documentation,
+# drift), until IT is satisfied with the area.
+UNANSWERED_EXPLAINABILITY_PENALTY = 5
+
+
 _LEVEL_ORDER = {RiskLevel.ON_TRACK: 0, RiskLevel.AT_RISK: 1, RiskLevel.BLOCKED: 2}
 
 
@@ -69,6 +75,11 @@ class InitiativeFacts:
     # {role: acknowledgement status} of the named roles (`initiatives.NamedRole`).
     acknowledgements: dict[str, str] = field(default_factory=dict)
     missing_support: list[str] = field(default_factory=list)
+    # Explainability and operator trust, from the intake.
+    safety_critical: bool = False
+    operator_facing: bool = False  # somebody acts on its output day to day
+    override_logged: str = ""  # "yes", "no" or "" (not answered)
+    unanswered_explainability: int = 0
     cadence: str | None = None  # None: no active standing working session
     series_started: date | None = None
     last_session_held: datetime | None = None
@@ -102,6 +113,8 @@ def compute_risk(facts: InitiativeFacts, now: datetime) -> RiskResult:
         if a.status != AssessmentStatus.SATISFIED and a.score:
             value -= (a.score - 1) * 5
         value -= sum(_SEVERITY_PENALTY.get(i.severity, 0) for i in open_by_area[a.area])
+        if a.area == ConcernArea.EXPLAINABILITY and a.status != AssessmentStatus.SATISFIED:
+            value -= UNANSWERED_EXPLAINABILITY_PENALTY * facts.unanswered_explainability
         readiness[a.area] = max(0, min(100, value))
 
     # Only initiatives IT is working on carry a risk; drafts and withdrawn ones are on track.
@@ -189,4 +202,10 @@ def compute_risk(facts: InitiativeFacts, now: datetime) -> RiskResult:
             flag(RiskLevel.AT_RISK, f"{role.label} declined the role: name someone else")
     if facts.missing_support:
         flag(RiskLevel.AT_RISK, "Support model unanswered: " + ", ".join(facts.missing_support))
+    # An override nobody logs teaches nobody where the AI is wrong; on a safety-critical line
+    # "not answered" counts as "not logged".
+    if facts.safety_critical and facts.override_logged != "yes":
+        flag(RiskLevel.AT_RISK, "Safety-critical, and overrides of the AI are not logged")
+    elif facts.operator_facing and facts.override_logged == "no":
+        flag(RiskLevel.AT_RISK, "Operators act on its output, and their overrides are not logged")
     return RiskResult(level, reasons, readiness)

@@ -34,6 +34,13 @@ _SUPPORT_FIELDS = (
     ("monitored_by", "who monitors it"),
     ("update_process", "how updates are made"),
 )
+# The intake's explainability answers (text ones; override_logged is read on its own).
+_EXPLAINABILITY_FIELDS = (
+    "output_explanation",
+    "operator_view",
+    "model_documentation",
+    "drift_detection",
+)
 
 
 def _gather(initiative_ids: Iterable[int] | None) -> tuple[dict, dict, dict]:
@@ -64,12 +71,21 @@ def _gather(initiative_ids: Iterable[int] | None) -> tuple[dict, dict, dict]:
         "decision_owner_id",
         "accountable_person_id",
         *(f for f, _ in _SUPPORT_FIELDS),
+        "safety_critical",
+        "output_actors",
+        "override_logged",
+        *_EXPLAINABILITY_FIELDS,
     ):
         facts[row["pk"]] = InitiativeFacts(
             status=row["status"],
             has_decision_owner=row["decision_owner_id"] is not None,
             has_accountable_person=row["accountable_person_id"] is not None,
             missing_support=[label for f, label in _SUPPORT_FIELDS if not row[f].strip()],
+            safety_critical=row["safety_critical"] == "yes",
+            operator_facing=bool(row["output_actors"].strip()),
+            override_logged=row["override_logged"],
+            unanswered_explainability=sum(not row[f].strip() for f in _EXPLAINABILITY_FIELDS)
+            + (not row["override_logged"]),
         )
         levels[row["pk"]] = row["risk_level"]
 

@@ -8,7 +8,7 @@ from core.access import restrict_to_visible
 from governance.threads.selectors import active_threads
 from initiatives.models import Initiative
 
-from .models import WorkingSession
+from .models import SessionStatus, WorkingSession
 
 
 def agenda_for(session: WorkingSession) -> dict[str, list]:
@@ -66,6 +66,18 @@ def session_for_user(user, pk: int) -> WorkingSession | None:
         "series", "initiative", "initiative__sponsor"
     ).prefetch_related("attendees", "series__participants")
     return restrict_to_visible(user, qs, prefix="initiative__").filter(pk=pk).first()
+
+
+def next_session(initiative: Initiative) -> WorkingSession | None:
+    """The initiative's next planned working session (whose agenda lists its open design
+    inputs), or None when none is planned."""
+    return (
+        WorkingSession.objects.filter(
+            initiative=initiative, status=SessionStatus.PLANNED, starts_at__gte=timezone.now()
+        )
+        .order_by("starts_at", "pk")
+        .first()
+    )
 
 
 def sessions_of(initiative: Initiative, *, upcoming: int = 5, past: int = 5) -> dict[str, list]:

@@ -19,6 +19,7 @@ from .design_inputs import (
     DesignInputAction,
     allowed_design_input_actions,
     edit_design_input,
+    raise_concern_instead_of_escalation,
     raise_design_input,
     transition_design_input,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "edit_design_input",
     "mark_ready_for_build",
     "ensure_assessments",
+    "raise_concern_instead_of_escalation",
     "raise_design_input",
     "ready_for_build_blockers",
     "reopen_assessments",

@@ -7,7 +7,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from audit.services import diff_fields, record_event
-from core.errors import RuleError, TransitionNotAllowed
+from core.errors import FieldRuleError, RuleError, TransitionNotAllowed
 from initiatives import permissions
 from initiatives.models import Initiative, Status
 from initiatives.roles import Role, has_role
@@ -175,6 +175,68 @@ def raise_design_input(
                     "severity": severity,
                     "owner": _user_label(owner),
                     "status": design_input.status,
+                }
+            },
+            source=source,
+        )
+        return design_input
+
+
+def raise_concern_instead_of_escalation(
+    *,
+    initiative: Initiative,
+    user,
+    area: str,
+    title: str,
+    description: str = "",
+    source: str | None = None,
+) -> DesignInput:
+    """The partnership route: the sponsor side (or IT) raises a concern as a design input, so
+    it is on the agenda of the next working session, instead of escalating to executives.
+
+    Only IT raises findings otherwise; this route is open to the initiative's own people on
+    both sides, because it replaces an escalation they could record themselves.
+    """
+    with transaction.atomic():
+        permissions.forget_cached_perms(user)
+        if not (
+            permissions.can_manage(user, initiative) or permissions.can_review(user, initiative)
+        ):
+            raise PermissionDenied(
+                "Only the initiative's own people (sponsor side, its IT reviewers, IT leads) "
+                "raise a concern for its working session."
+            )
+        if initiative.status in (Status.DRAFT, Status.WITHDRAWN):
+            raise TransitionNotAllowed(
+                "A concern goes to the working session of a submitted initiative; this one is "
+                f"{initiative.get_status_display().lower()}."
+            )
+        if area not in ConcernArea.values:
+            raise FieldRuleError("area", "Choose the concern area it belongs to.")
+        title = (title or "").strip()
+        if not title:
+            raise FieldRuleError("title", "Say in one line what the concern is.")
+        design_input = DesignInput.objects.create(
+            initiative=initiative,
+            area=area,
+            title=title[:200],
+            description=(description or "").strip(),
+            severity=Severity.MEDIUM,
+            raised_by=user,
+            instead_of_escalation=True,
+        )
+        record_event(
+            actor=user,
+            action="design_input.raised",
+            obj=design_input,
+            initiative=initiative,
+            changes={
+                "after": {
+                    "area": area,
+                    "title": design_input.title,
+                    "severity": design_input.severity,
+                    "status": design_input.status,
+                    "instead_of_escalation": True,
                 }
             },
             source=source,

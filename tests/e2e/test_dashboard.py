@@ -19,7 +19,7 @@ def test_executive_reads_the_dashboard_and_drills_down(page, live_server, login,
     login(users["executive"])
     # The home page sends executives straight to the dashboard.
     assert page.url.endswith("/governance/dashboard/")
-    assert page.locator("svg.hp-chart").count() == 9
+    assert page.locator("svg.hp-chart").count() == 11
     screenshot("dashboard-executive")
 
     for phase, count in EXPECTED["by_phase"].items():
@@ -33,7 +33,7 @@ def test_executive_reads_the_dashboard_and_drills_down(page, live_server, login,
     assert "75% involved IT early" in page.locator("#chart-early text.headline").text_content()
     assert page.locator("#chart-trend text.bar-value").count() == 12
 
-    # Heat map: the number in the cell, grey "n/a" when not assessed, 0 stays 0.
+    # Heat map: the number in the cell, grey hatched "not assessed" when not assessed, 0 stays 0.
     def cell(initiative, area):
         return page.locator(
             f"#chart-heatmap a.cell[data-row='{initiative.pk}'][data-area='{area}']"
@@ -41,7 +41,8 @@ def test_executive_reads_the_dashboard_and_drills_down(page, live_server, login,
 
     assert cell(portfolio.a, "security").locator("text").text_content().strip() == "80"
     assert cell(portfolio.a, "architecture").locator("text").text_content().strip() == "0"
-    assert cell(portfolio.a, "vendor").locator("text").text_content().strip() == "n/a"
+    assert cell(portfolio.a, "vendor").locator("text").text_content().strip() == "not assessed"
+    assert cell(portfolio.a, "vendor").locator("rect.hatch").count() == 1
     assert "band-none" in cell(portfolio.a, "vendor").get_attribute("class")
     assert page.locator("[data-kpi='median-days'] .kpi-value").inner_text().strip() == "30.0"
     assert page.locator("[data-kpi='blockers'] .kpi-value").inner_text().strip() == "3"

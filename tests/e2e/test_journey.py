@@ -6,7 +6,7 @@ the change. Screenshots of each key page land in test-artifacts/journey-*.png.""
 import pytest
 
 from initiatives.models import Initiative, Status
-from reviews.models import ConcernAssessment, DesignInput, DesignInputStatus
+from reviews.models import ConcernArea, ConcernAssessment, DesignInput, DesignInputStatus
 from tests import factories
 from tests.e2e.flows import answer_risk_stack_and_support
 
@@ -120,7 +120,9 @@ def test_sponsor_it_and_executive_work_one_initiative_together(browser_as, live_
     assert "100% involved IT early" in (
         executive.locator("#chart-early text.headline").text_content()
     )
-    assert executive.locator(f"#chart-heatmap a.cell[data-row='{initiative.pk}']").count() == 6
+    assert executive.locator(f"#chart-heatmap a.cell[data-row='{initiative.pk}']").count() == len(
+        ConcernArea
+    )
     executive.screenshot(path=str(_path("executive-dashboard")), full_page=True)
 
 

@@ -91,17 +91,16 @@ def test_decision_log_change_control_and_the_auditor_view(browser_as, live_serve
     assert "Go for the pilot on line 3" in lead.locator("#decisions").inner_text()
     assert Decision.objects.get().decided_by == users["it_lead"]
 
-    # The sponsor may not approve: the form refuses with the 403 page, nothing is recorded.
+    # The sponsor may not approve: the form offers only the kinds they may record (and no
+    # escalation, which has its own page offering the partnership route); nothing is recorded.
     sponsor = browser_as(users["sponsor"])
     sponsor.goto(url)
     assert sponsor.locator("#decisions >> text=Record decision").count() == 1
     sponsor.click("#decisions >> text=Record decision")
-    sponsor.select_option("#id_kind", "approval")
-    sponsor.fill("#id_summary", "Approve it myself")
-    sponsor.fill("#id_conditions", "none")
-    sponsor.click("button:has-text('Save')")
-    sponsor.wait_for_load_state("networkidle")
-    assert "403 Forbidden" in sponsor.content()
+    sponsor.wait_for_url("**/decisions/new/")
+    assert sponsor.locator("#id_kind option[value=approval]").count() == 0
+    assert sponsor.locator("#id_kind option[value=escalation]").count() == 0
+    assert sponsor.locator("#id_kind option[value=vendor_selection]").count() == 1
     assert Decision.objects.count() == 1
 
     # The sponsor requests a change; it re-opens the concerns the new data touches.

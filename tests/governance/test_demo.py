@@ -1,12 +1,17 @@
-"""The governance demo shows issue 14: a conversation with mentions, a follower, delivered
-hand-off notifications and everybody's *My work*."""
+"""The governance demo shows issue 14 — a conversation with mentions, a follower, delivered
+hand-off notifications and everybody's *My work* — and the anti-patterns caught as they
+happen: a vendor selected before IT assessed it, an escalation after the partnership route was
+offered, and a concern raised for the next working session instead."""
 
 import pytest
 
 from governance import demo
+from governance.dashboard.selectors.figures import partnership_health
+from governance.decisions.models import Decision
 from governance.notifications.models import Follow, Notification
 from governance.threads.models import Comment
 from governance.work.selectors import work_of
+from initiatives.models import Initiative
 from outbox.models import Message
 
 pytestmark = pytest.mark.django_db
@@ -29,3 +34,21 @@ def test_demo_shows_conversations_notifications_and_my_work():
     assert work_of(users["sofia"]) and work_of(users["ravi"])
     demo.load_conversations(context)  # twice changes nothing
     assert Comment.objects.count() == 3
+
+
+def test_demo_shows_vendor_before_it_and_the_partnership_route():
+    import governance.demo
+    import initiatives.demo
+    import reviews.demo
+
+    context: dict = {}
+    for part in (initiatives.demo, reviews.demo, governance.demo):
+        part.load(context)
+    ppe, dfc = context["initiatives"]["ppe"], context["initiatives"]["dfc"]
+
+    early = Decision.objects.get(before_it_assessment=True)
+    assert early.initiative == ppe and early.unscored_rationale
+    escalation = Decision.objects.get(initiative=dfc, kind="escalation")
+    assert (escalation.partnership_offered, escalation.discussed_in_session) == (True, "yes")
+    health = partnership_health(Initiative.objects.all())
+    assert (health.vendor_before_it, health.route_taken, health.escalated_after_offer) == (1, 1, 1)

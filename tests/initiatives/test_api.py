@@ -254,6 +254,29 @@ def test_sections_are_replaced_and_read_back(api_as, world):
     assert [a["name"] for a in response.json()["data_assets"]] == ["Camera images"]
 
 
+EXPLAINABILITY_ANSWERS = {
+    "output_explanation": "The three inputs that drove the verdict are highlighted.",
+    "operator_view": "Verdict, confidence 0–100 % and the defect overlay.",
+    "override_logged": "yes",
+    "model_documentation": "Vendor model card, validation report in the QMS.",
+    "drift_detection": "Weekly precision against supervisor overrides.",
+}
+
+
+def test_explainability_answers_are_written_and_read_back(api_as, world):
+    initiative = world["own_draft"]
+    response = api_as("sponsor").patch(
+        url(initiative), {"version": initiative.version, **EXPLAINABILITY_ANSWERS}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert {name: body[name] for name in EXPLAINABILITY_ANSWERS} == EXPLAINABILITY_ANSWERS
+    initiative.refresh_from_db()
+    assert initiative.override_logged == "yes"
+    event = AuditEvent.objects.filter(initiative=initiative).latest("seq")
+    assert event.changes["override_logged"] == ["", "yes"]
+
+
 @pytest.mark.parametrize(
     "payload, field, message",
     [
@@ -262,6 +285,8 @@ def test_sections_are_replaced_and_read_back(api_as, world):
         ({"business_problem": "x" * 4001}, "business_problem", "no more than 4000"),
         ({"phase": "someday"}, "phase", "is not a valid choice"),
         ({"safety_critical": "maybe"}, "safety_critical", "is not a valid choice"),
+        ({"override_logged": "sometimes"}, "override_logged", "is not a valid choice"),
+        ({"drift_detection": "x" * 2001}, "drift_detection", "no more than 2000"),
         ({"decision_owner": "nobody"}, "decision_owner", "No active portal user"),
         ({"co_sponsors": ["sponsor", "ghost"]}, "co_sponsors", "No active portal user"),
         ({"site": 999_999}, "site", "does not exist"),

@@ -109,12 +109,17 @@ class TestSteps:
                 "accountable_person": "sponsor@example.com",
                 "output_actors": "Operators",
                 "override_authority": "Supervisor",
+                "output_explanation": "The drivers of each verdict are shown",
+                "operator_view": "Verdict and confidence",
+                "override_logged": "yes",
                 "save": "1",
             },
         )
         initiative.refresh_from_db()
         assert initiative.decision_owner == users["sponsor"]
         assert initiative.accountable_person == users["sponsor"]
+        assert initiative.operator_view == "Verdict and confidence"
+        assert initiative.override_logged == "yes"
 
         response = sponsor_client.post(
             f"{base}/3/",
@@ -160,6 +165,50 @@ class TestSteps:
         ]
         initiative.refresh_from_db()
         assert initiative.output_actors == "Operators"
+
+    def test_explainability_questions_are_asked_saved_and_shown(self, sponsor_client, users):
+        """Steps 2 and 5 ask how the people who act on the output understand and override it,
+        where the model is documented and how drift is noticed; a bad answer is a field error
+        that keeps what was typed and saves nothing."""
+        initiative = factories.draft_initiative(sponsor=users["sponsor"])
+        base = f"/initiatives/{initiative.pk}/edit"
+        step2 = sponsor_client.get(f"{base}/2/").content.decode()
+        assert "How is an output explained to the people who act on it?" in step2
+        assert "What does the operator see, including the confidence?" in step2
+        assert "Is every override logged?" in step2
+
+        refused = sponsor_client.post(
+            f"{base}/2/",
+            {
+                "version": initiative.version,
+                "operator_view": "Score only",
+                "override_logged": "sometimes",
+                "save": "1",
+            },
+        )
+        assert refused.status_code == 200
+        assert "override_logged" in refused.context["form"].errors
+        assert "Score only" in refused.content.decode()
+        initiative.refresh_from_db()
+        assert initiative.operator_view == ""
+
+        step5 = sponsor_client.get(f"{base}/5/").content.decode()
+        assert "Model documentation or model card" in step5
+        assert "How does the business know the model drifted?" in step5
+        sponsor_client.post(
+            f"{base}/5/",
+            {
+                "version": initiative.version,
+                "model_documentation": "Model card v3 in the QMS",
+                "drift_detection": "Weekly precision report",
+                "save": "1",
+            },
+        )
+        initiative.refresh_from_db()
+        assert initiative.drift_detection == "Weekly precision report"
+        page = sponsor_client.get(f"/initiatives/{initiative.pk}/").content.decode()
+        assert "Model card v3 in the QMS" in page
+        assert "Drift noticed by" in page
 
     def test_formset_row_with_missing_classification_is_an_error(self, sponsor_client, users):
         initiative = factories.draft_initiative(sponsor=users["sponsor"])

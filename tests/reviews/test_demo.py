@@ -60,3 +60,32 @@ def test_the_demo_ready_for_build_initiatives_meet_the_rule():
     ready = Initiative.objects.filter(status="ready_for_build")
     assert ready.count() == 2
     assert all(ready_for_build_blockers(i) == [] for i in ready)
+
+
+def test_demo_data_shows_explainability_answers_and_assessments():
+    from governance.risk.services import recompute
+    from initiatives import demo as initiatives_demo
+    from reviews import demo
+    from reviews.models import ConcernAssessment
+
+    context: dict = {}
+    initiatives_demo.load(context)
+    demo.load(context)
+    initiatives = context["initiatives"]
+
+    vqi, ppe = initiatives["vqi"], initiatives["ppe"]
+    vqi.refresh_from_db()
+    ppe.refresh_from_db()
+    assert vqi.override_logged == "yes" and vqi.model_documentation
+    assert ppe.override_logged == "no" and not ppe.output_explanation
+    explained = ConcernAssessment.objects.get(initiative=vqi, area="explainability")
+    assert (explained.status, explained.score) == ("satisfied", 2)
+    assert explained.score_history.count() >= 2  # needs info first, then satisfied
+    assert ConcernAssessment.objects.get(initiative=ppe, area="explainability").score == 4
+
+    recompute([ppe.pk])
+    from governance.risk.models import RiskState
+
+    assert "Safety-critical, and overrides of the AI are not logged" in (
+        RiskState.objects.get(initiative=ppe).reasons
+    )

@@ -421,3 +421,58 @@ def test_the_fallback_test_page_does_not_grow_with_the_tests(client, users, revi
         page = client.get(url)
     assert page.content.decode().count('data-result="passed"') == 6
     assert len(six.captured_queries) == len(one.captured_queries)
+
+
+def test_explainability_is_assessed_and_filtered_like_every_area(client, users, reviewed):
+    """The seventh area: in the queue's concern filter, on the initiative page, with its own
+    checklist on the assessment page, scored like the others."""
+    other = factories.in_review_initiative(
+        sponsor=users["sponsor"],
+        it_lead=users["it_lead"],
+        reviewer=users["reviewer"],
+        concern_area=ConcernArea.SECURITY,
+        title="Only security",
+    )
+    # Its explainability is settled, so it has nothing to do in that area.
+    ConcernAssessment.objects.filter(initiative=other, area=ConcernArea.EXPLAINABILITY).update(
+        status="satisfied", score=1
+    )
+    login(client, users["reviewer"])
+    queue = client.get(reverse("reviews:queue") + "?tab=all")
+    assert '<option value="explainability"' in queue.content.decode()
+    filtered = client.get(reverse("reviews:queue") + "?tab=all&concern=explainability")
+    html = filtered.content.decode()
+    assert reviewed.title in html and other.title not in html
+
+    item = ConcernAssessment.objects.get(initiative=reviewed, area=ConcernArea.EXPLAINABILITY)
+    assert item.status == "not_started"
+    detail = client.get(reviewed.get_absolute_url()).content.decode()
+    assert "Explainability &amp; operator trust" in detail
+    url = reverse("reviews:assessment", args=[item.pk])
+    page = client.get(url).content.decode()
+    questions = list(ChecklistQuestion.objects.filter(area=ConcernArea.EXPLAINABILITY))
+    assert len(questions) == 5
+    assert all(q.text in page for q in questions)
+    override = next(q for q in questions if "override" in q.text)
+    response = client.post(
+        url,
+        {
+            "score": "4",
+            "status": "needs_info",
+            "rationale": "Overrides are not logged",
+            "version": item.version,
+            f"q_{override.pk}": "Supervisor clicks dismiss; nothing is recorded",
+        },
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.score, item.status) == (4, "needs_info")
+
+
+def test_the_assessment_form_says_what_each_score_means(client, users, reviewed):
+    item = ConcernAssessment.objects.get(initiative=reviewed, area=ConcernArea.SECURITY)
+    page = login(client, users["reviewer"]).get(reverse("reviews:assessment", args=[item.pk]))
+    html = page.content.decode()
+    assert "1 — low risk: nothing stands in the way" in html
+    assert "5 — highest risk: must not go ahead as designed (blocks)" in html
+    assert "Higher means riskier" in html and "higher is readier" in html

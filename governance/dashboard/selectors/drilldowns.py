@@ -17,15 +17,14 @@ from initiatives.models import EARLY_PHASES, Initiative, RiskLevel, Status
 from reviews.models import (
     OPEN_DESIGN_INPUT_STATUSES,
     ConcernArea,
-    ConcernAssessment,
     DesignInput,
     DesignInputStatus,
     Severity,
 )
 
-from .figures import escalations
+from .figures import escalations, partnership_route_taken, vendor_selected_before_it
 from .filters import DashboardFilters, dashboard_initiatives, initiative_ids
-from .portfolio import READINESS_BANDS
+from .portfolio import READINESS_BANDS, assessed_concerns
 
 
 @dataclass(frozen=True)
@@ -38,6 +37,7 @@ class InitiativeCriteria:
     reached_ready: bool = False  # every initiative counted in the partnership time
     area: str = ""  # with band: readiness of that concern area in that band
     band: str = ""
+    vendor_before_it: bool = False  # a vendor selected before IT scored it
 
     @classmethod
     def from_params(cls, params) -> InitiativeCriteria:
@@ -55,6 +55,7 @@ class InitiativeCriteria:
             reached_ready=params.get("reached_ready") == "1",
             area=area if area in ConcernArea.values else "",
             band=band if band in READINESS_BANDS else "",
+            vendor_before_it=params.get("vendor_before_it") == "1",
         )
 
     def describe(self) -> list[str]:
@@ -72,6 +73,8 @@ class InitiativeCriteria:
             parts.append(f"ready for build in {self.ready_month}")
         if self.reached_ready:
             parts.append("reached ready for build")
+        if self.vendor_before_it:
+            parts.append("vendor selected before IT assessment")
         if self.area and self.band:
             label = ConcernArea(self.area).label
             if self.band == "none":
@@ -105,18 +108,25 @@ def drilldown_initiatives(
         start = datetime(year, month, 1, tzinfo=tz)
         end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=tz)
         qs = qs.filter(ready_for_build_at__gte=start, ready_for_build_at__lt=end)
+    if criteria.vendor_before_it:
+        qs = vendor_selected_before_it(qs)
     if criteria.area and criteria.band:
         low, high = READINESS_BANDS[criteria.band]
         if criteria.band == "none":
-            # Not assessed: no assessment row for the area, or one without a readiness yet.
-            assessed = ConcernAssessment.objects.filter(
-                area=criteria.area, readiness__isnull=False
-            ).values("initiative_id")
+            # Not assessed: no assessment row for the area, one IT has not started, or one
+            # without a readiness yet.
+            assessed = (
+                assessed_concerns()
+                .filter(area=criteria.area, readiness__isnull=False)
+                .values("initiative_id")
+            )
             qs = qs.exclude(pk__in=assessed)
         else:
-            banded = ConcernAssessment.objects.filter(
-                area=criteria.area, readiness__gte=low, readiness__lte=high
-            ).values("initiative_id")
+            banded = (
+                assessed_concerns()
+                .filter(area=criteria.area, readiness__gte=low, readiness__lte=high)
+                .values("initiative_id")
+            )
             qs = qs.filter(pk__in=banded)
     return qs.order_by("pk")
 
@@ -129,6 +139,7 @@ class DesignInputCriteria:
     state: str = ""  # "open", "blocking" (open + high), or a DesignInputStatus
     area: str = ""
     initiative: int | None = None
+    route_taken: bool = False  # raised for a working session instead of an escalation
 
     @classmethod
     def from_params(cls, params) -> DesignInputCriteria:
@@ -139,6 +150,7 @@ class DesignInputCriteria:
             state=state if state in ("open", "blocking", *DesignInputStatus.values) else "",
             area=area if area in ConcernArea.values else "",
             initiative=parse_id(initiative),
+            route_taken=params.get("route") == "taken",
         )
 
     def describe(self) -> list[str]:
@@ -151,6 +163,8 @@ class DesignInputCriteria:
             parts.append(DesignInputStatus(self.state).label.lower())
         if self.area:
             parts.append(ConcernArea(self.area).label)
+        if self.route_taken:
+            parts.append("raised for a working session instead of an escalation")
         return parts
 
 
@@ -163,6 +177,8 @@ def drilldown_design_inputs(
     if criteria.initiative is not None:
         initiatives = initiatives.filter(pk=criteria.initiative)
     qs = DesignInput.objects.filter(initiative__in=initiative_ids(initiatives))
+    if criteria.route_taken:
+        qs = partnership_route_taken(initiatives)
     if criteria.state == "blocking":
         qs = qs.filter(status__in=OPEN_DESIGN_INPUT_STATUSES, severity=Severity.HIGH)
     elif criteria.state == "open":
@@ -174,9 +190,12 @@ def drilldown_design_inputs(
     return qs.select_related("initiative", "owner").order_by("created_at", "pk")
 
 
-def drilldown_escalations(user, filters: DashboardFilters) -> QuerySet[Decision]:
-    """The escalations to executives (decisions of kind "escalation"), newest first."""
-    return escalations(dashboard_initiatives(user, filters))
+def drilldown_escalations(
+    user, filters: DashboardFilters, after_offer: bool = False
+) -> QuerySet[Decision]:
+    """The escalations to executives (decisions of kind "escalation"), newest first; with
+    `after_offer` those recorded after the partnership route was offered."""
+    return escalations(dashboard_initiatives(user, filters), after_offer=after_offer)
 
 
 SESSION_STATES = {

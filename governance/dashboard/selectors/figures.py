@@ -172,6 +172,9 @@ class PartnershipHealth:
     - involved: initiatives IT has seen; early: IT first saw them in the idea or design phase
       (before vendor selection or a fixed design); late: presented finished.
     - escalations: Decision rows of kind "escalation"; incorporated: design inputs incorporated.
+    - vendor_before_it: initiatives with a vendor selected before IT scored it.
+    - route_taken: concerns raised for the next working session instead of an escalation;
+      escalated_after_offer: escalations recorded after that route was offered and declined.
     - sessions: held, and planned ones whose time has passed (not held, not cancelled);
       held_share = held / (held + planned_past).
     """
@@ -186,6 +189,22 @@ class PartnershipHealth:
     sessions_planned_past: int
     sessions_cancelled: int
     sessions_share: float | None
+    vendor_before_it: int = 0
+    route_taken: int = 0
+    escalated_after_offer: int = 0
+
+
+def vendor_selected_before_it(initiatives: QuerySet[Initiative]) -> QuerySet[Initiative]:
+    """The initiatives with a vendor selected before IT scored it (each counted once)."""
+    flagged = Decision.objects.filter(
+        kind=DecisionKind.VENDOR_SELECTION, before_it_assessment=True
+    ).values("initiative_id")
+    return initiatives.filter(pk__in=flagged)
+
+
+def partnership_route_taken(initiatives: QuerySet[Initiative]) -> QuerySet[DesignInput]:
+    """Concerns raised as design inputs for the next working session instead of escalating."""
+    return within(DesignInput.objects.filter(instead_of_escalation=True), initiatives)
 
 
 def partnership_health(
@@ -195,7 +214,7 @@ def partnership_health(
 ) -> PartnershipHealth:
     """Early involvement, escalation versus incorporation, sessions held versus planned.
 
-    Four aggregate queries (three when the `initiative_counts` are given).
+    Seven aggregate queries (six when the `initiative_counts` are given).
     """
     now = now or timezone.now()
     rows = initiative_counts(initiatives) if counts is None else counts
@@ -203,7 +222,10 @@ def partnership_health(
         "involved": sum(r["n"] for r in rows if r["phase_at_it_involvement"]),
         "early": sum(r["n"] for r in rows if r["phase_at_it_involvement"] in EARLY_PHASES),
     }
-    escalations = within(Decision.objects.filter(kind=DecisionKind.ESCALATION), initiatives).count()
+    escalation_counts = within(
+        Decision.objects.filter(kind=DecisionKind.ESCALATION), initiatives
+    ).aggregate(all=Count("id"), after_offer=Count("id", filter=Q(partnership_offered=True)))
+    escalations = escalation_counts["all"]
     incorporated = within(
         DesignInput.objects.filter(status=DesignInputStatus.INCORPORATED), initiatives
     ).count()
@@ -225,6 +247,9 @@ def partnership_health(
         sessions_planned_past=sessions["planned_past"],
         sessions_cancelled=sessions["cancelled"],
         sessions_share=round(sessions["held"] / due, 3) if due else None,
+        vendor_before_it=vendor_selected_before_it(initiatives).count(),
+        route_taken=partnership_route_taken(initiatives).count(),
+        escalated_after_offer=escalation_counts["after_offer"],
     )
 
 
@@ -255,11 +280,15 @@ def blockers(initiatives: QuerySet[Initiative], limit: int = 10) -> Blockers:
     return Blockers(total=qs.count(), items=list(qs[:limit]))
 
 
-def escalations(initiatives: QuerySet[Initiative]) -> QuerySet[Decision]:
+def escalations(initiatives: QuerySet[Initiative], after_offer: bool = False) -> QuerySet[Decision]:
     """Escalations to executives (decisions of kind "escalation"; the rationale is the reason),
-    newest first."""
+    newest first; with `after_offer` only those recorded after the partnership route was
+    offered and declined."""
+    qs = Decision.objects.filter(kind=DecisionKind.ESCALATION)
+    if after_offer:
+        qs = qs.filter(partnership_offered=True)
     return (
-        within(Decision.objects.filter(kind=DecisionKind.ESCALATION), initiatives)
+        within(qs, initiatives)
         .select_related("initiative", "decided_by")
         .order_by("-decided_at", "-pk")
     )

@@ -26,6 +26,7 @@ from django.utils import timezone
 from initiatives.models import Initiative, Phase, RiskLevel, Status
 from reviews.models import (
     OPEN_DESIGN_INPUT_STATUSES,
+    AssessmentStatus,
     ConcernAssessment,
     DesignInput,
     Severity,
@@ -64,6 +65,11 @@ class PortfolioRow:
         """Mean readiness of the assessed areas, rounded; None when no area is assessed."""
         values = [v for v in self.readiness.values() if v is not None]
         return round(sum(values) / len(values)) if values else None
+
+
+def assessed_concerns() -> QuerySet[ConcernAssessment]:
+    """The assessments that count as assessed on the dashboard: every one IT has started."""
+    return ConcernAssessment.objects.exclude(status=AssessmentStatus.NOT_STARTED)
 
 
 def _per_initiative(queryset: QuerySet, value) -> Subquery:
@@ -124,10 +130,13 @@ def portfolio_queryset(
     ten thousand initiatives as with ten; readiness and counts are correlated subqueries.
     """
     sort = clean_sort(sort)
-    assessed = ConcernAssessment.objects.filter(readiness__isnull=False)
+    # A concern IT has not started is not assessed: its computed starting value is no reading
+    # of readiness, and must not look like a poor one.
+    started = assessed_concerns()
+    assessed = started.filter(readiness__isnull=False)
     readiness = {
         f"readiness_{area.value}": _per_initiative(
-            ConcernAssessment.objects.filter(area=area.value), Max("readiness")
+            started.filter(area=area.value), Max("readiness")
         )
         for area in AREAS
     }

@@ -24,7 +24,9 @@ def _portfolio(users, count: int) -> list[Initiative]:
         )
         # Every third one is not assessed on security: "n/a" must sort as the lowest.
         if n % 3:
-            ConcernAssessment.objects.create(initiative=initiative, area="security", readiness=n)
+            ConcernAssessment.objects.create(
+                initiative=initiative, area="security", readiness=n, status="in_progress"
+            )
         made.append(initiative)
     return made
 
@@ -48,7 +50,7 @@ def cells(content: str) -> dict[tuple[str, str], tuple[str, str, str]]:
     """{(initiative id, area): (band, value, href)} of the heat map."""
     found = re.findall(
         r'<a href="([^"]*)" class="cell band-(\w+)" data-row="(\d+)" data-area="(\w+)" '
-        r'data-value="(\d*)"><title>[^<]*</title><rect[^>]*/><text[^>]*>([^<]*)</text>',
+        r'data-value="(\d*)"><title>[^<]*</title>(?:<rect[^>]*/>)+<text[^>]*>([^<]*)</text>',
         svg(content, "chart-heatmap"),
     )
     return {

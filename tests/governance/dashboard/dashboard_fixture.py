@@ -192,8 +192,14 @@ def build(users) -> Portfolio:
         ("governance", None),
         ("performance", 60),
     ]:
-        ConcernAssessment.objects.create(initiative=a, area=area, readiness=readiness)
-    ConcernAssessment.objects.create(initiative=d, area="security", readiness=20)
+        ConcernAssessment.objects.create(
+            initiative=a, area=area, readiness=readiness, status="in_progress"
+        )
+    ConcernAssessment.objects.create(
+        initiative=d, area="security", readiness=20, status="in_progress"
+    )
+    # Not started: a computed starting value, but not assessed (not a poor readiness).
+    ConcernAssessment.objects.create(initiative=d, area="vendor", readiness=20)
 
     _input(a, "security", "A: SSO via Entra", "high", "incorporated", at(1, 20), users)
     _input(a, "architecture", "A: MES write API", "medium", "incorporated", at(1, 25), users)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from governance.dashboard.selectors.portfolio import CSV_HEADER, PORTFOLIO_PAGE_SIZE
 from governance.decisions.models import Decision
 from initiatives.models import Initiative
+from reviews.models import ConcernArea
 from tests import factories
 from tests.governance.dashboard import dashboard_fixture
 from tests.governance.dashboard.conftest import _portfolio, bars, cells, svg
@@ -57,11 +58,14 @@ class TestDashboardPage:
         a = str(portfolio.a.pk)
         assert heat[(a, "security")][:2] == ("ready", "80")
         assert heat[(a, "architecture")][:2] == ("low", "0")
-        assert heat[(a, "governance")][:2] == ("none", "n/a")  # assessed, readiness not computed
-        assert heat[(a, "vendor")][:2] == ("none", "n/a")  # no assessment row
+        # Assessed, readiness not computed; no assessment row; not started (readiness 20 stored):
+        # all three "not assessed", not a poor readiness.
+        assert heat[(a, "governance")][:2] == ("none", "not assessed")
+        assert heat[(a, "vendor")][:2] == ("none", "not assessed")
+        assert heat[(str(portfolio.d.pk), "vendor")][:2] == ("none", "not assessed")
         assert heat[(a, "performance")][:2] == ("good", "60")
         assert heat[(str(portfolio.d.pk), "security")][:2] == ("low", "20")
-        assert len(heat) == 5 * 6
+        assert len(heat) == 5 * len(ConcernArea)
 
     def test_every_chart_bar_leads_to_a_list_of_that_many(self, client, portfolio, users):
         client.force_login(users["executive"])
@@ -74,13 +78,15 @@ class TestDashboardPage:
             "chart-early",
             "chart-escalations",
             "chart-sessions",
+            "chart-vendor_before_it",
+            "chart-partnership_route",
         ):
             for key, (value, href) in bars(content, chart).items():
                 page = client.get(href)
                 assert page.status_code == 200, href
                 assert page.context["page"].paginator.count == int(value), (chart, key, href)
                 checked += 1
-        assert checked == 6 + 5 + 3 + 2 + 2 + 3
+        assert checked == 6 + 5 + 3 + 2 + 2 + 3 + 1 + 2
         data = client.get("/governance/dashboard/").context["data"]
         for month in data.time.by_month:
             _, href = bars(content, "chart-trend")[month.month]
@@ -263,8 +269,9 @@ def test_query_count_does_not_grow_with_the_portfolio(client, users):
     assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
     assert len(large_api) == len(small_api)
     # 17 before issue 14: session, user, roles, filter choices, and 12 for the figures; My work
-    # (the navigation count and the "waiting for you" card, read once) adds up to 7.
-    assert len(small) <= 24, len(small)
+    # (the navigation count and the "waiting for you" card, read once) adds up to 7; issue 15's
+    # "selected before IT assessment" and "partnership route taken" figures one each.
+    assert len(small) <= 26, len(small)
 
 
 @pytest.mark.django_db
@@ -296,3 +303,47 @@ def test_a_page_costs_the_same_queries_at_30_and_at_120_initiatives(client, user
     with CaptureQueriesContext(connection) as large:
         client.get("/governance/dashboard/", {"sort": "-readiness", "page": 2})
     assert len(large) == len(small)
+
+
+def test_explainability_has_its_column_in_the_heat_map_table_csv_and_api(client, users):
+    """The seventh area is a heat-map column, a sortable table column, a CSV column and a key
+    of the API's readiness, like the six before it."""
+    from governance.risk.services import recompute
+    from reviews.models import ConcernAssessment
+
+    initiative = factories.in_review_initiative(
+        sponsor=users["sponsor"], it_lead=users["it_lead"], reviewer=users["reviewer"]
+    )
+    ConcernAssessment.objects.filter(initiative=initiative, area="explainability").update(
+        status="in_progress", score=3
+    )
+    recompute([initiative.pk])
+    readiness = ConcernAssessment.objects.get(initiative=initiative, area="explainability")
+    # In progress (60) minus score 3 (10) minus five unanswered intake questions (25).
+    assert readiness.readiness == 25
+
+    client.force_login(users["executive"])
+    content = client.get("/governance/dashboard/").content.decode()
+    assert cells(content)[(str(initiative.pk), "explainability")][:2] == ("medium", "25")
+    assert ">Explainability<" in content
+    assert client.get("/governance/dashboard/?sort=-explainability").status_code == 200
+
+    rows = list(
+        csv.reader(io.StringIO(client.get("/governance/dashboard/portfolio.csv").content.decode()))
+    )
+    column = rows[0].index("readiness_explainability")
+    assert rows[1][column] == "25"
+
+    api = client.get("/api/dashboard/").json()
+    row = next(r for r in api["portfolio"] if r["id"] == initiative.pk)
+    assert row["readiness"]["explainability"] == 25
+
+
+def test_the_legend_explains_readiness_and_not_assessed(client, users, portfolio):
+    client.force_login(users["executive"])
+    content = client.get("/governance/dashboard/").content.decode()
+    assert "Readiness 0–100: higher is readier." in content
+    assert "5 is the highest risk" in content
+    assert "not assessed (not started or no reading yet)" in content
+    # The hatching that tells "not assessed" apart without colour.
+    assert 'id="chart-heatmap-hatch"' in svg(content, "chart-heatmap")

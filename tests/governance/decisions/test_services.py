@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from core.errors import FieldRuleError, RuleError, TransitionNotAllowed
@@ -16,6 +17,7 @@ from governance.decisions.models import (
 from governance.decisions.selectors import production_state
 from governance.decisions.services import (
     decide_change,
+    raise_concern_for_next_session,
     record_decision,
     record_release,
     request_change,
@@ -112,17 +114,113 @@ class TestRiskAcceptance:
 @pytest.mark.django_db
 class TestOtherDecisions:
     def test_escalation_needs_a_reason_and_is_counted(self, users, initiative):
-        with pytest.raises(FieldRuleError) as exc:
-            record(initiative, users["sponsor"], kind=DecisionKind.ESCALATION, summary="Stuck")
-        assert exc.value.field == "rationale"
-        record(
+        """Refused until the partnership route was offered and declined, with a reason and
+        whether the concern was discussed in a session; each refusal names its field."""
+        steps = [
+            ({}, "partnership_declined"),
+            ({"partnership_declined": True}, "rationale"),
+            (
+                {"partnership_declined": True, "rationale": "Three sessions without agreement"},
+                "discussed_in_session",
+            ),
+            (
+                {
+                    "partnership_declined": True,
+                    "rationale": "Three sessions without agreement",
+                    "discussed_in_session": "maybe",
+                },
+                "discussed_in_session",
+            ),
+        ]
+        for fields, field in steps:
+            with pytest.raises(FieldRuleError) as exc:
+                record(
+                    initiative,
+                    users["sponsor"],
+                    kind=DecisionKind.ESCALATION,
+                    summary="Stuck",
+                    **fields,
+                )
+            assert exc.value.field == field
+        assert not Decision.objects.exists()
+        decision = record(
             initiative,
             users["sponsor"],
             kind=DecisionKind.ESCALATION,
             summary="Stuck on data residency",
             rationale="Three sessions without agreement",
+            partnership_declined=True,
+            discussed_in_session="yes",
         )
         assert Decision.objects.filter(kind=DecisionKind.ESCALATION).count() == 1
+        assert (decision.partnership_offered, decision.discussed_in_session) == (True, "yes")
+        event = AuditEvent.objects.filter(action="decision.escalation").get()
+        assert event.changes["after"]["partnership_offered"] is True
+        assert event.changes["after"]["discussed_in_session"] == "yes"
+
+    def test_the_partnership_route_puts_the_concern_on_the_next_session(self, users, initiative):
+        from reviews.models import DesignInput
+
+        series = factories.working_series(initiative=initiative, user=users["it_lead"])
+        route = raise_concern_for_next_session(
+            initiative=initiative,
+            user=users["sponsor"],
+            area="security",
+            title="Hosting in the vendor cloud",
+            description="We disagree on residency",
+        )
+        item = route.design_input
+        assert (item.raised_by, item.instead_of_escalation, item.status) == (
+            users["sponsor"],
+            True,
+            "raised",
+        )
+        assert route.session is not None and route.session.series_id == series.pk
+        assert route.session == min(
+            (s for s in series.sessions.all() if s.starts_at >= timezone.now()),
+            key=lambda s: s.starts_at,
+        )
+        from governance.sessions.selectors import agenda_for
+
+        assert item in agenda_for(route.session)["open_inputs"]
+        event = AuditEvent.objects.get(action="design_input.raised", object_id=str(item.pk))
+        assert event.changes["after"]["instead_of_escalation"] is True
+        assert not DesignInput.objects.filter(instead_of_escalation=False).exists()
+
+    @pytest.mark.parametrize(
+        ("who", "outcome"),
+        [
+            ("sponsor", "allowed"),
+            ("co_sponsor", "allowed"),
+            ("reviewer", "PermissionDenied"),  # not assigned to this one
+            ("it_lead", "allowed"),
+            ("executive", "PermissionDenied"),
+            ("other_sponsor", "PermissionDenied"),
+            ("norole", "PermissionDenied"),
+        ],
+    )
+    def test_who_takes_the_partnership_route(self, users, initiative, who, outcome):
+        from initiatives.services import grant_membership
+
+        grant_membership(initiative, users["co_sponsor"], can_change=True)
+        result = attempt(
+            lambda: raise_concern_for_next_session(
+                initiative=initiative, user=users[who], area="security", title="Hosting"
+            ),
+            initiative,
+        )
+        assert result.outcome == outcome
+
+    def test_the_partnership_route_needs_an_area_and_a_title(self, users, initiative):
+        for fields, field in [
+            ({"area": "ethics", "title": "Hosting"}, "area"),
+            ({"area": "security", "title": "  "}, "title"),
+        ]:
+            with pytest.raises(FieldRuleError) as exc:
+                raise_concern_for_next_session(
+                    initiative=initiative, user=users["sponsor"], **fields
+                )
+            assert exc.value.field == field
 
     def test_vendor_selection_names_a_candidate_of_this_initiative(self, users, initiative):
         mine = initiative.vendors.create(name="Cognex")
@@ -153,9 +251,66 @@ class TestOtherDecisions:
             kind=DecisionKind.VENDOR_SELECTION,
             summary="Cognex selected",
             rationale="Runs on-premises; IT can support it",
+            unscored_rationale="Pilot slot at the plant expires this month",
             vendor=mine,
         )
         assert (decision.vendor, decision.vendor_name) == (mine, "Cognex")
+
+    def test_a_vendor_it_has_not_scored_needs_a_reason_and_is_flagged(self, users, initiative):
+        from reviews.services.vendors import add_default_criteria, score_vendor
+
+        unscored = initiative.vendors.create(name="Landing AI")
+        scored = initiative.vendors.create(name="Cognex")
+        it_lead = users["it_lead"]
+        criterion = add_default_criteria(initiative=initiative, user=it_lead)[0]
+        score_vendor(criterion=criterion, vendor=scored, user=it_lead, score=4)
+
+        with pytest.raises(FieldRuleError, match="IT has not scored Landing AI yet") as exc:
+            record(
+                initiative,
+                users["sponsor"],
+                kind=DecisionKind.VENDOR_SELECTION,
+                summary="Landing AI selected",
+                rationale="Best demo",
+                vendor=unscored,
+            )
+        assert exc.value.field == "unscored_rationale"
+        assert not Decision.objects.exists()
+
+        early = record(
+            initiative,
+            users["sponsor"],
+            kind=DecisionKind.VENDOR_SELECTION,
+            summary="Landing AI selected",
+            rationale="Best demo",
+            unscored_rationale="The budget must be committed this quarter",
+            vendor=unscored,
+        )
+        assert early.before_it_assessment is True
+        assert early.unscored_rationale == "The budget must be committed this quarter"
+        event = AuditEvent.objects.filter(action="decision.vendor_selection").get()
+        assert event.changes["after"]["before_it_assessment"] is True
+
+        later = record(
+            initiative,
+            users["sponsor"],
+            kind=DecisionKind.VENDOR_SELECTION,
+            summary="Cognex selected after all",
+            rationale="Scored best by IT",
+            unscored_rationale="ignored: IT scored it",
+            vendor=scored,
+        )
+        assert (later.before_it_assessment, later.unscored_rationale) == (False, "")
+
+    def test_the_database_refuses_a_flag_without_a_reason(self, users, initiative):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Decision.objects.create(
+                initiative=initiative,
+                kind=DecisionKind.VENDOR_SELECTION,
+                summary="x",
+                decided_by=users["sponsor"],
+                before_it_assessment=True,
+            )
 
     def test_approval_needs_conditions_and_authority(self, users, initiative):
         initiative_reviewer = users["reviewer"]
@@ -200,7 +355,10 @@ class TestChangeControl:
         [
             (ChangeKind.NEW_DATA_SOURCE, {"security", "governance"}),
             (ChangeKind.NEW_INTEGRATION, {"architecture", "security", "performance"}),
-            (ChangeKind.NEW_MODEL_VERSION, {"performance", "governance", "vendor"}),
+            (
+                ChangeKind.NEW_MODEL_VERSION,
+                {"performance", "governance", "vendor", "explainability"},
+            ),
         ],
     )
     def test_change_request_reopens_the_affected_assessments(
@@ -374,6 +532,7 @@ def test_a_change_reopens_only_assessments_of_its_areas_and_leaves_the_others(us
         "ownership": AssessmentStatus.NEEDS_INFO,
         "architecture": AssessmentStatus.SATISFIED,
         "vendor": AssessmentStatus.SATISFIED,
+        "explainability": AssessmentStatus.SATISFIED,
     }
     reopened = AuditEvent.objects.filter(action="assessment.reopened")
     assert sorted(e.changes["status"][0] for e in reopened) == ["in_progress", "satisfied"]

@@ -128,3 +128,48 @@ def test_a_named_partner_records_a_risk_acceptance(client, partnered, who):
         person,
         person,
     )
+
+
+@pytest.mark.django_db
+class TestEscalationPage:
+    @pytest.mark.parametrize(
+        ("who", "status", "route_form"),
+        [
+            ("sponsor", 200, True),
+            ("it_lead", 200, True),
+            ("executive", 200, False),  # may escalate, but the route is the initiative's people's
+            ("norole", 403, False),
+        ],
+    )
+    def test_who_opens_it(self, client, users, initiative, who, status, route_form):
+        client.force_login(users[who])
+        response = client.get(f"/governance/initiatives/{initiative.pk}/escalate/")
+        assert response.status_code == status
+        if status == 200:
+            body = response.content.decode()
+            assert "Escalate anyway" in body
+            assert ('name="route"' in body) == route_form
+
+    def test_hidden_and_anonymous(self, client, users, confidential):
+        url = f"/governance/initiatives/{confidential.pk}/escalate/"
+        assert client.get(url).status_code == 302  # to the login page
+        client.force_login(users["other_sponsor"])
+        assert client.get(url).status_code == 404
+
+    def test_a_route_refused_to_an_executive_saves_nothing(self, client, users, initiative):
+        client.force_login(users["executive"])
+        client.post(
+            f"/governance/initiatives/{initiative.pk}/escalate/",
+            {"route": "1", "area": "security", "title": "Hosting"},
+        )
+        assert not initiative.design_inputs.exists()
+
+    def test_escalation_kind_is_not_in_the_plain_decision_form(self, client, users, initiative):
+        client.force_login(users["sponsor"])
+        response = client.post(
+            f"/governance/initiatives/{initiative.pk}/decisions/new/",
+            {"kind": "escalation", "summary": "x", "rationale": "y"},
+        )
+        assert response.status_code == 200
+        assert "kind" in response.context["form"].errors
+        assert not Decision.objects.exists()

@@ -406,8 +406,8 @@ def test_a_lower_level_never_lowers_a_higher_one_and_reasons_keep_their_order():
 
 
 def test_an_area_without_a_label_is_named_as_stored():
-    result = compute_risk(quiet(open_inputs=[high(area="explainability")]), NOW)
-    assert result.reasons == ["High-severity design input open: Residency (explainability)"]
+    result = compute_risk(quiet(open_inputs=[high(area="ethics")]), NOW)
+    assert result.reasons == ["High-severity design input open: Residency (ethics)"]
 
 
 # --- Readiness: the base per status, the score and the open inputs of the same area ---------
@@ -498,3 +498,69 @@ def test_readiness_always_stays_between_0_and_100(status, score, severities):
 def test_named_roles_count_once_confirmed(acknowledgements, level, reasons):
     result = compute_risk(quiet(acknowledgements=acknowledgements), NOW)
     assert (result.level, result.reasons) == (level, reasons)
+
+
+# --- Explainability and operator trust ----------------------------------------------------
+
+OVERRIDE_REASON = "Safety-critical, and overrides of the AI are not logged"
+OPERATOR_REASON = "Operators act on its output, and their overrides are not logged"
+
+
+@pytest.mark.parametrize(
+    ("safety_critical", "operator_facing", "override_logged", "reasons"),
+    [
+        (True, False, "", [OVERRIDE_REASON]),  # not answered counts as not logged
+        (True, True, "no", [OVERRIDE_REASON]),  # one reason, not two
+        (True, True, "yes", []),
+        (False, True, "no", [OPERATOR_REASON]),
+        (False, True, "", []),  # not answered yet: the intake asks, not the risk status
+        (False, True, "yes", []),
+        (False, False, "no", []),  # nobody acts on its output
+    ],
+)
+def test_an_override_nobody_logs_puts_at_risk(
+    safety_critical, operator_facing, override_logged, reasons
+):
+    result = compute_risk(
+        facts(
+            safety_critical=safety_critical,
+            operator_facing=operator_facing,
+            override_logged=override_logged,
+        ),
+        NOW,
+    )
+    assert result.reasons == reasons
+    assert result.level == (RiskLevel.AT_RISK if reasons else RiskLevel.ON_TRACK)
+
+
+def test_an_unlogged_override_is_no_risk_before_it_is_with_it():
+    result = compute_risk(facts(status="draft", safety_critical=True), NOW)
+    assert (result.level, result.reasons) == (RiskLevel.ON_TRACK, [])
+
+
+@pytest.mark.parametrize(
+    ("status", "unanswered", "readiness"),
+    [
+        ("in_progress", 0, 60),
+        ("in_progress", 1, 55),
+        ("in_progress", 5, 35),
+        ("not_started", 5, 0),  # 20 - 25, clamped
+        ("satisfied", 5, 100),  # IT is satisfied: the intake's gaps were answered in review
+    ],
+)
+def test_explainability_readiness_loses_five_per_unanswered_intake_question(
+    status, unanswered, readiness
+):
+    result = compute_risk(
+        facts(
+            assessments=[
+                AssessmentFacts("explainability", status, None, FRESH),
+                AssessmentFacts("security", status, None, FRESH),
+            ],
+            unanswered_explainability=unanswered,
+        ),
+        NOW,
+    )
+    assert result.readiness["explainability"] == readiness
+    # The other areas do not depend on these answers.
+    assert result.readiness["security"] == {"in_progress": 60, "not_started": 20}.get(status, 100)

@@ -90,3 +90,31 @@ def test_held_session_counts_for_staleness(reviewed, users):
     recompute()
     reviewed.refresh_from_db()
     assert reviewed.risk_level == RiskLevel.ON_TRACK
+
+
+def test_recompute_reads_the_explainability_answers_of_the_intake(users):
+    """Safety-critical with overrides unlogged is a reason; each unanswered explainability
+    question lowers that area's readiness; answering them clears both."""
+    initiative = factories.in_review_initiative(sponsor=users["sponsor"], safety_critical="yes")
+    factories.working_series(initiative=initiative, user=users["it_lead"])
+    ensure_assessments(initiative)
+
+    reason = "Safety-critical, and overrides of the AI are not logged"
+    recompute([initiative.pk])
+    initiative.refresh_from_db()
+    assert initiative.risk_level == RiskLevel.AT_RISK
+    assert reason in RiskState.objects.get(initiative=initiative).reasons
+    explainability = ConcernAssessment.objects.get(initiative=initiative, area="explainability")
+    assert explainability.readiness == 0  # not started (20) minus 5 × 5 unanswered, clamped
+
+    Initiative.objects.filter(pk=initiative.pk).update(
+        output_explanation="Top three drivers shown",
+        operator_view="Score and confidence",
+        override_logged="yes",
+        model_documentation="Model card in the QMS",
+    )
+    recompute([initiative.pk])
+    # The other reasons (nothing assessed yet) stay; this one is gone.
+    assert reason not in RiskState.objects.get(initiative=initiative).reasons
+    explainability.refresh_from_db()
+    assert explainability.readiness == 15  # one question (drift) left

@@ -75,12 +75,21 @@ def test_each_readiness_band_lists_exactly_the_cells_of_its_colour(users):
     by_value = {}
     for value in EDGES:
         initiative = Initiative.objects.create(title=f"R{value}", sponsor=users["sponsor"])
-        ConcernAssessment.objects.create(initiative=initiative, area="security", readiness=value)
+        ConcernAssessment.objects.create(
+            initiative=initiative, area="security", readiness=value, status="in_progress"
+        )
         by_value[value] = initiative.pk
     unscored = Initiative.objects.create(title="Assessed, no readiness", sponsor=users["sponsor"])
-    ConcernAssessment.objects.create(initiative=unscored, area="security", readiness=None)
+    ConcernAssessment.objects.create(
+        initiative=unscored, area="security", readiness=None, status="in_progress"
+    )
     other_area = Initiative.objects.create(title="Vendor only", sponsor=users["sponsor"])
-    ConcernAssessment.objects.create(initiative=other_area, area="vendor", readiness=100)
+    ConcernAssessment.objects.create(
+        initiative=other_area, area="vendor", readiness=100, status="in_progress"
+    )
+    # Not started: its computed starting value (20) is no reading, so "not assessed".
+    not_started = Initiative.objects.create(title="Not started", sponsor=users["sponsor"])
+    ConcernAssessment.objects.create(initiative=not_started, area="security", readiness=20)
     executive = users["executive"]
     rows = portfolio_rows(dashboard_initiatives(executive, ALL))
     for band in READINESS_BANDS:
@@ -97,7 +106,7 @@ def test_each_readiness_band_lists_exactly_the_cells_of_its_colour(users):
         ).values_list("pk", flat=True)
     )
     none = drilldown_initiatives(executive, ALL, InitiativeCriteria(area="security", band="none"))
-    assert set(none.values_list("pk", flat=True)) == {unscored.pk, other_area.pk}
+    assert set(none.values_list("pk", flat=True)) == {unscored.pk, other_area.pk, not_started.pk}
 
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -303,7 +312,9 @@ an_initiative = st.fixed_dictionaries(
         "involved": st.sampled_from(["", *PHASES]),
         "ready_days_ago": st.none() | st.integers(0, 400),
         "readiness": st.lists(
-            st.none() | st.sampled_from(EDGES) | st.integers(0, 100), min_size=6, max_size=6
+            st.none() | st.sampled_from(EDGES) | st.integers(0, 100),
+            min_size=len(AREA_VALUES),
+            max_size=len(AREA_VALUES),
         ),
         "inputs": st.lists(
             st.tuples(
@@ -321,6 +332,11 @@ an_initiative = st.fixed_dictionaries(
             unique_by=lambda session: session[1],
         ),
         "escalations": st.integers(0, 2),
+        # Escalations after the partnership route was offered, concerns raised instead.
+        "escalations_after_offer": st.integers(0, 2),
+        "route_taken": st.integers(0, 2),
+        # Vendor selections: True = before IT scored the vendor.
+        "vendor_selections": st.lists(st.booleans(), max_size=2),
     }
 )
 some_filters = st.fixed_dictionaries(
@@ -350,7 +366,14 @@ def _build(users, sites, units, spec) -> None:
     )
     for area, value in zip(AREA_VALUES, spec["readiness"], strict=True):
         if value is not None or area == "governance":  # governance: assessed, no readiness
-            ConcernAssessment.objects.create(initiative=initiative, area=area, readiness=value)
+            # Started (in progress), or not: a not-started one is "not assessed" whatever its
+            # stored readiness, in the heat map and in the lists alike.
+            ConcernAssessment.objects.create(
+                initiative=initiative,
+                area=area,
+                readiness=value,
+                status="not_started" if area == "explainability" else "in_progress",
+            )
     for status, severity, area in spec["inputs"]:
         DesignInput.objects.create(
             initiative=initiative,
@@ -368,6 +391,32 @@ def _build(users, sites, units, spec) -> None:
         Decision.objects.create(
             initiative=initiative, kind="escalation", summary="x", decided_by=users["executive"]
         )
+    for _ in range(spec["escalations_after_offer"]):
+        Decision.objects.create(
+            initiative=initiative,
+            kind="escalation",
+            summary="x",
+            decided_by=users["sponsor"],
+            partnership_offered=True,
+            discussed_in_session="no",
+        )
+    for _ in range(spec["route_taken"]):
+        DesignInput.objects.create(
+            initiative=initiative,
+            area="security",
+            title="concern",
+            raised_by=users["sponsor"],
+            instead_of_escalation=True,
+        )
+    for before in spec["vendor_selections"]:
+        Decision.objects.create(
+            initiative=initiative,
+            kind="vendor_selection",
+            summary="x",
+            decided_by=users["sponsor"],
+            before_it_assessment=before,
+            unscored_rationale="could not wait" if before else "",
+        )
 
 
 def listed_behind(user, href: str) -> int:
@@ -383,7 +432,8 @@ def listed_behind(user, href: str) -> int:
         criteria = DesignInputCriteria.from_params(params)
         return drilldown_design_inputs(user, filters, criteria).count()
     if name == "escalations":
-        return drilldown_escalations(user, filters).count()
+        after_offer = params.get("route") == "declined"
+        return drilldown_escalations(user, filters, after_offer=after_offer).count()
     assert name == "sessions", href
     return drilldown_sessions(user, filters, params["state"]).count()
 
@@ -408,14 +458,24 @@ def test_every_figure_has_as_many_rows_behind_its_link(users, portfolio, chosen)
         data = all_figures(executive, filters)
         page = "".join(build_charts(data).values())
         checked = 0
-        for chart in ("phase", "status", "risk", "early", "escalations", "sessions"):
+        charts = (
+            "phase",
+            "status",
+            "risk",
+            "early",
+            "vendor_before_it",
+            "escalations",
+            "partnership_route",
+            "sessions",
+        )
+        for chart in charts:
             for key, (value, href) in bars(page, f"chart-{chart}").items():
                 if href:
                     assert listed_behind(executive, href) == int(value), (chart, key, href)
                 else:  # a bar the filters exclude
                     assert value == "0" and getattr(filters, chart) not in ("", key), (chart, key)
                 checked += 1
-        assert checked == len(PHASES) + len(STATUSES) + len(RISKS) + 2 + 2 + 3
+        assert checked == len(PHASES) + len(STATUSES) + len(RISKS) + 2 + 1 + 2 + 2 + 3
         for month in data.time.by_month:
             _, href = bars(page, "chart-trend")[month.month]
             assert listed_behind(executive, href) == month.count, month.month

@@ -26,6 +26,7 @@ class TestFigures:
             "governance": None,
             "vendor": None,
             "performance": 60,
+            "explainability": None,
         }
         assert a.assessed == 4
         assert a.overall == 60  # (80 + 100 + 0 + 60) / 4
