@@ -38,6 +38,8 @@ if not DEBUG and SECRET_KEY in ("", DEVELOPMENT_SECRET_KEY):
     )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A refused form token answers a page inside the portal's layout with a way back.
+CSRF_FAILURE_VIEW = "core.handlers.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

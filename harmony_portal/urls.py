@@ -41,5 +41,6 @@ if settings.OIDC_ENABLED:
 # Under /api/ a bad request, a missing page or a crash answers the API's JSON error, not an
 # HTML page; a database that cannot be reached answers 503 with Retry-After (core.handlers).
 handler400 = "core.handlers.bad_request"
+handler403 = "core.handlers.permission_denied"
 handler404 = "core.handlers.not_found"
 handler500 = "core.handlers.server_error"
