@@ -2,6 +2,12 @@
 
 Every bar, segment and cell is an <a> to the list behind it, carries a <title> tooltip, a
 visible number and `data-key` / `data-value` attributes so tests and scripts can read it.
+
+Accessibility: a chart is a named group (`role="group"`, not `img`, whose children would be
+hidden from assistive technology while its links stay focusable), and below it the same
+figures and drill-down links as a plain list in a <details>, for keyboards and screen readers.
+The heat map is an HTML table (`heat_table`): readable on a phone, where it scrolls sideways
+with the initiative's name kept in view.
 """
 
 from __future__ import annotations
@@ -16,15 +22,15 @@ FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 BRAND = "#0f5f73"
 GREY = "#e4e7ec"
 INK = "#1d2939"
-MUTED = "#667085"
+MUTED = "#475467"
 
 # Readiness bands (see selectors.portfolio.readiness_band): fill, text colour.
 BAND_COLOURS = {
-    "none": ("#eaecf0", "#667085"),
-    "low": ("#d92d20", "#ffffff"),
-    "medium": ("#f79009", "#ffffff"),
+    "none": ("#eaecf0", "#475467"),
+    "low": ("#b42318", "#ffffff"),
+    "medium": ("#b54708", "#ffffff"),
     "good": ("#fdd37a", "#1d2939"),
-    "ready": ("#12b76a", "#ffffff"),
+    "ready": ("#067647", "#ffffff"),
 }
 
 
@@ -49,12 +55,35 @@ class Bar:
         return f"{self.value:g}" if isinstance(self.value, float) else str(self.value)
 
 
-def _svg(chart_id: str, width: int, height: int, label: str, body: list[str]) -> SafeString:
+def _svg(
+    chart_id: str,
+    width: int,
+    height: int,
+    label: str,
+    body: list[str],
+    bars: Sequence[Bar] = (),
+) -> SafeString:
     return mark_safe(
         f'<svg id="{escape(chart_id)}" class="hp-chart" xmlns="http://www.w3.org/2000/svg" '
         f'viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px" '
-        f'role="img" aria-label="{escape(label)}" font-family="{FONT}">'
-        f"<title>{escape(label)}</title>{''.join(body)}</svg>"
+        f'role="group" aria-label="{escape(label)}" font-family="{FONT}">'
+        f"<title>{escape(label)}</title>{''.join(body)}</svg>{_link_list(chart_id, label, bars)}"
+    )
+
+
+def _link_list(chart_id: str, label: str, bars: Sequence[Bar]) -> str:
+    """The chart's figures and drill-down links as a list (WCAG 1.1.1, 2.1.1)."""
+    items = []
+    for bar in bars:
+        text = escape(bar.title or f"{bar.label}: {bar.shown}")
+        items.append(
+            f'<li><a href="{escape(bar.href)}">{text}</a></li>' if bar.href else f"<li>{text}</li>"
+        )
+    if not items:
+        return ""
+    return (
+        f'<details class="chart-links" id="{escape(chart_id)}-list"><summary>'
+        f"{escape(label)}: figures and links as a list</summary><ul>{''.join(items)}</ul></details>"
     )
 
 
@@ -106,7 +135,7 @@ def horizontal_bars(
         )
         body.append(_link(bar, inner, "bar"))
     height = top + len(bars) * (bar_height + gap)
-    return _svg(chart_id, width, height, label, body)
+    return _svg(chart_id, width, height, label, body, bars)
 
 
 def columns(
@@ -152,7 +181,7 @@ def columns(
             f'<polyline points="{" ".join(points)}" fill="none" stroke="{INK}" '
             f'stroke-width="1.5" stroke-dasharray="4 3" opacity="0.45" pointer-events="none"/>'
         )
-    return _svg(chart_id, width, height, label, body)
+    return _svg(chart_id, width, height, label, body, bars)
 
 
 def share_bar(
@@ -197,7 +226,7 @@ def share_bar(
             f'fill="{INK}" class="legend">{escape(text)}</text></a>'
         )
         lx += 30 + 7 * len(text)
-    return _svg(chart_id, width, top + 62, label, body)
+    return _svg(chart_id, width, top + 62, label, body, segments)
 
 
 @dataclass
@@ -271,3 +300,50 @@ def heatmap(
             )
     height = head + len(rows) * (cell_h + 3) + 4
     return _svg(chart_id, width, height, label, body)
+
+
+def heat_table(
+    rows: Sequence[HeatRow],
+    columns: Sequence[tuple[str, str]],  # (area value, short label)
+    *,
+    chart_id: str,
+    label: str,
+) -> SafeString:
+    """The heat map as an HTML table: initiatives × concern areas, each cell a link coloured
+    by readiness with the number in it ("n/a": not assessed, distinct from 0). The first column
+    stays in view while the table scrolls sideways on a narrow screen."""
+    head = "".join(f'<th scope="col">{escape(short)}</th>' for _, short in columns)
+    body = []
+    for row in rows:
+        cells = []
+        for c, (area, value, band, href) in enumerate(row.cells):
+            fill, ink = BAND_COLOURS[band]
+            shown = "n/a" if value is None else str(value)
+            tip = f"{row.label} — {columns[c][1]}: " + (
+                "not assessed" if value is None else f"readiness {value}/100"
+            )
+            cells.append(
+                f'<td><a href="{escape(href)}" class="cell band-{band}" '
+                f'data-row="{escape(row.key)}" data-area="{escape(area)}" '
+                f'data-value="{"" if value is None else value}" title="{escape(tip)}" '
+                f'style="background:{fill};color:{ink}">'
+                f'<span class="cell-value">{shown}</span>'
+                f'<span class="visually-hidden"> — {escape(tip)}</span></a></td>'
+            )
+        badge = ""
+        if row.badge:
+            text, fill, ink = row.badge
+            badge = (
+                f'<span class="badge rounded-pill risk" style="background:{fill};color:{ink}">'
+                f"{escape(text)}</span>"
+            )
+        body.append(
+            f'<tr data-row="{escape(row.key)}"><th scope="row"><a href="{escape(row.href)}" '
+            f'class="row-label">{escape(row.label)}</a></th>{"".join(cells)}<td>{badge}</td></tr>'
+        )
+    return mark_safe(
+        f'<table id="{escape(chart_id)}" class="heat-table">'
+        f'<caption class="visually-hidden">{escape(label)}</caption>'
+        f'<thead><tr><th scope="col">Initiative</th>{head}<th scope="col">Risk</th></tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
