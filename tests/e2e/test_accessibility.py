@@ -36,6 +36,8 @@ SKIPPED = re.compile(
     r"^/(logout|api|admin|static|media|oidc|healthz|readyz)\b|\.(csv|json|ics|pdf)$|/download/"
 )
 SERIOUS = ("serious", "critical")
+# Best-practice rules held as strictly: headings in order (the issue found a skipped level).
+ALSO_FAILING = {"heading-order"}
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
@@ -49,14 +51,14 @@ def check(window) -> list[str]:
         window.add_script_tag(path=str(AXE))
     result = window.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
-        " resultTypes: ['violations']})",
+        " rules: {'heading-order': {enabled: true}}, resultTypes: ['violations']})",
         TAGS,
     )
     return [
         f"{v['id']} ({v['impact']}): {v['help']} — "
         + "; ".join(str(n["target"][0]) if n["target"] else "?" for n in v["nodes"][:5])
         for v in result["violations"]
-        if v["impact"] in SERIOUS
+        if v["impact"] in SERIOUS or v["id"] in ALSO_FAILING
     ]
 
 
