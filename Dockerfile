@@ -14,6 +14,11 @@ WORKDIR /app
 RUN groupadd --system --gid 10001 harmony \
  && useradd --system --uid 10001 --gid harmony --home-dir /app --shell /usr/sbin/nologin harmony
 
+# GNU gettext compiles the German catalogue at build time (see README "Languages").
+RUN apt-get update -qq \
+ && apt-get install -y -qq --no-install-recommends gettext \
+ && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first, so a code change does not reinstall them.
 COPY pyproject.toml README.md ./
 RUN pip install .
@@ -24,6 +29,9 @@ COPY . .
 RUN SECRET_KEY=collectstatic-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz \
     ALLOWED_HOSTS=localhost CELERY_BROKER_URL=redis://localhost:6379/0 \
     python manage.py collectstatic --noinput \
+ && SECRET_KEY=compilemessages-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz \
+    ALLOWED_HOSTS=localhost CELERY_BROKER_URL=redis://localhost:6379/0 \
+    python manage.py compilemessages -l de -i '.venv*' \
  && rm -rf db.sqlite3 var .env \
  && mkdir -p /app/var && chown harmony:harmony /app/var
 

@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 export DJANGO_SETTINGS_MODULE := harmony_portal.settings
 
-.PHONY: run test install install-test chromium migrate demo lint bench load clean fuzz soak k8s-check mutate
+.PHONY: run test install install-test chromium gettext messages migrate demo lint bench load clean fuzz soak k8s-check mutate
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,10 +34,19 @@ LOAD_VENV := .venv-load
 chromium:
 	./scripts/ensure-chromium.sh
 
+# The German catalogue is compiled with GNU gettext's msgfmt (Debian's package), installed here.
+gettext:
+	./scripts/ensure-gettext.sh
+
+# Compile the German catalogue for the running portal; without msgfmt the portal stays English.
+messages: install
+	@if command -v msgfmt >/dev/null 2>&1; then $(PY) manage.py compilemessages -l de -i '.venv*' -v 0; \
+	else echo "msgfmt is missing (scripts/ensure-gettext.sh): German pages will show English"; fi
+
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-migrate: install
+migrate: install messages
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
@@ -49,11 +58,12 @@ run: demo
 
 ## make test: install test dependencies, check style, layers, migrations and the Kubernetes
 ## manifests, run the suite.
-test: install-test chromium k8s-check
+test: install-test chromium gettext k8s-check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check_translations
 	$(PY) -m pytest
 
 ## make k8s-check: render every overlay of deploy/k8s (kubectl kustomize, or the Python

@@ -1,8 +1,10 @@
-"""What the whole site answers when a request cannot be served: 400/413, 404, 500 and 503.
+"""What the whole site answers when a request cannot be served: 400/413, 403, 404, 500, 503
+and a refused CSRF token.
 
-Django calls these (`handler400`, `handler404`, `handler500` in the project's URLs) for any
-page or API call. Under /api/ the answer is the API's `Error` JSON (`core.api`), elsewhere a
-page. A database that cannot be reached is not a bug: it answers 503 with Retry-After.
+Django calls these (`handler400`, `handler403`, `handler404`, `handler500` in the project's
+URLs, `CSRF_FAILURE_VIEW` in the settings) for any page or API call. Under /api/ the answer is
+the API's `Error` JSON (`core.api`), elsewhere a page inside the portal's layout with a way
+back. A database that cannot be reached is not a bug: it answers 503 with Retry-After.
 """
 
 import sys
@@ -10,8 +12,9 @@ import sys
 from django import db
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseForbidden, HttpResponseNotFound, JsonResponse
 from django.template import loader
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import defaults
 
 from .request_checks import TOO_LARGE
@@ -46,15 +49,47 @@ def bad_request(request, exception=None):
     return defaults.bad_request(request, exception)
 
 
+def way_back(request) -> str | None:
+    """The page the person came from, when it is one of the portal's own (never an outside
+    address a link could smuggle in)."""
+    referer = request.META.get("HTTP_REFERER", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return referer
+    return None
+
+
+def permission_denied(request, exception=None):
+    """403 for the whole site: the `Error` JSON under /api/, elsewhere the portal's page with
+    the reason (the services' PermissionDenied messages are written for people)."""
+    if request.path.startswith("/api/"):
+        return error_response(403, "You do not have permission to do this.", "permission_denied")
+    reason = str(exception) if exception is not None and str(exception) else ""
+    context = {"reason": reason, "back_url": way_back(request)}
+    return HttpResponseForbidden(loader.render_to_string("403.html", context, request))
+
+
+def csrf_failure(request, reason=""):
+    """`CSRF_FAILURE_VIEW`: a form sent with a missing or expired security token (a page left
+    open overnight, a second tab that signed out) answers 403 inside the layout with a way
+    back, instead of Django's bare page. The technical reason is logged by Django, not shown."""
+    context = {"back_url": way_back(request)}
+    return HttpResponseForbidden(loader.render_to_string("403_csrf.html", context, request))
+
+
 def not_found(request, exception=None):
-    """404 for the whole site: the `Error` JSON under /api/, Django's page elsewhere."""
+    """404 for the whole site: the `Error` JSON under /api/, the portal's page elsewhere."""
     if request.path.startswith("/api/"):
         return error_response(404, "Not found.", "not_found")
-    return defaults.page_not_found(request, exception)
+    context = {"request_path": request.path, "back_url": way_back(request)}
+    return HttpResponseNotFound(loader.render_to_string("404.html", context, request))
 
 
 def server_error(request):
-    """500 for the whole site: the `Error` JSON under /api/, Django's page elsewhere.
+    """500 for the whole site: the `Error` JSON under /api/, the portal's page elsewhere
+    (`500.html`, rendered without the request, so without the database or a context
+    processor that could fail again).
 
     When the database cannot be reached the answer is 503 with `Retry-After` instead: a
     styled page or the `Error` JSON, without the driver's message (host, port), which Django

@@ -6,4 +6,7 @@ class HarmonyPortalConfig(AppConfig):
     verbose_name = "Harmony Portal"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the portal's system checks)
+        from . import (
+            checks,  # noqa: F401  (registers the portal's system checks)
+            languages,  # noqa: F401  (the language preference at sign-in)
+        )

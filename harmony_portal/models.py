@@ -1,4 +1,5 @@
-"""Directory groups: how the identity provider's groups become portal roles and sites.
+"""Directory groups: how the identity provider's groups become portal roles and sites; and
+the language a person chose (`LanguagePreference`).
 
 IT leads map a group (as the groups claim names it: an Entra ID object id or a group name) to
 a role, a site, or both. At every single sign-on the person's roles and sites are set from
@@ -56,3 +57,18 @@ class PersonSite(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} at {self.site}"
+
+
+class LanguagePreference(models.Model):
+    """The language a person chose with the switcher. It follows them to every browser: at
+    sign-in it is put into the session, which the language middleware reads before the
+    browser's Accept-Language."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="language_preference"
+    )
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language}"

@@ -38,6 +38,8 @@ if not DEBUG and SECRET_KEY in ("", DEVELOPMENT_SECRET_KEY):
     )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A refused form token answers a page inside the portal's layout with a way back.
+CSRF_FAILURE_VIEW = "core.handlers.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -75,10 +77,14 @@ MIDDLEWARE = [
     "harmony_portal.middleware.BadInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: the cookie, then the browser's Accept-Language (see harmony_portal.languages).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The signed-in person's own language choice wins over the browser's.
+    "harmony_portal.languages.UserLanguageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "harmony_portal.middleware.LoginRequiredMiddleware",
     "audit.middleware.AuditSourceMiddleware",
@@ -171,6 +177,9 @@ ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 
 LANGUAGE_CODE = "en-gb"
+# German and English (see README "Languages"); the German catalogue is locale/de/LC_MESSAGES.
+LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", default="Europe/Berlin")
 USE_I18N = True
 USE_TZ = True

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from harmony_portal import accounts, directory_views, health
+from harmony_portal import accounts, directory_views, health, languages
 from harmony_portal.login import PortalLoginView
 from initiatives import views as initiative_views
 
@@ -30,6 +30,7 @@ urlpatterns = [
         directory_views.remove_directory_group,
         name="directory-group-remove",
     ),
+    path("language/", languages.set_language, name="set-language"),
     path("api/", include("harmony_portal.api_urls")),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
@@ -41,5 +42,6 @@ if settings.OIDC_ENABLED:
 # Under /api/ a bad request, a missing page or a crash answers the API's JSON error, not an
 # HTML page; a database that cannot be reached answers 503 with Retry-After (core.handlers).
 handler400 = "core.handlers.bad_request"
+handler403 = "core.handlers.permission_denied"
 handler404 = "core.handlers.not_found"
 handler500 = "core.handlers.server_error"

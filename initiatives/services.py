@@ -19,6 +19,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from audit.services import diff_fields, record_event
 from core.errors import FieldRuleError, RuleError, StaleEdit, TransitionNotAllowed
+from core.people import display_name
 from outbox import enqueue
 
 from . import ai_act, permissions
@@ -763,7 +764,7 @@ def send_submission_notice(initiative_id: int) -> bool:
             send_mail(
                 subject=f"[Harmony] New AI initiative for IT partnership: {initiative}",
                 message=(
-                    f"{initiative.sponsor.get_full_name() or initiative.sponsor.username} "
+                    f"{display_name(initiative.sponsor)} "
                     f"submitted {initiative.reference} “{initiative.title}” "
                     f"({initiative.get_phase_display()} phase, {initiative.site or 'no site'}).\n\n"
                     f"Assign reviewers: {url}\n"

@@ -53,7 +53,10 @@ def my_initiatives(request):
     steps = selectors.next_steps(request.user, [i.pk for i in initiatives if not i.is_draft])
     for initiative in initiatives:
         if initiative.is_draft:
-            initiative.missing_count = len(services.missing_for_submission(initiative))
+            missing = services.missing_for_submission(initiative)
+            initiative.missing_count = len(missing)
+            # "Resume" opens the first step that still lacks an answer.
+            initiative.resume_step = min((m.step for m in missing), default=1)
         initiative.next_step = steps.get(initiative.pk)
     return render(request, "initiatives/mine.html", {"initiatives": initiatives})
 
@@ -159,7 +162,10 @@ def edit_step(request, pk: int, step: int):
         all_valid = form.is_valid() & all([fs.is_valid() for _, fs in formsets])
         if all_valid:
             if not form.has_changed() and not any(fs.has_changed() for _, fs in formsets):
-                # Nothing new (a repeated submit, or "continue" without edits): no new version.
+                # Nothing new (a repeated submit, or "continue" without edits): no new version,
+                # and no "saved" for a save that did not happen.
+                if "save" in request.POST:
+                    messages.info(request, "Nothing changed, so nothing was saved.")
                 return redirect(_after_save_url(request, initiative, step))
             ok, _ = run_service(
                 request,

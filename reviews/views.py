@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import visible_initiative_or_404
 from core.errors import RuleError
+from core.people import display_name
 from core.query_params import parse_id
 from core.views import run_service
 from initiatives import permissions
@@ -92,7 +93,7 @@ def assign(request, pk: int):
                 concern_area=form.cleaned_data["concern_area"],
                 user=request.user,
             ),
-            success=f"{reviewer.get_full_name() or reviewer.username} assigned.",
+            success=f"{display_name(reviewer)} assigned.",
         )
     else:
         for errors in form.errors.values():

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from audit.services import diff_fields, record_event
 from core.errors import FieldRuleError, RuleError, StaleEdit, TransitionNotAllowed
+from core.people import display_name
 from initiatives import ai_act
 from initiatives import permissions as initiative_permissions
 from initiatives.models import Initiative, Status
@@ -123,7 +124,7 @@ def _locked_obligation(obligation: Obligation, user, expected_version: int | Non
 
 def _active_user(person, field: str):
     if person is not None and not person.is_active:
-        raise FieldRuleError(field, f"{person.username} is not an active portal user.")
+        raise FieldRuleError(field, f"{display_name(person)} is not an active portal user.")
     return person
 
 

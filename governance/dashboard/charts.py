@@ -23,7 +23,8 @@ from .selectors.figures import Dashboard
 from .selectors.filters import AI_ACT_CHOICES, AREAS, DashboardFilters
 from .selectors.portfolio import readiness_band
 
-GREEN, ORANGE, RED, GREY = "#12b76a", "#f79009", "#d92d20", "#98a2b3"
+# Dark enough for white text on them (WCAG AA, 4.5:1).
+GREEN, ORANGE, RED, GREY = "#067647", "#b54708", "#b42318", "#475467"
 
 AREA_SHORT = {
     ConcernArea.SECURITY: "Security",
@@ -44,10 +45,10 @@ PHASE_COLOURS = {
 }
 STATUS_COLOURS = {
     Status.DRAFT: GREY,
-    Status.SUBMITTED: "#2e90fa",
-    Status.IN_REVIEW: "#7a5af8",
+    Status.SUBMITTED: "#175cd3",
+    Status.IN_REVIEW: "#5925dc",
     Status.READY_FOR_BUILD: GREEN,
-    Status.WITHDRAWN: "#475467",
+    Status.WITHDRAWN: "#344054",
 }
 AI_ACT_COLOURS = {
     "prohibited": "#7a271a",
@@ -354,7 +355,7 @@ def _heatmap(data: Dashboard) -> str:
         )
         for row in data.rows
     ]
-    return svg.heatmap(
+    return svg.heat_table(
         rows,
         [(a.value, AREA_SHORT[a]) for a in AREAS],
         chart_id="chart-heatmap",

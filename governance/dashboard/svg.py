@@ -2,6 +2,12 @@
 
 Every bar, segment and cell is an <a> to the list behind it, carries a <title> tooltip, a
 visible number and `data-key` / `data-value` attributes so tests and scripts can read it.
+
+Accessibility: a chart is a named group (`role="group"`, not `img`, whose children would be
+hidden from assistive technology while its links stay focusable), and below it the same
+figures and drill-down links as a plain list in a <details>, for keyboards and screen readers.
+The heat map is an HTML table (`heat_table`): readable on a phone, where it scrolls sideways
+with the initiative's name kept in view.
 """
 
 from __future__ import annotations
@@ -16,15 +22,15 @@ FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 BRAND = "#0f5f73"
 GREY = "#e4e7ec"
 INK = "#1d2939"
-MUTED = "#667085"
+MUTED = "#475467"
 
 # Readiness bands (see selectors.portfolio.readiness_band): fill, text colour.
 BAND_COLOURS = {
-    "none": ("#eaecf0", "#667085"),
-    "low": ("#d92d20", "#ffffff"),
-    "medium": ("#f79009", "#ffffff"),
+    "none": ("#eaecf0", "#475467"),
+    "low": ("#b42318", "#ffffff"),
+    "medium": ("#b54708", "#ffffff"),
     "good": ("#fdd37a", "#1d2939"),
-    "ready": ("#12b76a", "#ffffff"),
+    "ready": ("#067647", "#ffffff"),
 }
 
 
@@ -49,12 +55,35 @@ class Bar:
         return f"{self.value:g}" if isinstance(self.value, float) else str(self.value)
 
 
-def _svg(chart_id: str, width: int, height: int, label: str, body: list[str]) -> SafeString:
+def _svg(
+    chart_id: str,
+    width: int,
+    height: int,
+    label: str,
+    body: list[str],
+    bars: Sequence[Bar] = (),
+) -> SafeString:
     return mark_safe(
         f'<svg id="{escape(chart_id)}" class="hp-chart" xmlns="http://www.w3.org/2000/svg" '
         f'viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px" '
-        f'role="img" aria-label="{escape(label)}" font-family="{FONT}">'
-        f"<title>{escape(label)}</title>{''.join(body)}</svg>"
+        f'role="group" aria-label="{escape(label)}" font-family="{FONT}">'
+        f"<title>{escape(label)}</title>{''.join(body)}</svg>{_link_list(chart_id, label, bars)}"
+    )
+
+
+def _link_list(chart_id: str, label: str, bars: Sequence[Bar]) -> str:
+    """The chart's figures and drill-down links as a list (WCAG 1.1.1, 2.1.1)."""
+    items = []
+    for bar in bars:
+        text = escape(bar.title or f"{bar.label}: {bar.shown}")
+        items.append(
+            f'<li><a href="{escape(bar.href)}">{text}</a></li>' if bar.href else f"<li>{text}</li>"
+        )
+    if not items:
+        return ""
+    return (
+        f'<details class="chart-links" id="{escape(chart_id)}-list"><summary>'
+        f"{escape(label)}: figures and links as a list</summary><ul>{''.join(items)}</ul></details>"
     )
 
 
@@ -106,7 +135,7 @@ def horizontal_bars(
         )
         body.append(_link(bar, inner, "bar"))
     height = top + len(bars) * (bar_height + gap)
-    return _svg(chart_id, width, height, label, body)
+    return _svg(chart_id, width, height, label, body, bars)
 
 
 def columns(
@@ -152,7 +181,7 @@ def columns(
             f'<polyline points="{" ".join(points)}" fill="none" stroke="{INK}" '
             f'stroke-width="1.5" stroke-dasharray="4 3" opacity="0.45" pointer-events="none"/>'
         )
-    return _svg(chart_id, width, height, label, body)
+    return _svg(chart_id, width, height, label, body, bars)
 
 
 def share_bar(
@@ -197,7 +226,7 @@ def share_bar(
             f'fill="{INK}" class="legend">{escape(text)}</text></a>'
         )
         lx += 30 + 7 * len(text)
-    return _svg(chart_id, width, top + 62, label, body)
+    return _svg(chart_id, width, top + 62, label, body, segments)
 
 
 @dataclass
@@ -209,79 +238,50 @@ class HeatRow:
     badge: tuple[str, str, str] | None = None  # (text, fill, text colour)
 
 
-def heatmap(
+def heat_table(
     rows: Sequence[HeatRow],
     columns: Sequence[tuple[str, str]],  # (area value, short label)
     *,
     chart_id: str,
     label: str,
-    label_width: int = 330,
-    cell_w: int = 96,
-    cell_h: int = 30,
-    badge_w: int = 84,
 ) -> SafeString:
-    """Initiatives × concern areas, each cell coloured by readiness with the number in it; a
-    neutral grey, hatched cell saying "not assessed" is a concern IT has not assessed yet —
-    told apart from a poor readiness by its words and pattern, not by colour alone."""
-    head = 30
-    width = label_width + cell_w * len(columns) + badge_w + 8
+    """The heat map as an HTML table: initiatives × concern areas, each cell a link coloured
+    by readiness with the number in it. A concern IT has not assessed yet is a neutral grey,
+    hatched cell saying "not assessed" — told apart from a poor readiness by its words and
+    pattern, not by colour alone. The first column stays in view while the table scrolls
+    sideways on a narrow screen."""
+    head = "".join(f'<th scope="col">{escape(short)}</th>' for _, short in columns)
     body = []
-    for index, (_, short) in enumerate(columns):
-        cx = label_width + index * cell_w + cell_w / 2
-        body.append(
-            f'<text x="{cx}" y="20" text-anchor="middle" font-size="12" font-weight="600" '
-            f'fill="{MUTED}" class="col-label">{escape(short)}</text>'
-        )
-    body.append(
-        f'<text x="{label_width + cell_w * len(columns) + 8 + badge_w / 2}" y="20" '
-        f'text-anchor="middle" font-size="12" font-weight="600" fill="{MUTED}">Risk</text>'
-    )
-    for r, row in enumerate(rows):
-        y = head + r * (cell_h + 3)
-        body.append(
-            f'<a href="{escape(row.href)}" class="row-label"><title>{escape(row.label)}</title>'
-            f'<text x="{label_width - 10}" y="{y + cell_h / 2 + 4.5}" text-anchor="end" '
-            f'font-size="13" fill="{INK}">{escape(_truncate(row.label, 44))}</text></a>'
-        )
+    for row in rows:
+        cells = []
         for c, (area, value, band, href) in enumerate(row.cells):
             fill, ink = BAND_COLOURS[band]
-            x = label_width + c * cell_w
             shown = "not assessed" if value is None else str(value)
             tip = f"{row.label} — {columns[c][1]}: " + (
                 "not assessed" if value is None else f"readiness {value}/100"
             )
-            body.append(
-                f'<a href="{escape(href)}" class="cell band-{band}" data-row="{escape(row.key)}" '
-                f'data-area="{escape(area)}" data-value="{"" if value is None else value}">'
-                f"<title>{escape(tip)}</title>"
-                f'<rect x="{x + 2}" y="{y}" width="{cell_w - 4}" height="{cell_h}" rx="4" '
-                f'fill="{fill}"/>'
-                + (
-                    f'<rect x="{x + 2}" y="{y}" width="{cell_w - 4}" height="{cell_h}" rx="4" '
-                    f'fill="url(#{chart_id}-hatch)" class="hatch"/>'
-                    if value is None
-                    else ""
-                )
-                + f'<text x="{x + cell_w / 2}" y="{y + cell_h / 2 + 4.5}" text-anchor="middle" '
-                f'font-size="{11 if value is None else 13}" font-weight="600" fill="{ink}"'
-                f"{' font-style=' + chr(34) + 'italic' + chr(34) if value is None else ''}>"
-                f"{shown}</text></a>"
+            cells.append(
+                f'<td><a href="{escape(href)}" class="cell band-{band}" '
+                f'data-row="{escape(row.key)}" data-area="{escape(area)}" '
+                f'data-value="{"" if value is None else value}" title="{escape(tip)}" '
+                f'style="background:{fill};color:{ink}">'
+                f'<span class="cell-value">{shown}</span>'
+                f'<span class="visually-hidden"> — {escape(tip)}</span></a></td>'
             )
+        badge = ""
         if row.badge:
             text, fill, ink = row.badge
-            bx = label_width + cell_w * len(columns) + 8
-            body.append(
-                f'<rect x="{bx}" y="{y + 4}" width="{badge_w}" height="{cell_h - 8}" rx="11" '
-                f'fill="{fill}"/><text x="{bx + badge_w / 2}" y="{y + cell_h / 2 + 4}" '
-                f'text-anchor="middle" font-size="11.5" font-weight="600" fill="{ink}" '
-                f'class="risk">{escape(text)}</text>'
+            badge = (
+                f'<span class="badge rounded-pill risk" style="background:{fill};color:{ink}">'
+                f"{escape(text)}</span>"
             )
-    height = head + len(rows) * (cell_h + 3) + 4
-    # The hatching of "not assessed" cells (drawn over the neutral grey).
-    body.insert(
-        0,
-        f'<defs><pattern id="{chart_id}-hatch" width="6" height="6" '
-        f'patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
-        f'<line x1="0" y1="0" x2="0" y2="6" stroke="#d0d5dd" stroke-width="2"/></pattern></defs>',
+        body.append(
+            f'<tr data-row="{escape(row.key)}"><th scope="row"><a href="{escape(row.href)}" '
+            f'class="row-label">{escape(row.label)}</a></th>{"".join(cells)}<td>{badge}</td></tr>'
+        )
+    return mark_safe(
+        f'<table id="{escape(chart_id)}" class="heat-table">'
+        f'<caption class="visually-hidden">{escape(label)}</caption>'
+        f'<thead><tr><th scope="col">Initiative</th>{head}<th scope="col">Risk</th></tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
     )
-    return _svg(chart_id, width, height, label, body)

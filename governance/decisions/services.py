@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from audit.services import record_event
 from core.errors import FieldRuleError, RuleError, TransitionNotAllowed
+from core.people import display_name
 from governance.sessions.models import WorkingSession
 from governance.sessions.selectors import next_session
 from initiatives import permissions
@@ -103,7 +104,7 @@ def record_decision(
         if not permissions.has_risk_authority(accountable, initiative):
             raise FieldRuleError(
                 "accountable",
-                f"{accountable.get_full_name() or accountable.username} may not accept risk: "
+                f"{display_name(accountable)} may not accept risk: "
                 "name an IT lead, an executive, or the initiative's decision owner or "
                 "accountable person.",
             )

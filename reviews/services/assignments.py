@@ -4,6 +4,7 @@ from django.db import transaction
 
 from audit.services import record_event
 from core.errors import RuleError, TransitionNotAllowed
+from core.people import display_name
 from initiatives import permissions
 from initiatives.models import Initiative, Status
 from initiatives.services import grant_membership, revoke_membership, transition_initiative
@@ -35,7 +36,7 @@ def assign_reviewer(
         raise RuleError(f"Unknown concern area “{concern_area}”.")
     if reviewer is None or not reviewer.is_active or not _is_it_person(reviewer):
         raise RuleError(
-            f"{getattr(reviewer, 'username', 'That user')} is not an IT reviewer or IT lead; "
+            f"{display_name(reviewer)} is not an IT reviewer or IT lead; "
             "only IT people can be assigned."
         )
     locked = Initiative.objects.select_for_update(no_key=True).get(pk=initiative.pk)
@@ -47,7 +48,7 @@ def assign_reviewer(
     if ReviewAssignment.objects.filter(
         initiative=locked, reviewer=reviewer, concern_area=concern_area
     ).exists():
-        raise RuleError(f"{reviewer.username} is already assigned here.")
+        raise RuleError(f"{display_name(reviewer)} is already assigned here.")
     assignment = ReviewAssignment.objects.create(
         initiative=locked, reviewer=reviewer, concern_area=concern_area, assigned_by=user
     )
@@ -66,7 +67,7 @@ def assign_reviewer(
             initiative=locked,
             user=user,
             to_status=Status.IN_REVIEW,
-            reason=f"Reviewer {reviewer.username} assigned",
+            reason=f"Reviewer {display_name(reviewer)} assigned",
             source=source,
         )
     return assignment

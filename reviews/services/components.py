@@ -5,6 +5,7 @@ from django.db import transaction
 
 from audit.services import record_event
 from core.errors import RuleError
+from core.people import display_name
 from initiatives.models import IntegrationPoint
 from initiatives.services import grant_membership
 
@@ -39,7 +40,7 @@ def assign_component_owner(
     _require_it_lead(user, "assign component owners")
     if owner is None or not owner.is_active or not _is_it_person(owner):
         raise RuleError(
-            f"{getattr(owner, 'username', 'That user')} is not an IT reviewer or IT lead; "
+            f"{display_name(owner)} is not an IT reviewer or IT lead; "
             "design authority stays with IT."
         )
     initiative = integration.initiative

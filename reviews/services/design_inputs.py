@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from audit.services import diff_fields, record_event
 from core.errors import FieldRuleError, RuleError, TransitionNotAllowed
+from core.people import display_name
 from initiatives import permissions
 from initiatives.models import Initiative, Status
 from initiatives.roles import Role, has_role
@@ -364,8 +365,8 @@ def transition_design_input(
             person = accepted_by or user
             if not permissions.has_risk_authority(person, locked.initiative):
                 raise RuleError(
-                    f"{person.username} has no authority to accept this risk: name an IT lead, "
-                    "an executive, or the initiative's decision owner or accountable person."
+                    f"{display_name(person)} has no authority to accept this risk: name an IT "
+                    "lead, an executive, or the initiative's decision owner or accountable person."
                 )
             if person.pk != user.pk and not has_role(user, Role.IT_LEAD):
                 raise PermissionDenied(

@@ -55,3 +55,48 @@ document.querySelectorAll("form.comment-form[data-people-url]").forEach((form) =
     }, 150);
   });
 });
+
+// WCAG 2.1.1: a region that scrolls sideways (a wide table, a chart) must be reachable by
+// keyboard, so the arrow keys can scroll it. Named after the card it sits in, when there is one.
+function focusableScrollRegions() {
+  document.querySelectorAll(".table-responsive, .chart-scroll").forEach((region) => {
+    if (region.hasAttribute("tabindex")) return;
+    region.setAttribute("tabindex", "0");
+    if (!region.hasAttribute("role")) region.setAttribute("role", "region");
+    if (!region.hasAttribute("aria-label") && !region.hasAttribute("aria-labelledby")) {
+      const card = region.closest(".card");
+      const header = card && card.querySelector(".card-header, h2, h3");
+      const caption = region.querySelector("caption");
+      const name = (caption || header || {}).textContent;
+      region.setAttribute("aria-label", (name || document.title).trim().replace(/\s+/g, " ").slice(0, 80));
+    }
+  });
+}
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", focusableScrollRegions);
+} else {
+  focusableScrollRegions();
+}
+
+// The first field with an error gets the focus after a refused save, so a screen reader
+// announces it together with its message (its aria-describedby points at the error).
+document.addEventListener("DOMContentLoaded", () => {
+  const invalid = document.querySelector("main [aria-invalid='true']");
+  if (invalid && !document.querySelector("main [autofocus]")) invalid.focus();
+});
+
+// WCAG 2.4.8 / 4.1.2: the navigation marks the page the person is on for assistive technology
+// (the entry whose address is the longest prefix of the current one).
+(function markCurrentNavigation() {
+  let best = null;
+  document.querySelectorAll("nav.navbar-hp .nav-link[href]").forEach((link) => {
+    const path = new URL(link.href, document.baseURI).pathname;
+    if (path !== "/" && window.location.pathname.startsWith(path)) {
+      if (!best || path.length > best.path.length) best = { link, path };
+    }
+  });
+  if (best) {
+    best.link.setAttribute("aria-current", "page");
+    best.link.classList.add("active");
+  }
+})();

@@ -85,6 +85,7 @@ def test_dockerfile_is_slim_non_root_and_collects_static_at_build():
     assert text.startswith("#") and "FROM python:3.11-slim" in text
     assert "RUN pip install ." in text
     assert "collectstatic --noinput" in text
+    assert "compilemessages -l de" in text  # the German catalogue is in the image
     assert "CompressedManifestStaticFilesStorage" in text
     user_lines = [line for line in text.splitlines() if line.startswith("USER ")]
     assert user_lines and user_lines[-1] != "USER root"

@@ -84,7 +84,7 @@ def test_sponsor_it_and_executive_work_one_initiative_together(browser_as, live_
     security = ConcernAssessment.objects.get(initiative=initiative, area="security")
     assert security.score == 4
     reviewer_window.goto(f"{live_server.url}{initiative.get_absolute_url()}")
-    reviewer_window.click("text=Record a finding")
+    reviewer_window.click("text=Raise a design input")
     reviewer_window.select_option("#id_area", "security")
     reviewer_window.select_option("#id_severity", "high")
     reviewer_window.fill("#id_title", "Data residency: X-ray images stay in the plant network")

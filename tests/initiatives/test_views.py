@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from initiatives import services
 from initiatives.models import Initiative, Status
 from tests import factories
 
@@ -253,6 +254,38 @@ class TestSteps:
         assert saved["business_problem"] == "Defect escapes"
         assert Initiative.objects.filter(pk=initiative.pk).values().get() == saved
         assert list(AuditEvent.objects.values_list("seq", flat=True)) == trail
+
+    def test_saving_without_a_change_says_so_instead_of_saved(self, sponsor_client, users):
+        initiative = factories.draft_initiative(sponsor=users["sponsor"], title="Same")
+        initiative.refresh_from_db()
+        data = step1_data(
+            title="Same",
+            business_problem=initiative.business_problem,
+            expected_value=initiative.expected_value,
+            phase=initiative.phase,
+            version=initiative.version,
+            save="1",
+        )
+        data.pop("creation_token")
+        response = sponsor_client.post(f"/initiatives/{initiative.pk}/edit/1/", data, follow=True)
+        shown = [str(m) for m in response.context["messages"]]
+        assert shown == ["Nothing changed, so nothing was saved."]
+        assert Initiative.objects.get(pk=initiative.pk).version == initiative.version
+
+    def test_resume_opens_the_first_step_with_a_missing_answer(self, sponsor_client, users):
+        """Everything answered but the fallback of the risk step: Resume opens that step."""
+        initiative = factories.complete_initiative(sponsor=users["sponsor"], title="Half done")
+        Initiative.objects.filter(pk=initiative.pk).update(failure_fallback="")
+        initiative.refresh_from_db()
+        page = sponsor_client.get("/initiatives/mine/").content.decode()
+        first_missing = min(m.step for m in services.missing_for_submission(initiative))
+        assert first_missing > 1
+        assert f'href="/initiatives/{initiative.pk}/edit/{first_missing}/">Resume' in page
+
+    def test_a_new_draft_has_no_links_to_nowhere_and_marks_the_current_step(self, sponsor_client):
+        page = sponsor_client.get("/initiatives/new/").content.decode()
+        assert 'href="#"' not in page
+        assert page.count('aria-current="step"') == 1
 
     def test_step_page_marks_missing_answers(self, sponsor_client, users):
         initiative = factories.draft_initiative(sponsor=users["sponsor"])

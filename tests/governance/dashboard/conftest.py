@@ -47,11 +47,13 @@ def bars(content: str, chart_id: str) -> dict[str, tuple[str, str]]:
 
 
 def cells(content: str) -> dict[tuple[str, str], tuple[str, str, str]]:
-    """{(initiative id, area): (band, value, href)} of the heat map."""
+    """{(initiative id, area): (band, value, href)} of the heat map (an HTML table)."""
+    table = re.search(r'<table id="chart-heatmap".*?</table>', content, re.S)
+    assert table, "no heat map"
     found = re.findall(
         r'<a href="([^"]*)" class="cell band-(\w+)" data-row="(\d+)" data-area="(\w+)" '
-        r'data-value="(\d*)"><title>[^<]*</title>(?:<rect[^>]*/>)+<text[^>]*>([^<]*)</text>',
-        svg(content, "chart-heatmap"),
+        r'data-value="(\d*)"[^>]*><span class="cell-value">([^<]*)</span>',
+        table.group(0),
     )
     return {
         (row, area): (band, text, html.unescape(href)) for href, band, row, area, _, text in found

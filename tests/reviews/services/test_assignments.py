@@ -103,3 +103,18 @@ def test_unassign_keeps_rights_while_another_assignment_remains(reviewed, users)
     services.unassign_reviewer(assignment=extra, user=users["it_lead"])
     permissions.forget_cached_perms(users["reviewer"])
     assert permissions.can_review(users["reviewer"], reviewed)
+
+
+def test_refusals_name_the_person_by_display_name_not_username(users):
+    initiative = factories.submitted_initiative(sponsor=users["sponsor"])
+    reviewer = users["reviewer"]
+    services.assign_reviewer(initiative=initiative, reviewer=reviewer, user=users["it_lead"])
+    with pytest.raises(RuleError) as again:
+        services.assign_reviewer(initiative=initiative, reviewer=reviewer, user=users["it_lead"])
+    with pytest.raises(RuleError) as not_it:
+        services.assign_reviewer(
+            initiative=initiative, reviewer=users["sponsor"], user=users["it_lead"]
+        )
+    assert str(again.value).startswith(f"{reviewer.get_full_name()} is already assigned")
+    assert str(not_it.value).startswith(users["sponsor"].get_full_name())
+    assert "reviewer is" not in str(again.value) and "sponsor is" not in str(not_it.value)

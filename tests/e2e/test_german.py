@@ -1,0 +1,70 @@
+"""One journey in German in a real browser: a sponsor whose browser asks for German signs in,
+reads "My initiatives" and an error page in German, switches to English in the footer and
+back, and the choice follows her to another browser."""
+
+import shutil
+
+import pytest
+from django.core.management import call_command
+
+from harmony_portal.models import LanguagePreference
+from tests import factories
+
+
+@pytest.fixture(scope="module", autouse=True)
+def compiled():
+    if shutil.which("msgfmt") is None:
+        pytest.skip("msgfmt (GNU gettext) is missing: scripts/ensure-gettext.sh")
+    call_command("compilemessages", locale=["de"], ignore_patterns=[".venv*"], verbosity=0)
+
+
+def sign_in(window, base: str, username: str) -> None:
+    window.goto(f"{base}/login/")
+    window.fill("#id_username", username)
+    window.fill("#id_password", "pw")
+    window.click("button[type=submit]")
+    window.wait_for_load_state("networkidle")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sponsor_works_in_german(browser, live_server, screenshot):
+    users = factories.role_users()
+    factories.draft_initiative(sponsor=users["sponsor"], title="Sichtprüfung Linie 3")
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="de-DE")
+    window = context.new_page()
+    window.set_default_timeout(15_000)
+    window.goto(f"{live_server.url}/login/")
+    assert window.locator("html").get_attribute("lang") == "de"
+    assert window.locator("button[type=submit]").inner_text().strip() == "Anmelden"
+    assert window.locator("label[for=id_password]").inner_text() == "Passwort"
+
+    sign_in(window, live_server.url, "sponsor")
+    assert window.locator("h1").inner_text() == "Meine Initiativen"
+    assert "Sichtprüfung Linie 3" in window.locator("main").inner_text()
+    assert "Fortsetzen" in window.locator("main").inner_text()
+    assert window.locator(".skip-link").inner_text() == "Zum Hauptinhalt springen"
+    screenshot("german-my-initiatives")
+
+    window.goto(f"{live_server.url}/initiatives/999999/")
+    assert window.locator("h1").inner_text() == "Diese Seite gibt es nicht"
+
+    # The switcher in the footer: English, then German again; the choice is the person's.
+    window.goto(f"{live_server.url}/initiatives/mine/")
+    window.click(".language-switcher button[value=en]")
+    window.wait_for_load_state()
+    assert window.url.endswith("/initiatives/mine/")
+    assert window.locator("h1").inner_text() == "My initiatives"
+    assert LanguagePreference.objects.get(user=users["sponsor"]).language == "en"
+    window.click(".language-switcher button[value=de]")
+    window.wait_for_load_state()
+    assert window.locator("h1").inner_text() == "Meine Initiativen"
+    context.close()
+
+    # Another browser that asks for English: after signing in, her choice (German) wins.
+    english = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en-GB")
+    other = english.new_page()
+    other.goto(f"{live_server.url}/login/")
+    assert other.locator("button[type=submit]").inner_text().strip() == "Sign in"
+    sign_in(other, live_server.url, "sponsor")
+    assert other.locator("h1").inner_text() == "Meine Initiativen"
+    english.close()
