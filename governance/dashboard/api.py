@@ -37,6 +37,11 @@ class PortfolioRowSerializer(serializers.Serializer):
         child=serializers.IntegerField(allow_null=True),
         help_text="Readiness 0–100 per concern area; null = not assessed.",
     )
+    not_applicable = serializers.ListField(
+        source="not_applicable_areas",
+        child=serializers.CharField(),
+        help_text="Concern areas an IT lead ruled out as not applicable, with a reason.",
+    )
     overall = serializers.IntegerField(allow_null=True)
     open_design_inputs = serializers.IntegerField(source="open_total")
     open_high_design_inputs = serializers.IntegerField(source="open_high")

@@ -339,7 +339,7 @@ def _heatmap(data: Dashboard) -> str:
                 (
                     area,
                     value,
-                    readiness_band(value),
+                    "na" if area in row.not_applicable else readiness_band(value),
                     list_url(
                         "design-inputs", data.filters, initiative=row.initiative.pk, area=area
                     ),

@@ -27,6 +27,7 @@ MUTED = "#475467"
 # Readiness bands (see selectors.portfolio.readiness_band): fill, text colour.
 BAND_COLOURS = {
     "none": ("#eaecf0", "#475467"),
+    "na": ("#f2f4f7", "#344054"),  # ruled out by an IT lead: not applicable
     "low": ("#b42318", "#ffffff"),
     "medium": ("#b54708", "#ffffff"),
     "good": ("#fdd37a", "#1d2939"),
@@ -256,10 +257,13 @@ def heat_table(
         cells = []
         for c, (area, value, band, href) in enumerate(row.cells):
             fill, ink = BAND_COLOURS[band]
-            shown = "not assessed" if value is None else str(value)
-            tip = f"{row.label} — {columns[c][1]}: " + (
-                "not assessed" if value is None else f"readiness {value}/100"
-            )
+            if band == "na":
+                shown = tip_value = "not applicable"
+            elif value is None:
+                shown = tip_value = "not assessed"
+            else:
+                shown, tip_value = str(value), f"readiness {value}/100"
+            tip = f"{row.label} — {columns[c][1]}: {tip_value}"
             cells.append(
                 f'<td><a href="{escape(href)}" class="cell band-{band}" '
                 f'data-row="{escape(row.key)}" data-area="{escape(area)}" '

@@ -51,10 +51,18 @@ class PortfolioRow:
     readiness: dict[str, int | None]
     open_high: int = 0
     open_total: int = 0
+    # Areas an IT lead ruled out for this initiative (with a reason): shown as such, not as
+    # "not assessed".
+    not_applicable: frozenset[str] = frozenset()
 
     @property
     def cells(self) -> list[tuple[str, int | None]]:
         return [(area.value, self.readiness.get(area.value)) for area in AREAS]
+
+    @property
+    def not_applicable_areas(self) -> list[str]:
+        """The ruled-out areas in the order of the concern areas (for the API)."""
+        return [area.value for area in AREAS if area.value in self.not_applicable]
 
     @property
     def assessed(self) -> int:
@@ -173,22 +181,37 @@ def portfolio_row(initiative: Initiative) -> PortfolioRow:
     )
 
 
+def _with_not_applicable(rows: list[PortfolioRow]) -> list[PortfolioRow]:
+    """Mark the areas ruled out as not applicable on the given rows, in one query."""
+    ruled_out: dict[int, set[str]] = {}
+    ids = [row.initiative.pk for row in rows]
+    for initiative_id, area in (
+        ConcernAssessment.objects.filter(initiative_id__in=ids)
+        .exclude(not_applicable_reason="")
+        .values_list("initiative_id", "area")
+    ):
+        ruled_out.setdefault(initiative_id, set()).add(area)
+    for row in rows:
+        row.not_applicable = frozenset(ruled_out.get(row.initiative.pk, ()))
+    return rows
+
+
 def portfolio_rows(
     initiatives: QuerySet[Initiative], sort: str = DEFAULT_SORT
 ) -> list[PortfolioRow]:
-    """Every initiative of the portfolio as a row, sorted (the CSV export); one query."""
-    return [portfolio_row(i) for i in portfolio_queryset(initiatives, sort)]
+    """Every initiative of the portfolio as a row, sorted (the CSV export); two queries."""
+    return _with_not_applicable([portfolio_row(i) for i in portfolio_queryset(initiatives, sort)])
 
 
 def portfolio_page(
     initiatives: QuerySet[Initiative], sort: str = DEFAULT_SORT, page: Any = 1
 ) -> tuple[Page, list[PortfolioRow]]:
-    """One page of the sorted portfolio (heat map and table): a count and one query."""
+    """One page of the sorted portfolio (heat map and table): a count and two queries."""
     paginator = Paginator(portfolio_queryset(initiatives, sort), PORTFOLIO_PAGE_SIZE)
     # Count the plain initiatives: the annotated query would join and compute for nothing.
     paginator.__dict__["count"] = initiatives.order_by().count()
     current = paginator.get_page(page)
-    return current, [portfolio_row(i) for i in current.object_list]
+    return current, _with_not_applicable([portfolio_row(i) for i in current.object_list])
 
 
 def readiness_band(value: int | None) -> str:
@@ -234,7 +257,8 @@ CSV_HEADER = [
 
 
 def csv_rows(rows: list[PortfolioRow]) -> list[list[Any]]:
-    """The portfolio table as CSV rows (header first); empty cells mean "not assessed"."""
+    """The portfolio table as CSV rows (header first); empty cells mean "not assessed",
+    "not applicable" an area an IT lead ruled out."""
 
     def when(value: datetime | None) -> str:
         return timezone.localtime(value).isoformat(timespec="minutes") if value else ""
@@ -257,7 +281,10 @@ def csv_rows(rows: list[PortfolioRow]) -> list[list[Any]]:
                 when(i.submitted_at),
                 when(i.ready_for_build_at),
                 "" if early is None else ("yes" if early else "no"),
-                *["" if v is None else v for _, v in row.cells],
+                *[
+                    "not applicable" if a in row.not_applicable else ("" if v is None else v)
+                    for a, v in row.cells
+                ],
                 "" if row.overall is None else row.overall,
                 row.open_total,
                 row.open_high,

@@ -270,8 +270,9 @@ def test_query_count_does_not_grow_with_the_portfolio(client, users):
     assert len(large_api) == len(small_api)
     # 17 before issue 14: session, user, roles, filter choices, and 12 for the figures; My work
     # (the navigation count and the "waiting for you" card, read once) adds up to 7; issue 15's
-    # "selected before IT assessment" and "partnership route taken" figures one each.
-    assert len(small) <= 26, len(small)
+    # "selected before IT assessment" and "partnership route taken" figures one each; the
+    # areas ruled out as not applicable on the page's rows one.
+    assert len(small) <= 27, len(small)
 
 
 @pytest.mark.django_db
@@ -347,3 +348,37 @@ def test_the_legend_explains_readiness_and_not_assessed(client, users, portfolio
     assert "not assessed (not started or no reading yet)" in content
     # Not assessed is told apart by words, not colour alone: the cell says so.
     assert ">not assessed</span>" in content
+
+
+def test_a_concern_ruled_out_reads_not_applicable_not_as_not_assessed(client, users):
+    """An area an IT lead marked not applicable (with a reason) is told apart everywhere the
+    dashboard shows readiness: heat map, table, CSV and API; the others stay as they were."""
+    from reviews.models import ConcernAssessment
+    from reviews.services.assessments import mark_not_applicable
+
+    initiative = factories.in_review_initiative(
+        sponsor=users["sponsor"], it_lead=users["it_lead"], reviewer=users["reviewer"]
+    )
+    mark_not_applicable(
+        assessment=ConcernAssessment.objects.get(initiative=initiative, area="vendor"),
+        user=users["it_lead"],
+        reason="Built in-house on the plant's own historian: no vendor involved.",
+    )
+
+    client.force_login(users["executive"])
+    content = client.get("/governance/dashboard/").content.decode()
+    heat = cells(content)
+    assert heat[(str(initiative.pk), "vendor")][:2] == ("na", "not applicable")
+    assert heat[(str(initiative.pk), "security")][:2] == ("none", "not assessed")
+    assert "not applicable (ruled out by an IT lead)" in content
+
+    rows = list(
+        csv.reader(io.StringIO(client.get("/governance/dashboard/portfolio.csv").content.decode()))
+    )
+    row = next(r for r in rows if r[0] == initiative.reference)
+    assert row[rows[0].index("readiness_vendor")] == "not applicable"
+    assert row[rows[0].index("readiness_security")] == ""
+
+    api = client.get("/api/dashboard/").json()
+    entry = next(r for r in api["portfolio"] if r["id"] == initiative.pk)
+    assert entry["not_applicable"] == ["vendor"]
