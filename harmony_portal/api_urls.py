@@ -16,6 +16,7 @@ from drf_spectacular.views import (
 from rest_framework.routers import DefaultRouter
 
 from audit.api import AuditEventViewSet
+from governance.channels.api import ChannelDeliveryViewSet, ChannelViewSet
 from governance.compliance.api import (
     CoverageViewSet,
     EvidenceViewSet,
@@ -73,6 +74,8 @@ router.register("integrations", IntegrationViewSet, basename="integration")
 router.register(
     "directory-group-mappings", DirectoryGroupMappingViewSet, basename="directory-group-mapping"
 )
+router.register("channels", ChannelViewSet, basename="channel")
+router.register("channel-deliveries", ChannelDeliveryViewSet, basename="channel-delivery")
 
 urlpatterns = [
     path("token/", ObtainTokenView.as_view(), name="api-token"),

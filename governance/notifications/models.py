@@ -122,6 +122,8 @@ class Follow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} follows {self.initiative_id}"
+    CHANNEL_DISABLED = "channel_disabled", "Channel disabled after failures"
+    SESSION_INVITATION = "session_invitation", "Working session calendar invitation"
 
 
 class Channel(models.TextChoices):
