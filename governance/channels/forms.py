@@ -29,7 +29,7 @@ class ChannelForm(forms.Form):
     )
     event_kinds = forms.MultipleChoiceField(
         choices=EventKind.choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         label="Events",
         initial=[EventKind.SUBMITTED, EventKind.READY_FOR_BUILD],
     )
