@@ -6,6 +6,7 @@ django-celery-beat's "Periodic tasks"."""
 import governance.channels.admin  # noqa: F401
 import governance.compliance.admin  # noqa: F401  (each registers its models on import)
 import governance.decisions.admin  # noqa: F401
+import governance.handoff.admin  # noqa: F401
 import governance.notifications.admin  # noqa: F401
 import governance.risk.admin  # noqa: F401
 import governance.sessions.admin  # noqa: F401

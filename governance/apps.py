@@ -15,6 +15,7 @@ class GovernanceConfig(AppConfig):
         # Hand-off notifications listen to the audit trail; the domains above notifications
         # add the recipients of their own events.
         from .decisions import notifications as decision_notices  # noqa: F401
+        from .handoff import signals as handoff_signals  # noqa: F401
         from .notifications import events
         from .notifications import signals as notification_signals  # noqa: F401
         from .risk import signals  # noqa: F401

@@ -18,6 +18,7 @@ from .decisions.models import (  # noqa: F401
     DecisionKind,
     ProductionRelease,
 )
+from .handoff.models import BuildTicket, HandoffTarget  # noqa: F401
 from .notifications.models import (  # noqa: F401
     Channel,
     Delivery,

@@ -51,10 +51,9 @@ class Receiver:
                 )
                 status, text = receiver.answers.pop(0) if receiver.answers else receiver.default
                 data = text.encode() if isinstance(text, str) else json.dumps(text).encode()
+                is_json = data[:1] in (b"{", b"[")
                 self.send_response(status)
-                self.send_header(
-                    "Content-Type", "application/json" if text[:1] in "{[" else "text/plain"
-                )
+                self.send_header("Content-Type", "application/json" if is_json else "text/plain")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
