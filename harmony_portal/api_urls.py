@@ -26,6 +26,7 @@ from governance.compliance.api import (
 )
 from governance.dashboard.api import DashboardFiguresView
 from governance.decisions.api import ChangeRequestViewSet, DecisionViewSet, ProductionReleaseViewSet
+from governance.handoff.api import BuildTicketViewSet, HandoffTargetViewSet
 from governance.notifications.api import NotificationViewSet
 from governance.risk.api import RiskStatusViewSet
 from governance.sessions.api import WorkingSeriesViewSet, WorkingSessionViewSet
@@ -76,6 +77,8 @@ router.register(
 )
 router.register("channels", ChannelViewSet, basename="channel")
 router.register("channel-deliveries", ChannelDeliveryViewSet, basename="channel-delivery")
+router.register("handoff-targets", HandoffTargetViewSet, basename="handoff-target")
+router.register("build-tickets", BuildTicketViewSet, basename="build-ticket")
 
 urlpatterns = [
     path("token/", ObtainTokenView.as_view(), name="api-token"),

@@ -110,6 +110,7 @@ TEMPLATES = [
                 "sessions_tags": "governance.sessions.templatetags",
                 "work_tags": "governance.work.templatetags",
                 "thread_tags": "governance.threads.templatetags",
+                "handoff_tags": "governance.handoff.templatetags",
                 "compliance_tags": "governance.compliance.templatetags",
             },
         },

@@ -20,6 +20,7 @@ urlpatterns = [
     path("governance/dashboard/", include("governance.dashboard.urls")),
     path("governance/compliance/", include("governance.compliance.urls")),
     path("governance/channels/", include("governance.channels.urls")),
+    path("governance/handoff/", include("governance.handoff.urls")),
     path("", include("governance.sessions.urls")),
     path("notifications/", include("governance.notifications.urls")),
     path("my-work/", include("governance.work.urls")),

@@ -220,3 +220,18 @@ def attempt_ticket(ticket_id: int) -> str:
 def ticket_for(initiative: Initiative) -> BuildTicket | None:
     """The initiative's build ticket, if one was asked for."""
     return BuildTicket.objects.filter(initiative=initiative).first()
+
+
+@transaction.atomic
+def delete_target(*, target: HandoffTarget, user, source: str | None = None) -> None:
+    """Disconnect a site from its ticket system (its tickets keep their links)."""
+    if not can_configure_handoff(user):
+        raise PermissionDenied("Only IT leads configure the build hand-off.")
+    record_event(
+        actor=user,
+        action="handoff_target.deleted",
+        obj=target,
+        changes={"site": str(target.site), "system": target.system},
+        source=source,
+    )
+    target.delete()
