@@ -14,6 +14,7 @@ from .channels import demo as channels_demo
 from .compliance import demo as compliance_demo
 from .decisions.models import ChangeKind, ChangeStatus, DecisionKind
 from .decisions.services import decide_change, record_decision, record_release, request_change
+from .handoff import demo as handoff_demo
 from .risk.services import recompute
 from .sessions import reminders
 from .sessions.models import Cadence, SessionStatus, WorkingSession
@@ -30,6 +31,7 @@ def load(context: dict) -> None:
     compute_demo_risk(context)
     # Last: the demo's own workflow moves are not posted to the channels' (fake) addresses.
     channels_demo.load(context)
+    handoff_demo.load(context)
 
 
 def _vendor(initiative: Initiative, name: str):
