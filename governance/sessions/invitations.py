@@ -204,3 +204,18 @@ def invited_to_deleted(sessions) -> list[dict]:
     )
     invited = {int(k.split("#", 1)[0]) for k in keys}
     return [freeze(s) for s in sessions if s.pk in invited]
+
+
+def invitation_state(session: WorkingSession) -> dict:
+    """Who received the invitation (or cancellation) of the occurrence's current SEQUENCE."""
+    from django.contrib.auth import get_user_model
+
+    sent = Delivery.objects.filter(
+        kind=DeliveryKind.SESSION_INVITATION, key=f"{session.pk}#{session.sequence}"
+    )
+    people = get_user_model().objects.filter(pk__in=sent.values("user_id")).order_by("username")
+    return {
+        "sequence": session.sequence,
+        "method": "CANCEL" if session.status == SessionStatus.CANCELLED else "REQUEST",
+        "sent_to": list(people),
+    }

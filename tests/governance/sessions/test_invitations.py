@@ -184,3 +184,22 @@ def test_people_without_e_mail_and_past_or_held_occurrences_get_nothing(smtp, us
     session = first_session(series)
     assert invitations.send_session_invitations(session.pk) == 2
     assert invitations.send_session_invitations(session.pk, now=session.starts_at) == 0
+
+
+def test_the_session_page_and_api_say_who_was_invited(smtp, users, series, api_as):
+    from django.test import Client
+
+    run_outbox(TASKS)
+    session = first_session(series)
+    client = Client()
+    client.force_login(users["sponsor"])
+    page = client.get(f"/sessions/{session.pk}/").content.decode()
+    assert "Invitation (update 0) e-mailed to" in page
+    answer = api_as("reviewer").get(f"/api/working-sessions/{session.pk}/invitations/").json()
+    assert answer["sequence"] == 0 and answer["method"] == "REQUEST"
+    assert sorted(answer["sent_to"]) == ["it_lead", "reviewer", "sponsor"]
+    cancel_session(session=session, user=users["sponsor"])
+    answer = api_as("reviewer").get(f"/api/working-sessions/{session.pk}/invitations/").json()
+    assert (answer["sequence"], answer["method"], answer["sent_to"]) == (1, "CANCEL", [])
+    anonymous = api_as("anonymous").get(f"/api/working-sessions/{session.pk}/invitations/")
+    assert anonymous.status_code in (401, 403)
