@@ -30,6 +30,8 @@ def jira():
 def test_ready_for_build_creates_the_jira_issue_linked_on_the_page(browser_as, live_server, jira):
     users = factories.role_users()
     initiative = factories.in_review_initiative(sponsor=users["sponsor"])
+    factories.satisfied_assessments(initiative)
+    factories.acknowledge_roles(initiative)
     lead = browser_as(users["it_lead"])
     lead.click("text=Hand-off")
     lead.wait_for_url("**/governance/handoff/")

@@ -3,11 +3,10 @@
 import pytest
 
 from governance.handoff.models import BuildTicket, HandoffTarget
-from reviews.services.readiness import mark_ready_for_build
 from tests import factories
 from tests.receivers import run_outbox
 
-from .conftest import JIRA_CREATED, augsburg, jira_target
+from .conftest import JIRA_CREATED, augsburg, jira_target, make_ready
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +54,7 @@ def test_tickets_follow_visibility_and_retry_is_for_it_leads(users, api_as, rece
     receiver.default = (500, "down")
     jira_target(users["it_lead"], receiver.url)
     secret = factories.in_review_initiative(sponsor=users["other_sponsor"], confidential=True)
-    mark_ready_for_build(initiative=secret, user=users["it_lead"])
+    make_ready(secret, users["it_lead"])
     run_outbox("governance.handoff")
     ticket = BuildTicket.objects.get()
     assert ticket.status == "failed"

@@ -18,7 +18,7 @@ from tests import factories
 from tests.conftest import attempt
 from tests.receivers import run_outbox
 
-from .conftest import JIRA_CREATED, SNOW_CREATED, jira_target, servicenow_target
+from .conftest import JIRA_CREATED, SNOW_CREATED, jira_target, make_ready, servicenow_target
 
 pytestmark = pytest.mark.django_db
 TASKS = "governance.handoff"
@@ -53,7 +53,7 @@ def basic(header: str) -> str:
 def test_jira_issue_created_with_design_inputs_and_decisions(users, reviewed, receiver):
     receiver.default = (201, JIRA_CREATED)
     jira_target(users["it_lead"], receiver.url)
-    mark_ready_for_build(initiative=reviewed, user=users["it_lead"])
+    make_ready(reviewed, users["it_lead"])
     assert run_outbox(TASKS) == 1
     (request,) = receiver.requests
     assert request.path == "/rest/api/2/issue"
@@ -77,7 +77,7 @@ def test_jira_issue_created_with_design_inputs_and_decisions(users, reviewed, re
 def test_servicenow_record_created_through_the_table_api(users, reviewed, receiver):
     receiver.default = (201, SNOW_CREATED)
     servicenow_target(users["it_lead"], receiver.url)
-    mark_ready_for_build(initiative=reviewed, user=users["it_lead"])
+    make_ready(reviewed, users["it_lead"])
     run_outbox(TASKS)
     (request,) = receiver.requests
     assert request.path == "/api/now/table/sc_request"
@@ -95,11 +95,11 @@ def test_servicenow_record_created_through_the_table_api(users, reviewed, receiv
 
 
 def test_off_by_default_and_when_switched_off(users, reviewed, receiver):
-    mark_ready_for_build(initiative=reviewed, user=users["it_lead"])
+    make_ready(reviewed, users["it_lead"])
     assert not BuildTicket.objects.exists()
     other = factories.in_review_initiative(sponsor=users["sponsor"])
     jira_target(users["it_lead"], receiver.url, enabled=False)
-    mark_ready_for_build(initiative=other, user=users["it_lead"])
+    make_ready(other, users["it_lead"])
     assert not BuildTicket.objects.exists() and not receiver.requests
 
 
@@ -107,7 +107,7 @@ def test_failures_are_retried_then_visible(users, reviewed, receiver, fast_retri
     receiver.answers = [(503, "maintenance"), (401, '{"errorMessages":["auth"]}')]
     receiver.default = (201, JIRA_CREATED)
     jira_target(users["it_lead"], receiver.url)
-    mark_ready_for_build(initiative=reviewed, user=users["it_lead"])
+    make_ready(reviewed, users["it_lead"])
     assert run_outbox(TASKS) == 3
     first, second, third = receiver.requests
     assert second.at - first.at >= 0.2 and third.at - second.at >= 0.4
@@ -120,7 +120,7 @@ def test_gives_up_after_the_last_try_and_an_it_lead_retries(
 ):
     receiver.default = (400, '{"errors":{"project":"project is required"}}')
     jira_target(users["it_lead"], receiver.url)
-    mark_ready_for_build(initiative=reviewed, user=users["it_lead"])
+    make_ready(reviewed, users["it_lead"])
     run_outbox(TASKS)
     ticket = BuildTicket.objects.get()
     assert (ticket.status, ticket.attempts, ticket.status_code) == ("failed", 3, 400)
@@ -139,7 +139,7 @@ def test_gives_up_after_the_last_try_and_an_it_lead_retries(
 def test_one_ticket_per_initiative_even_when_ready_again(users, reviewed, receiver):
     receiver.default = (201, JIRA_CREATED)
     jira_target(users["it_lead"], receiver.url)
-    mark_ready_for_build(initiative=reviewed, user=users["it_lead"])
+    make_ready(reviewed, users["it_lead"])
     transition_initiative(initiative=reviewed, user=users["it_lead"], to_status=Status.IN_REVIEW)
     mark_ready_for_build(initiative=reviewed, user=users["it_lead"])
     run_outbox(TASKS)
@@ -151,7 +151,7 @@ def test_one_ticket_per_initiative_even_when_ready_again(users, reviewed, receiv
 def test_an_answer_without_a_ticket_is_a_failure(users, reviewed, receiver, fast_retries):
     receiver.default = (200, "<html>login page</html>")
     jira_target(users["it_lead"], receiver.url)
-    mark_ready_for_build(initiative=reviewed, user=users["it_lead"])
+    make_ready(reviewed, users["it_lead"])
     run_outbox(TASKS)
     ticket = BuildTicket.objects.get()
     assert ticket.status == "failed" and "did not name" in ticket.error

@@ -5,11 +5,10 @@ from django.test import Client
 from django.urls import reverse
 
 from governance.handoff.models import HandoffTarget
-from reviews.services.readiness import mark_ready_for_build
 from tests import factories
 from tests.receivers import run_outbox
 
-from .conftest import JIRA_CREATED, augsburg, jira_target
+from .conftest import JIRA_CREATED, augsburg, jira_target, make_ready
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +53,7 @@ def test_initiative_page_shows_the_ticket_link(users, receiver):
     receiver.default = (201, JIRA_CREATED)
     jira_target(users["it_lead"], receiver.url)
     initiative = factories.in_review_initiative(sponsor=users["sponsor"])
-    mark_ready_for_build(initiative=initiative, user=users["it_lead"])
+    make_ready(initiative, users["it_lead"])
     run_outbox("governance.handoff")
     page = client_for(users["sponsor"]).get(initiative.get_absolute_url()).content.decode()
     assert f'href="{receiver.url}/browse/PLANTAI-7"' in page
@@ -65,7 +64,7 @@ def test_a_failed_ticket_shows_why_and_it_leads_retry(users, receiver, settings)
     receiver.default = (401, "Unauthorized")
     jira_target(users["it_lead"], receiver.url)
     initiative = factories.in_review_initiative(sponsor=users["sponsor"])
-    mark_ready_for_build(initiative=initiative, user=users["it_lead"])
+    make_ready(initiative, users["it_lead"])
     run_outbox("governance.handoff")
     sponsor_page = client_for(users["sponsor"]).get(initiative.get_absolute_url()).content.decode()
     assert "Failed, gave up" in sponsor_page and "HTTP 401" in sponsor_page
