@@ -93,3 +93,9 @@ def run_outbox(task_prefix: str, *, timeout: float = 10.0) -> int:
         module, name = message.task.rsplit(".", 1)
         getattr(import_module(module), name)(**message.kwargs)
         ran += 1
+
+
+def run_hand_offs() -> int:
+    """Run the hand-off notifications waiting in the outbox (`notify_event`), which publish to
+    the `governance.notifications.events` subscribers (chat and webhook channels)."""
+    return run_outbox("governance.notifications.tasks.notify_event")

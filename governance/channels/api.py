@@ -13,7 +13,7 @@ from audit.models import Source
 from initiatives.models import Initiative, Site
 
 from . import selectors, services
-from .models import ChannelDelivery, ChannelTarget, EventKind, OutboundChannel
+from .models import EVENT_KIND_CHOICES, ChannelDelivery, ChannelTarget, OutboundChannel
 from .permissions import can_manage_channels
 
 
@@ -30,7 +30,7 @@ class ChannelSerializer(serializers.ModelSerializer):
         write_only=True, max_length=2000, help_text="The webhook address; never returned."
     )
     event_kinds = serializers.ListField(
-        child=serializers.ChoiceField(choices=EventKind.choices), allow_empty=False
+        child=serializers.ChoiceField(choices=EVENT_KIND_CHOICES), allow_empty=False
     )
     initiative = serializers.PrimaryKeyRelatedField(
         queryset=Initiative.objects.all(), required=False, allow_null=True

@@ -21,7 +21,7 @@ def load(context: dict) -> None:
         name="Augsburg plant IT (Teams)",
         target="teams",
         url="https://contoso.webhook.office.com/webhookb2/demo-augsburg/IncomingWebhook/demo",
-        event_kinds=["initiative.submitted", "initiative.ready_for_build", "session.reminder"],
+        event_kinds=["submitted", "initiative.ready_for_build", "session.reminder"],
         site=vqi.site,
     )
     hook, _ = create_channel(
@@ -34,7 +34,7 @@ def load(context: dict) -> None:
     )
     now = timezone.now()
     rows = [
-        (teams, "initiative.submitted", "submitted", DeliveryStatus.SENT, 1, 200, "1", ""),
+        (teams, "submitted", "submitted", DeliveryStatus.SENT, 1, 200, "1", ""),
         (teams, "session.reminder", "Working session", DeliveryStatus.SENT, 2, 200, "1", ""),
         (
             hook,

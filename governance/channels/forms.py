@@ -2,10 +2,11 @@
 
 from django import forms
 
+from governance.notifications.models import EventKind, OwnEventKind
 from initiatives.forms import style_widgets
 from initiatives.models import Initiative, Site
 
-from .models import ChannelTarget, EventKind
+from .models import EVENT_KIND_CHOICES, ChannelTarget
 
 
 class ChannelForm(forms.Form):
@@ -28,10 +29,10 @@ class ChannelForm(forms.Form):
         help_text="…or one initiative (confidential ones included).",
     )
     event_kinds = forms.MultipleChoiceField(
-        choices=EventKind.choices,
+        choices=EVENT_KIND_CHOICES,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         label="Events",
-        initial=[EventKind.SUBMITTED, EventKind.READY_FOR_BUILD],
+        initial=[EventKind.SUBMITTED, OwnEventKind.READY_FOR_BUILD],
     )
 
     def __init__(self, *args, **kwargs):

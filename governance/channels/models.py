@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from governance.notifications.models import EventKind, OwnEventKind
+
 
 class ChannelTarget(models.TextChoices):
     TEAMS = "teams", "Microsoft Teams (incoming webhook)"
@@ -10,16 +12,11 @@ class ChannelTarget(models.TextChoices):
     WEBHOOK = "webhook", "Generic webhook (signed JSON)"
 
 
-class EventKind(models.TextChoices):
-    """The notifications the portal sends that a channel may subscribe to."""
-
-    SUBMITTED = "initiative.submitted", "Initiative submitted to IT"
-    IN_REVIEW = "initiative.in_review", "Initiative in IT review"
-    READY_FOR_BUILD = "initiative.ready_for_build", "Initiative ready for build"
-    RETURNED = "initiative.draft", "Initiative back to draft"
-    WITHDRAWN = "initiative.withdrawn", "Initiative withdrawn"
-    SESSION_REMINDER = "session.reminder", "Working session reminder"
-    OVERDUE_NUDGE = "design_input.overdue", "Design inputs overdue"
+# What a channel may subscribe to: every hand-off of `governance.notifications.events`
+# (`EventKind`, the submission among them) and the events the portal publishes itself
+# (`OwnEventKind`: status changes other than the submission, session reminders, overdue inputs).
+EVENT_KIND_CHOICES: list[tuple[str, str]] = [*EventKind.choices, *OwnEventKind.choices]
+EVENT_KINDS: frozenset[str] = frozenset(value for value, _ in EVENT_KIND_CHOICES)
 
 
 class OutboundChannel(models.Model):

@@ -1,9 +1,11 @@
 """Channels: create, enable, disable and delete them; fan events out; post one delivery.
 
-`fan_out(event)` is the one entry point: it is connected to the notification events
-(`governance.notifications.events`) and to the initiatives' status changes, runs in the
-caller's transaction, writes one `ChannelDelivery` per matching active channel (once per event
-key) and records the post in the outbox. `attempt_delivery` (the Celery task's body) posts,
+`fan_out(event)` is the one entry point: it is subscribed to the hand-off events of
+`governance.notifications.events` (`events.subscribe`; the audit hand-offs from its task, the
+portal's own events from `publish(make_event(...))`) and follows the initiatives' status
+changes other than the submission (which is the `submitted` hand-off). It writes one
+`ChannelDelivery` per matching active channel (once per event key) and records the post in
+the outbox, in the caller's transaction. `attempt_delivery` (the Celery task's body) posts,
 logs the answer, records the next try with exponential back-off, and disables a channel after
 `CHANNEL_DISABLE_AFTER` failed tries in a row, telling the person who created it.
 """
@@ -15,6 +17,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Q
@@ -31,10 +34,10 @@ from outbox import enqueue
 
 from . import payloads, posting
 from .models import (
+    EVENT_KINDS,
     ChannelDelivery,
     ChannelTarget,
     DeliveryStatus,
-    EventKind,
     OutboundChannel,
 )
 from .permissions import can_manage_channels
@@ -102,7 +105,7 @@ def create_channel(
     kinds = list(dict.fromkeys(event_kinds))
     if not kinds:
         raise FieldRuleError("event_kinds", "Choose at least one kind of event.")
-    unknown = [k for k in kinds if k not in EventKind.values]
+    unknown = [k for k in kinds if k not in EVENT_KINDS]
     if unknown:
         raise FieldRuleError("event_kinds", f"Unknown event kind: {', '.join(unknown)}.")
     if (initiative is None) == (site is None):
@@ -198,14 +201,43 @@ def subscribed_channels(event: dict) -> list[OutboundChannel]:
     return [c for c in candidates if event["kind"] in c.event_kinds]
 
 
+def event_key(event: dict) -> str:
+    """What makes an event one: its `key`, else (a hand-off without one) its audit event and
+    kind, else its kind, initiative and time."""
+    if event.get("key"):
+        return event["key"]
+    if event.get("event_id"):
+        return f"event:{event['event_id']}:{event['kind']}"
+    return f"{event['kind']}:{event.get('initiative_id')}:{event['occurred_at']}"
+
+
+def _with_actor_name(event: dict) -> dict:
+    """The event as posted: the actor's username (for "By …") next to `actor_id`."""
+    if event.get("actor"):
+        return event
+    name = ""
+    if event.get("actor_id"):
+        name = (
+            get_user_model()
+            .objects.filter(pk=event["actor_id"])
+            .values_list("username", flat=True)
+            .first()
+            or ""
+        )
+    return {**event, "actor": name}
+
+
 def fan_out(event: dict) -> int:
-    """Record one delivery per subscribed channel and its post in the outbox. Runs inside the
+    """Record one delivery per subscribed channel and its post in the outbox, for an event of
+    `governance.notifications.events` (`subscribe`'s dict: kind, key, event_id,
+    initiative_id, actor_id, recipient_ids, title, text, link, occurred_at). Runs inside the
     caller's transaction (a savepoint of its own), once per channel and event key. Returns
     how many deliveries it added."""
-    key = event.get("key") or f"{event['kind']}:{event.get('initiative_id')}:{event['occurred_at']}"
+    key = event_key(event)
     channels = subscribed_channels(event)
     if not channels:
         return 0
+    event = _with_actor_name(event)
     added = 0
     with transaction.atomic():
         for channel in channels:
@@ -222,30 +254,6 @@ def fan_out(event: dict) -> int:
                 )
                 added += 1
     return added
-
-
-def on_notification_event(sender, event: dict, **kwargs) -> None:
-    fan_out(event)
-
-
-def on_status_changed(sender, initiative, from_status, to_status, user, **kwargs) -> None:
-    """The initiatives' workflow moves, as events ("initiative.<status>")."""
-    from governance.notifications.events import make_event
-
-    labels = dict(Initiative._meta.get_field("status").choices)
-    who = (user.get_full_name() or user.username) if user is not None else "The portal"
-    fan_out(
-        make_event(
-            kind=f"initiative.{to_status}",
-            key=f"initiative.{to_status}:{initiative.pk}:v{initiative.version}",
-            initiative_id=initiative.pk,
-            title=f"{initiative.reference} {initiative.title}: {labels[to_status].lower()}",
-            text=f"{who} moved {initiative.reference} “{initiative.title}” from "
-            f"{labels[from_status].lower()} to {labels[to_status].lower()}.",
-            link=initiative.get_absolute_url(),
-            actor=user,
-        )
-    )
 
 
 # --- Delivery ----------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from reviews.models import (
 )
 
 from .events import make_event, publish
-from .models import DeliveryKind
+from .models import DeliveryKind, OwnEventKind
 from .services import deliver
 
 
@@ -115,7 +115,7 @@ def send_overdue_nudges(now: datetime | None = None) -> int:
         # Chat and webhook channels: one event per initiative and day.
         publish(
             make_event(
-                kind="design_input.overdue",
+                kind=OwnEventKind.OVERDUE_NUDGE,
                 key=f"design_input.overdue:{initiative.pk}:{today.isoformat()}",
                 initiative_id=initiative.pk,
                 title=f"{initiative.reference}: {len(items)} design input(s) overdue",

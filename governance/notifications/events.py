@@ -14,6 +14,9 @@ How an event travels:
    whose unique `Delivery` rows (kind "event", key = the audit event id) make it exactly once.
 4. Every handler registered with `subscribe` (webhooks, Teams, Slack …) then receives the same
    event as a plain dict (see `subscribe`).
+5. The portal's own events (`OwnEventKind`: status changes other than the submission, session
+   reminders, overdue design inputs) have no audit hand-off behind them: their callers hand
+   `make_event(...)` to `publish` directly, and the same handlers receive them.
 
 Actions of `initiatives` and `reviews` are resolved here; the governance domains above this
 one (sessions, decisions) register their own in their `notifications` module.
@@ -155,7 +158,7 @@ def make_event(
     """An event of the portal's own (no audit event behind it) in the shape `subscribe`
     describes, every field present; `key` makes it one event for the handlers."""
     return {
-        "kind": kind,
+        "kind": str(kind),
         "key": key,
         "event_id": None,
         "initiative_id": initiative_id,

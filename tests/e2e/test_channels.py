@@ -10,7 +10,7 @@ import pytest
 from initiatives.services import submit_initiative
 from tests import factories
 from tests.e2e.conftest import ARTIFACTS
-from tests.receivers import Receiver, run_outbox
+from tests.receivers import Receiver, run_hand_offs, run_outbox
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,7 +37,7 @@ def test_it_lead_adds_a_webhook_and_sees_its_log(browser_as, live_server, receiv
     window.select_option("#id_target", "webhook")
     window.fill("#id_url", f"{receiver.url}/hooks/private-token")
     window.select_option("#id_site", label="Augsburg Plant")
-    window.check("input[name=event_kinds][value='initiative.submitted']")
+    window.check("input[name=event_kinds][value='submitted']")
     window.click("#channel-form button[type=submit]")
     secret = window.input_value("#signing-secret")
     assert secret.startswith("whsec_")
@@ -52,6 +52,7 @@ def test_it_lead_adds_a_webhook_and_sees_its_log(browser_as, live_server, receiv
     assert "private-token" not in window.content() and secret not in window.content()
 
     submit_initiative(initiative=initiative, user=users["sponsor"])
+    run_hand_offs()
     assert run_outbox("governance.channels") == 1
     (request,) = receiver.requests
     stamp = request.headers["X-Harmony-Timestamp"]
@@ -61,5 +62,5 @@ def test_it_lead_adds_a_webhook_and_sees_its_log(browser_as, live_server, receiv
     window.reload()
     row = window.locator("#delivery-log tr.delivery-row").first
     assert row.get_attribute("data-status") == "sent"
-    assert "initiative.submitted" in row.text_content() and "200" in row.text_content()
+    assert "submitted" in row.text_content() and "200" in row.text_content()
     shot(window, "channels-log")

@@ -28,7 +28,7 @@ def draft(users):
     return factories.complete_initiative(sponsor=users["sponsor"])
 
 
-def make_channel(user, url, *, target="webhook", kinds=("initiative.submitted",), **scope):
+def make_channel(user, url, *, target="webhook", kinds=("submitted",), **scope):
     return services.create_channel(
         user=user,
         name=f"{target} channel",

@@ -5,7 +5,7 @@ import pytest
 from governance.channels.models import ChannelDelivery, OutboundChannel
 from initiatives.services import submit_initiative
 from tests import factories
-from tests.receivers import run_outbox
+from tests.receivers import run_hand_offs, run_outbox
 
 pytestmark = pytest.mark.django_db
 ROLES = ["sponsor", "reviewer", "executive", "norole"]
@@ -17,7 +17,7 @@ def body(url, **extra):
         "target": "webhook",
         "url": url,
         "site": factories.SiteFactory(name="Augsburg Plant").pk,
-        "event_kinds": ["initiative.submitted"],
+        "event_kinds": ["submitted"],
         **extra,
     }
 
@@ -79,11 +79,12 @@ def test_disable_enable_delete_and_the_log(api_as, users, receiver):
     submit_initiative(
         initiative=factories.complete_initiative(sponsor=users["sponsor"]), user=users["sponsor"]
     )
+    run_hand_offs()
     run_outbox("governance.channels")
     log = client.get(f"/api/channel-deliveries/?channel={pk}").json()
     (row,) = log["results"]
     assert (row["status"], row["status_code"], row["attempts"]) == ("sent", 200, 1)
-    assert row["event_kind"] == "initiative.submitted"
+    assert row["event_kind"] == "submitted"
     assert client.post(f"/api/channels/{pk}/disable/").json()["active"] is False
     again = client.post(f"/api/channels/{pk}/disable/")
     assert again.status_code == 400

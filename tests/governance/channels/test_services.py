@@ -20,7 +20,7 @@ from outbox.models import Message
 from tests import factories
 from tests.conftest import attempt
 from tests.governance.conftest import soon
-from tests.receivers import run_outbox
+from tests.receivers import run_hand_offs, run_outbox
 
 from .conftest import make_channel
 
@@ -85,6 +85,7 @@ def test_scope_and_kinds_are_required(users, receiver):
 def test_teams_receives_an_adaptive_card_message(users, draft, receiver):
     make_channel(users["it_lead"], f"{receiver.url}/teams", target="teams", site=draft.site)
     submit_initiative(initiative=draft, user=users["sponsor"])
+    run_hand_offs()
     assert run_outbox(TASK) == 1
     (request,) = receiver.requests
     assert request.path == "/teams"
@@ -107,6 +108,7 @@ def test_teams_receives_an_adaptive_card_message(users, draft, receiver):
 def test_slack_receives_text_and_blocks(users, draft, receiver):
     make_channel(users["it_lead"], receiver.url, target="slack", initiative=draft)
     submit_initiative(initiative=draft, user=users["sponsor"])
+    run_hand_offs()
     run_outbox(TASK)
     body = receiver.requests[0].json()
     assert draft.title in body["text"]
@@ -119,6 +121,7 @@ def test_slack_receives_text_and_blocks(users, draft, receiver):
 def test_webhook_is_signed_over_timestamp_and_body(users, draft, receiver):
     channel, secret = make_channel(users["it_lead"], receiver.url, initiative=draft)
     submit_initiative(initiative=draft, user=users["sponsor"])
+    run_hand_offs()
     run_outbox(TASK)
     (request,) = receiver.requests
     timestamp = request.headers["X-Harmony-Timestamp"]
@@ -128,7 +131,7 @@ def test_webhook_is_signed_over_timestamp_and_body(users, draft, receiver):
     ).hexdigest()
     assert hmac.compare_digest(request.headers["X-Harmony-Signature"], f"v1={expected}")
     body = request.json()
-    assert body["kind"] == "initiative.submitted" == request.headers["X-Harmony-Event"]
+    assert body["kind"] == "submitted" == request.headers["X-Harmony-Event"]
     assert body["initiative_id"] == draft.pk
     assert body["actor"] == "sponsor"
     assert str(body["delivery"]) == request.headers["X-Harmony-Delivery"]
@@ -141,6 +144,7 @@ def test_failures_are_retried_with_growing_pauses(users, draft, receiver, fast_r
     receiver.answers = [(500, "boom"), (503, "busy")]
     make_channel(users["it_lead"], receiver.url, initiative=draft)
     submit_initiative(initiative=draft, user=users["sponsor"])
+    run_hand_offs()
     assert run_outbox(TASK) == 3
     first, second, third = receiver.requests
     assert second.at - first.at >= 0.2
@@ -156,6 +160,7 @@ def test_a_failed_try_is_logged_and_the_next_one_waits_in_the_outbox(
     receiver.default = (500, "internal error at the receiver")
     make_channel(users["it_lead"], receiver.url, initiative=draft)
     submit_initiative(initiative=draft, user=users["sponsor"])
+    run_hand_offs()
     delivery = ChannelDelivery.objects.get()
     assert services.attempt_delivery(delivery.pk) == DeliveryStatus.RETRYING
     delivery.refresh_from_db()
@@ -173,6 +178,7 @@ def test_gives_up_after_the_last_attempt(users, draft, receiver, fast_retries):
     receiver.default = (500, "no")
     make_channel(users["it_lead"], receiver.url, initiative=draft)
     submit_initiative(initiative=draft, user=users["sponsor"])
+    run_hand_offs()
     run_outbox(TASK)
     assert len(receiver.requests) == 4
     delivery = ChannelDelivery.objects.get()
@@ -189,7 +195,9 @@ def test_disabled_after_repeated_failures_and_the_creator_told(users, receiver, 
     first = factories.complete_initiative(sponsor=users["sponsor"])
     second = factories.complete_initiative(sponsor=users["sponsor"])
     submit_initiative(initiative=first, user=users["sponsor"])
+    run_hand_offs()
     submit_initiative(initiative=second, user=users["sponsor"])
+    run_hand_offs()
     mail.outbox.clear()
     run_outbox(TASK)
     channel.refresh_from_db()
@@ -206,6 +214,7 @@ def test_disabled_after_repeated_failures_and_the_creator_told(users, receiver, 
     # A disabled channel gets nothing new.
     third = factories.complete_initiative(sponsor=users["sponsor"])
     submit_initiative(initiative=third, user=users["sponsor"])
+    run_hand_offs()
     assert ChannelDelivery.objects.count() == 2
     # Enabled again by hand, it starts from zero failures.
     services.set_channel_active(channel=channel, user=users["it_lead"], active=True)
@@ -216,6 +225,7 @@ def test_disabled_after_repeated_failures_and_the_creator_told(users, receiver, 
 def test_a_delivery_runs_once_however_often_the_task_does(users, draft, receiver):
     make_channel(users["it_lead"], receiver.url, initiative=draft)
     submit_initiative(initiative=draft, user=users["sponsor"])
+    run_hand_offs()
     delivery = ChannelDelivery.objects.get()
     assert services.attempt_delivery(delivery.pk) == "sent"
     assert services.attempt_delivery(delivery.pk) == "sent"
@@ -227,11 +237,12 @@ def test_site_channels_never_hear_of_confidential_initiatives(users, receiver):
     make_channel(users["it_lead"], receiver.url, site=site)
     secret = factories.complete_initiative(sponsor=users["sponsor"], confidential=True)
     submit_initiative(initiative=secret, user=users["sponsor"])
+    run_hand_offs()
     assert not ChannelDelivery.objects.exists()
     own, _ = make_channel(users["it_lead"], receiver.url, initiative=secret)
     services.fan_out(
         {
-            "kind": "initiative.submitted",
+            "kind": "submitted",
             "key": "again",
             "initiative_id": secret.pk,
             "title": "t",
@@ -246,6 +257,7 @@ def test_only_subscribed_kinds_are_posted(users, draft, receiver):
         users["it_lead"], receiver.url, initiative=draft, kinds=("initiative.ready_for_build",)
     )
     submit_initiative(initiative=draft, user=users["sponsor"])
+    run_hand_offs()
     assert not ChannelDelivery.objects.exists()
 
 
@@ -264,3 +276,41 @@ def test_a_session_reminder_is_posted_once_per_occurrence(users, receiver):
     send_session_reminder(session.pk)
     assert run_outbox(TASK) == 1
     assert "Working session" in receiver.requests[0].json()["text"]
+
+
+def test_a_hand_off_of_issue_14_reaches_a_subscribed_webhook_exactly_once(users, receiver):
+    """A design input raised is an `input_raised` event of `governance.notifications.events`;
+    the subscribed webhook gets it once, however often the notification task runs."""
+    from governance.notifications.services import notify_event
+
+    initiative = factories.in_review_initiative(
+        sponsor=users["sponsor"], it_lead=users["it_lead"], reviewer=users["reviewer"]
+    )
+    run_hand_offs()  # submitted, reviewer assigned: not subscribed
+    make_channel(users["it_lead"], receiver.url, initiative=initiative, kinds=("input_raised",))
+    factories.design_input(initiative=initiative, raised_by=users["reviewer"], title="Audit logs")
+    event = AuditEvent.objects.get(action="design_input.raised", initiative=initiative)
+    assert run_hand_offs() == 1
+    notify_event(event.pk)  # the task retried: same key, no second delivery
+    assert run_outbox(TASK) == 1
+    (request,) = receiver.requests
+    body = request.json()
+    assert body["kind"] == "input_raised" == request.headers["X-Harmony-Event"]
+    assert body["initiative_id"] == initiative.pk
+    assert body["actor"] == "reviewer"
+    assert "Audit logs" in body["title"] + body["text"]
+    delivery = ChannelDelivery.objects.get()
+    assert delivery.event_key == f"event:{event.pk}:input_raised"
+
+
+def test_a_submission_reaches_a_channel_once(users, draft, receiver):
+    """The submission is the `submitted` hand-off only: the status change does not post it
+    again; a later status change (ready for build) is the portal's own event."""
+    make_channel(users["it_lead"], receiver.url, initiative=draft, kinds=("submitted",))
+    with pytest.raises(FieldRuleError):
+        make_channel(
+            users["it_lead"], receiver.url, initiative=draft, kinds=("initiative.submitted",)
+        )
+    submit_initiative(initiative=draft, user=users["sponsor"])
+    run_hand_offs()
+    assert list(ChannelDelivery.objects.values_list("event_kind", flat=True)) == ["submitted"]

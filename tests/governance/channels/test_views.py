@@ -45,7 +45,7 @@ def test_the_secret_is_shown_once(users, receiver):
             "target": "webhook",
             "url": f"{receiver.url}/hidden-path",
             "site": site.pk,
-            "event_kinds": ["initiative.submitted", "initiative.ready_for_build"],
+            "event_kinds": ["submitted", "initiative.ready_for_build"],
         },
     )
     assert response.status_code == 200
@@ -74,7 +74,7 @@ def test_bad_input_keeps_what_was_typed(users):
             "target": "slack",
             "url": "https://example.com/x",
             "site": factories.SiteFactory().pk,
-            "event_kinds": ["initiative.submitted"],
+            "event_kinds": ["submitted"],
         },
     )
     assert "hooks.slack.com" in wrong.context["form"].errors["url"][0]
@@ -105,7 +105,7 @@ def test_list_and_log_pages_do_not_grow_with_the_data(
         ChannelDelivery.objects.create(
             channel=channel,
             event_key=f"k{n}",
-            event_kind="initiative.submitted",
+            event_kind="submitted",
             event={"title": f"T{n}"},
         )
     client.get(reverse("channels:list"))  # warm the session

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('governance', '0010_channels'),
+        ('governance', '0015_channels'),
         ('initiatives', '0004_ai_act_screening'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('governance', '0009_framework_references'),
+        ('governance', '0014_delivery_kinds_of_both'),
         ('initiatives', '0004_ai_act_screening'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='delivery',
             name='kind',
-            field=models.CharField(choices=[('session_reminder', 'Working session reminder'), ('reviewer_digest', 'Weekly reviewer digest'), ('overdue_nudge', 'Overdue design input nudge'), ('channel_disabled', 'Channel disabled after failures'), ('session_invitation', 'Working session calendar invitation')], max_length=20),
+            field=models.CharField(choices=[('session_reminder', 'Working session reminder'), ('reviewer_digest', 'Weekly reviewer digest'), ('overdue_nudge', 'Overdue design input nudge'), ('system_link', 'An initiative connects to your system'), ('event', 'Hand-off notification'), ('daily_digest', 'Daily digest of hand-offs'), ('channel_disabled', 'Channel disabled after failures'), ('session_invitation', 'Working session calendar invitation')], max_length=20),
         ),
         migrations.CreateModel(
             name='OutboundChannel',
