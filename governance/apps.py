@@ -9,11 +9,13 @@ class GovernanceConfig(AppConfig):
         # Model signals that keep risk status current whoever writes, the deployer
         # obligations in step with an initiative's EU AI Act classification, and system owners
         # told of integrations with their systems.
+        from .channels import signals as channel_signals  # noqa: F401
         from .compliance import signals as compliance_signals  # noqa: F401
 
         # Hand-off notifications listen to the audit trail; the domains above notifications
         # add the recipients of their own events.
         from .decisions import notifications as decision_notices  # noqa: F401
+        from .handoff import signals as handoff_signals  # noqa: F401
         from .notifications import events
         from .notifications import signals as notification_signals  # noqa: F401
         from .risk import signals  # noqa: F401

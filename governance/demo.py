@@ -10,6 +10,7 @@ from initiatives.models import ACTIVE_STATUSES, Initiative
 from reviews.models import AssessmentStatus, ConcernAssessment
 from reviews.services import update_assessment
 
+from .channels import demo as channels_demo
 from .compliance import demo as compliance_demo
 from .decisions.models import ChangeKind, ChangeStatus, DecisionKind
 from .decisions.services import (
@@ -19,6 +20,7 @@ from .decisions.services import (
     record_release,
     request_change,
 )
+from .handoff import demo as handoff_demo
 from .risk.services import recompute
 from .sessions import reminders
 from .sessions.models import Cadence, SessionStatus, WorkingSession
@@ -33,6 +35,9 @@ def load(context: dict) -> None:
     send_demo_reminders(context)
     deliver_demo_notifications(context)
     compute_demo_risk(context)
+    # Last: the demo's own workflow moves are not posted to the channels' (fake) addresses.
+    channels_demo.load(context)
+    handoff_demo.load(context)
 
 
 def _vendor(initiative: Initiative, name: str):

@@ -4,6 +4,7 @@ Code imports a model from its domain's module (`governance.sessions.models`), ne
 file, so that each domain keeps to its layer (see `[tool.importlinter]` in pyproject.toml).
 """
 
+from .channels.models import ChannelDelivery, OutboundChannel  # noqa: F401
 from .compliance.models import (  # noqa: F401
     EvidenceFile,
     FrameworkReference,
@@ -17,6 +18,7 @@ from .decisions.models import (  # noqa: F401
     DecisionKind,
     ProductionRelease,
 )
+from .handoff.models import BuildTicket, HandoffTarget  # noqa: F401
 from .notifications.models import (  # noqa: F401
     Channel,
     Delivery,

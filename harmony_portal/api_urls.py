@@ -16,6 +16,7 @@ from drf_spectacular.views import (
 from rest_framework.routers import DefaultRouter
 
 from audit.api import AuditEventViewSet
+from governance.channels.api import ChannelDeliveryViewSet, ChannelViewSet
 from governance.compliance.api import (
     CoverageViewSet,
     EvidenceViewSet,
@@ -25,6 +26,7 @@ from governance.compliance.api import (
 )
 from governance.dashboard.api import DashboardFiguresView
 from governance.decisions.api import ChangeRequestViewSet, DecisionViewSet, ProductionReleaseViewSet
+from governance.handoff.api import BuildTicketViewSet, HandoffTargetViewSet
 from governance.notifications.api import NotificationViewSet
 from governance.risk.api import RiskStatusViewSet
 from governance.sessions.api import WorkingSeriesViewSet, WorkingSessionViewSet
@@ -73,6 +75,10 @@ router.register("integrations", IntegrationViewSet, basename="integration")
 router.register(
     "directory-group-mappings", DirectoryGroupMappingViewSet, basename="directory-group-mapping"
 )
+router.register("channels", ChannelViewSet, basename="channel")
+router.register("channel-deliveries", ChannelDeliveryViewSet, basename="channel-delivery")
+router.register("handoff-targets", HandoffTargetViewSet, basename="handoff-target")
+router.register("build-tickets", BuildTicketViewSet, basename="build-ticket")
 
 urlpatterns = [
     path("token/", ObtainTokenView.as_view(), name="api-token"),

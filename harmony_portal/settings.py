@@ -116,6 +116,7 @@ TEMPLATES = [
                 "sessions_tags": "governance.sessions.templatetags",
                 "work_tags": "governance.work.templatetags",
                 "thread_tags": "governance.threads.templatetags",
+                "handoff_tags": "governance.handoff.templatetags",
                 "compliance_tags": "governance.compliance.templatetags",
             },
         },
@@ -244,6 +245,18 @@ EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL"))
 EMAIL_FILE_PATH = _email.get("EMAIL_FILE_PATH") or None
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Harmony Portal <harmony@example.com>")
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+
+# --- Outbound integrations: chat and webhook channels, the build hand-off --------------------
+# Secrets of channels and ticket systems are encrypted at rest with Fernet; the key is derived
+# from INTEGRATION_SECRETS_KEY, else from SECRET_KEY (changing it makes stored secrets unreadable).
+INTEGRATION_SECRETS_KEY = env("INTEGRATION_SECRETS_KEY", default="")
+# A failed delivery is tried again after base·2^(n-1) seconds (at most the cap), up to
+# MAX_ATTEMPTS tries; a channel is disabled after DISABLE_AFTER failed tries in a row.
+INTEGRATION_RETRY_BASE_SECONDS = env.float("INTEGRATION_RETRY_BASE_SECONDS", default=30.0)
+INTEGRATION_RETRY_MAX_SECONDS = env.float("INTEGRATION_RETRY_MAX_SECONDS", default=3600.0)
+INTEGRATION_MAX_ATTEMPTS = env.int("INTEGRATION_MAX_ATTEMPTS", default=6)
+INTEGRATION_TIMEOUT_SECONDS = env.float("INTEGRATION_TIMEOUT_SECONDS", default=10.0)
+CHANNEL_DISABLE_AFTER = env.int("CHANNEL_DISABLE_AFTER", default=10)
 
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")

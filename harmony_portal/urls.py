@@ -19,6 +19,8 @@ urlpatterns = [
     path("governance/", include("governance.decisions.urls")),
     path("governance/dashboard/", include("governance.dashboard.urls")),
     path("governance/compliance/", include("governance.compliance.urls")),
+    path("governance/channels/", include("governance.channels.urls")),
+    path("governance/handoff/", include("governance.handoff.urls")),
     path("", include("governance.sessions.urls")),
     path("notifications/", include("governance.notifications.urls")),
     path("my-work/", include("governance.work.urls")),

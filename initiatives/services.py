@@ -37,7 +37,7 @@ from .models import (
     VendorCandidate,
 )
 from .roles import Role
-from .signals import integration_linked, screening_changed
+from .signals import integration_linked, screening_changed, status_changed
 
 
 class NotReadyToSubmit(RuleError):
@@ -706,6 +706,14 @@ def transition_initiative(
         obj=locked,
         initiative=locked,
         changes={"status": [from_status, to_status], **({"reason": reason} if reason else {})},
+        source=source,
+    )
+    status_changed.send(
+        sender=Initiative,
+        initiative=locked,
+        from_status=from_status,
+        to_status=to_status,
+        user=user,
         source=source,
     )
     if to_status == Status.SUBMITTED:

@@ -14,3 +14,7 @@ screening_changed = Signal()
 # should hear of it (at submission, or when IT maps a free-text integration), with
 # `integration`, `user` and `source`: the notifications domain tells the system owner.
 integration_linked = Signal()
+# Sent inside `transition_initiative`'s transaction after every status change, with
+# `initiative`, `from_status`, `to_status`, `user` and `source`: notifications to chat channels
+# and the build hand-off follow it from the layers above.
+status_changed = Signal()

@@ -21,7 +21,8 @@ from reviews.models import (
     ReviewAssignment,
 )
 
-from .models import DeliveryKind
+from .events import make_event, publish
+from .models import DeliveryKind, OwnEventKind
 from .services import deliver
 
 
@@ -105,6 +106,21 @@ def send_overdue_nudges(now: datetime | None = None) -> int:
                 subject=f"{len(items)} design input(s) overdue on you",
                 body="These design inputs are past their due date:\n" + "\n".join(lines),
                 link=items[0].initiative.get_absolute_url(),
+            )
+        )
+    by_initiative: dict = defaultdict(list)
+    for item in overdue:
+        by_initiative[item.initiative].append(item)
+    for initiative, items in by_initiative.items():
+        # Chat and webhook channels: one event per initiative and day.
+        publish(
+            make_event(
+                kind=OwnEventKind.OVERDUE_NUDGE,
+                key=f"design_input.overdue:{initiative.pk}:{today.isoformat()}",
+                initiative_id=initiative.pk,
+                title=f"{initiative.reference}: {len(items)} design input(s) overdue",
+                text="\n".join(f"- {i.title} (due {i.due_date:%d %b %Y})" for i in items),
+                link=initiative.get_absolute_url(),
             )
         )
     return sent

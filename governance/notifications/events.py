@@ -14,6 +14,9 @@ How an event travels:
    whose unique `Delivery` rows (kind "event", key = the audit event id) make it exactly once.
 4. Every handler registered with `subscribe` (webhooks, Teams, Slack …) then receives the same
    event as a plain dict (see `subscribe`).
+5. The portal's own events (`OwnEventKind`: status changes other than the submission, session
+   reminders, overdue design inputs) have no audit hand-off behind them: their callers hand
+   `make_event(...)` to `publish` directly, and the same handlers receive them.
 
 Actions of `initiatives` and `reviews` are resolved here; the governance domains above this
 one (sessions, decisions) register their own in their `notifications` module.
@@ -24,9 +27,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import subscribe as subscribe_to_audit
@@ -80,13 +85,18 @@ def register(action: str, resolver: Resolver, applies: Callable[[dict], bool] | 
 def subscribe(handler: Callable[[dict], None]) -> None:
     """Receive every dispatched event as a plain dict, after the in-app and e-mail messages:
 
-        {"kind": "input_raised", "event_id": 42, "initiative_id": 7, "actor_id": 3,
-         "recipient_ids": [5, 9], "title": "…", "text": "…", "link": "/initiatives/7/",
-         "occurred_at": "2026-11-26T05:00:00+00:00"}
+        {"kind": "input_raised", "key": "event:42:input_raised", "event_id": 42,
+         "initiative_id": 7, "actor_id": 3, "recipient_ids": [5, 9], "title": "…",
+         "text": "…", "link": "/initiatives/7/", "occurred_at": "2026-11-26T05:00:00+00:00"}
 
+    `kind` is an `EventKind` value for the hand-offs of an audit event; the portal's own
+    scheduled events (`make_event`: session reminders, overdue design inputs, status changes
+    other than the submission) have `event_id` None and kinds of their own. `key` names the
+    event: one audit event may give several kinds, each with its own key.
     `recipient_ids` are the people who were told (visible, not the actor). The handler runs in
-    the Celery task and may run again if the task is retried: key your own deliveries on
-    `event_id`. An exception is logged and does not stop the other handlers.
+    the Celery task (or, for `make_event` events, in the caller's transaction) and may run
+    again if the task is retried: key your own deliveries on `key`. An exception is logged and
+    does not stop the other handlers.
     """
     if handler not in _subscribers:
         _subscribers.append(handler)
@@ -131,6 +141,34 @@ def allowed_recipients(initiative_id: int | None, user_ids: Iterable[int], actor
         for u in users
         if restrict_to_visible(u, Initiative.objects.filter(pk=initiative_id)).exists()
     ]
+
+
+def make_event(
+    *,
+    kind: str,
+    key: str,
+    title: str,
+    text: str = "",
+    link: str = "",
+    initiative_id: int | None = None,
+    actor=None,
+    recipient_ids: Iterable[int] = (),
+    occurred_at: datetime | None = None,
+) -> dict:
+    """An event of the portal's own (no audit event behind it) in the shape `subscribe`
+    describes, every field present; `key` makes it one event for the handlers."""
+    return {
+        "kind": str(kind),
+        "key": key,
+        "event_id": None,
+        "initiative_id": initiative_id,
+        "actor_id": getattr(actor, "pk", None),
+        "recipient_ids": sorted(recipient_ids),
+        "title": title,
+        "text": text,
+        "link": link,
+        "occurred_at": (occurred_at or timezone.now()).isoformat(timespec="seconds"),
+    }
 
 
 def publish(payload: dict) -> None:

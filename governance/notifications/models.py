@@ -40,6 +40,8 @@ class DeliveryKind(models.TextChoices):
     SYSTEM_LINK = "system_link", "An initiative connects to your system"
     EVENT = "event", "Hand-off notification"
     DAILY_DIGEST = "daily_digest", "Daily digest of hand-offs"
+    CHANNEL_DISABLED = "channel_disabled", "Channel disabled after failures"
+    SESSION_INVITATION = "session_invitation", "Working session calendar invitation"
 
 
 class EventKind(models.TextChoices):
@@ -66,6 +68,19 @@ class EventKind(models.TextChoices):
     SESSION_CANCELLED = "session_cancelled", "A working session is cancelled"
     COMMENTED = "commented", "A comment in a thread you follow"
     MENTIONED = "mentioned", "You are @mentioned"
+
+
+class OwnEventKind(models.TextChoices):
+    """Events the portal publishes itself (`events.make_event`): no audit hand-off gives them
+    and no one has a preference for them; chat and webhook channels subscribe to them besides
+    the `EventKind`s. The submission is `EventKind.SUBMITTED`, not a status change here."""
+
+    IN_REVIEW = "initiative.in_review", "Initiative in IT review"
+    READY_FOR_BUILD = "initiative.ready_for_build", "Initiative ready for build"
+    RETURNED = "initiative.draft", "Initiative back to draft"
+    WITHDRAWN = "initiative.withdrawn", "Initiative withdrawn"
+    SESSION_REMINDER = "session.reminder", "Working session reminder"
+    OVERDUE_NUDGE = "design_input.overdue", "Design inputs overdue"
 
 
 class Mode(models.TextChoices):

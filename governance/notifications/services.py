@@ -192,6 +192,7 @@ def notify_event(event_id: int) -> int:
         events.publish(
             {
                 "kind": str(message.kind),
+                "key": f"event:{event.pk}:{message.kind}",
                 "event_id": event.pk,
                 "initiative_id": event.initiative_id,
                 "actor_id": event.actor_id,

@@ -12,7 +12,7 @@ from audit.models import Source
 from core.access import restrict_to_visible
 from initiatives.api import UsernameField, VisibleInitiativeField
 
-from . import selectors, services
+from . import invitations, selectors, services
 from .models import SessionStatus, WorkingSeries, WorkingSession
 
 
@@ -74,6 +74,14 @@ class WorkingSessionSerializer(serializers.ModelSerializer):
             "sequence",
         ]
         read_only_fields = fields
+
+
+class InvitationStateSerializer(serializers.Serializer):
+    sequence = serializers.IntegerField(help_text="The occurrence's current SEQUENCE")
+    method = serializers.ChoiceField(choices=[("REQUEST", "REQUEST"), ("CANCEL", "CANCEL")])
+    sent_to = serializers.ListField(
+        child=serializers.CharField(), help_text="Usernames the current SEQUENCE went to"
+    )
 
 
 class MoveSerializer(serializers.Serializer):
@@ -220,6 +228,14 @@ class WorkingSessionViewSet(viewsets.ReadOnlyModelViewSet):
                 attendees=attendees,
                 source=Source.API,
             )
+        )
+
+    @extend_schema(responses=InvitationStateSerializer)
+    @action(detail=True, methods=["get"])
+    def invitations(self, request, pk=None):
+        """Who received the calendar invitation (or cancellation) of the current SEQUENCE."""
+        return Response(
+            InvitationStateSerializer(invitations.invitation_state(self.get_object())).data
         )
 
     @extend_schema(responses=OpenApiTypes.OBJECT)

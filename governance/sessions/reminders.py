@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from governance.notifications.models import DeliveryKind
+from governance.notifications.events import make_event, publish
+from governance.notifications.models import DeliveryKind, OwnEventKind
 from governance.notifications.services import deliver
 from initiatives.models import Status
 
@@ -67,6 +68,17 @@ def send_session_reminder(session_id: int, now: datetime | None = None) -> int:
                 session=session,
             )
         )
+    # Chat and webhook channels hear of it once per occurrence and start time.
+    publish(
+        make_event(
+            kind=OwnEventKind.SESSION_REMINDER,
+            key=f"session.reminder:{key}",
+            initiative_id=initiative.pk,
+            title=subject,
+            text=body,
+            link=link,
+        )
+    )
     return count
 
 

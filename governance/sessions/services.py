@@ -20,7 +20,9 @@ from django.utils import timezone
 from audit.services import diff_fields, record_event
 from core.errors import RuleError, TransitionNotAllowed
 from initiatives.models import ACTIVE_STATUSES, Initiative, Status
+from outbox import enqueue
 
+from . import invitations
 from .models import Cadence, SessionStatus, WorkingSeries, WorkingSession
 from .permissions import can_record, can_schedule, require
 
@@ -189,12 +191,21 @@ def set_series(
 
     slot_fields = {"cadence", "weekday", "start_time", "time_zone", "starts_on", "active"}
     if not created and slot_fields & changes.keys():
+        doomed = _regenerable(series, now).select_related("series", "initiative")
+        # Those invited to an occurrence that goes away get its cancellation.
+        for facts in invitations.invited_to_deleted(doomed):
+            enqueue(
+                invitations.CANCEL_DELETED_TASK,
+                {"facts": facts},
+                key=f"session-invitation:{facts['session_id']}#deleted",
+            )
         _regenerable(series, now).delete()
     if not created and {"duration_minutes", "location"} & changes.keys():
         _regenerable(series, now).update(
             duration_minutes=series.duration_minutes, location=series.location
         )
     extend_horizon(series, now)
+    _enqueue_series_invitations(series)
     if created or changes:
         record_event(
             actor=user,
@@ -205,6 +216,24 @@ def set_series(
             source=source,
         )
     return series
+
+
+def _enqueue_series_invitations(series: WorkingSeries) -> None:
+    if series.active:
+        enqueue(
+            invitations.SERIES_TASK,
+            {"series_id": series.pk},
+            key=f"series-invitations:{series.pk}",
+        )
+
+
+def _enqueue_invitation(session: WorkingSession) -> None:
+    """The moved or cancelled occurrence's new SEQUENCE goes to the invited, after commit."""
+    enqueue(
+        invitations.INVITE_TASK,
+        {"session_id": session.pk},
+        key=f"session-invitation:{session.pk}#{session.sequence}",
+    )
 
 
 def _plain(value):
@@ -260,6 +289,7 @@ def move_session(
         return session
     session.sequence += 1
     session.save(update_fields=["starts_at", "duration_minutes", "location", "sequence"])
+    _enqueue_invitation(session)
     record_event(
         actor=user,
         action="working_session.moved",
@@ -285,6 +315,7 @@ def cancel_session(
     session.status = SessionStatus.CANCELLED
     session.sequence += 1
     session.save(update_fields=["status", "sequence"])
+    _enqueue_invitation(session)
     changes: dict[str, Any] = {"status": [SessionStatus.PLANNED, SessionStatus.CANCELLED]}
     if reason:
         changes["reason"] = reason
@@ -350,6 +381,8 @@ def extend_all_horizons(now: datetime | None = None) -> int:
         initiative__status__in=[Status.DRAFT, Status.WITHDRAWN]
     ):
         count += extend_horizon(series, now)
+        # Occurrences entering the invitation window are invited (once: `Delivery` rows).
+        _enqueue_series_invitations(series)
     return count
 
 

@@ -4,7 +4,7 @@ Each task takes ids (or nothing) and relies on database constraints (`Delivery`,
 
 from celery import shared_task
 
-from . import reminders, services
+from . import invitations, reminders, services
 
 
 @shared_task(acks_late=True)
@@ -22,3 +22,21 @@ def send_due_reminders() -> int:
 @shared_task(acks_late=True)
 def extend_session_horizons() -> int:
     return services.extend_all_horizons()
+
+
+@shared_task(acks_late=True)
+def send_session_invitations(session_id: int) -> int:
+    """The invitation (or cancellation) of one occurrence's current SEQUENCE, once per person."""
+    return invitations.send_session_invitations(session_id)
+
+
+@shared_task(acks_late=True)
+def send_series_invitations(series_id: int) -> int:
+    """Invitations of a series' upcoming occurrences that have not gone out yet."""
+    return invitations.send_series_invitations(series_id)
+
+
+@shared_task(acks_late=True)
+def cancel_deleted_invitations(facts: dict) -> int:
+    """Cancellation of an occurrence that a cadence change deleted."""
+    return invitations.cancel_deleted(facts)

@@ -15,7 +15,7 @@ from core.access import visible_initiative_or_404
 from core.views import run_service
 from initiatives.selectors import initiative_for_detail_queryset
 
-from . import calendar, permissions, selectors, services
+from . import calendar, invitations, permissions, selectors, services
 from .forms import CancelForm, MoveForm, RecordForm, SeriesForm
 from .models import SessionStatus
 
@@ -83,6 +83,7 @@ def session_detail(request, pk: int):
             "session": session,
             "initiative": initiative,
             "agenda": selectors.agenda_for(session),
+            "invitations": invitations.invitation_state(session),
             "local_start": local,
             "people": people,
             "can_schedule": can_schedule and session.status == SessionStatus.PLANNED,

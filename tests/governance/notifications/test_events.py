@@ -176,6 +176,7 @@ def test_other_channels_receive_every_event_as_a_dict(users, in_review, deliver_
     assert raised and raised[0]["recipient_ids"] == [users["sponsor"].pk]
     assert set(raised[0]) == {
         "kind",
+        "key",
         "event_id",
         "initiative_id",
         "actor_id",
