@@ -75,7 +75,9 @@ class IntegrationSerializer(SectionRowSerializer):
         queryset=EnterpriseSystem.objects.all(), required=False, allow_null=True
     )
     mapped = serializers.BooleanField(source="is_mapped", read_only=True)
-    owner_acknowledged_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    owner_acknowledged_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = IntegrationPoint
@@ -703,7 +705,9 @@ class IntegrationRowSerializer(serializers.ModelSerializer):
 
     initiative_reference = serializers.CharField(source="initiative.reference", read_only=True)
     mapped = serializers.BooleanField(source="is_mapped", read_only=True)
-    owner_acknowledged_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    owner_acknowledged_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = IntegrationPoint

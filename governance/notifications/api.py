@@ -1,9 +1,11 @@
 """Notifications over the API: the caller's list, marking them read."""
 
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from core.access import visible_initiative_or_404
@@ -102,7 +104,12 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         """Follow (or unfollow) an initiative you see: you hear of everything on it."""
         data = FollowSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        initiative = visible_initiative_or_404(request.user, data.validated_data["initiative"])
+        try:
+            initiative = visible_initiative_or_404(request.user, data.validated_data["initiative"])
+        except Http404:
+            # A field naming no initiative the caller sees: the same 400 whether it does not
+            # exist or is hidden.
+            raise ValidationError({"initiative": ["No such initiative."]}) from None
         on = services.set_following(
             user=request.user, initiative=initiative, follow=data.validated_data["follow"]
         )

@@ -1,6 +1,7 @@
 """Comments over the API: read the threads you may see, comment, correct your comment, and
 find people to @mention."""
 
+from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -134,7 +135,12 @@ class CommentViewSet(
         number = parse_id(request.query_params.get("initiative", ""))
         if number is None:
             raise ValidationError({"initiative": ["Give the initiative's id."]})
-        initiative = visible_initiative_or_404(request.user, number)
+        try:
+            initiative = visible_initiative_or_404(request.user, number)
+        except Http404:
+            # A query parameter naming no initiative the caller sees: the same 400 whether it
+            # does not exist or is hidden.
+            raise ValidationError({"initiative": ["No such initiative."]}) from None
         found = selectors.people_for_mention(
             request.user, initiative, request.query_params.get("q", "")
         )

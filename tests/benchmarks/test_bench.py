@@ -24,7 +24,7 @@ def test_loader_writes_a_consistent_portfolio():
     lines = []
     dataset = loader.load_dataset(40, report=lines.append)
     assert Initiative.objects.count() == 40
-    assert ConcernAssessment.objects.count() == 240
+    assert ConcernAssessment.objects.count() == 40 * len(ConcernArea)
     assert DesignInput.objects.count() == 120
     assert WorkingSession.objects.count() == dataset.counts["working_sessions"] == 20
     assert dataset.counts["guardian_rows"] == InitiativeUserObjectPermission.objects.count()

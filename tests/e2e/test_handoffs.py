@@ -96,7 +96,7 @@ def test_four_people_pass_a_finding_and_each_is_told_once(browser_as, live_serve
 
     # 2. The reviewer raises a high-severity finding owned by the owner.
     reviewer_window.goto(f"{live_server.url}{initiative.get_absolute_url()}")
-    reviewer_window.click("text=Record a finding")
+    reviewer_window.click("text=Raise a design input")
     reviewer_window.select_option("#id_area", "security")
     reviewer_window.select_option("#id_severity", "high")
     reviewer_window.fill("#id_title", "Images leave the plant network")

@@ -65,7 +65,8 @@ def test_follow_over_the_api_hides_what_you_cannot_see(users, world):
     hidden = client.post(
         "/api/notifications/follow/", {"initiative": world["confidential"].pk}, format="json"
     )
-    assert hidden.status_code == 404
+    assert hidden.status_code == 400
+    assert hidden.json()["errors"]["initiative"] == ["No such initiative."]
     assert list(Follow.objects.values_list("initiative_id", flat=True)) == [
         world["own_submitted"].pk
     ]

@@ -76,7 +76,9 @@ def test_api_comments(users, world):
     assert client.patch(url, {"body": "Hi!"}, format="json", HTTP_IF_MATCH='"1"').status_code == 412
     people = client.get("/api/comments/people/", {"initiative": own.pk, "q": "co_"}).data
     assert [p["username"] for p in people] == ["co_sponsor"]
-    assert client.get("/api/comments/people/", {"initiative": secret.pk}).status_code == 404
+    hidden = client.get("/api/comments/people/", {"initiative": secret.pk})
+    assert hidden.status_code == 400
+    assert hidden.json()["errors"]["initiative"] == ["No such initiative."]
     assert client.get("/api/comments/people/").status_code == 400
 
 

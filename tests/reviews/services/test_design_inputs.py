@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from core.errors import RuleError, StaleEdit, TransitionNotAllowed
+from core.people import display_name
 from initiatives import permissions
 from reviews import services
 from reviews.models import DesignInputStatus
@@ -463,7 +464,8 @@ def test_editing_is_refused_for_unknown_fields_and_values(reviewed, users, field
         services.edit_design_input(
             design_input=item, user=users["reviewer"], fields=fields, expected_version=None
         )
-    assert str(refused.value) == message
+    # Refusals name people by their display name, never the username.
+    assert str(refused.value) == message.format(reviewer=display_name(users["reviewer"]))
     item = _reread(item)
     assert (item.status, item.severity, item.area, item.version) == before
     assert _new_events(mark) == []
@@ -619,7 +621,7 @@ REFUSAL_MESSAGES = [
         "accept_risk",
         "it_lead",
         {"accepted_by": "reviewer"},
-        "reviewer has no authority to accept this risk: name an IT lead, an executive, or the "
+        "{reviewer} has no authority to accept this risk: name an IT lead, an executive, or the "
         "initiative's decision owner or accountable person.",
     ),
     (
@@ -646,7 +648,8 @@ def test_refusals_say_why(reviewed, users, start, action, actor, extra, message)
         services.transition_design_input(
             design_input=item, user=users[actor], action=action, **kwargs
         )
-    assert str(refused.value) == message
+    # Refusals name people by their display name, never the username.
+    assert str(refused.value) == message.format(reviewer=display_name(users["reviewer"]))
     item = _reread(item)
     assert (item.status, item.version, item.accepted_by_id, item.resolution) == before
     assert _new_events(mark) == []
