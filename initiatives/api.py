@@ -577,7 +577,9 @@ class InitiativeViewSet(
                 .first()
             )
             if base is None:
-                raise Http404("No such initiative.")
+                # A query parameter naming no initiative the caller sees: the same 400 whether
+                # it does not exist or is hidden.
+                raise serializers.ValidationError({"initiative": ["No such initiative."]})
         overrides = {
             "title": data.get("title") or None,
             "problem": data.get("problem") or None,

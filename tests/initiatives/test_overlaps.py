@@ -206,10 +206,12 @@ def test_bad_parameters_are_a_400(api_as, users, params, field):
     assert field in response.json()["errors"]
 
 
-def test_a_hidden_initiative_as_the_base_is_a_404(api_as, users):
+def test_a_hidden_or_missing_initiative_as_the_base_is_the_same_field_error(api_as, users):
     secret = existing(users["other_sponsor"], confidential=True)
-    response = api_as("sponsor").get("/api/initiatives/similar/", {"initiative": secret.pk})
-    assert response.status_code == 404
+    for pk in (secret.pk, secret.pk + 1000):
+        response = api_as("sponsor").get("/api/initiatives/similar/", {"initiative": pk})
+        assert response.status_code == 400
+        assert response.json()["errors"]["initiative"] == ["No such initiative."]
 
 
 def test_without_javascript_the_saved_step_lists_similar_initiatives(users):
