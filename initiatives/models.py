@@ -236,7 +236,13 @@ class Initiative(models.Model):
 
     @property
     def reference(self) -> str:
-        return f"AI-{self.pk:04d}" if self.pk else "AI-new"
+        return self.reference_of(self.pk) if self.pk else "AI-new"
+
+    @staticmethod
+    def reference_of(pk: int) -> str:
+        """The reference people quote ("AI-0042"), from the primary key alone (lists that
+        read plain columns have no instance)."""
+        return f"AI-{pk:04d}"
 
     @property
     def is_draft(self) -> bool:

@@ -192,6 +192,12 @@ class DesignInput(models.Model):
                 condition=Q(severity="high", status__in=["raised", "solution_proposed"]),
                 name="open_high_inputs_oldest_first",
             ),
+            # My work: incorporated inputs IT has not confirmed yet (few, among many confirmed).
+            models.Index(
+                fields=["initiative", "raised_by"],
+                condition=Q(status="incorporated", confirmed_at__isnull=True),
+                name="inputs_awaiting_confirmation",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
