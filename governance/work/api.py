@@ -32,10 +32,34 @@ class WorkItemSerializer(serializers.Serializer):
     overdue = serializers.BooleanField()
 
 
+_SINCE = serializers.DateTimeField()
+_DUE = serializers.DateField()
+
+
+def represent(item: selectors.WorkItem) -> dict:
+    """What `WorkItemSerializer(item).data` holds, built directly: a reviewer's thousand items
+    took 60 ms through the serializer's per-field machinery, and the fields are all plain.
+    The dates go through the serializer's own fields, so formats and time zone stay DRF's.
+    (A test compares the two for every kind of item.)"""
+    return {
+        "kind": item.kind,
+        "action": item.action,
+        "title": item.title,
+        "initiative_id": item.initiative_id,
+        "initiative_reference": item.initiative_reference,
+        "initiative_title": item.initiative_title,
+        "link": item.link,
+        "since": _SINCE.to_representation(item.since),
+        "severity": item.severity,
+        "due": None if item.due is None else _DUE.to_representation(item.due),
+        "overdue": item.overdue,
+    }
+
+
 class MyWorkView(APIView):
     """Every item across all initiatives where the next move is yours, most severe and
     oldest first (the *My work* page)."""
 
     @extend_schema(responses=WorkItemSerializer(many=True), operation_id="my_work_list")
     def get(self, request):
-        return Response(WorkItemSerializer(selectors.work_of(request.user), many=True).data)
+        return Response([represent(item) for item in selectors.work_of(request.user)])

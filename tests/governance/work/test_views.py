@@ -67,3 +67,26 @@ def test_page_queries_do_not_grow_with_initiatives(client, users, finding):
         html = client.get(reverse("work:mine")).content.decode()
     assert html.count('class="list-group-item') >= 4
     assert len(large) == len(small)
+
+
+def test_api_items_are_what_the_serializer_would_give(users, finding):
+    """The API builds its items without the serializer's field machinery (speed); they must
+    stay exactly what `WorkItemSerializer` gives, dates and time zone included."""
+    import datetime
+
+    from governance.work.api import WorkItemSerializer, represent
+    from governance.work.selectors import work_of
+
+    factories.design_input(
+        initiative=finding.initiative,
+        raised_by=users["reviewer"],
+        due_date=datetime.date(2026, 1, 2),
+    )
+    factories.working_series(
+        initiative=finding.initiative, user=users["sponsor"], participants=[users["reviewer"]]
+    )
+    items = [i for u in ("sponsor", "reviewer") for i in work_of(users[u])]
+    assert {"answer_input", "assess", "attend_session"} <= {i.kind for i in items}
+    assert any(i.due is not None for i in items) and any(i.due is None for i in items)
+    for item in items:
+        assert represent(item) == WorkItemSerializer(item).data
