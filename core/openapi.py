@@ -6,7 +6,8 @@ decorator of their own:
 - the `Error` body for 400 (writes, and reads with query parameters: filters, pagination or
   parameters declared with `extend_schema`), 401 and 403 (unless the endpoint is public),
   404 (paths with an id, paginated lists), 409 (writes: a workflow conflict or a duplicate),
-  412 (writes on an object that carries a version), 413 (writes: body too large), 428
+  412 (writes on an object that carries a version), 413 (writes: body too large), 415
+  (writes: a media type the endpoint does not read), 428
   (PUT/PATCH of a versioned object without its version), 429 (public writes: the sign-in
   lockout of /api/token/) and 503 (every operation: the database cannot be reached);
 - for serializers with a `version` field: the `If-Match` request header on writes and the
@@ -31,6 +32,8 @@ ERROR_DESCRIPTIONS = {
     "409": "The change conflicts with the current state (workflow, duplicate); `detail` says why.",
     "412": "The object changed since you read it (stale `If-Match` / `version`); reload first.",
     "413": "The request body is larger than the portal accepts.",
+    "415": "The body's media type is not one the endpoint reads (JSON; multipart for file "
+    "uploads), or a multipart body is malformed.",
     "428": "The update did not say which version it was read at: send the ETag as `If-Match` "
     "(or a `version` field). Nothing was changed.",
     "429": "Too many failed sign-ins for this username from your address; `Retry-After` says "
@@ -114,7 +117,7 @@ class AutoSchema(openapi.AutoSchema):
         if is_write and self._has_path_id() and self._is_versioned():
             codes.append("412")
         if self.method in ("POST", "PUT", "PATCH"):
-            codes.append("413")
+            codes += ["413", "415"]
         if self.method in ("PUT", "PATCH") and self._has_path_id() and self._is_versioned():
             codes.append("428")
         if is_write and self._is_public():
