@@ -57,14 +57,16 @@ run: demo
 	$(VENV)/bin/honcho start -f Procfile.dev
 
 ## make test: install test dependencies, check style, layers, migrations and the Kubernetes
-## manifests, run the suite.
+## manifests, run the suite (in TEST_WORKERS processes, pytest-xdist; each test file stays in
+## one process, so module fixtures such as a browser are started once).
+TEST_WORKERS ?= 2
 test: install-test chromium gettext k8s-check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check_translations
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 ## make k8s-check: render every overlay of deploy/k8s (kubectl kustomize, or the Python
 ## renderer without kubectl), validate it against the Kubernetes schemas and scan it with checkov.
