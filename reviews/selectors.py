@@ -320,9 +320,9 @@ def vendor_comparison(initiative: Initiative) -> tuple[list[EvaluationCriterion]
     }
     rows = []
     for vendor in vendors:
-        scores = [by_pair.get((c.pk, vendor.pk)) for c in criteria]
-        total = sum(c.weight * s.score for c, s in zip(criteria, scores, strict=True) if s)
-        weight = sum(c.weight for c, s in zip(criteria, scores, strict=True) if s)
+        pairs = [(c, by_pair.get((c.pk, vendor.pk))) for c in criteria]
+        total = sum(c.weight * s.score for c, s in pairs if s)
+        weight = sum(c.weight for c, s in pairs if s)
         weighted = (
             (Decimal(total) / Decimal(weight)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
             if weight
@@ -331,20 +331,24 @@ def vendor_comparison(initiative: Initiative) -> tuple[list[EvaluationCriterion]
         rows.append(
             VendorRank(
                 vendor=vendor,
-                scores=scores,
+                scores=[s for _, s in pairs],
                 weighted=weighted,
                 scored_weight=weight,
-                complete=bool(criteria) and all(scores),
+                complete=bool(criteria) and all(s for _, s in pairs),
             )
         )
-    rows.sort(key=lambda r: (r.weighted is None, -(r.weighted or 0), r.vendor.name.lower()))
+    # Scored vendors by average (ties by name), then the unscored ones by name, unranked.
+    scored = sorted(
+        (r for r in rows if r.weighted is not None),
+        key=lambda r: (-r.weighted, r.vendor.name.lower()),
+    )
+    unscored = sorted((r for r in rows if r.weighted is None), key=lambda r: r.vendor.name.lower())
     rank, previous = 0, None
-    for position, row in enumerate(rows, start=1):
-        if row.weighted is None:
-            continue
+    for position, row in enumerate(scored, start=1):
         if row.weighted != previous:
             rank, previous = position, row.weighted
         row.rank = rank
+    rows = scored + unscored
     return criteria, rows
 
 
