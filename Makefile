@@ -57,8 +57,8 @@ run: demo
 	$(VENV)/bin/honcho start -f Procfile.dev
 
 ## make test: install test dependencies, check style, layers, migrations and the Kubernetes
-## manifests, run the suite (in TEST_WORKERS processes, pytest-xdist; each test file stays in
-## one process, so module fixtures such as a browser are started once).
+## manifests, run the suite (in TEST_WORKERS processes, pytest-xdist: each process takes the
+## tests in pytest-django's order, so tests that flush the database come after the others).
 TEST_WORKERS ?= 2
 test: install-test chromium gettext k8s-check
 	$(VENV)/bin/ruff check .
@@ -66,7 +66,7 @@ test: install-test chromium gettext k8s-check
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check_translations
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist load
 
 ## make k8s-check: render every overlay of deploy/k8s (kubectl kustomize, or the Python
 ## renderer without kubectl), validate it against the Kubernetes schemas and scan it with checkov.
