@@ -5,8 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy as _
 
 from core.people import display_name
 from initiatives.models import Initiative, Phase, Status, VendorCandidate
@@ -427,50 +426,50 @@ def _vendors(initiative: Initiative) -> tuple[str, ...]:
 
 # Every answer a concern may draw on: (label, intake step, how to read it).
 _ANSWERS = {
-    "data_assets": (_lazy("Data it accesses"), 3, _data_assets),
-    "allowed_actions": (_lazy("May do"), 3, lambda i: _text(i.allowed_actions)),
-    "forbidden_actions": (_lazy("Must never do"), 3, lambda i: _text(i.forbidden_actions)),
-    "regulated": (_lazy("Regulated"), 3, lambda i: _text(i.get_regulated_display())),
+    "data_assets": (_("Data it accesses"), 3, _data_assets),
+    "allowed_actions": (_("May do"), 3, lambda i: _text(i.allowed_actions)),
+    "forbidden_actions": (_("Must never do"), 3, lambda i: _text(i.forbidden_actions)),
+    "regulated": (_("Regulated"), 3, lambda i: _text(i.get_regulated_display())),
     "safety_critical": (
-        _lazy("Safety-critical"),
+        _("Safety-critical"),
         3,
         lambda i: _text(i.get_safety_critical_display()),
     ),
-    "failure_fallback": (_lazy("When it fails"), 3, lambda i: _text(i.failure_fallback)),
-    "decision_owner": (_lazy("Decision owner"), 2, lambda i: _person(i.decision_owner)),
+    "failure_fallback": (_("When it fails"), 3, lambda i: _text(i.failure_fallback)),
+    "decision_owner": (_("Decision owner"), 2, lambda i: _person(i.decision_owner)),
     "accountable_person": (
-        _lazy("Accountable when wrong"),
+        _("Accountable when wrong"),
         2,
         lambda i: _person(i.accountable_person),
     ),
-    "output_actors": (_lazy("Acts on the output"), 2, lambda i: _text(i.output_actors)),
-    "override_authority": (_lazy("May override it"), 2, lambda i: _text(i.override_authority)),
+    "output_actors": (_("Acts on the output"), 2, lambda i: _text(i.output_actors)),
+    "override_authority": (_("May override it"), 2, lambda i: _text(i.override_authority)),
     "output_explanation": (
-        _lazy("Output explained by"),
+        _("Output explained by"),
         2,
         lambda i: _text(i.output_explanation),
     ),
-    "operator_view": (_lazy("Operator sees"), 2, lambda i: _text(i.operator_view)),
+    "operator_view": (_("Operator sees"), 2, lambda i: _text(i.operator_view)),
     "override_logged": (
-        _lazy("Overrides logged"),
+        _("Overrides logged"),
         2,
         lambda i: _text(i.get_override_logged_display()),
     ),
-    "integrations": (_lazy("Integrates with"), 4, _integrations),
-    "sso_requirements": (_lazy("SSO / identity"), 4, lambda i: _text(i.sso_requirements)),
-    "new_platforms": (_lazy("New platforms"), 4, lambda i: _text(i.new_platforms)),
-    "vendors": (_lazy("Vendors under evaluation"), 4, _vendors),
-    "maintained_by": (_lazy("Maintained by"), 5, lambda i: _text(i.maintained_by)),
-    "monitored_by": (_lazy("Monitored by"), 5, lambda i: _text(i.monitored_by)),
-    "update_process": (_lazy("Updates"), 5, lambda i: _text(i.update_process)),
+    "integrations": (_("Integrates with"), 4, _integrations),
+    "sso_requirements": (_("SSO / identity"), 4, lambda i: _text(i.sso_requirements)),
+    "new_platforms": (_("New platforms"), 4, lambda i: _text(i.new_platforms)),
+    "vendors": (_("Vendors under evaluation"), 4, _vendors),
+    "maintained_by": (_("Maintained by"), 5, lambda i: _text(i.maintained_by)),
+    "monitored_by": (_("Monitored by"), 5, lambda i: _text(i.monitored_by)),
+    "update_process": (_("Updates"), 5, lambda i: _text(i.update_process)),
     "model_documentation": (
-        _lazy("Model documentation"),
+        _("Model documentation"),
         5,
         lambda i: _text(i.model_documentation),
     ),
-    "drift_detection": (_lazy("Drift noticed by"), 5, lambda i: _text(i.drift_detection)),
+    "drift_detection": (_("Drift noticed by"), 5, lambda i: _text(i.drift_detection)),
     "ai_act_class": (
-        _lazy("EU AI Act classification"),
+        _("EU AI Act classification"),
         6,
         lambda i: _text(i.get_ai_act_class_display()),
     ),
