@@ -160,20 +160,22 @@ def test_the_reviewer_goes_from_concern_to_concern(browser_as, live_server, worl
     answers = window.locator("#sponsor-answers")
     assert "Camera images" in answers.inner_text()  # security: the data it accesses
     shoot(window, "scoring-security")
+    architecture = ConcernAssessment.objects.get(initiative=initiative, area=order[2])
     window.click("#next-concern")  # ownership is satisfied: on to architecture
-    window.wait_for_url(f"**/reviews/assessments/*/")
+    window.wait_for_url(f"**/reviews/assessments/{architecture.pk}/")
     assert "Architecture & integration" in window.locator("h1").inner_text()
     assert "Opcenter MES" in window.locator("#sponsor-answers").inner_text()
     # Score it and go on in one step.
     window.select_option("#id_score", "2")
     window.select_option("#id_status", "satisfied")
     window.fill("#id_rationale", "Standard MES interface")
+    governance = ConcernAssessment.objects.get(initiative=initiative, area=order[3])
     window.click("#save-and-next")
-    window.wait_for_load_state("networkidle")
+    window.wait_for_url(f"**/reviews/assessments/{governance.pk}/")
     assert "Governance" in window.locator("h1").inner_text()
     assert ConcernAssessment.objects.get(initiative=initiative, area=order[2]).score == 2
     # Back to the initiative opens its review tab on the assessments.
     window.click("#back-to-initiative")
-    window.wait_for_load_state("networkidle")
+    window.wait_for_url("**#assessments")
     assert window.locator("#assessments").is_visible()
     assert not window.locator("#overview").is_visible()
