@@ -125,6 +125,7 @@ function initiativeTabs(nav) {
     const title = panel.querySelector(":scope > .section-title");
     if (title) title.classList.add("visually-hidden");
   });
+  const storageKey = `tab:${window.location.pathname}`;
   const select = (index, { focus = false, remember = false } = {}) => {
     links.forEach((link, i) => {
       const on = i === index;
@@ -135,6 +136,7 @@ function initiativeTabs(nav) {
     });
     if (focus) links[index].focus();
     if (remember) history.replaceState(null, "", `#${panels[index].id}`);
+    try { sessionStorage.setItem(storageKey, panels[index].id); } catch (e) { /* private mode */ }
   };
   // Opens the section holding the element named by `id`; true when there is one.
   const reveal = (id) => {
@@ -172,8 +174,19 @@ function initiativeTabs(nav) {
     if (!panels.includes(target)) target.scrollIntoView();
     return true;
   };
+  // Back on the page after a form in a tab was sent (the server redirects to the page without
+  // a #hash): the tab the person was in, not the first one.
+  const returning = () => {
+    try {
+      if (!document.referrer || new URL(document.referrer).pathname !== window.location.pathname) return -1;
+      return panels.findIndex((panel) => panel.id === sessionStorage.getItem(storageKey));
+    } catch (e) { return -1; }
+  };
   window.addEventListener("hashchange", fromAddress);
-  if (!fromAddress()) select(0);
+  if (!fromAddress()) {
+    const back = returning();
+    if (back >= 0) select(back, { remember: true }); else select(0);
+  }
   // The sticky summary's height, so a followed link is not hidden under it.
   const summary = document.getElementById("initiative-summary");
   const measure = () => {

@@ -179,3 +179,22 @@ def test_the_reviewer_goes_from_concern_to_concern(browser_as, live_server, worl
     window.wait_for_url("**#assessments")
     assert window.locator("#assessments").is_visible()
     assert not window.locator("#overview").is_visible()
+
+
+def test_after_a_form_in_a_tab_the_page_comes_back_on_that_tab(browser_as, live_server, world):
+    users, initiative, _ = world
+    window = browser_as(users["it_lead"])
+    window.goto(f"{live_server.url}{initiative.get_absolute_url()}")
+    window.click("#tab-review")
+    window.fill("#assign-reviewer", users["other_reviewer"].username)
+    window.click("#reviewers button[type=submit]:has-text('Assign')")
+    window.wait_for_load_state("networkidle")
+    # The server sends her back to the page without a #hash: she is still on Review.
+    assert shown(window) == ["review"]
+    assert "other_reviewer" in window.locator("#reviewers").inner_text() or (
+        users["other_reviewer"].get_full_name() in window.locator("#reviewers").inner_text()
+    )
+    # Opened afresh from elsewhere, the page starts on the overview.
+    window.goto(f"{live_server.url}/my-work/")
+    window.goto(f"{live_server.url}{initiative.get_absolute_url()}")
+    assert shown(window) == ["overview"]
