@@ -174,6 +174,13 @@ function initiativeTabs(nav) {
     if (!panels.includes(target)) target.scrollIntoView();
     return true;
   };
+  // The sticky summary's height, so a followed link is not hidden under it.
+  const summary = document.getElementById("initiative-summary");
+  const measure = () => {
+    if (summary) document.documentElement.style.setProperty("--summary-height", `${summary.offsetHeight}px`);
+  };
+  measure();
+  window.addEventListener("resize", measure);
   // Back on the page after a form in a tab was sent (the server redirects to the page without
   // a #hash): the tab the person was in, not the first one.
   const returning = () => {
@@ -187,12 +194,5 @@ function initiativeTabs(nav) {
     const back = returning();
     if (back >= 0) select(back, { remember: true }); else select(0);
   }
-  // The sticky summary's height, so a followed link is not hidden under it.
-  const summary = document.getElementById("initiative-summary");
-  const measure = () => {
-    if (summary) document.documentElement.style.setProperty("--summary-height", `${summary.offsetHeight}px`);
-  };
-  measure();
-  window.addEventListener("resize", measure);
 }
 document.querySelectorAll("nav[data-tabs]").forEach(initiativeTabs);
