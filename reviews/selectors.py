@@ -5,7 +5,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.utils.translation import gettext_lazy as _
 
+from core.people import display_name
 from initiatives.models import Initiative, Phase, Status, VendorCandidate
 from initiatives.permissions import restrict_to_visible
 from initiatives.roles import Role, has_role
@@ -15,6 +17,7 @@ from .models import (
     AssessmentStatus,
     ChecklistQuestion,
     ComponentOwnership,
+    ConcernArea,
     ConcernAssessment,
     DesignInput,
     DesignInputStatus,
@@ -367,3 +370,194 @@ def visible_fallback_tests(user) -> QuerySet:
 def visible_initiatives_for_api(user) -> QuerySet:
     """Initiatives the user may see, for the API's initiative fields."""
     return restrict_to_visible(user, Initiative.objects.all())
+
+
+# ---------------------------------------------------------------- the scoring page
+
+
+@dataclass(frozen=True)
+class SponsorAnswer:
+    """One intake answer shown beside a concern's scoring form: its label, the intake step it
+    was given in, and its text as lines (empty when the sponsor has not answered it)."""
+
+    key: str
+    label: str
+    step: int
+    lines: tuple[str, ...]
+
+
+def _text(value) -> tuple[str, ...]:
+    return (str(value),) if value not in (None, "") else ()
+
+
+def _person(user) -> tuple[str, ...]:
+    return (display_name(user),) if user else ()
+
+
+def _data_assets(initiative: Initiative) -> tuple[str, ...]:
+    return tuple(
+        _("%(name)s — %(classification)s%(personal)s; stored in %(where)s")
+        % {
+            "name": d.name,
+            "classification": d.get_classification_display(),
+            "personal": _(", personal data") if d.personal_data else "",
+            "where": d.storage_location,
+        }
+        for d in initiative.data_assets.all()
+    )
+
+
+def _integrations(initiative: Initiative) -> tuple[str, ...]:
+    return tuple(
+        f"{p.get_system_type_display()}: {p.name} ({p.get_purpose_display()}"
+        + (f", {p.vendor}" if p.vendor else "")
+        + (f", {p.connector}" if p.connector else "")
+        + ")"
+        for p in initiative.integrations.all()
+    )
+
+
+def _vendors(initiative: Initiative) -> tuple[str, ...]:
+    return tuple(
+        v.name + (f" — {v.product}" if v.product else "") + (f": {v.notes}" if v.notes else "")
+        for v in initiative.vendors.all()
+    )
+
+
+# Every answer a concern may draw on: (label, intake step, how to read it).
+_ANSWERS = {
+    "data_assets": (_("Data it accesses"), 3, _data_assets),
+    "allowed_actions": (_("May do"), 3, lambda i: _text(i.allowed_actions)),
+    "forbidden_actions": (_("Must never do"), 3, lambda i: _text(i.forbidden_actions)),
+    "regulated": (_("Regulated"), 3, lambda i: _text(i.get_regulated_display())),
+    "safety_critical": (
+        _("Safety-critical"),
+        3,
+        lambda i: _text(i.get_safety_critical_display()),
+    ),
+    "failure_fallback": (_("When it fails"), 3, lambda i: _text(i.failure_fallback)),
+    "decision_owner": (_("Decision owner"), 2, lambda i: _person(i.decision_owner)),
+    "accountable_person": (
+        _("Accountable when wrong"),
+        2,
+        lambda i: _person(i.accountable_person),
+    ),
+    "output_actors": (_("Acts on the output"), 2, lambda i: _text(i.output_actors)),
+    "override_authority": (_("May override it"), 2, lambda i: _text(i.override_authority)),
+    "output_explanation": (
+        _("Output explained by"),
+        2,
+        lambda i: _text(i.output_explanation),
+    ),
+    "operator_view": (_("Operator sees"), 2, lambda i: _text(i.operator_view)),
+    "override_logged": (
+        _("Overrides logged"),
+        2,
+        lambda i: _text(i.get_override_logged_display()),
+    ),
+    "integrations": (_("Integrates with"), 4, _integrations),
+    "sso_requirements": (_("SSO / identity"), 4, lambda i: _text(i.sso_requirements)),
+    "new_platforms": (_("New platforms"), 4, lambda i: _text(i.new_platforms)),
+    "vendors": (_("Vendors under evaluation"), 4, _vendors),
+    "maintained_by": (_("Maintained by"), 5, lambda i: _text(i.maintained_by)),
+    "monitored_by": (_("Monitored by"), 5, lambda i: _text(i.monitored_by)),
+    "update_process": (_("Updates"), 5, lambda i: _text(i.update_process)),
+    "model_documentation": (
+        _("Model documentation"),
+        5,
+        lambda i: _text(i.model_documentation),
+    ),
+    "drift_detection": (_("Drift noticed by"), 5, lambda i: _text(i.drift_detection)),
+    "ai_act_class": (
+        _("EU AI Act classification"),
+        6,
+        lambda i: _text(i.get_ai_act_class_display()),
+    ),
+}
+
+# The sponsor's answers a reviewer weighs for each concern area, in the order they matter,
+# chosen from what each area's checklist asks: security looks at what data leaves where and
+# what the AI must never do; ownership at who decides, answers for and maintains it;
+# architecture at the systems it touches and what it adds; governance at regulation, the AI
+# Act, change control and the trace of overrides; vendor lock-in at the vendors, new platforms
+# and who controls updates (the intake has no exit-plan question: the checklist asks it);
+# performance at failure, safety and monitoring; explainability at what the operator sees,
+# may override and how the model is documented and watched.
+CONCERN_ANSWERS: dict[str, tuple[str, ...]] = {
+    ConcernArea.SECURITY: (
+        "data_assets",
+        "forbidden_actions",
+        "allowed_actions",
+        "regulated",
+        "sso_requirements",
+    ),
+    ConcernArea.OWNERSHIP: (
+        "decision_owner",
+        "accountable_person",
+        "output_actors",
+        "override_authority",
+        "maintained_by",
+    ),
+    ConcernArea.ARCHITECTURE: (
+        "integrations",
+        "sso_requirements",
+        "new_platforms",
+        "data_assets",
+    ),
+    ConcernArea.GOVERNANCE: (
+        "ai_act_class",
+        "regulated",
+        "update_process",
+        "override_logged",
+        "model_documentation",
+    ),
+    ConcernArea.VENDOR: ("vendors", "new_platforms", "update_process", "maintained_by"),
+    ConcernArea.PERFORMANCE: (
+        "failure_fallback",
+        "safety_critical",
+        "monitored_by",
+        "drift_detection",
+    ),
+    ConcernArea.EXPLAINABILITY: (
+        "output_explanation",
+        "operator_view",
+        "override_logged",
+        "override_authority",
+        "model_documentation",
+        "drift_detection",
+    ),
+}
+
+
+def sponsor_answers_for(initiative: Initiative, area: str) -> list[SponsorAnswer]:
+    """The sponsor's intake answers that matter for one concern area, for the scoring page.
+
+    Read-only and in `CONCERN_ANSWERS` order. Each kind of row (data, integrations, vendors)
+    is one query, or none when the initiative was loaded with its prefetch
+    (`initiatives.selectors.initiative_for_detail_queryset`): never one per row.
+    """
+    answers = []
+    for key in CONCERN_ANSWERS.get(area, ()):
+        label, step, read = _ANSWERS[key]
+        answers.append(SponsorAnswer(key=key, label=label, step=step, lines=read(initiative)))
+    return answers
+
+
+def next_concern_to_assess(
+    assessment: ConcernAssessment, areas: set[str] | None = None
+) -> ConcernAssessment | None:
+    """The initiative's next concern, after this one in the areas' order and wrapping round,
+    that still needs assessment (not satisfied and not ruled out); None when no other does.
+
+    `areas` narrows it to the areas the reviewer may assess (None: every area), so *Next
+    concern* never leads a reviewer to a page they may only read.
+    """
+    order = list(ConcernArea.values)
+    others = [
+        a
+        for a in ConcernAssessment.objects.filter(initiative_id=assessment.initiative_id)
+        if a.pk != assessment.pk and not a.counts_as_assessed and (areas is None or a.area in areas)
+    ]
+    here = order.index(assessment.area)
+    others.sort(key=lambda a: (order.index(a.area) - here) % len(order))
+    return others[0] if others else None

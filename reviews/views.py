@@ -32,7 +32,7 @@ from .models import (
     ReviewAssignment,
     VendorScore,
 )
-from .permissions import can_assess, can_design_component
+from .permissions import can_assess, can_design_component, reviewer_areas
 
 
 def _require_it(user) -> None:
@@ -139,10 +139,17 @@ def _back_to_review(*, initiative: Initiative, user, reason: str) -> Initiative:
 
 
 def assessment(request, pk: int):
+    """The scoring page of one concern: the form (or the read-only assessment), the sponsor's
+    answers that matter for this concern and the way on to the next concern to assess."""
     item = get_object_or_404(
         ConcernAssessment.objects.select_related("initiative", "reviewer"), pk=pk
     )
-    initiative = visible_initiative_or_404(request.user, item.initiative_id)
+    # The named people are shown among the sponsor's answers; rows are read once each.
+    initiative = visible_initiative_or_404(
+        request.user,
+        item.initiative_id,
+        Initiative.objects.select_related("decision_owner", "accountable_person"),
+    )
     may_edit = can_assess(request.user, item)
     questions = selectors.checklist(item.area)
     answers = {a.question_id: a.answer for a in item.answers.all()}
@@ -152,6 +159,8 @@ def assessment(request, pk: int):
         "rationale": item.rationale,
         "version": item.version,
     }
+    # A reviewer goes on to the next area they may assess; others just see what is left.
+    areas = reviewer_areas(request.user, initiative) if may_edit else None
     if request.method == "POST":
         if not may_edit:
             raise PermissionDenied("Only the initiative's reviewers for this area may assess it.")
@@ -174,6 +183,11 @@ def assessment(request, pk: int):
                 success=f"{item.get_area_display()} assessment saved.",
             )
             if ok:
+                if request.POST.get("then") == "next":
+                    following = selectors.next_concern_to_assess(item, areas)
+                    if following is not None:
+                        return redirect("reviews:assessment", pk=following.pk)
+                    return redirect(f"{initiative.get_absolute_url()}#assessments")
                 return redirect("reviews:assessment", pk=item.pk)
     else:
         form = forms.AssessmentForm(initial=initial, questions=questions, answers=answers)
@@ -192,6 +206,8 @@ def assessment(request, pk: int):
             "history": history,
             "old_answers": old_answers,
             "qa_pairs": [(q, answers.get(q.pk, "")) for q in questions],
+            "sponsor_answers": selectors.sponsor_answers_for(initiative, item.area),
+            "next_concern": selectors.next_concern_to_assess(item, areas),
         },
     )
 

@@ -36,6 +36,16 @@ def yours_to_do(context, initiative) -> dict:
     return {"items": [i for i in _items(request) if i.initiative_id == initiative.pk]}
 
 
+@register.simple_tag(takes_context=True)
+def yours_to_do_count(context, initiative) -> int:
+    """How many of the user's items are on this initiative (the page's summary bar); from the
+    same read as the panel and the navigation count."""
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return 0
+    return sum(1 for i in _items(request) if i.initiative_id == initiative.pk)
+
+
 @register.inclusion_tag("governance/work/_summary.html", takes_context=True)
 def my_work_summary(context, limit: int = 5) -> dict:
     """The first few items on a role's home page, with a link to all of them."""

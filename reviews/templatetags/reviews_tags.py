@@ -26,8 +26,11 @@ def review_context(initiative, user) -> dict:
     criteria, ranking = selectors.vendor_comparison(initiative)
     can_review = permissions.can_review(user, initiative)
     checklist = services.ready_for_build_checklist(initiative)
+    assessments = selectors.assessments_for(initiative)
     context = {
-        "assessments": selectors.assessments_for(initiative),
+        "assessments": assessments,
+        # Readiness in the page's summary: "5 of 7 concerns" assessed (or ruled out).
+        "assessed_count": sum(1 for a in assessments if a.counts_as_assessed),
         "design_inputs": design_inputs,
         "open_count": sum(1 for d in design_inputs if d.is_open),
         "checklist": checklist,

@@ -100,3 +100,99 @@ document.addEventListener("DOMContentLoaded", () => {
     best.link.classList.add("active");
   }
 })();
+
+// The initiative page's sections as tabs (WAI-ARIA tabs pattern, automatic activation). The
+// page is served as a table of contents of anchor links followed by every section, so nothing
+// is lost without JavaScript; here the links become tabs and only the chosen section shows.
+// The section is kept in the address (#review), so a reload or a shared link opens it, and a
+// link to anything inside a section (#di-12, #thread, #yours-to-do) opens that section first.
+function initiativeTabs(nav) {
+  const list = nav.querySelector("ul");
+  const links = Array.from(list.querySelectorAll("a[href^='#']"));
+  const panels = links.map((link) => document.getElementById(link.getAttribute("href").slice(1)));
+  if (!links.length || !panels.every(Boolean)) return;
+  list.classList.add("nav-tabs");
+  list.setAttribute("role", "tablist");
+  list.querySelectorAll("li").forEach((item) => item.setAttribute("role", "presentation"));
+  links.forEach((link, i) => {
+    const panel = panels[i];
+    link.id = link.id || `tab-${panel.id}`;
+    link.setAttribute("role", "tab");
+    link.setAttribute("aria-controls", panel.id);
+    panel.setAttribute("role", "tabpanel");
+    panel.setAttribute("aria-labelledby", link.id);
+    panel.setAttribute("tabindex", "0");
+    const title = panel.querySelector(":scope > .section-title");
+    if (title) title.classList.add("visually-hidden");
+  });
+  const storageKey = `tab:${window.location.pathname}`;
+  const select = (index, { focus = false, remember = false } = {}) => {
+    links.forEach((link, i) => {
+      const on = i === index;
+      link.setAttribute("aria-selected", on ? "true" : "false");
+      link.tabIndex = on ? 0 : -1;
+      link.classList.toggle("active", on);
+      panels[i].hidden = !on;
+    });
+    if (focus) links[index].focus();
+    if (remember) history.replaceState(null, "", `#${panels[index].id}`);
+    try { sessionStorage.setItem(storageKey, panels[index].id); } catch (e) { /* private mode */ }
+  };
+  // Opens the section holding the element named by `id`; true when there is one.
+  const reveal = (id) => {
+    const target = id && document.getElementById(id);
+    const index = target ? panels.findIndex((panel) => panel.contains(target)) : -1;
+    if (index < 0) return false;
+    select(index);
+    return target;
+  };
+  links.forEach((link, i) => {
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      select(i, { remember: true });
+    });
+  });
+  list.addEventListener("keydown", (event) => {
+    const current = links.indexOf(document.activeElement);
+    if (current < 0) return;
+    const last = links.length - 1;
+    const next = { ArrowRight: current === last ? 0 : current + 1,
+      ArrowLeft: current === 0 ? last : current - 1, Home: 0, End: last }[event.key];
+    if (next === undefined) return;
+    event.preventDefault();
+    select(next, { focus: true, remember: true });
+  });
+  // A link on the page to something in a hidden section: open the section, then let the
+  // browser follow the link as usual.
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest && event.target.closest("a[href^='#']");
+    if (link && !links.includes(link)) reveal(decodeURIComponent(link.hash.slice(1)));
+  });
+  const fromAddress = () => {
+    const target = reveal(decodeURIComponent(window.location.hash.slice(1)));
+    if (!target) return false;
+    if (!panels.includes(target)) target.scrollIntoView();
+    return true;
+  };
+  // The sticky summary's height, so a followed link is not hidden under it.
+  const summary = document.getElementById("initiative-summary");
+  const measure = () => {
+    if (summary) document.documentElement.style.setProperty("--summary-height", `${summary.offsetHeight}px`);
+  };
+  measure();
+  window.addEventListener("resize", measure);
+  // Back on the page after a form in a tab was sent (the server redirects to the page without
+  // a #hash): the tab the person was in, not the first one.
+  const returning = () => {
+    try {
+      if (!document.referrer || new URL(document.referrer).pathname !== window.location.pathname) return -1;
+      return panels.findIndex((panel) => panel.id === sessionStorage.getItem(storageKey));
+    } catch (e) { return -1; }
+  };
+  window.addEventListener("hashchange", fromAddress);
+  if (!fromAddress()) {
+    const back = returning();
+    if (back >= 0) select(back, { remember: true }); else select(0);
+  }
+}
+document.querySelectorAll("nav[data-tabs]").forEach(initiativeTabs);

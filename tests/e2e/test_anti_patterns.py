@@ -25,7 +25,7 @@ def test_a_vendor_it_has_not_scored_needs_a_reason_and_shows_on_the_dashboard(
     users, initiative = people
     vendor = initiative.vendors.create(name="Landing AI", product="LandingLens")
     sponsor = browser_as(users["sponsor"])
-    sponsor.goto(f"{live_server.url}{initiative.get_absolute_url()}")
+    sponsor.goto(f"{live_server.url}{initiative.get_absolute_url()}#decisions")
     sponsor.click("#decisions >> text=Record decision")
     sponsor.wait_for_url("**/decisions/new/")
     sponsor.select_option("#id_kind", "vendor_selection")
@@ -65,7 +65,7 @@ def test_an_escalation_offers_the_partnership_route_first(
     users, initiative = people
     factories.working_series(initiative=initiative, user=users["it_lead"])
     sponsor = browser_as(users["sponsor"])
-    sponsor.goto(f"{live_server.url}{initiative.get_absolute_url()}")
+    sponsor.goto(f"{live_server.url}{initiative.get_absolute_url()}#decisions")
     sponsor.click("#decisions >> text=Escalate")
     sponsor.wait_for_url("**/escalate/")
     route = sponsor.locator("#partnership-route")

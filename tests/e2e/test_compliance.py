@@ -62,7 +62,7 @@ def test_evidence_obligation_and_readiness_report(
     )
     obligation = Obligation.objects.get(initiative=initiative, code="workers_informed")
     login(users["sponsor"])
-    page.goto(f"{live_server.url}{initiative.get_absolute_url()}")
+    page.goto(f"{live_server.url}{initiative.get_absolute_url()}#obligations")
     assert page.locator("#ai-act-class").inner_text() == "High-risk"
     assert page.locator("#obligations li[data-status=open]").count() == 4
     screenshot("initiative-high-risk-obligations")

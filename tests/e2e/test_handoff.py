@@ -49,7 +49,7 @@ def test_ready_for_build_creates_the_jira_issue_linked_on_the_page(browser_as, l
     assert HandoffTarget.objects.get().enabled
     shot(lead, "handoff-settings")
 
-    lead.goto(f"{live_server.url}{initiative.get_absolute_url()}")
+    lead.goto(f"{live_server.url}{initiative.get_absolute_url()}#ready-for-build")
     lead.click("text=Mark ready for build")
     lead.wait_for_load_state("networkidle")
     assert run_outbox("governance.handoff") == 1
@@ -60,7 +60,7 @@ def test_ready_for_build_creates_the_jira_issue_linked_on_the_page(browser_as, l
     assert request.json()["fields"]["project"] == {"key": "PLANTAI"}
 
     sponsor = browser_as(users["sponsor"])
-    sponsor.goto(f"{live_server.url}{initiative.get_absolute_url()}")
+    sponsor.goto(f"{live_server.url}{initiative.get_absolute_url()}#build-ticket")
     link = sponsor.locator("#ticket-link")
     assert link.text_content() == "PLANTAI-7"
     assert link.get_attribute("href") == f"{jira.url}/browse/PLANTAI-7"

@@ -85,7 +85,7 @@ def test_four_people_pass_a_finding_and_each_is_told_once(browser_as, live_serve
 
     # 1. The IT lead assigns the reviewer; the reviewer is told and finds assessments to do.
     lead_window = browser_as(lead)
-    lead_window.goto(f"{live_server.url}{initiative.get_absolute_url()}")
+    lead_window.goto(f"{live_server.url}{initiative.get_absolute_url()}#reviewers")
     lead_window.fill("#assign-reviewer", reviewer.username)
     lead_window.click("form[action$='/assign/'] button[type=submit]")
     lead_window.wait_for_load_state("networkidle")
@@ -95,7 +95,7 @@ def test_four_people_pass_a_finding_and_each_is_told_once(browser_as, live_serve
     assert reviewer_window.locator("#my-work-count").is_visible()
 
     # 2. The reviewer raises a high-severity finding owned by the owner.
-    reviewer_window.goto(f"{live_server.url}{initiative.get_absolute_url()}")
+    reviewer_window.goto(f"{live_server.url}{initiative.get_absolute_url()}#design-inputs")
     reviewer_window.click("text=Raise a design input")
     reviewer_window.select_option("#id_area", "security")
     reviewer_window.select_option("#id_severity", "high")
@@ -110,10 +110,11 @@ def test_four_people_pass_a_finding_and_each_is_told_once(browser_as, live_serve
     sponsor_window = browser_as(sponsor)
     told(sponsor_window, live_server, sponsor, "Images leave the plant network")
     sponsor_window.goto(f"{live_server.url}{initiative.get_absolute_url()}")
-    # What is hers to do comes first on the initiative page, above the answers.
+    # What is hers to do comes first on the initiative page: the overview tab it opens on,
+    # the review panels in a tab of their own.
     assert sponsor_window.locator("#yours-to-do").is_visible()
+    assert not sponsor_window.locator("#assessments").is_visible()
     panel_y = sponsor_window.locator("#yours-to-do").bounding_box()["y"]
-    assert panel_y < sponsor_window.locator("#assessments").bounding_box()["y"]
     assert panel_y < 600
 
     # 3. The sponsor asks the owner in the finding's thread, picking her from the people

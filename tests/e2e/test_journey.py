@@ -65,6 +65,7 @@ def test_sponsor_it_and_executive_work_one_initiative_together(browser_as, live_
     lead_window = browser_as(lead)
     assert lead_window.url.endswith("/reviews/")
     lead_window.click(f"text={TITLE}")
+    lead_window.click("#tab-review")  # the initiative page opens on its overview
     lead_window.fill("#assign-reviewer", reviewer.username)
     lead_window.click("form[action$='/assign/'] button[type=submit]")
     lead_window.wait_for_load_state("networkidle")
@@ -74,8 +75,8 @@ def test_sponsor_it_and_executive_work_one_initiative_together(browser_as, live_
 
     # 3. The reviewer scores security and raises a design input owned by the sponsor.
     reviewer_window = browser_as(reviewer)
-    reviewer_window.goto(f"{live_server.url}{initiative.get_absolute_url()}")
-    reviewer_window.click("text=Security & data exposure")
+    reviewer_window.goto(f"{live_server.url}{initiative.get_absolute_url()}#assessments")
+    reviewer_window.click("#assessments >> text=Security & data exposure")
     reviewer_window.select_option("#id_score", "4")
     reviewer_window.select_option("#id_status", "in_progress")
     reviewer_window.fill("#id_rationale", "Images are confidential; processing location unclear.")
@@ -83,7 +84,7 @@ def test_sponsor_it_and_executive_work_one_initiative_together(browser_as, live_
     reviewer_window.wait_for_load_state("networkidle")
     security = ConcernAssessment.objects.get(initiative=initiative, area="security")
     assert security.score == 4
-    reviewer_window.goto(f"{live_server.url}{initiative.get_absolute_url()}")
+    reviewer_window.goto(f"{live_server.url}{initiative.get_absolute_url()}#design-inputs")
     reviewer_window.click("text=Raise a design input")
     reviewer_window.select_option("#id_area", "security")
     reviewer_window.select_option("#id_severity", "high")

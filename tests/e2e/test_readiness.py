@@ -32,7 +32,7 @@ def test_the_button_is_disabled_with_its_reasons_until_the_last_condition_holds(
     vendor = ConcernAssessment.objects.get(initiative=initiative, area="vendor")
 
     lead = browser_as(users["it_lead"])
-    lead.goto(f"{live_server.url}{initiative.get_absolute_url()}")
+    lead.goto(f"{live_server.url}{initiative.get_absolute_url()}#ready-for-build")
     button = lead.locator("#mark-ready")
     assert button.is_disabled()
     open_items = lead.locator("#ready-checklist li[data-met='no']")
@@ -52,7 +52,7 @@ def test_the_button_is_disabled_with_its_reasons_until_the_last_condition_holds(
     lead.click("#mark-not-applicable")
     lead.wait_for_load_state("networkidle")
     assert "marked not applicable" in lead.content()
-    lead.goto(f"{live_server.url}{initiative.get_absolute_url()}")
+    lead.goto(f"{live_server.url}{initiative.get_absolute_url()}#ready-for-build")
     assert lead.locator("[data-not-applicable='vendor']").is_visible()
     assert lead.locator("#ready-checklist li[data-met='no']").count() == 1
     assert lead.locator("#mark-ready").is_disabled()

@@ -77,7 +77,7 @@ def test_a_stale_save_shows_the_conflict_and_keeps_the_other_save(browser_as, li
 @pytest.mark.django_db(transaction=True)
 def test_decision_log_change_control_and_the_auditor_view(browser_as, live_server, people):
     users, _, public = people
-    url = f"{live_server.url}{public.get_absolute_url()}"
+    url = f"{live_server.url}{public.get_absolute_url()}#decisions"  # its tab
 
     # The IT lead records an approval with its conditions in the decision log.
     lead = browser_as(users["it_lead"])
