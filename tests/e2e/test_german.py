@@ -113,6 +113,7 @@ def test_a_reviewer_and_an_executive_work_in_german(browser, live_server):
     window.click("#queue a:has-text('Sichtprüfung Linie 3')")
     window.wait_for_load_state()
     assert "Design-Inputs der IT" in window.locator("main").inner_text()
+    shot(window, "german-initiative")
     window.click("button:has-text('Abmelden')")
     window.wait_for_load_state()
 
