@@ -129,3 +129,23 @@ def test_a_reviewer_and_an_executive_work_in_german(browser, live_server):
     shot(window, "german-dashboard")
     assert not check(window)
     context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_longer_german_navigation_fits_the_screen(browser, live_server):
+    """An IT lead has the most entries; in German they are longer and wrap onto a second row
+    inside the bar, instead of pushing "Abmelden" off the right edge."""
+    factories.role_users()
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="de-DE")
+    window = context.new_page()
+    window.set_default_timeout(15_000)
+    sign_in(window, live_server.url, "it_lead")
+    window.goto(f"{live_server.url}/reviews/")
+    assert window.evaluate("document.documentElement.scrollWidth") <= 1366
+    bar = window.locator("nav.navbar").bounding_box()
+    sign_out = window.locator("nav.navbar form button").bounding_box()
+    assert sign_out["x"] + sign_out["width"] <= 1366
+    assert sign_out["y"] + sign_out["height"] <= bar["y"] + bar["height"]
+    assert window.locator("nav.navbar form button").inner_text().strip() == "Abmelden"
+    shot(window, "german-navigation-it-lead")
+    context.close()
