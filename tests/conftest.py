@@ -96,6 +96,18 @@ def _fast_settings(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts and ends in the default language. A request asking for German
+    activates it for the thread (LocaleMiddleware); without this, a later test's messages
+    and e-mails would be German too, depending on the order the tests ran in."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 def need_service(name: str, available: bool) -> None:
     """Skip locally when a server is missing; fail in CI, where it must be there."""
     if available:

@@ -29,7 +29,7 @@
       link.textContent = `${row.reference} · ${row.title}`;
       const about = document.createElement("span");
       about.className = "text-secondary";
-      about.textContent = `${row.site || "no site"} · ${row.status} · ${row.reasons.join(", ")}`;
+      about.textContent = `${row.site || box.dataset.noSite || "no site"} · ${row.status} · ${row.reasons.join(", ")}`;
       item.append(link, document.createElement("br"), about);
       list.append(item);
     });

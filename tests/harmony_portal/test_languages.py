@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.urls import reverse
 
 from harmony_portal.models import LanguagePreference
+from tests import factories
 
 PO = Path(__file__).resolve().parents[2] / "locale" / "de" / "LC_MESSAGES" / "django.po"
 
@@ -90,3 +92,169 @@ def test_the_check_fails_on_a_missing_or_fuzzy_entry(tmp_path, settings):
     (target / "django.po").write_text(fuzzy)
     with pytest.raises(CommandError, match="0 untranslated and 1 fuzzy"):
         call_command("check_translations", "--no-update")
+
+
+# --- every role's main pages in German ------------------------------------------------------
+
+# English words that only the templates write: none of them may be left on a German page.
+NAVIGATION = ["My work", "Review queue", "Readiness dashboard", ">Systems<", ">Calendar<"]
+PRINTABLE = {"compliance:portfolio_report"}
+PAGES = {
+    "sponsor": [
+        ("initiatives:mine", "Meine Initiativen", ["Register early", "New initiative"]),
+        ("work:mine", "Meine Aufgaben", ["Everything where the next move is yours"]),
+        (
+            "initiatives:list",
+            "Portfolio der KI-Initiativen",
+            ["AI initiative portfolio", "Title contains"],
+        ),
+        (
+            "landscape:list",
+            "Systemlandkarte der Werke",
+            ["Plant system map", "The enterprise systems"],
+        ),
+        ("notifications:list", "Benachrichtigungen", ["Mark all read", "No notifications yet"]),
+        ("notifications:preferences", "Benachrichtigungseinstellungen", ["Daily digest"]),
+        ("sessions:calendar", "Mein Kalender der Arbeitssitzungen", ["Subscribe to this address"]),
+        ("api-token-page", "API-Token", ["You have no API token", "Using it"]),
+    ],
+    "reviewer": [
+        (
+            "reviews:queue",
+            "Meine Prüf-Warteschlange",
+            ["My review queue", "Sorted by urgency", "Open inputs"],
+        ),
+        ("reviews:checklists", "Prüf-Checklisten", ["Review checklists", "The standard questions"]),
+        ("work:mine", "Meine Aufgaben", ["Nothing waits for you", "My work"]),
+    ],
+    "it_lead": [
+        (
+            "reviews:queue",
+            "IT-Prüf-Warteschlange",
+            ["IT review queue", "Everything submitted to IT"],
+        ),
+        (
+            "channels:list",
+            "Kanäle: Teams, Slack und Webhooks",
+            ["Add a channel", "No channels yet"],
+        ),
+        (
+            "handoff:settings",
+            "Übergabe an die Umsetzung: Jira und ServiceNow",
+            ["Connect a site", "Latest tickets"],
+        ),
+        ("directory-groups", "Verzeichnisgruppen", ["Directory group<", "No mappings"]),
+        ("compliance:references", "Rahmenwerksbezüge", ["Framework references", "Add a reference"]),
+        ("landscape:import", "CMDB-Export importieren", ["Import a CMDB export", "Read the file"]),
+    ],
+    "executive": [
+        (
+            "dashboard:dashboard",
+            "Reife des KI-Portfolios",
+            [
+                "AI portfolio readiness",
+                "Funnel by phase",
+                "Partnership health",
+                "Export CSV",
+                "ruled out by an IT lead",
+            ],
+        ),
+        (
+            "dashboard:design-inputs",
+            "Reife-Dashboard",
+            ["Readiness dashboard", "No design inputs here"],
+        ),
+        (
+            "compliance:portfolio_coverage",
+            "Abdeckung der Rahmenwerke im gesamten Portfolio",
+            ["Framework coverage across", "Portfolio readiness report"],
+        ),
+        (
+            "compliance:portfolio_report",
+            "Reifebericht des KI-Portfolios",
+            ["AI portfolio readiness report", "Download PDF"],
+        ),
+    ],
+}
+
+
+@pytest.fixture
+def in_partnership(users):
+    """An initiative in IT partnership, the reviewer assigned, with one open design input."""
+    initiative = factories.in_review_initiative(
+        sponsor=users["sponsor"], it_lead=users["it_lead"], reviewer=users["reviewer"]
+    )
+    factories.design_input(initiative=initiative, raised_by=users["reviewer"], severity="high")
+    return initiative
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", sorted(PAGES))
+def test_each_roles_main_pages_are_german(users, in_partnership, role):
+    client = Client(HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9")
+    client.force_login(users[role])
+    for name, heading, english in PAGES[role]:
+        response = client.get(reverse(name))
+        assert response.status_code == 200, name
+        page = response.content.decode()
+        assert '<html lang="de">' in page, name
+        assert heading in page, (name, heading)
+        if name not in PRINTABLE:  # the printable report has no navigation
+            assert "Meine Aufgaben" in page and "Benachrichtigungen" in page, name
+        left = [word for word in english + NAVIGATION if word in page]
+        assert not left, (name, left)
+
+
+@pytest.mark.django_db
+def test_the_initiative_panels_and_a_design_input_are_german(users, in_partnership):
+    client = Client(HTTP_ACCEPT_LANGUAGE="de")
+    client.force_login(users["reviewer"])
+    page = client.get(in_partnership.get_absolute_url()).content.decode()
+    for german in [
+        "Design-Inputs der IT",
+        "Entscheidungsprotokoll",
+        "Änderungssteuerung",
+        "Risikostatus",
+        "IT-Prüfer",
+        "Bereit für die Umsetzung?",
+    ]:
+        assert german in page, german
+    for english in [
+        "Design inputs from IT",
+        "Decision log",
+        "Change control",
+        "Raise a design input",
+        "No standing working session yet",
+        "Mark ready for build",
+    ]:
+        assert english not in page, english
+
+    item = in_partnership.design_inputs.get()
+    page = client.get(reverse("reviews:design_input", args=[item.pk])).content.decode()
+    assert "Was die IT festgestellt hat" in page and "Verlauf" in page
+    assert "What IT found" not in page and "Proposed solution" not in page
+
+
+@pytest.mark.django_db
+def test_without_a_language_the_pages_stay_english(users, in_partnership):
+    """The default (no Accept-Language): English, dates in the British format as before."""
+    client = Client()
+    client.force_login(users["executive"])
+    page = client.get(reverse("dashboard:dashboard")).content.decode()
+    assert "AI portfolio readiness" in page and "Reife des KI-Portfolios" not in page
+    assert "Readiness dashboard" in page and "My work" in page
+
+
+@pytest.mark.django_db
+def test_the_printable_reports_are_german(users, in_partnership):
+    client = Client(HTTP_ACCEPT_LANGUAGE="de")
+    client.force_login(users["it_lead"])
+    report = client.get(reverse("compliance:report", args=[in_partnership.pk])).content.decode()
+    assert '<html lang="de">' in report
+    assert "Reifebericht für den Lenkungsausschuss" in report and "Offene Design-Inputs" in report
+    assert "Readiness report for the steering committee" not in report
+    assert "Download PDF" not in report and "Open design inputs" not in report
+
+    trail = client.get(reverse("audit:trail_print", args=[in_partnership.pk])).content.decode()
+    assert '<html lang="de">' in trail and "Zurück zum Prüfpfad" in trail
+    assert "Back to the audit trail" not in trail and "Changes (old → new)" not in trail
