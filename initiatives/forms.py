@@ -57,6 +57,7 @@ class PersonPicker(forms.Select):
         widget_attrs["data-people-url"] = f"{reverse('api-people')}?{urlencode(query)}"
         widget_attrs["data-remove-label"] = gettext("Remove")
         widget_attrs["data-none-label"] = gettext("No one found")
+        widget_attrs["data-search-label"] = gettext("Type part of a name")
         if self.allow_multiple_selected:
             widget_attrs["multiple"] = True
         return context
@@ -125,13 +126,16 @@ def _allowed_person(text: str, allowed, role: str):
         raise forms.ValidationError(
             _("No active portal user with the username or e-mail “%(name)s”."),
             code="unknown_user",
-            params={"name": text},
+            params={"name": text[:100]},
         )
     if not allowed.filter(pk=user.pk).exists():
         raise forms.ValidationError(
             people.ROLE_RULES[role], code="not_allowed", params={"name": display_name(user)}
         )
     return user
+
+
+MAX_PEOPLE = 100  # in one multiple picker (co-sponsors, participants)
 
 
 class UserListField(forms.ModelMultipleChoiceField):
@@ -168,6 +172,10 @@ class UserListField(forms.ModelMultipleChoiceField):
         names = self.prepare_value(value)
         if self.required and not names:
             raise forms.ValidationError(self.error_messages["required"], code="required")
+        if len(names) > MAX_PEOPLE:
+            raise forms.ValidationError(
+                _("Choose at most %(max)s people."), code="too_many", params={"max": MAX_PEOPLE}
+            )
         users, unknown, problems = [], [], []
         for name in names:
             user = find_user(name)
@@ -190,7 +198,7 @@ class UserListField(forms.ModelMultipleChoiceField):
                 forms.ValidationError(
                     _("Unknown portal user(s): %(names)s."),
                     code="unknown_user",
-                    params={"names": ", ".join(unknown)},
+                    params={"names": ", ".join(n[:100] for n in unknown)},
                 ),
             )
         if problems:

@@ -206,8 +206,7 @@ function personPicker(select) {
   }
   const chosen = document.createElement("ul");
   chosen.className = "list-inline mb-1 person-picker-chosen";
-  const nobody = (select.querySelector("option[value='']") || {}).textContent || "";
-  if (nobody) input.placeholder = nobody;
+  if (select.dataset.searchLabel) input.placeholder = select.dataset.searchLabel;
   select.hidden = true;
   select.setAttribute("aria-hidden", "true");
   select.tabIndex = -1;
@@ -263,7 +262,7 @@ function personPicker(select) {
     active = -1;
   };
   const highlight = (index) => {
-    const items = listbox.querySelectorAll("[role=option]");
+    const items = listbox.querySelectorAll("[role=option]:not([aria-disabled])");
     if (!items.length) return;
     active = (index + items.length) % items.length;
     items.forEach((item, i) => {
@@ -305,6 +304,9 @@ function personPicker(select) {
     if (!people.length) {
       const empty = document.createElement("li");
       empty.className = "list-group-item text-secondary";
+      empty.setAttribute("role", "option");
+      empty.setAttribute("aria-disabled", "true");
+      empty.setAttribute("aria-selected", "false");
       empty.textContent = select.dataset.noneLabel || "No one found";
       listbox.appendChild(empty);
     }

@@ -145,6 +145,11 @@ class TestFields:
             "Sam Sponsor is not an IT reviewer or IT lead; only IT people can be chosen here.",
         ]
 
+    def test_list_field_refuses_too_many_people(self, named):
+        with pytest.raises(Exception) as error:
+            UserListField().clean([f"person{i}" for i in range(101)])
+        assert error.value.messages == ["Choose at most 100 people."]
+
     def test_ownership_step_shows_the_chosen_person_by_name(self, named):
         initiative = factories.draft_initiative(
             sponsor=named["sponsor"], decision_owner=named["reviewer"]

@@ -60,12 +60,26 @@ class TestAssignReviewer:
 
 
 @pytest.mark.django_db
-def test_risk_acceptance_offers_risk_authorities_by_name(client, users, initiative):
-    factories.acknowledge_roles(initiative)
+def test_risk_acceptance_offers_and_checks_risk_authorities(client, users, initiative):
     item = factories.design_input(initiative=initiative, raised_by=users["it_lead"])
     client.force_login(users["it_lead"])
-    page = client.get(reverse("reviews:design_input", args=[item.pk])).content.decode()
-    if 'name="accepted_by"' in page:
-        assert "Lena Lead" in page
-        assert '<option value="reviewer">' not in page
-        assert "/api/people/?role=risk" in page
+    url = reverse("reviews:design_input", args=[item.pk])
+    page = client.get(url).content.decode()
+    assert 'name="accepted_by"' in page
+    assert '<option value="it_lead">Lena Lead</option>' in page
+    assert '<option value="reviewer">' not in page
+    assert f"/api/people/?role=risk&amp;initiative={initiative.pk}" in page
+    status = item.status
+    response = client.post(
+        url,
+        {
+            "action": "accept_risk",
+            "text": "Latency allows it",
+            "accepted_by": "reviewer",
+            "version": item.version,
+        },
+    )
+    assert response.status_code == 200
+    assert "Ravi Kumar may not accept risk for this initiative" in response.content.decode()
+    item.refresh_from_db()
+    assert item.status == status
