@@ -156,6 +156,8 @@ class UserListField(forms.ModelMultipleChoiceField):
     def prepare_value(self, value):
         if value is None:
             return []
+        if isinstance(value, User):  # one option of the select
+            return value.username
         if isinstance(value, str):
             return [n.strip() for n in value.split(",") if n.strip()]
         if hasattr(value, "__iter__"):

@@ -124,12 +124,11 @@ document.querySelectorAll("[data-formset]").forEach((section) => {
   const rows = section.querySelector(".formset-rows");
   const template = section.querySelector("template.formset-empty");
   const add = section.querySelector(".formset-add");
-  const status = section.querySelector(".formset-status");
   if (!total || !rows || !template || !add) return;
   const limit = max ? parseInt(max.value, 10) : 1000;
   const refresh = () => { add.disabled = parseInt(total.value, 10) >= limit; };
-  const announce = (text) => { if (status) status.textContent = text; };
   add.hidden = false;
+  rows.querySelectorAll(".formset-remove").forEach((button) => { button.hidden = false; });
   const hint = section.querySelector(".formset-no-js");
   if (hint) hint.hidden = true;
   refresh();
@@ -140,12 +139,12 @@ document.querySelectorAll("[data-formset]").forEach((section) => {
     const holder = document.createElement("div");
     holder.innerHTML = html.trim();
     const row = holder.firstElementChild;
+    row.querySelectorAll(".formset-remove").forEach((button) => { button.hidden = false; });
     rows.appendChild(row);
     total.value = String(index + 1);
     refresh();
     const first = row.querySelector("input:not([type=hidden]), select, textarea");
     if (first) first.focus();
-    announce(add.textContent.trim());
   });
   rows.addEventListener("click", (event) => {
     const remove = event.target.closest(".formset-remove");
@@ -230,10 +229,10 @@ function personPicker(select) {
     chosen.replaceChildren(...Array.from(select.selectedOptions).map((option) => {
       const item = document.createElement("li");
       item.className = "list-inline-item badge text-bg-light border me-1";
-      item.append(option.textContent, " ");
+      item.append(option.textContent);
       const remove = document.createElement("button");
       remove.type = "button";
-      remove.className = "btn btn-sm btn-link p-0 person-picker-remove";
+      remove.className = "btn btn-sm btn-link p-0 ms-1 person-picker-remove";
       remove.setAttribute("aria-label", `${select.dataset.removeLabel || "Remove"} ${option.textContent}`);
       remove.innerHTML = '<i class="bi bi-x-lg" aria-hidden="true"></i>';
       remove.addEventListener("click", () => {

@@ -98,3 +98,26 @@ def test_it_lead_assigns_a_reviewer_by_name(page, live_server, login, screenshot
     assert "reviewer assigned" not in page.content()
     assert ReviewAssignment.objects.filter(initiative=initiative, reviewer=reviewer).exists()
     screenshot("reviewer-assigned-by-name")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_co_sponsors_chosen_and_removed_by_name(page, live_server, login):
+    users = factories.role_users()
+    sponsor = _name(users["sponsor"], "Sam", "Sponsor")
+    cora = _name(users["co_sponsor"], "Cora", "Cosponsor")
+    _name(users["other_sponsor"], "Otto", "Other")
+    initiative = factories.draft_initiative(sponsor=sponsor, title="Shared draft")
+    login(sponsor)
+    page.goto(f"{live_server.url}/initiatives/{initiative.pk}/edit/1/")
+    box = page.locator("#id_co_sponsors-search")
+    for part, name in (("cora", "Cora Cosponsor"), ("otto", "Otto Other")):
+        box.fill(part)
+        page.locator("#id_co_sponsors-listbox [role=option]", has_text=name).click()
+    chosen = page.locator(".person-picker-chosen li")
+    assert chosen.all_inner_texts() == ["Cora Cosponsor", "Otto Other"]
+    page.get_by_role("button", name="Remove Otto Other").click()
+    assert chosen.all_inner_texts() == ["Cora Cosponsor"]
+    page.click("button[name=save]")
+    page.wait_for_load_state("networkidle")
+    assert list(Initiative.objects.get(pk=initiative.pk).co_sponsors.all()) == [cora]
+    assert page.locator(".person-picker-chosen li").all_inner_texts() == ["Cora Cosponsor"]

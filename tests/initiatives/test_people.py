@@ -150,6 +150,17 @@ class TestFields:
             UserListField().clean([f"person{i}" for i in range(101)])
         assert error.value.messages == ["Choose at most 100 people."]
 
+    def test_series_form_shows_its_participants_chosen_by_name(self, named):
+        from governance.sessions.forms import SeriesForm
+
+        initiative = factories.submitted_initiative(sponsor=named["sponsor"])
+        series = factories.working_series(
+            initiative=initiative, user=named["it_lead"], participants=[named["reviewer"]]
+        )
+        html = str(SeriesForm(instance=series)["participants"])
+        assert '<option value="reviewer" selected>Ravi Kumar</option>' in html
+        assert 'data-person-picker="multiple"' in html and " multiple" in html
+
     def test_ownership_step_shows_the_chosen_person_by_name(self, named):
         initiative = factories.draft_initiative(
             sponsor=named["sponsor"], decision_owner=named["reviewer"]
@@ -202,11 +213,14 @@ class TestIntakeForm:
             "co_sponsors": ["co_sponsor", "other_sponsor"],
             "save": "",
         }
-        client.post(f"/initiatives/{initiative.pk}/edit/1/", data)
+        response = client.post(f"/initiatives/{initiative.pk}/edit/1/", data)
+        assert response.status_code == 302
         assert set(initiative.co_sponsors.values_list("username", flat=True)) == {
             "co_sponsor",
             "other_sponsor",
         }
+        page = client.get(f"/initiatives/{initiative.pk}/edit/1/").content.decode()
+        assert '<option value="co_sponsor" selected>Cora Cosponsor</option>' in page
 
     def test_rows_added_without_a_round_trip_are_all_saved(self, named, client):
         """What portal.js posts after "Add data source" twice: TOTAL_FORMS raised, rows 0–2."""
