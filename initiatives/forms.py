@@ -72,6 +72,22 @@ class PersonPicker(forms.Select):
         return [n.strip() for v in values or [] for n in str(v).split(",") if n.strip()]
 
 
+def offer_person_fill(form: forms.BaseForm, *names: str) -> None:
+    """Free-text answers that often name a person get a people picker beside them (portal.js)
+    that adds the chosen display name to the text; the answer stays free text."""
+    url = f"{reverse('api-people')}?{urlencode({'role': people.PERSON})}"
+    for name in names:
+        form.fields[name].widget.attrs.update(
+            {
+                "data-person-fill-url": url,
+                "data-person-fill-label": gettext("Add a person by name to “%(field)s”")
+                % {"field": form.fields[name].label or name},
+                "data-none-label": gettext("No one found"),
+                "data-search-label": gettext("Add a person by name"),
+            }
+        )
+
+
 def _username_of(value):
     if isinstance(value, User):
         return value.username
@@ -316,6 +332,10 @@ class OwnershipForm(VersionedForm):
             "log nobody learns where the AI is wrong.",
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        offer_person_fill(self, "output_actors", "override_authority")
+
 
 class RiskBoundariesForm(VersionedForm):
     class Meta:
@@ -363,6 +383,10 @@ class SupportForm(VersionedForm):
             "model_documentation": "Model documentation or model card",
             "drift_detection": "How does the business know the model drifted?",
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        offer_person_fill(self, "maintained_by", "monitored_by")
 
 
 class ChoiceListField(forms.MultipleChoiceField):

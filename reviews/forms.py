@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import VersionCheckedForm, version_field
 from initiatives import people
-from initiatives.forms import UserField, style_widgets
+from initiatives.forms import UserField, offer_person_fill, style_widgets
 from initiatives.models import Status
 from reviews.services.design_inputs import DesignInputAction
 
@@ -153,3 +153,7 @@ class FallbackTestForm(StyledForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What was tried, what held.",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        offer_person_fill(self, "tested_by")

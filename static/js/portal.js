@@ -282,6 +282,10 @@ function personPicker(select) {
       input.value = person.name;
     }
     select.dispatchEvent(new Event("change", { bubbles: true }));
+    if (select.dataset.personPicker === "fill") {
+      select.value = "";
+      input.value = "";
+    }
     close();
   };
   const show = (people) => {
@@ -356,3 +360,28 @@ function personPicker(select) {
   });
 }
 document.querySelectorAll("select[data-person-picker][data-people-url]").forEach(personPicker);
+
+// A free-text answer that often names a person ("Who maintains it"): a picker beside it adds
+// the chosen person's name to the text (the answer stays free text; without JavaScript it is
+// typed). The helper select has no name, so it is never posted.
+document.querySelectorAll("[data-person-fill-url]").forEach((field) => {
+  const select = document.createElement("select");
+  select.id = `${field.id}-person`;
+  select.className = "form-select form-select-sm mt-1";
+  select.dataset.personPicker = "fill";
+  select.dataset.peopleUrl = field.dataset.personFillUrl;
+  ["noneLabel", "searchLabel", "removeLabel"].forEach((key) => {
+    if (field.dataset[key]) select.dataset[key] = field.dataset[key];
+  });
+  select.setAttribute("aria-label", field.dataset.personFillLabel || "Add a person by name");
+  select.add(new Option("", ""));
+  field.insertAdjacentElement("afterend", select);
+  select.addEventListener("change", () => {
+    const option = select.selectedOptions[0];
+    if (!option || !option.value) return;
+    const text = field.value.trim();
+    field.value = text ? `${text}, ${option.textContent}` : option.textContent;
+    field.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+  personPicker(select);
+});

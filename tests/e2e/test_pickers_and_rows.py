@@ -71,10 +71,18 @@ def test_rows_in_place_and_the_decision_owner_by_keyboard(page, live_server, log
     assert page.url.endswith("/edit/2/")  # Enter chose; it did not submit the form
     page.keyboard.press("Escape")
     assert box.input_value() == "Ravi Kumar"
+    # "Who acts on the AI's output" stays free text; the picker beside it adds a name.
+    page.fill("#id_output_actors", "Paint line operators")
+    page.fill("#id_output_actors-person-search", "olga")
+    page.locator("#id_output_actors-person-listbox [role=option]", has_text="Olga Reviewer").click()
+    assert page.input_value("#id_output_actors") == "Paint line operators, Olga Reviewer"
+    assert page.input_value("#id_output_actors-person-search") == ""
     screenshot("intake-decision-owner-picker")
     page.click("button[name=save]")
     page.wait_for_load_state("networkidle")
-    assert Initiative.objects.get(pk=initiative.pk).decision_owner == reviewer
+    saved = Initiative.objects.get(pk=initiative.pk)
+    assert saved.decision_owner == reviewer
+    assert saved.output_actors == "Paint line operators, Olga Reviewer"
     assert page.locator("#id_decision_owner-search").input_value() == "Ravi Kumar"
 
 

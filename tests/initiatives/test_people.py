@@ -188,6 +188,8 @@ class TestIntakeForm:
         page = client.get(url).content.decode()
         assert 'data-person-picker="one"' in page
         assert 'id="portal-users"' not in page  # the old username datalist is gone
+        # Free-text answers that often name a person offer the picker to fill them.
+        assert page.count('data-person-fill-url="/api/people/?role=person"') == 2
         response = client.post(
             url, {"version": initiative.version, "decision_owner": "ghost", "save": ""}
         )
