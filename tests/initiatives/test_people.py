@@ -252,3 +252,25 @@ class TestIntakeForm:
             "Camera images",
             "MES history",
         ]
+
+
+@pytest.mark.django_db
+def test_rows_and_pickers_speak_german(named):
+    from django.test import Client
+
+    initiative = factories.draft_initiative(sponsor=named["sponsor"])
+    client = Client(HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9")
+    client.force_login(named["sponsor"])
+    rows = client.get(f"/initiatives/{initiative.pk}/edit/3/").content.decode()
+    assert "Datenquelle hinzufügen" in rows and "Diese Zeile entfernen" in rows
+    assert "Entwurf speichern" in rows
+    people_step = client.get(f"/initiatives/{initiative.pk}/edit/2/").content.decode()
+    assert 'data-search-label="Einen Teil des Namens eingeben"' in people_step
+    assert 'data-none-label="Niemand gefunden"' in people_step
+    response = client.post(
+        f"/initiatives/{initiative.pk}/edit/2/",
+        {"version": initiative.version, "decision_owner": "ghost", "save": ""},
+    )
+    assert response.context["form"].errors["decision_owner"] == [
+        "Kein aktives Portalkonto mit dem Benutzernamen oder der E-Mail-Adresse „ghost“."
+    ]
