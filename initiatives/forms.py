@@ -62,6 +62,21 @@ class PersonPicker(forms.Select):
             widget_attrs["multiple"] = True
         return context
 
+    def optgroups(self, name, value, attrs=None):
+        """The allowed people, plus whoever is chosen now but no longer allowed (deactivated,
+        changed role): shown, so a save does not drop them silently; the field then says why
+        they cannot stay."""
+        groups = super().optgroups(name, value, attrs)
+        shown = {str(option["value"]) for _, options, _ in groups for option in options}
+        missing = [v for v in value if v and str(v) not in shown]
+        if missing:
+            options = [
+                self.create_option(name, person.username, display_name(person), True, len(groups))
+                for person in User.objects.filter(username__in=missing).order_by("username")
+            ]
+            groups.extend((None, [option], len(groups) + i) for i, option in enumerate(options))
+        return groups
+
     def value_from_datadict(self, data, files, name):
         if not self.allow_multiple_selected:
             return super().value_from_datadict(data, files, name)

@@ -161,6 +161,16 @@ class TestFields:
         assert '<option value="reviewer" selected>Ravi Kumar</option>' in html
         assert 'data-person-picker="multiple"' in html and " multiple" in html
 
+    def test_a_chosen_person_no_longer_allowed_is_shown_not_dropped(self, named):
+        initiative = factories.draft_initiative(
+            sponsor=named["sponsor"], decision_owner=named["norole"]
+        )
+        named["norole"].is_active = False
+        named["norole"].save(update_fields=["is_active"])
+        form = OwnershipForm(instance=initiative)
+        assert '<option value="norole" selected>Nora Nobody</option>' in str(form["decision_owner"])
+        assert "Nora Nobody" not in str(form["accountable_person"])
+
     def test_ownership_step_shows_the_chosen_person_by_name(self, named):
         initiative = factories.draft_initiative(
             sponsor=named["sponsor"], decision_owner=named["reviewer"]
