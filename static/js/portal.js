@@ -181,7 +181,7 @@ function personPicker(select) {
   const input = document.createElement("input");
   input.type = "text";
   input.id = `${id}-search`;
-  input.className = select.className.replace("form-select", "form-control");
+  input.className = select.className.replace(/form-select/g, "form-control");
   input.setAttribute("role", "combobox");
   input.setAttribute("aria-autocomplete", "list");
   input.setAttribute("aria-expanded", "false");
