@@ -58,6 +58,7 @@ class PersonPicker(forms.Select):
         widget_attrs["data-remove-label"] = gettext("Remove")
         widget_attrs["data-none-label"] = gettext("No one found")
         widget_attrs["data-search-label"] = gettext("Type part of a name")
+        widget_attrs["data-count-label"] = gettext("People found: %(count)s") % {"count": "{n}"}
         if self.allow_multiple_selected:
             widget_attrs["multiple"] = True
         return context

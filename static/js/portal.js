@@ -203,6 +203,10 @@ function personPicker(select) {
     input.setAttribute("aria-label", select.getAttribute("aria-label"));
     listbox.setAttribute("aria-label", select.getAttribute("aria-label"));
   }
+  // Screen readers hear how many people the search found (the list itself is not announced).
+  const status = document.createElement("div");
+  status.className = "visually-hidden";
+  status.setAttribute("role", "status");
   const chosen = document.createElement("ul");
   chosen.className = "list-inline mb-1 person-picker-chosen";
   if (select.dataset.searchLabel) input.placeholder = select.dataset.searchLabel;
@@ -214,6 +218,7 @@ function personPicker(select) {
   if (multiple) wrapper.appendChild(chosen);
   wrapper.appendChild(input);
   wrapper.appendChild(listbox);
+  wrapper.appendChild(status);
   wrapper.appendChild(select);
 
   const optionFor = (username, name) => {
@@ -315,6 +320,8 @@ function personPicker(select) {
     }
     listbox.hidden = false;
     input.setAttribute("aria-expanded", "true");
+    const counted = select.dataset.countLabel || "People found: {n}";
+    status.textContent = counted.replace("{n}", String(people.length));
     active = -1;
     input.removeAttribute("aria-activedescendant");
   };

@@ -61,6 +61,7 @@ def test_rows_in_place_and_the_decision_owner_by_keyboard(page, live_server, log
     page.keyboard.type("avi ku")
     page.wait_for_selector("#id_decision_owner-listbox [role=option]:has-text('Ravi Kumar')")
     assert box.get_attribute("aria-expanded") == "true"
+    assert page.locator(".person-picker [role=status]").first.inner_text() == "People found: 1"
     page.keyboard.press("ArrowDown")
     active = box.get_attribute("aria-activedescendant")
     assert active and page.locator(f"#{active}").get_attribute("aria-selected") == "true"
