@@ -35,6 +35,7 @@ from governance.work.api import MyWorkView
 from harmony_portal.accounts import MeView, ObtainTokenView
 from harmony_portal.directory_views import DirectoryGroupMappingViewSet
 from initiatives.api import InitiativeViewSet, IntegrationViewSet, SystemUsageViewSet
+from initiatives.people_api import PeopleView
 from landscape.api import SystemViewSet
 from reviews.api.assessments import AssessmentViewSet
 from reviews.api.assignments import AssignmentViewSet
@@ -98,5 +99,6 @@ urlpatterns = [
     path("dashboard/", DashboardFiguresView.as_view(), name="api-dashboard"),
     path("coverage/", PortfolioCoverageView.as_view(), name="api-coverage"),
     path("my-work/", MyWorkView.as_view(), name="api-my-work"),
+    path("people/", PeopleView.as_view(), name="api-people"),
     path("", include(router.urls)),
 ]

@@ -4,11 +4,16 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.forms import inlineformset_factory
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.forms import VersionCheckedForm, version_field
+from core.people import display_name
 from landscape import selectors as landscape_selectors
 
-from . import ai_act
+from . import ai_act, people
 from .models import (
     SYSTEM_TYPE_OF_KIND,
     DataAsset,
@@ -32,81 +37,206 @@ def find_user(text: str):
     ).first()
 
 
-class UserField(forms.CharField):
-    """A portal user typed by username or e-mail; an unknown name is a field error."""
+class PersonPicker(forms.Select):
+    """A select of the people allowed for a role, with display names as labels: the no-JS
+    form. portal.js turns it into a searchable combobox over `data-people-url`."""
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 150)
-        super().__init__(**kwargs)
-        self.widget.attrs.setdefault("list", "portal-users")
-        self.widget.attrs.setdefault("autocomplete", "off")
+    def __init__(self, attrs=None, choices=(), *, multiple: bool = False):
+        super().__init__(attrs, choices)
+        self.allow_multiple_selected = multiple
+        self.role = people.PERSON
+        self.initiative_id = None
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        query = {"role": self.role}
+        if self.initiative_id:
+            query["initiative"] = self.initiative_id
+        widget_attrs = context["widget"]["attrs"]
+        widget_attrs["data-person-picker"] = "multiple" if self.allow_multiple_selected else "one"
+        widget_attrs["data-people-url"] = f"{reverse('api-people')}?{urlencode(query)}"
+        widget_attrs["data-remove-label"] = gettext("Remove")
+        widget_attrs["data-none-label"] = gettext("No one found")
+        widget_attrs["data-search-label"] = gettext("Type part of a name")
+        widget_attrs["data-count-label"] = gettext("People found: %(count)s") % {"count": "{n}"}
+        if self.allow_multiple_selected:
+            widget_attrs["multiple"] = True
+        return context
+
+    def optgroups(self, name, value, attrs=None):
+        """The allowed people, plus whoever is chosen now but no longer allowed (deactivated,
+        changed role): shown, so a save does not drop them silently; the field then says why
+        they cannot stay."""
+        groups = super().optgroups(name, value, attrs)
+        shown = {str(option["value"]) for _, options, _ in groups for option in options}
+        missing = [v for v in value if v and str(v) not in shown]
+        if missing:
+            options = [
+                self.create_option(name, person.username, display_name(person), True, len(groups))
+                for person in User.objects.filter(username__in=missing).order_by("username")
+            ]
+            groups.extend((None, [option], len(groups) + i) for i, option in enumerate(options))
+        return groups
+
+    def value_from_datadict(self, data, files, name):
+        if not self.allow_multiple_selected:
+            return super().value_from_datadict(data, files, name)
+        values = data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+        if isinstance(values, str):
+            values = [values]
+        # A client that still sends "a, b" in one value (the form before the pickers).
+        return [n.strip() for v in values or [] for n in str(v).split(",") if n.strip()]
+
+
+def offer_person_fill(form: forms.BaseForm, *names: str) -> None:
+    """Free-text answers that often name a person get a people picker beside them (portal.js)
+    that adds the chosen display name to the text; the answer stays free text."""
+    url = f"{reverse('api-people')}?{urlencode({'role': people.PERSON})}"
+    for name in names:
+        form.fields[name].widget.attrs.update(
+            {
+                "data-person-fill-url": url,
+                "data-person-fill-label": gettext("Add a person by name to “%(field)s”")
+                % {"field": form.fields[name].label or name},
+                "data-none-label": gettext("No one found"),
+                "data-search-label": gettext("Add a person by name"),
+            }
+        )
+
+
+def _username_of(value):
+    if isinstance(value, User):
+        return value.username
+    if isinstance(value, int):
+        user = User.objects.filter(pk=value).first()
+        return user.username if user else ""
+    return value
+
+
+class UserField(forms.ModelChoiceField):
+    """One portal user among those allowed for `role` (initiatives.people): a people picker
+    whose value is the username (an e-mail is accepted too). An unknown person and a person
+    not allowed for the role are each a field error."""
+
+    def __init__(self, *, role: str = people.PERSON, **kwargs):
+        kwargs.pop("max_length", None)
+        kwargs.setdefault("widget", PersonPicker)
+        kwargs.setdefault("empty_label", _("Nobody chosen"))
+        super().__init__(queryset=people.people_for_role(role), to_field_name="username", **kwargs)
+        self.role = role
+        self.widget.role = role
+
+    def for_initiative(self, initiative) -> None:
+        """Narrow the role to what holds on this initiative (the risk authority's partners)."""
+        self.queryset = people.people_for_role(self.role, initiative)
+        self.widget.role = self.role
+        self.widget.initiative_id = initiative.pk if initiative is not None else None
+
+    def label_from_instance(self, obj):
+        return display_name(obj)
 
     def prepare_value(self, value):
-        if isinstance(value, User):
-            return value.username
-        if isinstance(value, int):
-            user = User.objects.filter(pk=value).first()
-            return user.username if user else ""
-        return value
+        return _username_of(value)
 
     def has_changed(self, initial, data):
         return (self.prepare_value(initial) or "").lower() != (data or "").strip().lower()
 
-    def clean(self, value):
-        text = super().clean(value)  # length and "required" are checked on the text
-        if not text:
+    def validate(self, value):
+        forms.Field.validate(self, value)
+
+    def to_python(self, value):
+        text = (value or "").strip() if isinstance(value, str) else value
+        if text in self.empty_values:
             return None
-        user = find_user(text)
-        if user is None:
-            raise forms.ValidationError(
-                "No active portal user with the username or e-mail “%(name)s”.",
-                code="unknown_user",
-                params={"name": text},
-            )
-        return user
+        return _allowed_person(str(text), self.queryset, self.role)
 
 
-class UserListField(forms.CharField):
-    """Several portal users, comma-separated; every unknown name is reported."""
+def _allowed_person(text: str, allowed, role: str):
+    """The active user `text` names, if allowed for `role`; a specific error otherwise."""
+    user = find_user(text)
+    if user is None:
+        raise forms.ValidationError(
+            _("No active portal user with the username or e-mail “%(name)s”."),
+            code="unknown_user",
+            params={"name": text[:100]},
+        )
+    if not allowed.filter(pk=user.pk).exists():
+        raise forms.ValidationError(
+            people.ROLE_RULES[role], code="not_allowed", params={"name": display_name(user)}
+        )
+    return user
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 1000)
-        super().__init__(**kwargs)
+
+MAX_PEOPLE = 100  # in one multiple picker (co-sponsors, participants)
+
+
+class UserListField(forms.ModelMultipleChoiceField):
+    """Several portal users among those allowed for `role`: a multiple people picker (a
+    comma-separated list in one value is still understood). Every unknown or disallowed
+    person is reported."""
+
+    def __init__(self, *, role: str = people.PERSON, **kwargs):
+        kwargs.pop("max_length", None)
+        kwargs.setdefault("widget", PersonPicker(multiple=True))
+        super().__init__(queryset=people.people_for_role(role), to_field_name="username", **kwargs)
+        self.role = role
+        self.widget.role = role
+
+    def label_from_instance(self, obj):
+        return display_name(obj)
 
     def prepare_value(self, value):
         if value is None:
-            return ""
+            return []
+        if isinstance(value, User):  # one option of the select
+            return value.username
         if isinstance(value, str):
-            return value
-        names = []
-        for item in value:
-            if isinstance(item, User):
-                names.append(item.username)
-            else:
-                user = User.objects.filter(pk=item).first()
-                if user:
-                    names.append(user.username)
-        return ", ".join(names)
+            return [n.strip() for n in value.split(",") if n.strip()]
+        if hasattr(value, "__iter__"):
+            return [_username_of(item) for item in value]
+        return [_username_of(value)]
 
     def has_changed(self, initial, data):
-        def names(text):
-            return sorted(n.strip().lower() for n in (text or "").split(",") if n.strip())
+        def names(values):
+            return sorted(str(n).strip().lower() for n in values or [] if str(n).strip())
 
-        return names(self.prepare_value(initial)) != names(data)
+        return names(self.prepare_value(initial)) != names(self.prepare_value(data))
 
     def clean(self, value):
-        text = super().clean(value) or ""
-        names = [n.strip() for n in text.split(",") if n.strip()]
-        users, unknown = [], []
+        names = self.prepare_value(value)
+        if self.required and not names:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        if len(names) > MAX_PEOPLE:
+            raise forms.ValidationError(
+                _("Choose at most %(max)s people."), code="too_many", params={"max": MAX_PEOPLE}
+            )
+        users, unknown, problems = [], [], []
         for name in names:
             user = find_user(name)
-            (users.append(user) if user else unknown.append(name))
+            if user is None:
+                unknown.append(name)
+                continue
+            if not self.queryset.filter(pk=user.pk).exists():
+                problems.append(
+                    forms.ValidationError(
+                        people.ROLE_RULES[self.role],
+                        code="not_allowed",
+                        params={"name": display_name(user)},
+                    )
+                )
+            elif user not in users:
+                users.append(user)
         if unknown:
-            raise forms.ValidationError(
-                "Unknown portal user(s): %(names)s.",
-                code="unknown_user",
-                params={"names": ", ".join(unknown)},
+            problems.insert(
+                0,
+                forms.ValidationError(
+                    _("Unknown portal user(s): %(names)s."),
+                    code="unknown_user",
+                    params={"names": ", ".join(n[:100] for n in unknown)},
+                ),
             )
+        if problems:
+            raise forms.ValidationError(problems)
         return users
 
 
@@ -161,7 +291,7 @@ class IdeaForm(VersionedForm):
     co_sponsors = UserListField(
         required=False,
         label="Co-sponsors",
-        help_text="Usernames or e-mails, comma-separated. Co-sponsors may edit the draft.",
+        help_text=_("Search by name; choose as many as you need. Co-sponsors may edit the draft."),
     )
 
     class Meta:
@@ -218,6 +348,10 @@ class OwnershipForm(VersionedForm):
             "log nobody learns where the AI is wrong.",
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        offer_person_fill(self, "output_actors", "override_authority")
+
 
 class RiskBoundariesForm(VersionedForm):
     class Meta:
@@ -265,6 +399,10 @@ class SupportForm(VersionedForm):
             "model_documentation": "Model documentation or model card",
             "drift_detection": "How does the business know the model drifted?",
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        offer_person_fill(self, "maintained_by", "monitored_by")
 
 
 class ChoiceListField(forms.MultipleChoiceField):

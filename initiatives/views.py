@@ -3,7 +3,6 @@
 import uuid
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -237,10 +236,6 @@ def _step_context(request, initiative, step, form, formsets) -> dict:
         | (set(services.SCREENING_FIELDS) - {"ai_act_third_party_assessment"}),
         "missing_by_step": missing_by_step,
         "similar": similar,
-        "portal_users": get_user_model()
-        .objects.filter(is_active=True)
-        .order_by("username")
-        .values_list("username", "first_name", "last_name"),
     }
 
 

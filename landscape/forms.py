@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from core.forms import VersionCheckedForm, version_field
+from core.people import display_name
 
 from .cmdb import MAX_BYTES
 from .models import EnterpriseSystem
@@ -42,9 +43,7 @@ class SystemForm(VersionCheckedForm, forms.ModelForm):
             .distinct()
             .order_by("username")
         )
-        self.fields["it_owner"].label_from_instance = lambda u: (
-            f"{u.get_full_name() or u.username} ({u.username})"
-        )
+        self.fields["it_owner"].label_from_instance = display_name
         _style(self)
 
     def _post_clean(self):

@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from audit.services import record_event
 from core.errors import FieldRuleError, StaleEdit
+from core.people import display_name
 
 from . import cmdb
 from .models import Criticality, EnterpriseSystem, SystemKind
@@ -60,7 +61,7 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     owner = out.get("it_owner")
     if owner is not None and (not owner.is_active or not _is_it_person(owner)):
         raise FieldRuleError(
-            "it_owner", f"{owner.username} is not an active IT reviewer or IT lead."
+            "it_owner", f"{display_name(owner)} is not an active IT reviewer or IT lead."
         )
     return out
 

@@ -1,9 +1,11 @@
 """Forms of the IT review pages. Rules live in reviews.services; forms parse and show errors."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from core.forms import VersionCheckedForm, version_field
-from initiatives.forms import UserField, style_widgets
+from initiatives import people
+from initiatives.forms import UserField, offer_person_fill, style_widgets
 from initiatives.models import Status
 from reviews.services.design_inputs import DesignInputAction
 
@@ -17,7 +19,7 @@ class StyledForm(forms.Form):
 
 
 class AssignForm(StyledForm):
-    reviewer = UserField(label="Reviewer (username or e-mail)")
+    reviewer = UserField(label=_("Reviewer"), role=people.IT)
     concern_area = forms.ChoiceField(
         choices=[("", "All concern areas"), *ConcernArea.choices], required=False
     )
@@ -94,7 +96,12 @@ class DesignInputForm(VersionCheckedForm, StyledForm):
 class TransitionForm(VersionCheckedForm, StyledForm):
     action = forms.ChoiceField(choices=DesignInputAction.choices, widget=forms.HiddenInput)
     text = forms.CharField(widget=forms.Textarea, max_length=4000, required=False)
-    accepted_by = UserField(label="Accountable person accepting the risk", required=False)
+    accepted_by = UserField(
+        label="Accountable person accepting the risk",
+        required=False,
+        role=people.RISK,
+        empty_label=_("You"),
+    )
     version = version_field()
 
 
@@ -112,7 +119,7 @@ class QuestionForm(StyledForm):
 
 
 class ComponentOwnerForm(StyledForm):
-    owner = UserField(label="IT owner (design authority)")
+    owner = UserField(label="IT owner (design authority)", role=people.IT)
 
 
 class ComponentNotesForm(VersionCheckedForm, StyledForm):
@@ -146,3 +153,7 @@ class FallbackTestForm(StyledForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What was tried, what held.",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        offer_person_fill(self, "tested_by")

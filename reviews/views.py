@@ -251,6 +251,7 @@ def design_input(request, pk: int):
     transition_form = None
     if request.method == "POST":
         transition_form = forms.TransitionForm(request.POST)
+        transition_form.fields["accepted_by"].for_initiative(item.initiative)
         if transition_form.is_valid():
             data = transition_form.cleaned_data
             ok, _ = run_service(
@@ -276,6 +277,9 @@ def design_input(request, pk: int):
         .select_related("actor")
         .order_by("-at", "-id")
     )
+    failed_action = transition_form["action"].value() if transition_form else ""
+    accept_form = transition_form if failed_action == "accept_risk" else forms.TransitionForm()
+    accept_form.fields["accepted_by"].for_initiative(item.initiative)
     labels = {**dict(services.DesignInputAction.choices), "raised": "Raised", "updated": "Edited"}
     for event in events:
         name = event.action.removeprefix("design_input.")
@@ -289,7 +293,8 @@ def design_input(request, pk: int):
             "allowed": allowed,
             "actions": [(a, services.DesignInputAction(a).label) for a in allowed],
             "transition_form": transition_form,
-            "failed_action": transition_form["action"].value() if transition_form else "",
+            "failed_action": failed_action,
+            "accepted_by_field": accept_form["accepted_by"],
             "events": events,
             "may_edit": permissions.can_review(request.user, initiative),
         },

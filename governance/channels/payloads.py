@@ -28,6 +28,11 @@ def absolute(link: str) -> str:
     return f"{settings.PORTAL_BASE_URL}{link}"
 
 
+def _actor_name(event: dict) -> str:
+    """Who acted, as people read it: the display name (the username for an older event)."""
+    return event.get("actor_name") or event.get("actor", "")
+
+
 def teams_body(event: dict) -> dict:
     link = absolute(event.get("link", ""))
     card = {
@@ -48,7 +53,7 @@ def teams_body(event: dict) -> dict:
                 "facts": [
                     {"title": "Event", "value": event["kind"]},
                     {"title": "When", "value": event["occurred_at"]},
-                    *([{"title": "By", "value": event["actor"]}] if event.get("actor") else []),
+                    *([{"title": "By", "value": _actor_name(event)}] if event.get("actor") else []),
                 ],
             },
         ],
@@ -84,7 +89,7 @@ def slack_body(event: dict) -> dict:
                 {
                     "type": "mrkdwn",
                     "text": f"{event['kind']} · {event['occurred_at']}"
-                    + (f" · {_slack_escape(event['actor'])}" if event.get("actor") else ""),
+                    + (f" · {_slack_escape(_actor_name(event))}" if event.get("actor") else ""),
                 }
             ],
         },

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from audit.services import record_event
 from core.errors import FieldRuleError, RuleError
+from core.people import display_name
 from core.sealed import SealBroken, new_signing_secret, open_secret, seal
 from governance.notifications.models import DeliveryKind
 from governance.notifications.services import deliver
@@ -151,7 +152,7 @@ def set_channel_active(
     locked.active = active
     locked.consecutive_failures = 0
     locked.disabled_at = None if active else timezone.now()
-    locked.disabled_reason = "" if active else f"Disabled by {user.username}."
+    locked.disabled_reason = "" if active else f"Disabled by {display_name(user)}."
     locked.save()
     record_event(
         actor=user,
@@ -212,19 +213,17 @@ def event_key(event: dict) -> str:
 
 
 def _with_actor_name(event: dict) -> dict:
-    """The event as posted: the actor's username (for "By …") next to `actor_id`."""
+    """The event as posted: the actor's username (`actor`, for machines reading the generic
+    webhook) and display name (`actor_name`, for "By …" in chat messages) next to
+    `actor_id`."""
     if event.get("actor"):
         return event
-    name = ""
+    person = None
     if event.get("actor_id"):
-        name = (
-            get_user_model()
-            .objects.filter(pk=event["actor_id"])
-            .values_list("username", flat=True)
-            .first()
-            or ""
-        )
-    return {**event, "actor": name}
+        person = get_user_model().objects.filter(pk=event["actor_id"]).first()
+    if person is None:
+        return {**event, "actor": "", "actor_name": ""}
+    return {**event, "actor": person.username, "actor_name": display_name(person)}
 
 
 def fan_out(event: dict) -> int:

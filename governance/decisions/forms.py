@@ -3,6 +3,7 @@ accept risk, which areas a change re-opens) are in governance.decisions."""
 
 from django import forms
 
+from initiatives import people
 from initiatives.forms import UserField, style_widgets
 from initiatives.models import VendorCandidate
 from reviews.models import ConcernArea
@@ -30,6 +31,7 @@ class DecisionForm(forms.Form):
     )
     accountable = UserField(
         required=False,
+        role=people.RISK,
         label="Accountable person",
         help_text="Required for an accepted risk: an IT lead, an executive, or the "
         "initiative's decision owner or accountable person.",
@@ -52,6 +54,7 @@ class DecisionForm(forms.Form):
     def __init__(self, *args, initiative, kinds=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["vendor"].queryset = VendorCandidate.objects.filter(initiative=initiative)
+        self.fields["accountable"].for_initiative(initiative)
         if kinds is not None:
             # Only the kinds the user may record (a named partner: risk acceptances).
             self.fields["kind"].choices = [

@@ -3,6 +3,7 @@
 from zoneinfo import available_timezones
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from initiatives.forms import UserListField, style_widgets
 
@@ -23,8 +24,10 @@ class SeriesForm(forms.ModelForm):
     participants = UserListField(
         required=False,
         label="Participants",
-        help_text="Usernames or e-mails, comma-separated: reviewers, architecture owners, "
-        "others. The sponsor and co-sponsors always take part.",
+        help_text=_(
+            "Search by name: reviewers, architecture owners, others. The sponsor and "
+            "co-sponsors always take part."
+        ),
     )
     weekday = forms.TypedChoiceField(choices=WEEKDAYS, coerce=int)
     time_zone = forms.ChoiceField(choices=())

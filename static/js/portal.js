@@ -196,3 +196,295 @@ function initiativeTabs(nav) {
   }
 }
 document.querySelectorAll("nav[data-tabs]").forEach(initiativeTabs);
+
+// Repeating rows of the intake form (data sources, integrations, vendors), added in place:
+// "Add …" clones the formset's empty form (its <template>, `__prefix__` in every name and id),
+// raises TOTAL_FORMS and moves the focus to the new row's first field. A new row can be
+// removed again; a saved row keeps its delete box. Without JavaScript the button stays hidden
+// and the blank row plus "Save" add one row per round trip.
+function renumberRow(row, prefix, from, to) {
+  const old = `${prefix}-${from}-`;
+  const now = `${prefix}-${to}-`;
+  row.querySelectorAll("[name], [id], [for], [aria-describedby]").forEach((el) => {
+    ["name", "id", "for", "aria-describedby"].forEach((attr) => {
+      const value = el.getAttribute(attr);
+      if (value && value.includes(old)) el.setAttribute(attr, value.split(old).join(now));
+    });
+  });
+}
+document.querySelectorAll("[data-formset]").forEach((section) => {
+  const prefix = section.dataset.formset;
+  const total = section.querySelector(`input[name="${prefix}-TOTAL_FORMS"]`);
+  const max = section.querySelector(`input[name="${prefix}-MAX_NUM_FORMS"]`);
+  const initial = section.querySelector(`input[name="${prefix}-INITIAL_FORMS"]`);
+  const rows = section.querySelector(".formset-rows");
+  const template = section.querySelector("template.formset-empty");
+  const add = section.querySelector(".formset-add");
+  if (!total || !rows || !template || !add) return;
+  const limit = max ? parseInt(max.value, 10) : 1000;
+  const refresh = () => { add.disabled = parseInt(total.value, 10) >= limit; };
+  add.hidden = false;
+  rows.querySelectorAll(".formset-remove").forEach((button) => { button.hidden = false; });
+  const hint = section.querySelector(".formset-no-js");
+  if (hint) hint.hidden = true;
+  refresh();
+  add.addEventListener("click", () => {
+    const index = parseInt(total.value, 10);
+    if (index >= limit) return;
+    const html = template.innerHTML.split("__prefix__").join(String(index));
+    const holder = document.createElement("div");
+    holder.innerHTML = html.trim();
+    const row = holder.firstElementChild;
+    row.querySelectorAll(".formset-remove").forEach((button) => { button.hidden = false; });
+    rows.appendChild(row);
+    total.value = String(index + 1);
+    refresh();
+    const first = row.querySelector("input:not([type=hidden]), select, textarea");
+    if (first) first.focus();
+  });
+  rows.addEventListener("click", (event) => {
+    const remove = event.target.closest(".formset-remove");
+    if (!remove) return;
+    const row = remove.closest(".formset-row");
+    const all = Array.from(rows.querySelectorAll(":scope > .formset-row"));
+    const position = all.indexOf(row);
+    const saved = initial ? parseInt(initial.value, 10) : 0;
+    if (position < saved) return;
+    row.remove();
+    // The rows after it move up one place, so the numbers stay 0..TOTAL_FORMS-1.
+    all.slice(position + 1).forEach((later, offset) => {
+      renumberRow(later, prefix, position + 1 + offset, position + offset);
+    });
+    total.value = String(all.length - 1);
+    refresh();
+    add.focus();
+  });
+});
+
+// The people picker (WAI-ARIA combobox with a listbox): every <select data-person-picker>
+// becomes a text box that searches display names among the people allowed for its role
+// (`data-people-url`, the server decides who); arrow keys move through the list, Enter
+// chooses, Escape closes. The select stays in the form, hidden, and carries the value; a
+// multiple picker lists the chosen people with a button to remove each one.
+let pickerCount = 0;
+function personPicker(select) {
+  pickerCount += 1;
+  const id = select.id || `person-picker-${pickerCount}`;
+  const multiple = select.multiple;
+  const label = select.id ? document.querySelector(`label[for="${select.id}"]`) : null;
+  const wrapper = document.createElement("div");
+  wrapper.className = "person-picker position-relative";
+  const input = document.createElement("input");
+  input.type = "text";
+  input.id = `${id}-search`;
+  input.className = select.className.replace(/form-select/g, "form-control");
+  input.setAttribute("role", "combobox");
+  input.setAttribute("aria-autocomplete", "list");
+  input.setAttribute("aria-expanded", "false");
+  input.setAttribute("autocomplete", "off");
+  const listbox = document.createElement("ul");
+  listbox.id = `${id}-listbox`;
+  listbox.className = "list-group person-picker-list position-absolute w-100 shadow-sm";
+  listbox.setAttribute("role", "listbox");
+  listbox.hidden = true;
+  input.setAttribute("aria-controls", listbox.id);
+  ["aria-describedby", "aria-invalid", "required"].forEach((attr) => {
+    if (select.hasAttribute(attr)) input.setAttribute(attr, select.getAttribute(attr));
+  });
+  if (label) {
+    label.setAttribute("for", input.id);
+    if (!label.id) label.id = `${id}-label`;
+    listbox.setAttribute("aria-labelledby", label.id);
+  } else if (select.getAttribute("aria-label")) {
+    input.setAttribute("aria-label", select.getAttribute("aria-label"));
+    listbox.setAttribute("aria-label", select.getAttribute("aria-label"));
+  }
+  // Screen readers hear how many people the search found (the list itself is not announced).
+  const status = document.createElement("div");
+  status.className = "visually-hidden";
+  status.setAttribute("role", "status");
+  const chosen = document.createElement("ul");
+  chosen.className = "list-inline mb-1 person-picker-chosen";
+  if (select.dataset.searchLabel) input.placeholder = select.dataset.searchLabel;
+  select.hidden = true;
+  select.setAttribute("aria-hidden", "true");
+  select.tabIndex = -1;
+  select.removeAttribute("required");
+  select.parentNode.insertBefore(wrapper, select);
+  if (multiple) wrapper.appendChild(chosen);
+  wrapper.appendChild(input);
+  wrapper.appendChild(listbox);
+  wrapper.appendChild(status);
+  wrapper.appendChild(select);
+
+  const optionFor = (username, name) => {
+    let option = Array.from(select.options).find((o) => o.value === username);
+    if (!option) {
+      option = new Option(name, username);
+      select.add(option);
+    }
+    return option;
+  };
+  const showChosen = () => {
+    if (!multiple) return;
+    chosen.replaceChildren(...Array.from(select.selectedOptions).map((option) => {
+      const item = document.createElement("li");
+      item.className = "list-inline-item badge text-bg-light border me-1";
+      item.append(option.textContent);
+      const remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "btn btn-sm btn-link p-0 ms-1 person-picker-remove";
+      remove.setAttribute("aria-label", `${select.dataset.removeLabel || "Remove"} ${option.textContent}`);
+      remove.innerHTML = '<i class="bi bi-x-lg" aria-hidden="true"></i>';
+      remove.addEventListener("click", () => {
+        option.selected = false;
+        showChosen();
+        input.focus();
+      });
+      item.appendChild(remove);
+      return item;
+    }));
+  };
+  const selectedName = () => {
+    const option = select.selectedOptions[0];
+    return option && option.value ? option.textContent : "";
+  };
+  if (!multiple) input.value = selectedName();
+  showChosen();
+
+  let active = -1;
+  let results = [];
+  let timer = null;
+  const close = () => {
+    listbox.hidden = true;
+    input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
+    active = -1;
+  };
+  const highlight = (index) => {
+    const items = listbox.querySelectorAll("[role=option]:not([aria-disabled])");
+    if (!items.length) return;
+    active = (index + items.length) % items.length;
+    items.forEach((item, i) => {
+      item.setAttribute("aria-selected", i === active ? "true" : "false");
+      item.classList.toggle("active", i === active);
+    });
+    input.setAttribute("aria-activedescendant", items[active].id);
+    items[active].scrollIntoView({ block: "nearest" });
+  };
+  const choose = (person) => {
+    const option = optionFor(person.username, person.name);
+    if (multiple) {
+      option.selected = true;
+      input.value = "";
+      showChosen();
+    } else {
+      select.value = person.username;
+      input.value = person.name;
+    }
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+    if (select.dataset.personPicker === "fill") {
+      select.value = "";
+      input.value = "";
+    }
+    close();
+  };
+  const show = (people) => {
+    results = people;
+    listbox.replaceChildren(...people.map((person, i) => {
+      const item = document.createElement("li");
+      item.id = `${listbox.id}-${i}`;
+      item.className = "list-group-item list-group-item-action person-picker-option";
+      item.setAttribute("role", "option");
+      item.setAttribute("aria-selected", "false");
+      item.textContent = person.name;
+      // mousedown, not click: the text box must not lose the focus first.
+      item.addEventListener("mousedown", (event) => {
+        event.preventDefault();
+        choose(person);
+      });
+      return item;
+    }));
+    if (!people.length) {
+      const empty = document.createElement("li");
+      empty.className = "list-group-item text-secondary";
+      empty.setAttribute("role", "option");
+      empty.setAttribute("aria-disabled", "true");
+      empty.setAttribute("aria-selected", "false");
+      empty.textContent = select.dataset.noneLabel || "No one found";
+      listbox.appendChild(empty);
+    }
+    listbox.hidden = false;
+    input.setAttribute("aria-expanded", "true");
+    const counted = select.dataset.countLabel || "People found: {n}";
+    status.textContent = counted.replace("{n}", String(people.length));
+    active = -1;
+    input.removeAttribute("aria-activedescendant");
+  };
+  const search = async () => {
+    const url = new URL(select.dataset.peopleUrl, document.baseURI);
+    url.searchParams.set("q", input.value.trim());
+    try {
+      const response = await fetch(url, { headers: { Accept: "application/json" } });
+      if (!response.ok) return;
+      show(await response.json());
+    } catch (error) {
+      // Offline: the list stays closed; the form still posts what was chosen before.
+    }
+  };
+  input.addEventListener("input", () => {
+    if (!multiple && !input.value.trim()) select.value = "";
+    clearTimeout(timer);
+    timer = setTimeout(search, 150);
+  });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      if (listbox.hidden) { search(); return; }
+      highlight(active + (event.key === "ArrowDown" ? 1 : -1));
+    } else if (event.key === "Enter") {
+      if (!listbox.hidden) {
+        event.preventDefault();
+        if (active >= 0 && results[active]) choose(results[active]);
+      }
+    } else if (event.key === "Escape") {
+      if (!listbox.hidden) {
+        event.preventDefault();
+        close();
+      } else if (!multiple) {
+        input.value = selectedName();
+      }
+    }
+  });
+  input.addEventListener("blur", () => {
+    close();
+    // Text that matches no choice is not a choice: show the chosen name again.
+    if (!multiple) input.value = selectedName();
+  });
+}
+document.querySelectorAll("select[data-person-picker][data-people-url]").forEach(personPicker);
+
+// A free-text answer that often names a person ("Who maintains it"): a picker beside it adds
+// the chosen person's name to the text (the answer stays free text; without JavaScript it is
+// typed). The helper select has no name, so it is never posted.
+document.querySelectorAll("[data-person-fill-url]").forEach((field) => {
+  const select = document.createElement("select");
+  select.id = `${field.id}-person`;
+  select.className = "form-select form-select-sm mt-1";
+  select.dataset.personPicker = "fill";
+  select.dataset.peopleUrl = field.dataset.personFillUrl;
+  ["noneLabel", "searchLabel", "removeLabel"].forEach((key) => {
+    if (field.dataset[key]) select.dataset[key] = field.dataset[key];
+  });
+  select.setAttribute("aria-label", field.dataset.personFillLabel || "Add a person by name");
+  select.add(new Option("", ""));
+  field.insertAdjacentElement("afterend", select);
+  select.addEventListener("change", () => {
+    const option = select.selectedOptions[0];
+    if (!option || !option.value) return;
+    const text = field.value.trim();
+    field.value = text ? `${text}, ${option.textContent}` : option.textContent;
+    field.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+  personPicker(select);
+});

@@ -42,3 +42,18 @@ def answer_screening(window, *, annex_iii: str = "none", prohibited: str = "none
     window.check(f"input[name=ai_act_annex_iii][value={annex_iii}]")
     window.check("input[name=ai_act_transparency][value=none]")
     window.select_option("#id_ai_act_gpai", "no")
+
+
+def choose_person(window, select_id: str, person) -> None:
+    """Choose a person in a people picker (portal.js's combobox over the select `select_id`):
+    type their name, then take their entry from the list. `person`: a user or a username."""
+    from django.contrib.auth import get_user_model
+
+    from core.people import display_name
+
+    if isinstance(person, str):
+        person = get_user_model().objects.get(username=person)
+    name = display_name(person)
+    window.fill(f"#{select_id}-search", name)
+    window.locator(f"#{select_id}-listbox [role=option]", has_text=name).first.click()
+    assert window.input_value(f"#{select_id}") == person.username

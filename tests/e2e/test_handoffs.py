@@ -19,6 +19,7 @@ from initiatives.services import grant_membership
 from reviews.models import DesignInput, DesignInputStatus
 from tests import factories
 from tests.conftest import run_outbox
+from tests.e2e.flows import choose_person
 
 
 class InProcessWorker(threading.Thread):
@@ -86,7 +87,7 @@ def test_four_people_pass_a_finding_and_each_is_told_once(browser_as, live_serve
     # 1. The IT lead assigns the reviewer; the reviewer is told and finds assessments to do.
     lead_window = browser_as(lead)
     lead_window.goto(f"{live_server.url}{initiative.get_absolute_url()}#reviewers")
-    lead_window.fill("#assign-reviewer", reviewer.username)
+    choose_person(lead_window, "assign-reviewer", reviewer)
     lead_window.click("form[action$='/assign/'] button[type=submit]")
     lead_window.wait_for_load_state("networkidle")
     reviewer_window = browser_as(reviewer)
@@ -100,7 +101,7 @@ def test_four_people_pass_a_finding_and_each_is_told_once(browser_as, live_serve
     reviewer_window.select_option("#id_area", "security")
     reviewer_window.select_option("#id_severity", "high")
     reviewer_window.fill("#id_title", "Images leave the plant network")
-    reviewer_window.fill("#id_owner", owner.username)
+    choose_person(reviewer_window, "id_owner", owner)
     reviewer_window.click("button:has-text('Save')")
     reviewer_window.wait_for_url("**/design-inputs/*/")
     finding = DesignInput.objects.get(initiative=initiative)

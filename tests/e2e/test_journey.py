@@ -8,7 +8,7 @@ import pytest
 from initiatives.models import Initiative, Status
 from reviews.models import ConcernArea, ConcernAssessment, DesignInput, DesignInputStatus
 from tests import factories
-from tests.e2e.flows import answer_risk_stack_and_support
+from tests.e2e.flows import answer_risk_stack_and_support, choose_person
 
 TITLE = "Visual inspection of cast housings"
 
@@ -28,9 +28,9 @@ def register_and_submit(window, live_server, owner: str) -> None:
     window.select_option("#id_phase", "idea")
     window.click("button[name=continue]")
     window.wait_for_url("**/edit/2/")
-    window.fill("#id_decision_owner", owner)
+    choose_person(window, "id_decision_owner", owner)
     window.fill("#id_output_actors", "Foundry quality inspectors")
-    window.fill("#id_accountable_person", owner)
+    choose_person(window, "id_accountable_person", owner)
     window.fill("#id_override_authority", "Shift supervisor releases parts manually")
     window.click("button[name=continue]")
     window.wait_for_url("**/edit/3/")
@@ -66,7 +66,7 @@ def test_sponsor_it_and_executive_work_one_initiative_together(browser_as, live_
     assert lead_window.url.endswith("/reviews/")
     lead_window.click(f"text={TITLE}")
     lead_window.click("#tab-review")  # the initiative page opens on its overview
-    lead_window.fill("#assign-reviewer", reviewer.username)
+    choose_person(lead_window, "assign-reviewer", reviewer)
     lead_window.click("form[action$='/assign/'] button[type=submit]")
     lead_window.wait_for_load_state("networkidle")
     initiative.refresh_from_db()
@@ -91,7 +91,7 @@ def test_sponsor_it_and_executive_work_one_initiative_together(browser_as, live_
     reviewer_window.fill("#id_title", "Data residency: X-ray images stay in the plant network")
     reviewer_window.fill("#id_description", "The vendor's cloud inference would move images out.")
     reviewer_window.fill("#id_proposed_solution", "Edge inference on a plant server.")
-    reviewer_window.fill("#id_owner", sponsor.username)
+    choose_person(reviewer_window, "id_owner", sponsor)
     reviewer_window.click("button:has-text('Save')")
     reviewer_window.wait_for_url("**/design-inputs/*/")
     finding = DesignInput.objects.get(initiative=initiative)

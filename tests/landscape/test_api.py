@@ -133,3 +133,16 @@ def test_an_import_without_a_readable_file_is_a_400(api_as, body, field):
     response = api_as("it_lead").post("/api/systems/import/", body, format="json")
     assert response.status_code == 400
     assert field in response.json()["errors"]
+
+
+def test_refused_it_owner_is_named_not_by_username(api_as, users, site, mes):
+    users["sponsor"].first_name, users["sponsor"].last_name = "Sam", "Sponsor"
+    users["sponsor"].save(update_fields=["first_name", "last_name"])
+    response = api_as("it_lead").post(
+        "/api/systems/",
+        {"site": site.pk, "name": "New", "kind": "erp", "it_owner": "sponsor"},
+        format="json",
+    )
+    assert response.json()["errors"]["it_owner"] == [
+        "Sam Sponsor is not an active IT reviewer or IT lead."
+    ]

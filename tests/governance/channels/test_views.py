@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from core.people import display_name
 from governance.channels.models import OutboundChannel
 from tests import factories
 
@@ -88,7 +89,8 @@ def test_toggle_and_delete(users, receiver):
     channel.refresh_from_db()
     assert not channel.active
     page = client.get(reverse("channels:detail", args=[channel.pk])).content.decode()
-    assert "Disabled by it_lead" in page
+    assert f"Disabled by {display_name(users['it_lead'])}" in page
+    assert "Disabled by it_lead" not in page
     client.post(reverse("channels:delete", args=[channel.pk]))
     assert not OutboundChannel.objects.exists()
 

@@ -226,3 +226,28 @@ class TestObligationsAndCoverage:
         assert "reference.changed" in history.content.decode()
         stale = client.post(reverse("compliance:reference_edit", args=[ref.pk]), data)
         assert "changed since you opened it" in stale.content.decode()
+
+
+@pytest.mark.django_db
+def test_obligation_owners_are_chosen_by_name_with_one_directory_read(client, users, high_risk):
+    """Every open obligation has a people picker; the people are read once for all of them."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    users["sponsor"].first_name, users["sponsor"].last_name = "Sam", "Sponsor"
+    users["sponsor"].save(update_fields=["first_name", "last_name"])
+    client.force_login(users["it_lead"])
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(high_risk.get_absolute_url()).content.decode()
+    pickers = page.count('name="owner" class="form-select form-select-sm"')
+    assert pickers > 1
+    assert page.count('<option value="sponsor">Sam Sponsor</option>') == pickers
+    user_table = get_user_model()._meta.db_table
+    directory_reads = [
+        q["sql"]
+        for q in queries.captured_queries
+        if f'FROM "{user_table}"' in q["sql"] and "ORDER BY" in q["sql"] and "LIMIT" not in q["sql"]
+    ]
+    # One read of everyone for all the obligations' pickers (the others are other roles').
+    assert len([sql for sql in directory_reads if "auth_user_groups" not in sql]) == 1
