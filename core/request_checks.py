@@ -13,6 +13,7 @@ never a crash deep inside a view or the database:
 import json
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.utils.translation import gettext
 
 # Deeper JSON than this is no request the API understands (its deepest body has 3 levels).
 MAX_JSON_DEPTH = 32
@@ -48,7 +49,9 @@ def check_request(request) -> None:
         except RequestDataTooBig:
             raise BadInput(TOO_LARGE, status=413, code="too_large") from None
         except TooManyFieldsSent:
-            raise BadInput("Too many fields in the request body.", code="parse_error") from None
+            raise BadInput(
+                gettext("Too many fields in the request body."), code="parse_error"
+            ) from None
     if request.content_type == "application/json":
         _check_json_body(request)
 
@@ -63,7 +66,9 @@ def _check_fields(data) -> None:
 
 
 def _invalid(field: str, problem: str) -> BadInput:
-    return BadInput(f"Invalid input: {field}.", errors={field: [problem]})
+    return BadInput(
+        gettext("Invalid input: %(field)s.") % {"field": field}, errors={field: [problem]}
+    )
 
 
 def _check_json_body(request) -> None:
@@ -76,9 +81,13 @@ def _check_json_body(request) -> None:
     try:
         data = json.loads(body)
     except RecursionError:
-        raise BadInput("JSON parse error - nested too deeply.", code="parse_error") from None
+        raise BadInput(
+            gettext("JSON parse error - nested too deeply."), code="parse_error"
+        ) from None
     except ValueError as exc:  # also UnicodeDecodeError
-        raise BadInput(f"JSON parse error - {exc}", code="parse_error") from None
+        raise BadInput(
+            gettext("JSON parse error - %(exc)s") % {"exc": exc}, code="parse_error"
+        ) from None
     _check_json(data)
 
 
@@ -90,7 +99,8 @@ def _check_json(data) -> None:
         value, depth, field = stack.pop()
         if depth > MAX_JSON_DEPTH:
             raise BadInput(
-                f"JSON parse error - nested deeper than {MAX_JSON_DEPTH} levels.",
+                gettext("JSON parse error - nested deeper than %(MAX_JSON_DEPTH)s levels.")
+                % {"MAX_JSON_DEPTH": MAX_JSON_DEPTH},
                 code="parse_error",
             )
         if isinstance(value, dict):

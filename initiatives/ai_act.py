@@ -17,93 +17,111 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 NONE = "none"  # "none of these": an answered list that names nothing
 
 
 class AiActRole(models.TextChoices):
-    DEPLOYER = "deployer", "Deployer: we use a system supplied by someone else"
-    PROVIDER = "provider", "Provider: we develop it (or have it developed) under our name"
-    BOTH = "both", "Both: we develop it and use it ourselves"
+    DEPLOYER = "deployer", _("Deployer: we use a system supplied by someone else")
+    PROVIDER = "provider", _("Provider: we develop it (or have it developed) under our name")
+    BOTH = "both", _("Both: we develop it and use it ourselves")
 
 
 class ProhibitedPractice(models.TextChoices):
     """Art. 5(1): practices that may not be placed on the market, put into service or used."""
 
-    NONE = NONE, "None of these"
-    MANIPULATION = "manipulation", "Subliminal, manipulative or deceptive techniques (Art. 5(1)(a))"
+    NONE = NONE, _("None of these")
+    MANIPULATION = (
+        "manipulation",
+        _("Subliminal, manipulative or deceptive techniques (Art. 5(1)(a))"),
+    )
     EXPLOIT_VULNERABILITY = (
         "exploit_vulnerability",
-        "Exploits vulnerabilities due to age, disability or social or economic situation "
-        "(Art. 5(1)(b))",
+        _(
+            "Exploits vulnerabilities due to age, disability or social or economic situation "
+            "(Art. 5(1)(b))"
+        ),
     )
-    SOCIAL_SCORING = "social_scoring", "Social scoring of people (Art. 5(1)(c))"
+    SOCIAL_SCORING = "social_scoring", _("Social scoring of people (Art. 5(1)(c))")
     CRIME_PREDICTION = (
         "crime_prediction",
-        "Predicts that a person will commit a crime based solely on profiling (Art. 5(1)(d))",
+        _("Predicts that a person will commit a crime based solely on profiling (Art. 5(1)(d))"),
     )
     FACIAL_SCRAPING = (
         "facial_scraping",
-        "Builds facial recognition databases by untargeted scraping (Art. 5(1)(e))",
+        _("Builds facial recognition databases by untargeted scraping (Art. 5(1)(e))"),
     )
     WORKPLACE_EMOTION = (
         "workplace_emotion",
-        "Infers emotions of people at the workplace, not for medical or safety reasons "
-        "(Art. 5(1)(f))",
+        _(
+            "Infers emotions of people at the workplace, not for medical or safety reasons "
+            "(Art. 5(1)(f))"
+        ),
     )
     SENSITIVE_CATEGORISATION = (
         "sensitive_categorisation",
-        "Categorises people by biometric data to infer race, political opinions, trade union "
-        "membership, beliefs or sexual orientation (Art. 5(1)(g))",
+        _(
+            "Categorises people by biometric data to infer race, political opinions, trade union "
+            "membership, beliefs or sexual orientation (Art. 5(1)(g))"
+        ),
     )
 
 
 class AnnexI(models.TextChoices):
     """Art. 6(1) with Annex I: product-safety law such as the Machinery Regulation."""
 
-    NO = "no", "No: not part of a product covered by EU product-safety law"
+    NO = "no", _("No: not part of a product covered by EU product-safety law")
     SAFETY_COMPONENT = (
         "safety_component",
-        "A safety component of a product covered by Annex I law (e.g. machinery)",
+        _("A safety component of a product covered by Annex I law (e.g. machinery)"),
     )
-    PRODUCT = "product", "Itself a product covered by Annex I law"
+    PRODUCT = "product", _("Itself a product covered by Annex I law")
 
 
 class AnnexIII(models.TextChoices):
     """Art. 6(2) with Annex III: the use cases relevant to industry."""
 
-    NONE = NONE, "None of these"
+    NONE = NONE, _("None of these")
     BIOMETRIC_IDENTIFICATION = (
         "biometric_identification",
-        "Remote biometric identification of people (Annex III 1(a))",
+        _("Remote biometric identification of people (Annex III 1(a))"),
     )
     BIOMETRIC_CATEGORISATION = (
         "biometric_categorisation",
-        "Biometric categorisation by sensitive or protected attributes (Annex III 1(b))",
+        _("Biometric categorisation by sensitive or protected attributes (Annex III 1(b))"),
     )
     EMOTION_RECOGNITION = (
         "emotion_recognition",
-        "Emotion recognition, e.g. for medical or safety reasons (Annex III 1(c))",
+        _("Emotion recognition, e.g. for medical or safety reasons (Annex III 1(c))"),
     )
     CRITICAL_INFRASTRUCTURE = (
         "critical_infrastructure",
-        "Safety component in the operation of critical infrastructure: digital "
-        "infrastructure, road traffic, water, gas, heating or electricity (Annex III 2)",
+        _(
+            "Safety component in the operation of critical infrastructure: digital "
+            "infrastructure, road traffic, water, gas, heating or electricity (Annex III 2)"
+        ),
     )
     RECRUITMENT = (
         "recruitment",
-        "Recruitment or selection: job ads, filtering applications, evaluating candidates "
-        "(Annex III 4(a))",
+        _(
+            "Recruitment or selection: job ads, filtering applications, evaluating candidates "
+            "(Annex III 4(a))"
+        ),
     )
     WORKERS_MANAGEMENT = (
         "workers_management",
-        "Workers management: decisions on promotion or termination, allocating tasks by "
-        "behaviour or traits, monitoring or evaluating performance (Annex III 4(b))",
+        _(
+            "Workers management: decisions on promotion or termination, allocating tasks by "
+            "behaviour or traits, monitoring or evaluating performance (Annex III 4(b))"
+        ),
     )
     ESSENTIAL_SERVICES = (
         "essential_services",
-        "Access to essential services: public benefits, creditworthiness, life or health "
-        "insurance pricing, emergency calls (Annex III 5)",
+        _(
+            "Access to essential services: public benefits, creditworthiness, life or health "
+            "insurance pricing, emergency calls (Annex III 5)"
+        ),
     )
 
 
@@ -116,35 +134,38 @@ FRIA_CATEGORIES = frozenset({AnnexIII.ESSENTIAL_SERVICES})
 class Transparency(models.TextChoices):
     """Art. 50: transparency obligations of providers and deployers of certain systems."""
 
-    NONE = NONE, "None of these"
-    INTERACTS = "interacts", "People interact with it directly, e.g. a chatbot (Art. 50(1))"
+    NONE = NONE, _("None of these")
+    INTERACTS = "interacts", _("People interact with it directly, e.g. a chatbot (Art. 50(1))")
     GENERATES_CONTENT = (
         "generates_content",
-        "Generates synthetic audio, image, video or text (Art. 50(2))",
+        _("Generates synthetic audio, image, video or text (Art. 50(2))"),
     )
     EMOTION_OR_BIOMETRIC = (
         "emotion_or_biometric",
-        "Recognises emotions or categorises people biometrically (Art. 50(3))",
+        _("Recognises emotions or categorises people biometrically (Art. 50(3))"),
     )
     DEEP_FAKE = (
         "deep_fake",
-        "Produces deep fakes or text published to inform the public (Art. 50(4))",
+        _("Produces deep fakes or text published to inform the public (Art. 50(4))"),
     )
 
 
 class GpaiUse(models.TextChoices):
-    NO = "no", "No general-purpose AI model"
-    USES = "uses", "Built on a general-purpose AI model from a vendor (e.g. a large language model)"
-    PROVIDES = "provides", "We place a general-purpose AI model on the market"
+    NO = "no", _("No general-purpose AI model")
+    USES = (
+        "uses",
+        _("Built on a general-purpose AI model from a vendor (e.g. a large language model)"),
+    )
+    PROVIDES = "provides", _("We place a general-purpose AI model on the market")
 
 
 class AiActClass(models.TextChoices):
     """The derived classification; empty = not screened yet."""
 
-    PROHIBITED = "prohibited", "Prohibited"
-    HIGH_RISK = "high_risk", "High-risk"
-    TRANSPARENCY = "transparency", "Transparency obligations"
-    MINIMAL = "minimal", "Minimal risk"
+    PROHIBITED = "prohibited", _("Prohibited")
+    HIGH_RISK = "high_risk", _("High-risk")
+    TRANSPARENCY = "transparency", _("Transparency obligations")
+    MINIMAL = "minimal", _("Minimal risk")
 
 
 # The deployer obligations a high-risk classification adds as tracked items: (code, title,
@@ -361,7 +382,7 @@ def describe(screening: Screening) -> list[tuple[str, str]]:
     def many(choices, values) -> str:
         if not values:
             return "not answered"
-        return "; ".join(dict(choices.choices).get(v, v) for v in values)
+        return "; ".join(str(dict(choices.choices).get(v, v)) for v in values)
 
     third_party = {"yes": "Yes", "no": "No"}.get(screening.third_party_assessment, "Not known")
     return [

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -385,7 +386,7 @@ class InitiativeSerializer(ScreeningAnswersMixin, serializers.ModelSerializer):
     def validate_vendors(self, rows):
         names = [row["name"] for row in rows]
         if len(names) != len(set(names)):
-            raise serializers.ValidationError("Each vendor may be listed once.")
+            raise serializers.ValidationError(gettext("Each vendor may be listed once."))
         return rows
 
 
@@ -501,7 +502,7 @@ class InitiativeViewSet(
 
     def create(self, request, *args, **kwargs):
         if not permissions.can_register(request.user):
-            raise PermissionDenied("Only business sponsors register initiatives.")
+            raise PermissionDenied(gettext("Only business sponsors register initiatives."))
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         fields, sections = _split(serializer.validated_data)
@@ -526,8 +527,12 @@ class InitiativeViewSet(
             if initiative.status != Status.DRAFT and permissions.can_manage(
                 request.user, initiative
             ):
-                raise PermissionDenied("Only drafts can be edited. Reopen it for editing first.")
-            raise PermissionDenied("Only the sponsor and co-sponsors edit, and only drafts.")
+                raise PermissionDenied(
+                    gettext("Only drafts can be edited. Reopen it for editing first.")
+                )
+            raise PermissionDenied(
+                gettext("Only the sponsor and co-sponsors edit, and only drafts.")
+            )
         version = require_version(request)
         serializer = self.get_serializer(
             initiative, data=request.data, partial=kwargs.get("partial", False)

@@ -4,6 +4,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.forms import inlineformset_factory
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.forms import VersionCheckedForm, version_field
 from landscape import selectors as landscape_selectors
@@ -59,7 +61,7 @@ class UserField(forms.CharField):
         user = find_user(text)
         if user is None:
             raise forms.ValidationError(
-                "No active portal user with the username or e-mail “%(name)s”.",
+                gettext("No active portal user with the username or e-mail “%(name)s”."),
                 code="unknown_user",
                 params={"name": text},
             )
@@ -103,7 +105,7 @@ class UserListField(forms.CharField):
             (users.append(user) if user else unknown.append(name))
         if unknown:
             raise forms.ValidationError(
-                "Unknown portal user(s): %(names)s.",
+                gettext("Unknown portal user(s): %(names)s."),
                 code="unknown_user",
                 params={"names": ", ".join(unknown)},
             )
@@ -160,8 +162,8 @@ class IdeaForm(VersionedForm):
     creation_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
     co_sponsors = UserListField(
         required=False,
-        label="Co-sponsors",
-        help_text="Usernames or e-mails, comma-separated. Co-sponsors may edit the draft.",
+        label=_("Co-sponsors"),
+        help_text=_("Usernames or e-mails, comma-separated. Co-sponsors may edit the draft."),
     )
 
     class Meta:
@@ -193,8 +195,8 @@ class IdeaForm(VersionedForm):
 
 
 class OwnershipForm(VersionedForm):
-    decision_owner = UserField(required=False, help_text="Owns the decisions the AI supports.")
-    accountable_person = UserField(required=False, help_text="Accountable when the AI is wrong.")
+    decision_owner = UserField(required=False, help_text=_("Owns the decisions the AI supports."))
+    accountable_person = UserField(required=False, help_text=_("Accountable when the AI is wrong."))
 
     class Meta:
         model = Initiative
@@ -292,19 +294,21 @@ class ScreeningFields(forms.Form):
 
     ai_act_prohibited = ChoiceListField(
         ai_act.ProhibitedPractice,
-        label="Does it use any of these practices?",
-        help_text="Art. 5: these are prohibited in the EU. Emotion recognition for medical or "
-        "safety reasons is not in this list (answer it below).",
+        label=_("Does it use any of these practices?"),
+        help_text=_(
+            "Art. 5: these are prohibited in the EU. Emotion recognition for medical or "
+            "safety reasons is not in this list (answer it below)."
+        ),
     )
     ai_act_annex_iii = ChoiceListField(
         ai_act.AnnexIII,
-        label="Is it used for any of these purposes?",
-        help_text="Annex III: these uses are high-risk.",
+        label=_("Is it used for any of these purposes?"),
+        help_text=_("Annex III: these uses are high-risk."),
     )
     ai_act_transparency = ChoiceListField(
         ai_act.Transparency,
-        label="Which of these apply?",
-        help_text="Art. 50: people must be told they deal with AI or AI-made content.",
+        label=_("Which of these apply?"),
+        help_text=_("Art. 50: people must be told they deal with AI or AI-made content."),
     )
 
 
@@ -384,9 +388,9 @@ class IntegrationForm(StyledModelForm):
         cleaned = super().clean()
         system = cleaned.get("system")
         if system is None and not cleaned.get("name") and "name" not in self.errors:
-            self.add_error("name", "Pick a registered system or name the system.")
+            self.add_error("name", gettext("Pick a registered system or name the system."))
         if system is None and not cleaned.get("system_type") and "system_type" not in self.errors:
-            self.add_error("system_type", "Say what kind of system it is.")
+            self.add_error("system_type", gettext("Say what kind of system it is."))
         if system is not None:
             cleaned["system_type"] = SYSTEM_TYPE_OF_KIND.get(system.kind, SystemType.OTHER)
             cleaned["name"] = cleaned.get("name") or system.name
@@ -478,5 +482,5 @@ class DeclineRoleForm(forms.Form):
     reason = forms.CharField(
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Why you decline (e.g. who should hold the role instead).",
+        help_text=_("Why you decline (e.g. who should hold the role instead)."),
     )

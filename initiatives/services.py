@@ -14,12 +14,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from guardian.shortcuts import assign_perm, remove_perm
 
 from audit.services import diff_fields, record_event
 from core.errors import FieldRuleError, RuleError, StaleEdit, TransitionNotAllowed
-from core.people import display_name
+from core.people import display_name, language_of
 from outbox import enqueue
 
 from . import ai_act, permissions
@@ -319,12 +320,16 @@ def update_initiative(
     permissions.forget_cached_perms(user)
     if not permissions.can_edit(user, locked):
         if locked.status != Status.DRAFT:
-            raise PermissionDenied("Only drafts can be edited. Reopen it for editing first.")
-        raise PermissionDenied("You may not edit this initiative.")
+            raise PermissionDenied(
+                gettext("Only drafts can be edited. Reopen it for editing first.")
+            )
+        raise PermissionDenied(gettext("You may not edit this initiative."))
     if expected_version is not None and locked.version != expected_version:
         raise StaleEdit(
-            "This initiative was saved by someone else (or in another tab) since you opened "
-            "it. Your changes were not saved: reload to see the latest version."
+            gettext(
+                "This initiative was saved by someone else (or in another tab) since you opened "
+                "it. Your changes were not saved: reload to see the latest version."
+            )
         )
     co_sponsors = fields.pop("co_sponsors", None)
     before = _snapshot(locked, fields.keys())
@@ -404,10 +409,11 @@ def _locked_acknowledgement(initiative: Initiative, role: str, user) -> RoleAckn
     )
     if acknowledgement is None or acknowledgement.person_id != user.pk:
         raise PermissionDenied(
-            f"Only the person named {NamedRole(role).label.lower()} confirms or declines the role."
+            gettext("Only the person named %(lower)s confirms or declines the role.")
+            % {"lower": NamedRole(role).label.lower()}
         )
     if initiative.status == Status.WITHDRAWN:
-        raise TransitionNotAllowed("The initiative is withdrawn; its roles are closed.")
+        raise TransitionNotAllowed(gettext("The initiative is withdrawn; its roles are closed."))
     return acknowledgement
 
 
@@ -420,7 +426,7 @@ def _decide_role(
         if from_status == to_status and to_status == AcknowledgementStatus.ACKNOWLEDGED:
             return acknowledgement  # a second click changes nothing
         if from_status == to_status:
-            raise TransitionNotAllowed("You have already declined this role.")
+            raise TransitionNotAllowed(gettext("You have already declined this role."))
         acknowledgement.status = to_status
         acknowledgement.reason = reason
         acknowledgement.decided_at = timezone.now()
@@ -464,7 +470,9 @@ def decline_role(
     """The person named declines the role, saying why (the sponsor then names someone else)."""
     reason = (reason or "").strip()
     if not reason:
-        raise FieldRuleError("reason", "Say why you decline, so the sponsor can name someone else.")
+        raise FieldRuleError(
+            "reason", gettext("Say why you decline, so the sponsor can name someone else.")
+        )
     return _decide_role(
         initiative=initiative,
         role=role,
@@ -505,20 +513,27 @@ def review_screening(
     locked = Initiative.objects.select_for_update(no_key=True).get(pk=initiative.pk)
     permissions.forget_cached_perms(user)
     if not permissions.can_review(user, locked):
-        raise PermissionDenied("Only the initiative's IT reviewers and IT leads review it.")
+        raise PermissionDenied(
+            gettext("Only the initiative's IT reviewers and IT leads review it.")
+        )
     if locked.status == Status.WITHDRAWN:
-        raise TransitionNotAllowed("The initiative is withdrawn; its screening is closed.")
+        raise TransitionNotAllowed(gettext("The initiative is withdrawn; its screening is closed."))
     if expected_version is not None and locked.version != expected_version:
         raise StaleEdit(
-            "This initiative changed since you read it (now version "
-            f"{locked.version}). Nothing was changed: reload and try again."
+            gettext(
+                "This initiative changed since you read it (now version %(version)s). Nothing was "
+                "changed: reload and try again."
+            )
+            % {"version": locked.version}
         )
     note = (note or "").strip()
     if not note:
-        raise FieldRuleError("note", "Say what IT checked, in a sentence or two.")
+        raise FieldRuleError("note", gettext("Say what IT checked, in a sentence or two."))
     unknown = set(answers) - set(SCREENING_FIELDS)
     if unknown:
-        raise RuleError(f"Not screening questions: {', '.join(sorted(unknown))}.")
+        raise RuleError(
+            gettext("Not screening questions: %(join)s.") % {"join": ", ".join(sorted(unknown))}
+        )
     before = _snapshot(locked, [*answers, "ai_act_review_note"])
     for name, value in answers.items():
         setattr(locked, name, value)
@@ -528,7 +543,7 @@ def review_screening(
     )
     changes.update(_reclassify(locked))
     if locked.ai_act_class == "":
-        raise RuleError("Answer every screening question before confirming it.")
+        raise RuleError(gettext("Answer every screening question before confirming it."))
     changes["reviewed_by"] = user.username
     locked.ai_act_reviewed_by = user
     locked.ai_act_reviewed_at = timezone.now()
@@ -554,7 +569,10 @@ def _save_section(initiative: Initiative, name: str, rows: list[dict[str, Any]])
     else created. Rows not given are deleted.
     """
     if len(rows) > MAX_SECTION_ROWS:
-        raise FieldRuleError(name, f"At most {MAX_SECTION_ROWS} rows.")
+        raise FieldRuleError(
+            name,
+            gettext("At most %(MAX_SECTION_ROWS)s rows.") % {"MAX_SECTION_ROWS": MAX_SECTION_ROWS},
+        )
     model, keys = SECTION_MODELS[name], SECTION_KEYS[name]
     existing = {obj.pk: obj for obj in model.objects.filter(initiative=initiative)}
     by_key = {tuple(getattr(obj, k) for k in keys): obj for obj in existing.values()}
@@ -669,13 +687,19 @@ def transition_initiative(
     from_status = locked.status
     if expected_version is not None and locked.version != expected_version:
         raise StaleEdit(
-            "This initiative changed since you read it (now version "
-            f"{locked.version}). Nothing was changed: reload and try again."
+            gettext(
+                "This initiative changed since you read it (now version %(version)s). Nothing was "
+                "changed: reload and try again."
+            )
+            % {"version": locked.version}
         )
     if to_status not in ALLOWED_TRANSITIONS.get(from_status, frozenset()):
         raise TransitionNotAllowed(
-            f"An initiative that is {locked.get_status_display().lower()} cannot move to "
-            f"{Status(to_status).label.lower()}."
+            gettext("An initiative that is %(lower)s cannot move to %(lower2)s.")
+            % {
+                "lower": locked.get_status_display().lower(),
+                "lower2": Status(to_status).label.lower(),
+            }
         )
     permissions.forget_cached_perms(user)
     _check_transition_actor(user, locked, to_status)
@@ -741,7 +765,7 @@ def _check_transition_actor(user, initiative: Initiative, to_status: str) -> Non
     else:
         allowed = permissions.can_review(user, initiative)
     if not allowed:
-        raise PermissionDenied("You may not change the status of this initiative.")
+        raise PermissionDenied(gettext("You may not change the status of this initiative."))
 
 
 def submit_initiative(*, initiative: Initiative, user, source: str | None = None) -> Initiative:
@@ -766,19 +790,39 @@ def send_submission_notice(initiative_id: int) -> bool:
         if initiative is None:
             return False
         leads = get_user_model().objects.filter(groups__name=Role.IT_LEAD, is_active=True)
-        recipients = sorted({u.email for u in leads if u.email})
-        if recipients:
-            url = f"{settings.PORTAL_BASE_URL}{initiative.get_absolute_url()}"
+        # One e-mail per language, each to the IT leads who read that language.
+        by_language: dict[str, set[str]] = {}
+        for lead in leads.select_related("language_preference"):
+            if lead.email:
+                by_language.setdefault(language_of(lead), set()).add(lead.email)
+        url = f"{settings.PORTAL_BASE_URL}{initiative.get_absolute_url()}"
+        for language, recipients in sorted(by_language.items()):
+            with translation.override(language):
+                words = {
+                    "sponsor": display_name(initiative.sponsor),
+                    "initiative": initiative,
+                    "reference": initiative.reference,
+                    "title": initiative.title,
+                    "phase": initiative.get_phase_display(),
+                    "site": initiative.site or gettext("no site"),
+                    "url": url,
+                }
+                subject = gettext("New AI initiative for IT partnership: %(initiative)s") % words
+                message = (
+                    gettext(
+                        "%(sponsor)s submitted %(reference)s “%(title)s” (%(phase)s phase, "
+                        "%(site)s)."
+                    )
+                    % words
+                    + "\n\n"
+                    + gettext("Assign reviewers: %(url)s") % words
+                    + "\n"
+                )
             send_mail(
-                subject=f"[Harmony] New AI initiative for IT partnership: {initiative}",
-                message=(
-                    f"{display_name(initiative.sponsor)} "
-                    f"submitted {initiative.reference} “{initiative.title}” "
-                    f"({initiative.get_phase_display()} phase, {initiative.site or 'no site'}).\n\n"
-                    f"Assign reviewers: {url}\n"
-                ),
+                subject=f"[Harmony] {subject}",
+                message=message,
                 from_email=None,
-                recipient_list=recipients,
+                recipient_list=sorted(recipients),
             )
         initiative.submission_notified_at = timezone.now()
         initiative.save(update_fields=["submission_notified_at"])

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from audit.services import record_event
 from core.errors import FieldRuleError, StaleEdit
@@ -46,21 +47,23 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     for name in ("name", "cmdb_id", "description"):
         out[name] = (out.get(name) or "").strip()
     if not out["name"]:
-        raise FieldRuleError("name", "Name the system.")
+        raise FieldRuleError("name", gettext("Name the system."))
     for name, limit in LIMITS.items():
         if len(out[name]) > limit:
-            raise FieldRuleError(name, f"At most {limit} characters.")
+            raise FieldRuleError(name, gettext("At most %(limit)s characters.") % {"limit": limit})
     if out.get("site") is None:
-        raise FieldRuleError("site", "Choose the site.")
+        raise FieldRuleError("site", gettext("Choose the site."))
     if out.get("kind") not in SystemKind.values:
-        raise FieldRuleError("kind", "Choose the kind of system.")
+        raise FieldRuleError("kind", gettext("Choose the kind of system."))
     out["criticality"] = out.get("criticality") or Criticality.MEDIUM
     if out["criticality"] not in Criticality.values:
-        raise FieldRuleError("criticality", "Choose low, medium or high.")
+        raise FieldRuleError("criticality", gettext("Choose low, medium or high."))
     owner = out.get("it_owner")
     if owner is not None and (not owner.is_active or not _is_it_person(owner)):
         raise FieldRuleError(
-            "it_owner", f"{owner.username} is not an active IT reviewer or IT lead."
+            "it_owner",
+            gettext("%(username)s is not an active IT reviewer or IT lead.")
+            % {"username": owner.username},
         )
     return out
 
@@ -68,9 +71,11 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
 def _duplicate(values: dict[str, Any], exclude_pk: int | None) -> None:
     others = EnterpriseSystem.objects.exclude(pk=exclude_pk)
     if others.filter(site=values["site"], name__iexact=values["name"]).exists():
-        raise FieldRuleError("name", f"{values['site']} already has a system named so.")
+        raise FieldRuleError(
+            "name", gettext("%(value)s already has a system named so.") % {"value": values["site"]}
+        )
     if values["cmdb_id"] and others.filter(cmdb_id=values["cmdb_id"]).exists():
-        raise FieldRuleError("cmdb_id", "Another system has this CMDB id.")
+        raise FieldRuleError("cmdb_id", gettext("Another system has this CMDB id."))
 
 
 def _require_maintainer(user) -> None:
@@ -123,8 +128,10 @@ def update_system(
     locked = EnterpriseSystem.objects.select_for_update(of=("self",)).order_by().get(pk=system.pk)
     if expected_version is not None and locked.version != expected_version:
         raise StaleEdit(
-            "This system was changed by someone else since you opened it. Your changes were "
-            "not saved: reload to see the latest version."
+            gettext(
+                "This system was changed by someone else since you opened it. Your changes were "
+                "not saved: reload to see the latest version."
+            )
         )
     merged = {k: getattr(locked, k) for k in FIELDS}
     merged.update({k: v for k, v in values.items() if k in FIELDS})

@@ -1,6 +1,7 @@
 """Forms of the IT review pages. Rules live in reviews.services; forms parse and show errors."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from core.forms import VersionCheckedForm, version_field
 from initiatives.forms import UserField, style_widgets
@@ -17,7 +18,7 @@ class StyledForm(forms.Form):
 
 
 class AssignForm(StyledForm):
-    reviewer = UserField(label="Reviewer (username or e-mail)")
+    reviewer = UserField(label=_("Reviewer (username or e-mail)"))
     concern_area = forms.ChoiceField(
         choices=[("", "All concern areas"), *ConcernArea.choices], required=False
     )
@@ -36,14 +37,17 @@ RISK_SCORE_MEANINGS = {
 
 class AssessmentForm(VersionCheckedForm, StyledForm):
     score = forms.TypedChoiceField(
-        label="Risk score (1 low – 5 highest risk)",
+        label=_("Risk score (1 low – 5 highest risk)"),
         choices=[("", "Not scored"), *[(str(i), RISK_SCORE_MEANINGS[i]) for i in range(1, 6)]],
         coerce=int,
         empty_value=None,
         required=False,
-        help_text="Higher means riskier: 1 is low risk, 5 the highest. The dashboard's readiness "
-        "(0–100) runs the other way — higher is readier — and each point above 1 lowers it by 5 "
-        "until the concern is satisfied; a 5 that is not satisfied blocks.",
+        help_text=_(
+            "Higher means riskier: 1 is low risk, 5 the highest. The dashboard's readiness "
+            "(0–100) runs the other way — higher is readier — and each point above 1 lowers it by "
+            "5 "
+            "until the concern is satisfied; a 5 that is not satisfied blocks."
+        ),
     )
     status = forms.ChoiceField(choices=AssessmentStatus.choices)
     rationale = forms.CharField(widget=forms.Textarea, max_length=4000, required=False)
@@ -73,16 +77,16 @@ class AssessmentForm(VersionCheckedForm, StyledForm):
 class DesignInputForm(VersionCheckedForm, StyledForm):
     """Raises a design input, or edits one (`version_required=True`: the version read)."""
 
-    area = forms.ChoiceField(label="Concern area", choices=ConcernArea.choices)
+    area = forms.ChoiceField(label=_("Concern area"), choices=ConcernArea.choices)
     title = forms.CharField(max_length=200)
     description = forms.CharField(widget=forms.Textarea, max_length=4000, required=False)
     severity = forms.ChoiceField(choices=Severity.choices, initial=Severity.MEDIUM)
-    owner = UserField(label="Owner (who acts next)", required=False)
+    owner = UserField(label=_("Owner (who acts next)"), required=False)
     due_date = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Due"
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label=_("Due")
     )
     proposed_solution = forms.CharField(
-        widget=forms.Textarea, max_length=4000, required=False, label="Proposed solution"
+        widget=forms.Textarea, max_length=4000, required=False, label=_("Proposed solution")
     )
     version = version_field()
 
@@ -94,7 +98,7 @@ class DesignInputForm(VersionCheckedForm, StyledForm):
 class TransitionForm(VersionCheckedForm, StyledForm):
     action = forms.ChoiceField(choices=DesignInputAction.choices, widget=forms.HiddenInput)
     text = forms.CharField(widget=forms.Textarea, max_length=4000, required=False)
-    accepted_by = UserField(label="Accountable person accepting the risk", required=False)
+    accepted_by = UserField(label=_("Accountable person accepting the risk"), required=False)
     version = version_field()
 
 
@@ -112,7 +116,7 @@ class QuestionForm(StyledForm):
 
 
 class ComponentOwnerForm(StyledForm):
-    owner = UserField(label="IT owner (design authority)")
+    owner = UserField(label=_("IT owner (design authority)"))
 
 
 class ComponentNotesForm(VersionCheckedForm, StyledForm):
@@ -124,7 +128,7 @@ class ComponentNotesForm(VersionCheckedForm, StyledForm):
 
 class DecisionForm(StyledForm):
     text = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, label="Decision"
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, label=_("Decision")
     )
 
 
@@ -137,12 +141,12 @@ QUEUE_STATUSES = [
 class FallbackTestForm(StyledForm):
     """A test of the manual fallback of a safety-critical initiative."""
 
-    tested_by = forms.CharField(max_length=200, help_text="Who ran the test.")
+    tested_by = forms.CharField(max_length=200, help_text=_("Who ran the test."))
     tested_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     result = forms.ChoiceField(choices=FallbackTestResult.choices)
     notes = forms.CharField(
         max_length=4000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What was tried, what held.",
+        help_text=_("What was tried, what held."),
     )

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from core.access import visible_initiative_or_404
@@ -37,7 +38,7 @@ from .permissions import can_assess, can_design_component
 
 def _require_it(user) -> None:
     if not has_role(user, Role.REVIEWER, Role.IT_LEAD):
-        raise PermissionDenied("The review queue is for IT reviewers and IT leads.")
+        raise PermissionDenied(gettext("The review queue is for IT reviewers and IT leads."))
 
 
 # ---------------------------------------------------------------- queue
@@ -81,7 +82,7 @@ def queue(request):
 def assign(request, pk: int):
     initiative = visible_initiative_or_404(request.user, pk)
     if not has_role(request.user, Role.IT_LEAD):
-        raise PermissionDenied("Only IT leads assign reviewers.")
+        raise PermissionDenied(gettext("Only IT leads assign reviewers."))
     form = forms.AssignForm(request.POST)
     if form.is_valid():
         reviewer = form.cleaned_data["reviewer"]
@@ -107,7 +108,7 @@ def unassign(request, pk: int):
     assignment = get_object_or_404(ReviewAssignment.objects.select_related("initiative"), pk=pk)
     initiative = visible_initiative_or_404(request.user, assignment.initiative_id)
     services.unassign_reviewer(assignment=assignment, user=request.user)
-    messages.success(request, "Assignment removed.")
+    messages.success(request, gettext("Assignment removed."))
     return redirect(initiative)
 
 
@@ -154,7 +155,9 @@ def assessment(request, pk: int):
     }
     if request.method == "POST":
         if not may_edit:
-            raise PermissionDenied("Only the initiative's reviewers for this area may assess it.")
+            raise PermissionDenied(
+                gettext("Only the initiative's reviewers for this area may assess it.")
+            )
         form = forms.AssessmentForm(
             request.POST, questions=questions, answers=answers, initial=initial
         )
@@ -202,7 +205,9 @@ def assessment(request, pk: int):
 def design_input_new(request, pk: int):
     initiative = visible_initiative_or_404(request.user, pk)
     if not permissions.can_review(request.user, initiative):
-        raise PermissionDenied("Only the initiative's IT reviewers and IT leads raise findings.")
+        raise PermissionDenied(
+            gettext("Only the initiative's IT reviewers and IT leads raise findings.")
+        )
     if request.method == "POST":
         form = forms.DesignInputForm(request.POST)
         if form.is_valid():
@@ -284,7 +289,9 @@ def design_input_edit(request, pk: int):
     item = get_object_or_404(DesignInput.objects.select_related("initiative", "owner"), pk=pk)
     initiative = visible_initiative_or_404(request.user, item.initiative_id)
     if not permissions.can_review(request.user, initiative):
-        raise PermissionDenied("Only the initiative's IT reviewers and IT leads edit findings.")
+        raise PermissionDenied(
+            gettext("Only the initiative's IT reviewers and IT leads edit findings.")
+        )
     initial = {
         "area": item.area,
         "title": item.title,
@@ -337,12 +344,14 @@ def vendors(request, pk: int):
     criterion_form = forms.CriterionForm()
     if request.method == "POST":
         if not may_edit:
-            raise PermissionDenied("Only the initiative's IT reviewers and IT leads score vendors.")
+            raise PermissionDenied(
+                gettext("Only the initiative's IT reviewers and IT leads score vendors.")
+            )
         what = request.POST.get("what")
         try:
             if what == "defaults":
                 services.add_default_criteria(initiative=initiative, user=request.user)
-                messages.success(request, "Standard criteria added.")
+                messages.success(request, gettext("Standard criteria added."))
                 return redirect("reviews:vendors", pk=pk)
             if what == "criterion":
                 criterion_form = forms.CriterionForm(request.POST)
@@ -350,22 +359,28 @@ def vendors(request, pk: int):
                     services.save_criterion(
                         initiative=initiative, user=request.user, **criterion_form.cleaned_data
                     )
-                    messages.success(request, "Criterion added.")
+                    messages.success(request, gettext("Criterion added."))
                     return redirect("reviews:vendors", pk=pk)
             elif what == "weights":
                 _save_weights(request, initiative)
-                messages.success(request, "Weights saved.")
+                messages.success(request, gettext("Weights saved."))
                 return redirect("reviews:vendors", pk=pk)
             elif what == "delete":
                 criterion = get_object_or_404(
                     EvaluationCriterion, pk=request.POST.get("criterion"), initiative=initiative
                 )
                 services.delete_criterion(criterion=criterion, user=request.user)
-                messages.success(request, f"Criterion “{criterion.name}” removed.")
+                messages.success(
+                    request, gettext("Criterion “%(name)s” removed.") % {"name": criterion.name}
+                )
                 return redirect("reviews:vendors", pk=pk)
             elif what == "scores":
                 changed = _save_scores(request, initiative)
-                messages.success(request, f"{changed} score{'s' if changed != 1 else ''} saved.")
+                messages.success(
+                    request,
+                    ngettext("%(changed)s score saved.", "%(changed)s scores saved.", changed)
+                    % {"changed": changed},
+                )
                 return redirect("reviews:vendors", pk=pk)
         except RuleError as exc:
             messages.error(request, str(exc))
@@ -416,7 +431,7 @@ def _save_scores(request, initiative: Initiative) -> int:
             _, c_pk, v_pk = key.split("_")
             criterion, vendor = criteria[int(c_pk)], vendor_by_pk[int(v_pk)]
         except (ValueError, KeyError):
-            raise RuleError("The score grid does not match this initiative.") from None
+            raise RuleError(gettext("The score grid does not match this initiative.")) from None
         if (
             existing.get((criterion.pk, vendor.pk)) is not None
             and str(existing[(criterion.pk, vendor.pk)]) == raw.strip()
@@ -460,7 +475,7 @@ def component(request, pk: int):
                         owner=owner_form.cleaned_data["owner"],
                         user=request.user,
                     )
-                    messages.success(request, "IT owner assigned.")
+                    messages.success(request, gettext("IT owner assigned."))
                     return redirect("reviews:component", pk=pk)
             elif what == "notes" and owned is not None:
                 notes_form = forms.ComponentNotesForm(request.POST)
@@ -471,7 +486,7 @@ def component(request, pk: int):
                         design_notes=notes_form.cleaned_data["design_notes"],
                         expected_version=notes_form.cleaned_data.get("version"),
                     )
-                    messages.success(request, "Design notes saved.")
+                    messages.success(request, gettext("Design notes saved."))
                     return redirect("reviews:component", pk=pk)
             elif what == "decision" and owned is not None:
                 decision_form = forms.DecisionForm(request.POST)
@@ -479,7 +494,7 @@ def component(request, pk: int):
                     services.add_component_decision(
                         component=owned, user=request.user, text=decision_form.cleaned_data["text"]
                     )
-                    messages.success(request, "Decision recorded.")
+                    messages.success(request, gettext("Decision recorded."))
                     return redirect("reviews:component", pk=pk)
             else:
                 raise Http404("No such action.")
@@ -514,7 +529,7 @@ def checklists(request):
     edit_errors: dict[int, str] = {}
     if request.method == "POST":
         if not is_lead:
-            raise PermissionDenied("Only IT leads edit the checklists.")
+            raise PermissionDenied(gettext("Only IT leads edit the checklists."))
         question = None
         if request.POST.get("question"):
             question = get_object_or_404(ChecklistQuestion, pk=request.POST["question"])
@@ -538,7 +553,9 @@ def checklists(request):
             edit_errors[question.pk] = "; ".join(
                 str(e) for errors in form_in.errors.values() for e in errors
             )
-            messages.error(request, f"Not saved: {edit_errors[question.pk]}")
+            messages.error(
+                request, gettext("Not saved: %(value)s") % {"value": edit_errors[question.pk]}
+            )
     by_area = {area: [] for area in ConcernArea.values}
     for q in ChecklistQuestion.objects.all():
         by_area[q.area].append(q)
@@ -593,7 +610,7 @@ def fallback_tests(request, pk: int):
     if request.method == "POST":
         if not may_record:
             raise PermissionDenied(
-                "Only the initiative's people and its IT reviewers record tests."
+                gettext("Only the initiative's people and its IT reviewers record tests.")
             )
         if form.is_valid():
             ok, _ = run_service(

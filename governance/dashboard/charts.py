@@ -14,6 +14,8 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import Phase, RiskLevel, Status
 from reviews.models import ConcernArea
@@ -107,7 +109,7 @@ FUNNEL_CHARTS = (
         counts=lambda d: d.funnel.by_phase,
         colours=PHASE_COLOURS,
         tooltip="{n} initiatives in phase {label}",
-        label="Initiatives by phase",
+        label=_("Initiatives by phase"),
     ),
     FunnelChart(
         param="status",
@@ -115,7 +117,7 @@ FUNNEL_CHARTS = (
         counts=lambda d: d.funnel.by_status,
         colours=STATUS_COLOURS,
         tooltip="{n} initiatives {lower}",
-        label="Initiatives by status",
+        label=_("Initiatives by status"),
     ),
     FunnelChart(
         param="risk",
@@ -123,7 +125,7 @@ FUNNEL_CHARTS = (
         counts=lambda d: d.funnel.by_risk,
         colours={value: colours[0] for value, colours in RISK_COLOURS.items()},
         tooltip="{n} initiatives {lower} (drafts excluded)",
-        label="Risk status of submitted initiatives",
+        label=_("Risk status of submitted initiatives"),
     ),
     FunnelChart(
         param="ai_act",
@@ -131,7 +133,7 @@ FUNNEL_CHARTS = (
         counts=lambda d: d.funnel.by_ai_act,
         colours=AI_ACT_COLOURS,
         tooltip="{n} initiatives: EU AI Act {lower}",
-        label="EU AI Act classification",
+        label=_("EU AI Act classification"),
     ),
 )
 
@@ -163,7 +165,7 @@ BAR_CHARTS = (
     BarChart(
         key="early",
         draw="share_bar",
-        label="IT involved early versus presented finished",
+        label=_("IT involved early versus presented finished"),
         headline=lambda d: f"{percent(d.health.early_share)} involved IT early",
         bars=(
             BarSpec(
@@ -189,7 +191,7 @@ BAR_CHARTS = (
     BarChart(
         key="vendor_before_it",
         draw="horizontal_bars",
-        label="Vendors selected before IT assessed them",
+        label=_("Vendors selected before IT assessed them"),
         bars=(
             BarSpec(
                 "selected",
@@ -205,7 +207,7 @@ BAR_CHARTS = (
     BarChart(
         key="escalations",
         draw="horizontal_bars",
-        label="Design inputs incorporated versus escalations to executives",
+        label=_("Design inputs incorporated versus escalations to executives"),
         bars=(
             BarSpec(
                 "incorporated",
@@ -229,7 +231,7 @@ BAR_CHARTS = (
     BarChart(
         key="partnership_route",
         draw="horizontal_bars",
-        label="Before an escalation: the partnership route offered, taken or declined",
+        label=_("Before an escalation: the partnership route offered, taken or declined"),
         bars=(
             BarSpec(
                 "taken",
@@ -254,7 +256,7 @@ BAR_CHARTS = (
     BarChart(
         key="sessions",
         draw="horizontal_bars",
-        label="Standing working sessions held versus planned",
+        label=_("Standing working sessions held versus planned"),
         bars=(
             BarSpec(
                 "held",
@@ -359,7 +361,7 @@ def _heatmap(data: Dashboard) -> str:
         rows,
         [(a.value, AREA_SHORT[a]) for a in AREAS],
         chart_id="chart-heatmap",
-        label="Readiness per concern area (0–100) for each initiative",
+        label=gettext("Readiness per concern area (0–100) for each initiative"),
     )
 
 
@@ -384,7 +386,7 @@ def _trend(data: Dashboard) -> str:
             for m in data.time.by_month
         ],
         chart_id="chart-trend",
-        label="Median days from submission to ready for build, by month reached",
+        label=gettext("Median days from submission to ready for build, by month reached"),
         unit=" d",
     )
 

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.spreadsheets import csv_writer
 from initiatives import overlaps
@@ -32,7 +33,9 @@ from .selectors.portfolio import csv_rows, portfolio_rows
 
 def _require_dashboard(user) -> None:
     if not may_see_dashboard(user):
-        raise PermissionDenied("The readiness dashboard is for executives, IT leads and admins.")
+        raise PermissionDenied(
+            gettext("The readiness dashboard is for executives, IT leads and admins.")
+        )
 
 
 SORTABLE_COLUMNS = [

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from core.access import visible_initiative_or_404
@@ -37,7 +38,7 @@ def _form_page(request, initiative, form, title: str):
 def new_decision(request, pk: int):
     initiative = _initiative(request, pk)
     if not permissions.can_record_decision(request.user, initiative):
-        raise PermissionDenied("You may not record decisions for this initiative.")
+        raise PermissionDenied(gettext("You may not record decisions for this initiative."))
     kinds = [
         k
         for k in DecisionKind.values
@@ -73,7 +74,7 @@ def escalate(request, pk: int):
     was discussed in a session."""
     initiative = _initiative(request, pk)
     if not permissions.can_record_decision(request.user, initiative, DecisionKind.ESCALATION):
-        raise PermissionDenied("You may not escalate for this initiative.")
+        raise PermissionDenied(gettext("You may not escalate for this initiative."))
     can_route = permissions.can_take_partnership_route(request.user, initiative)
     posted = request.POST if request.method == "POST" else None
     route_form = PartnershipRouteForm(posted if posted and "route" in posted else None)
@@ -97,7 +98,11 @@ def escalate(request, pk: int):
                 if route.session
                 else "the first working session planned"
             )
-            messages.success(request, f"Raised as a design input: it is on the agenda of {when}.")
+            messages.success(
+                request,
+                gettext("Raised as a design input: it is on the agenda of %(when)s.")
+                % {"when": when},
+            )
             return redirect(f"{initiative.get_absolute_url()}#design-inputs")
     if posted and "escalate" in posted and escalation_form.is_valid():
         data = escalation_form.cleaned_data
@@ -133,7 +138,7 @@ def escalate(request, pk: int):
 def new_change_request(request, pk: int):
     initiative = _initiative(request, pk)
     if not permissions.can_request_change(request.user, initiative):
-        raise PermissionDenied("You may not request changes to this initiative.")
+        raise PermissionDenied(gettext("You may not request changes to this initiative."))
     form = ChangeRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -174,7 +179,9 @@ def decide_change_request(request, pk: int, change_pk: int):
 def new_release(request, pk: int):
     initiative = _initiative(request, pk)
     if not permissions.can_decide_change(request.user, initiative):
-        raise PermissionDenied("Only IT reviewers of this initiative record production versions.")
+        raise PermissionDenied(
+            gettext("Only IT reviewers of this initiative record production versions.")
+        )
     form = ProductionReleaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         ok, _ = run_service(

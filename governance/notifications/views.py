@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -63,7 +64,7 @@ def unsubscribe(request, token: str):
     e-mail off (in-app only)."""
     data = services.read_unsubscribe_token(token)
     if data is None:
-        raise PermissionDenied("This unsubscribe link is not valid.")
+        raise PermissionDenied(gettext("This unsubscribe link is not valid."))
     kind = data[1]
     label = EventKind(kind).label if kind else "all hand-off notifications"
     if request.method == "POST":

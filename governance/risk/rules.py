@@ -94,7 +94,7 @@ class RiskResult:
 
 def _area_label(area: str) -> str:
     try:
-        return ConcernArea(area).label
+        return str(ConcernArea(area).label)
     except ValueError:
         return area
 

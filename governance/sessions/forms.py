@@ -3,6 +3,7 @@
 from zoneinfo import available_timezones
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from initiatives.forms import UserListField, style_widgets
 
@@ -22,14 +23,16 @@ WEEKDAYS = [
 class SeriesForm(forms.ModelForm):
     participants = UserListField(
         required=False,
-        label="Participants",
-        help_text="Usernames or e-mails, comma-separated: reviewers, architecture owners, "
-        "others. The sponsor and co-sponsors always take part.",
+        label=_("Participants"),
+        help_text=_(
+            "Usernames or e-mails, comma-separated: reviewers, architecture owners, "
+            "others. The sponsor and co-sponsors always take part."
+        ),
     )
     weekday = forms.TypedChoiceField(choices=WEEKDAYS, coerce=int)
     time_zone = forms.ChoiceField(choices=())
     reminder_lead_hours = forms.IntegerField(
-        min_value=0, max_value=14 * 24, initial=24, label="Reminder lead time (hours)"
+        min_value=0, max_value=14 * 24, initial=24, label=_("Reminder lead time (hours)")
     )
 
     class Meta:
@@ -65,7 +68,7 @@ class SeriesForm(forms.ModelForm):
 
 class MoveForm(forms.Form):
     starts_at = forms.DateTimeField(
-        label="New start (series time zone)",
+        label=_("New start (series time zone)"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )

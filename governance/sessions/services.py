@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from audit.services import diff_fields, record_event
 from core.errors import RuleError, TransitionNotAllowed
@@ -159,7 +160,7 @@ def set_series(
     require(can_schedule(user, initiative), "Only the sponsor side or an IT lead sets the cadence.")
     if initiative.status not in ACTIVE_STATUSES:
         raise TransitionNotAllowed(
-            "A standing working session needs an initiative submitted to IT."
+            gettext("A standing working session needs an initiative submitted to IT.")
         )
     _validate_series_fields(fields)
     fields = {k: v for k, v in fields.items() if k in SERIES_FIELDS}
@@ -264,11 +265,14 @@ def move_session(
     session = _locked_session(session)
     require(can_schedule(user, session.initiative), "Only the sponsor side or an IT lead moves it.")
     if session.status != SessionStatus.PLANNED:
-        raise TransitionNotAllowed(f"A {session.get_status_display().lower()} session cannot move.")
+        raise TransitionNotAllowed(
+            gettext("A %(lower)s session cannot move.")
+            % {"lower": session.get_status_display().lower()}
+        )
     if timezone.is_naive(starts_at):
         starts_at = timezone.make_aware(starts_at, ZoneInfo(session.series.time_zone))
     if duration_minutes is not None and not 15 <= int(duration_minutes) <= 480:
-        raise RuleError("Duration must be between 15 and 480 minutes.")
+        raise RuleError(gettext("Duration must be between 15 and 480 minutes."))
     before = {
         "starts_at": session.starts_at.isoformat(),
         "duration_minutes": session.duration_minutes,
@@ -310,7 +314,8 @@ def cancel_session(
     require(can_schedule(user, session.initiative), "Only the sponsor side or an IT lead cancels.")
     if session.status != SessionStatus.PLANNED:
         raise TransitionNotAllowed(
-            f"A {session.get_status_display().lower()} session cannot be cancelled."
+            gettext("A %(lower)s session cannot be cancelled.")
+            % {"lower": session.get_status_display().lower()}
         )
     session.status = SessionStatus.CANCELLED
     session.sequence += 1
@@ -344,9 +349,9 @@ def record_session(
     session = _locked_session(session)
     require(can_record(user, session), "You may not record this working session.")
     if session.status == SessionStatus.CANCELLED:
-        raise TransitionNotAllowed("A cancelled session cannot be recorded.")
+        raise TransitionNotAllowed(gettext("A cancelled session cannot be recorded."))
     if session.starts_at > timezone.now():
-        raise TransitionNotAllowed("A session can be recorded once it has started.")
+        raise TransitionNotAllowed(gettext("A session can be recorded once it has started."))
     before = {"status": session.status, "notes": session.notes, "decisions": session.decisions}
     old_people = sorted(session.attendees.values_list("pk", flat=True))
     session.status = SessionStatus.HELD

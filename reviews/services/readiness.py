@@ -23,6 +23,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from audit.services import record_event
 from core.errors import FieldRuleError, TransitionNotAllowed
@@ -273,18 +274,20 @@ def record_fallback_test(
     """
     permissions.forget_cached_perms(user)
     if not (permissions.can_manage(user, initiative) or permissions.can_review(user, initiative)):
-        raise PermissionDenied("Only the initiative's people and its IT reviewers record tests.")
+        raise PermissionDenied(
+            gettext("Only the initiative's people and its IT reviewers record tests.")
+        )
     tested_by = (tested_by or "").strip()
     if not tested_by:
-        raise FieldRuleError("tested_by", "Say who ran the test.")
+        raise FieldRuleError("tested_by", gettext("Say who ran the test."))
     if tested_on is None:
-        raise FieldRuleError("tested_on", "Give the date of the test.")
+        raise FieldRuleError("tested_on", gettext("Give the date of the test."))
     if tested_on > timezone.localdate():
-        raise FieldRuleError("tested_on", "A test cannot be dated in the future.")
+        raise FieldRuleError("tested_on", gettext("A test cannot be dated in the future."))
     if result not in FallbackTestResult.values:
-        raise FieldRuleError("result", "Choose passed or failed.")
+        raise FieldRuleError("result", gettext("Choose passed or failed."))
     if initiative.status == Status.WITHDRAWN:
-        raise TransitionNotAllowed("The initiative is withdrawn.")
+        raise TransitionNotAllowed(gettext("The initiative is withdrawn."))
     with transaction.atomic():
         test = FallbackTest.objects.create(
             initiative=initiative,
