@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from audit.services import record_event
 from core.errors import FieldRuleError
@@ -15,7 +16,7 @@ from initiatives.roles import Role, has_role, role_names
 
 from .models import DirectoryGroupMapping, PersonSite
 
-MAINTAIN = "Only IT leads configure directory groups."
+MAINTAIN = _("Only IT leads configure directory groups.")
 
 
 def can_configure(user) -> bool:

@@ -3,6 +3,7 @@ and site at single sign-on; and the same over the API (`/api/directory-group-map
 
 from django import forms
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from rest_framework import mixins, serializers, status, viewsets
@@ -40,7 +41,7 @@ def directory_groups(request):
             request,
             lambda: directory.add_mapping(user=request.user, **form.cleaned_data),
             form=form,
-            success="Mapping added; it applies at each person's next sign-in.",
+            success=gettext("Mapping added; it applies at each person's next sign-in."),
         )
         if ok:
             return redirect("directory-groups")
@@ -55,7 +56,7 @@ def remove_directory_group(request, pk: int):
     run_service(
         request,
         lambda: directory.remove_mapping(user=request.user, mapping=mapping),
-        success="Mapping removed.",
+        success=gettext("Mapping removed."),
     )
     return redirect("directory-groups")
 

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 NONE = "none"  # "none of these": an answered list that names nothing
@@ -249,12 +250,20 @@ class Screening:
     def missing(self) -> list[tuple[str, str]]:
         """(field, label) of the questions not answered yet."""
         questions = (
-            ("ai_act_role", "EU AI Act: provider or deployer", self.role),
-            ("ai_act_prohibited", "EU AI Act: prohibited practices", self.prohibited),
-            ("ai_act_annex_i", "EU AI Act: product-safety law (Annex I)", self.annex_i),
-            ("ai_act_annex_iii", "EU AI Act: high-risk uses (Annex III)", self.annex_iii),
-            ("ai_act_transparency", "EU AI Act: transparency cases (Art. 50)", self.transparency),
-            ("ai_act_gpai", "EU AI Act: general-purpose AI model", self.gpai),
+            ("ai_act_role", gettext("EU AI Act: provider or deployer"), self.role),
+            ("ai_act_prohibited", gettext("EU AI Act: prohibited practices"), self.prohibited),
+            ("ai_act_annex_i", gettext("EU AI Act: product-safety law (Annex I)"), self.annex_i),
+            (
+                "ai_act_annex_iii",
+                gettext("EU AI Act: high-risk uses (Annex III)"),
+                self.annex_iii,
+            ),
+            (
+                "ai_act_transparency",
+                gettext("EU AI Act: transparency cases (Art. 50)"),
+                self.transparency,
+            ),
+            ("ai_act_gpai", gettext("EU AI Act: general-purpose AI model"), self.gpai),
         )
         return [(name, label) for name, label, value in questions if not value]
 
@@ -268,12 +277,12 @@ class Classification:
 
     @property
     def label(self) -> str:
-        return AiActClass(self.level).label if self.level else "Not screened"
+        return AiActClass(self.level).label if self.level else gettext("Not screened")
 
 
 def _labels(choices: type[models.TextChoices], values: Iterable[str]) -> list[str]:
     known = dict(choices.choices)
-    return [known[v] for v in values if v != NONE and v in known]
+    return [str(known[v]) for v in values if v != NONE and v in known]
 
 
 def classify(screening: Screening) -> Classification:
@@ -287,76 +296,102 @@ def classify(screening: Screening) -> Classification:
     if screening.missing():
         return Classification(
             level="",
-            reasons=["The EU AI Act screening is not complete yet."],
+            reasons=[gettext("The EU AI Act screening is not complete yet.")],
             complete=False,
         )
     reasons: list[str] = []
     prohibited = _labels(ProhibitedPractice, screening.prohibited)
     if prohibited:
-        reasons += [f"Prohibited practice: {label}." for label in prohibited]
+        reasons += [
+            gettext("Prohibited practice: %(practice)s.") % {"practice": label}
+            for label in prohibited
+        ]
         reasons.append(
-            "Art. 5 prohibits it outright: it may not be put into service or used in the EU, "
-            "whatever the safeguards."
+            gettext(
+                "Art. 5 prohibits it outright: it may not be put into service or used in the EU, "
+                "whatever the safeguards."
+            )
         )
         return Classification(level=AiActClass.PROHIBITED, reasons=reasons)
 
     high_risk = False
     if screening.annex_i in (AnnexI.SAFETY_COMPONENT, AnnexI.PRODUCT):
-        what = (
-            "a safety component of a product"
-            if screening.annex_i == AnnexI.SAFETY_COMPONENT
-            else "itself a product"
-        )
+        component = screening.annex_i == AnnexI.SAFETY_COMPONENT
         if screening.third_party_assessment == "no":
             reasons.append(
-                f"It is {what} covered by Annex I product-safety law, but that product needs no "
-                "third-party conformity assessment, so Art. 6(1) does not make it high-risk."
+                gettext(
+                    "It is a safety component of a product covered by Annex I product-safety "
+                    "law, but that product needs no third-party conformity assessment, so "
+                    "Art. 6(1) does not make it high-risk."
+                )
+                if component
+                else gettext(
+                    "It is itself a product covered by Annex I product-safety law, but that "
+                    "product needs no third-party conformity assessment, so Art. 6(1) does not "
+                    "make it high-risk."
+                )
             )
         else:
             high_risk = True
-            assumed = (
-                ""
-                if screening.third_party_assessment == "yes"
-                else " (treated as requiring one until that is confirmed)"
+            reason = (
+                gettext(
+                    "High-risk under Art. 6(1): it is a safety component of a product covered "
+                    "by Annex I product-safety law (e.g. the Machinery Regulation) that needs a "
+                    "third-party conformity assessment"
+                )
+                if component
+                else gettext(
+                    "High-risk under Art. 6(1): it is itself a product covered by Annex I "
+                    "product-safety law (e.g. the Machinery Regulation) that needs a "
+                    "third-party conformity assessment"
+                )
             )
-            reasons.append(
-                f"High-risk under Art. 6(1): it is {what} covered by Annex I product-safety law "
-                f"(e.g. the Machinery Regulation) that needs a third-party conformity "
-                f"assessment{assumed}."
-            )
+            if screening.third_party_assessment != "yes":
+                reason += gettext(" (treated as requiring one until that is confirmed)")
+            reasons.append(reason + ".")
     annex_iii = _labels(AnnexIII, screening.annex_iii)
     if annex_iii:
         high_risk = True
-        reasons += [f"High-risk under Art. 6(2), Annex III: {label}." for label in annex_iii]
+        reasons += [
+            gettext("High-risk under Art. 6(2), Annex III: %(use)s.") % {"use": label}
+            for label in annex_iii
+        ]
 
     transparency = _labels(Transparency, screening.transparency)
-    reasons += [f"Transparency obligation: {label}." for label in transparency]
+    reasons += [
+        gettext("Transparency obligation: %(case)s.") % {"case": label} for label in transparency
+    ]
 
     if screening.gpai == GpaiUse.USES:
         reasons.append(
-            "Built on a general-purpose AI model: its provider owes the documentation of "
-            "Art. 53; ask the vendor for it. This does not change the class by itself."
+            gettext(
+                "Built on a general-purpose AI model: its provider owes the documentation of "
+                "Art. 53; ask the vendor for it. This does not change the class by itself."
+            )
         )
     elif screening.gpai == GpaiUse.PROVIDES:
         reasons.append(
-            "Placing a general-purpose AI model on the market brings the provider obligations "
-            "of Art. 53 (and Art. 55 for models with systemic risk)."
+            gettext(
+                "Placing a general-purpose AI model on the market brings the provider "
+                "obligations of Art. 53 (and Art. 55 for models with systemic risk)."
+            )
         )
 
     if high_risk:
         duties = _deployer_duties(screening)
         reasons.append(
-            "As a high-risk system it needs: "
-            + "; ".join(f"{d.title.lower()} ({d.article})" for d in duties)
-            + "."
+            gettext("As a high-risk system it needs: %(duties)s.")
+            % {"duties": "; ".join(f"{d.title.lower()} ({d.article})" for d in duties)}
         )
         return Classification(level=AiActClass.HIGH_RISK, reasons=reasons, duties=duties)
     if transparency:
         return Classification(level=AiActClass.TRANSPARENCY, reasons=reasons)
     reasons.insert(
         0,
-        "No prohibited practice, no high-risk use and no transparency case: minimal risk. "
-        "AI literacy of its users (Art. 4) still applies.",
+        gettext(
+            "No prohibited practice, no high-risk use and no transparency case: minimal risk. "
+            "AI literacy of its users (Art. 4) still applies."
+        ),
     )
     return Classification(level=AiActClass.MINIMAL, reasons=reasons)
 
@@ -376,23 +411,30 @@ def _deployer_duties(screening: Screening) -> list[Duty]:
 def describe(screening: Screening) -> list[tuple[str, str]]:
     """The answers in words, (question, answer), for pages and reports."""
 
+    unanswered = gettext("not answered")
+
     def one(choices, value: str) -> str:
-        return dict(choices.choices).get(value, "not answered") if value else "not answered"
+        return str(dict(choices.choices).get(value, unanswered)) if value else unanswered
 
     def many(choices, values) -> str:
         if not values:
-            return "not answered"
+            return unanswered
         return "; ".join(str(dict(choices.choices).get(v, v)) for v in values)
 
-    third_party = {"yes": "Yes", "no": "No"}.get(screening.third_party_assessment, "Not known")
+    third_party = {"yes": gettext("Yes"), "no": gettext("No")}.get(
+        screening.third_party_assessment, gettext("Not known")
+    )
     return [
-        ("Role", one(AiActRole, screening.role)),
-        ("Prohibited practices (Art. 5)", many(ProhibitedPractice, screening.prohibited)),
-        ("Product-safety law (Annex I)", one(AnnexI, screening.annex_i)),
-        ("Third-party conformity assessment", third_party),
-        ("High-risk uses (Annex III)", many(AnnexIII, screening.annex_iii)),
-        ("Transparency cases (Art. 50)", many(Transparency, screening.transparency)),
-        ("General-purpose AI model", one(GpaiUse, screening.gpai)),
+        (gettext("Role"), one(AiActRole, screening.role)),
+        (
+            gettext("Prohibited practices (Art. 5)"),
+            many(ProhibitedPractice, screening.prohibited),
+        ),
+        (gettext("Product-safety law (Annex I)"), one(AnnexI, screening.annex_i)),
+        (gettext("Third-party conformity assessment"), third_party),
+        (gettext("High-risk uses (Annex III)"), many(AnnexIII, screening.annex_iii)),
+        (gettext("Transparency cases (Art. 50)"), many(Transparency, screening.transparency)),
+        (gettext("General-purpose AI model"), one(GpaiUse, screening.gpai)),
     ]
 
 

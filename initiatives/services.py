@@ -16,11 +16,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from audit.services import diff_fields, record_event
 from core.errors import FieldRuleError, RuleError, StaleEdit, TransitionNotAllowed
 from core.people import display_name, language_of
+from core.wording import in_sentence
 from outbox import enqueue
 
 from . import ai_act, permissions
@@ -45,11 +47,15 @@ class NotReadyToSubmit(RuleError):
     """A submission still lacks answers IT needs; `missing` lists them in step order."""
 
     def __init__(self, missing: list["MissingItem"]):
-        labels = "; ".join(m.label for m in missing)
-        super().__init__(f"Not ready to submit. Missing: {labels}.")
+        labels = "; ".join(str(m.label) for m in missing)
+        super().__init__(gettext("Not ready to submit. Missing: %(labels)s.") % {"labels": labels})
         self.missing = missing
         self.field_errors = {
-            m.field: [f"Required before submitting (step {m.step}): {m.label}."] for m in missing
+            m.field: [
+                gettext("Required before submitting (step %(step)s): %(label)s.")
+                % {"step": m.step, "label": m.label}
+            ]
+            for m in missing
         }
 
 
@@ -57,7 +63,9 @@ class ProhibitedUse(RuleError):
     """The EU AI Act screening names a prohibited practice: the initiative cannot go to IT."""
 
     def __init__(self, reasons: list[str]):
-        super().__init__("Cannot be submitted: " + " ".join(reasons))
+        super().__init__(
+            gettext("Cannot be submitted: %(reasons)s") % {"reasons": " ".join(reasons)}
+        )
         self.field_errors = {"ai_act_prohibited": reasons}
 
 
@@ -81,7 +89,7 @@ SECTION_KEYS = {
 def decision_date_problem(value, current=None) -> str | None:
     """Why a target decision date is refused, or None. An unchanged date is always kept."""
     if value and value != current and value <= timezone.localdate():
-        return "The decision date must be in the future."
+        return gettext("The decision date must be in the future.")
     return None
 
 
@@ -95,25 +103,25 @@ class MissingItem:
 # What IT needs before it can partner: (step, field, label). Field names are model fields,
 # or a related name for rows (data_assets, integrations).
 REQUIRED_FOR_SUBMISSION: tuple[tuple[int, str, str], ...] = (
-    (1, "title", "Title"),
-    (1, "business_problem", "Business problem"),
-    (1, "expected_value", "Expected value"),
-    (1, "site", "Plant / site"),
-    (1, "business_unit", "Business unit"),
-    (2, "decision_owner", "Decision owner"),
-    (2, "output_actors", "Who acts on the AI's output"),
-    (2, "accountable_person", "Accountable person when the AI is wrong"),
-    (2, "override_authority", "Who may override the AI"),
-    (3, "data_assets", "At least one data source the AI will access"),
-    (3, "forbidden_actions", "Actions the AI must never take"),
-    (3, "failure_fallback", "What happens when it fails"),
-    (3, "safety_critical", "Safety-critical: yes or no"),
-    (3, "regulated", "Regulated: yes or no"),
-    (4, "integrations", "At least one system it integrates with"),
-    (4, "sso_requirements", "SSO / identity needs"),
-    (5, "maintained_by", "Who maintains it"),
-    (5, "monitored_by", "Who monitors it"),
-    (5, "update_process", "How model or vendor updates are made"),
+    (1, "title", _("Title")),
+    (1, "business_problem", _("Business problem")),
+    (1, "expected_value", _("Expected value")),
+    (1, "site", _("Plant / site")),
+    (1, "business_unit", _("Business unit")),
+    (2, "decision_owner", _("Decision owner")),
+    (2, "output_actors", _("Who acts on the AI's output")),
+    (2, "accountable_person", _("Accountable person when the AI is wrong")),
+    (2, "override_authority", _("Who may override the AI")),
+    (3, "data_assets", _("At least one data source the AI will access")),
+    (3, "forbidden_actions", _("Actions the AI must never take")),
+    (3, "failure_fallback", _("What happens when it fails")),
+    (3, "safety_critical", _("Safety-critical: yes or no")),
+    (3, "regulated", _("Regulated: yes or no")),
+    (4, "integrations", _("At least one system it integrates with")),
+    (4, "sso_requirements", _("SSO / identity needs")),
+    (5, "maintained_by", _("Who maintains it")),
+    (5, "monitored_by", _("Who monitors it")),
+    (5, "update_process", _("How model or vendor updates are made")),
 )
 # Step 6, the EU AI Act screening: every question of `ai_act.Screening.missing`.
 SCREENING_STEP = 6
@@ -410,7 +418,7 @@ def _locked_acknowledgement(initiative: Initiative, role: str, user) -> RoleAckn
     if acknowledgement is None or acknowledgement.person_id != user.pk:
         raise PermissionDenied(
             gettext("Only the person named %(lower)s confirms or declines the role.")
-            % {"lower": NamedRole(role).label.lower()}
+            % {"lower": in_sentence(NamedRole(role).label)}
         )
     if initiative.status == Status.WITHDRAWN:
         raise TransitionNotAllowed(gettext("The initiative is withdrawn; its roles are closed."))
@@ -697,8 +705,8 @@ def transition_initiative(
         raise TransitionNotAllowed(
             gettext("An initiative that is %(lower)s cannot move to %(lower2)s.")
             % {
-                "lower": locked.get_status_display().lower(),
-                "lower2": Status(to_status).label.lower(),
+                "lower": in_sentence(locked.get_status_display()),
+                "lower2": in_sentence(Status(to_status).label),
             }
         )
     permissions.forget_cached_perms(user)

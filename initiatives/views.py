@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from core.access import restrict_to_visible, visible_initiative_or_404
 from core.query_params import parse_id
 from core.views import run_service
+from core.wording import in_sentence
 from landscape import permissions as landscape_permissions
 from landscape import selectors as landscape_selectors
 
@@ -183,7 +184,7 @@ def edit_step(request, pk: int, step: int):
                     sections=_section_rows(formsets),
                 ),
                 form=form,
-                success=f"Step {step} saved.",
+                success=gettext("Step %(step)s saved.") % {"step": step},
             )
             if ok:
                 return redirect(_after_save_url(request, initiative, step))
@@ -269,7 +270,7 @@ def review_screening(request, pk: int):
                 expected_version=form.cleaned_data.get("version"),
             ),
             form=form,
-            success="EU AI Act screening reviewed.",
+            success=gettext("EU AI Act screening reviewed."),
         )
         if ok:
             return redirect(f"{initiative.get_absolute_url()}#ai-act")
@@ -291,7 +292,7 @@ def submit(request, pk: int):
     run_service(
         request,
         lambda: services.submit_initiative(initiative=initiative, user=request.user),
-        success="Submitted to IT. IT leads have been notified.",
+        success=gettext("Submitted to IT. IT leads have been notified."),
     )
     return redirect(initiative)
 
@@ -311,7 +312,7 @@ def change_status(request, pk: int):
             to_status=to_status,
             reason=request.POST.get("reason", "")[:500],
         ),
-        success=f"Now {Status(to_status).label.lower()}.",
+        success=gettext("Now %(lower)s.") % {"lower": in_sentence(Status(to_status).label)},
     )
     return redirect(initiative)
 
@@ -330,7 +331,8 @@ def acknowledge_role(request, pk: int, role: str):
     run_service(
         request,
         lambda: services.acknowledge_role(initiative=initiative, role=role, user=request.user),
-        success=f"You confirmed the role of {NamedRole(role).label.lower()}.",
+        success=gettext("You confirmed the role of %(lower)s.")
+        % {"lower": in_sentence(NamedRole(role).label)},
     )
     return redirect(f"{initiative.get_absolute_url()}#named-roles")
 
@@ -352,8 +354,10 @@ def decline_role(request, pk: int, role: str):
                 reason=form.cleaned_data["reason"],
             ),
             form=form,
-            success=f"You declined the role of {NamedRole(role).label.lower()}; the sponsor "
-            "will name someone else.",
+            success=gettext(
+                "You declined the role of %(lower)s; the sponsor will name someone else."
+            )
+            % {"lower": in_sentence(NamedRole(role).label)},
         )
         if ok:
             return redirect(f"{initiative.get_absolute_url()}#named-roles")
@@ -397,8 +401,11 @@ def acknowledge_integration(request, pk: int):
     run_service(
         request,
         lambda: integrations.acknowledge_integration(integration=integration, user=request.user),
-        success=f"Acknowledged: {integration.initiative.reference} connects to "
-        f"{integration.system.name if integration.system else integration.name}.",
+        success=gettext("Acknowledged: %(reference)s connects to %(value)s.")
+        % {
+            "reference": integration.initiative.reference,
+            "value": integration.system.name if integration.system else integration.name,
+        },
     )
     return redirect("initiatives:system", integration.system_id)
 
@@ -419,8 +426,12 @@ def unmapped_integrations(request):
             lambda: integrations.map_integration(
                 integration=integration, system=system, user=request.user
             ),
-            success=f"“{integration.name}” of {integration.initiative.reference} now points "
-            f"to {system}.",
+            success=gettext("“%(name)s” of %(reference)s now points to %(system)s.")
+            % {
+                "name": integration.name,
+                "reference": integration.initiative.reference,
+                "system": system,
+            },
         )
         return redirect("initiatives:unmapped_integrations")
     rows = list(selectors.unmapped_integrations())

@@ -17,6 +17,7 @@ from core.errors import RuleError
 from core.people import display_name
 from core.query_params import parse_id
 from core.views import run_service
+from core.wording import in_sentence
 from initiatives import permissions
 from initiatives.models import Initiative, IntegrationPoint, Phase, Site, Status, VendorCandidate
 from initiatives.roles import Role, has_role
@@ -94,7 +95,7 @@ def assign(request, pk: int):
                 concern_area=form.cleaned_data["concern_area"],
                 user=request.user,
             ),
-            success=f"{display_name(reviewer)} assigned.",
+            success=gettext("%(reviewer)s assigned.") % {"reviewer": display_name(reviewer)},
         )
     else:
         for errors in form.errors.values():
@@ -125,7 +126,7 @@ def ready_for_build(request, pk: int):
         lambda: move(
             initiative=initiative, user=request.user, reason=request.POST.get("reason", "")[:500]
         ),
-        success=f"Now {Status(to_status).label.lower()}.",
+        success=gettext("Now %(lower)s.") % {"lower": in_sentence(Status(to_status).label)},
     )
     return redirect(initiative)
 
@@ -174,7 +175,7 @@ def assessment(request, pk: int):
                     expected_version=form.cleaned_data.get("version"),
                 ),
                 form=form,
-                success=f"{item.get_area_display()} assessment saved.",
+                success=gettext("%(area)s assessment saved.") % {"area": item.get_area_display()},
             )
             if ok:
                 return redirect("reviews:assessment", pk=item.pk)
@@ -218,7 +219,7 @@ def design_input_new(request, pk: int):
                     initiative=initiative, user=request.user, **data
                 ),
                 form=form,
-                success="Design input recorded.",
+                success=gettext("Design input recorded."),
             )
             if ok:
                 return redirect("reviews:design_input", pk=item.pk)
@@ -253,7 +254,8 @@ def design_input(request, pk: int):
                     expected_version=data.get("version"),
                 ),
                 form=transition_form,
-                success=f"{services.DesignInputAction(data['action']).label}: done.",
+                success=gettext("%(label)s: done.")
+                % {"label": services.DesignInputAction(data["action"]).label},
             )
             if ok:
                 return redirect("reviews:design_input", pk=item.pk)
@@ -320,7 +322,7 @@ def design_input_edit(request, pk: int):
                     expected_version=form.cleaned_data.get("version"),
                 ),
                 form=form,
-                success="Design input saved.",
+                success=gettext("Design input saved."),
             )
             if ok:
                 return redirect("reviews:design_input", pk=item.pk)
@@ -541,7 +543,7 @@ def checklists(request):
                     user=request.user, question=question, **form_in.cleaned_data
                 ),
                 form=form_in,
-                success="Checklist saved.",
+                success=gettext("Checklist saved."),
             )
             if ok:
                 return redirect(
@@ -583,7 +585,7 @@ def assessment_applicability(request, pk: int):
             lambda: services.mark_applicable(
                 assessment=item, user=request.user, expected_version=version
             ),
-            success=f"{item.get_area_display()} must be assessed again.",
+            success=gettext("%(area)s must be assessed again.") % {"area": item.get_area_display()},
         )
     else:
         run_service(
@@ -594,7 +596,7 @@ def assessment_applicability(request, pk: int):
                 reason=request.POST.get("reason", "")[:2000],
                 expected_version=version,
             ),
-            success=f"{item.get_area_display()} marked not applicable.",
+            success=gettext("%(area)s marked not applicable.") % {"area": item.get_area_display()},
         )
     return redirect("reviews:assessment", pk=item.pk)
 
@@ -619,7 +621,7 @@ def fallback_tests(request, pk: int):
                     initiative=initiative, user=request.user, **form.cleaned_data
                 ),
                 form=form,
-                success="Fallback test recorded.",
+                success=gettext("Fallback test recorded."),
             )
             if ok:
                 return redirect("reviews:fallback_tests", pk=initiative.pk)

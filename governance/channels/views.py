@@ -71,7 +71,7 @@ def channel_toggle(request, pk: int):
     run_service(
         request,
         lambda: services.set_channel_active(channel=channel, user=request.user, active=active),
-        success="Channel enabled." if active else "Channel disabled.",
+        success=gettext("Channel enabled.") if active else gettext("Channel disabled."),
     )
     return redirect("channels:detail", pk=pk)
 
@@ -83,6 +83,6 @@ def channel_delete(request, pk: int):
     run_service(
         request,
         lambda: services.delete_channel(channel=channel, user=request.user),
-        success="Channel deleted.",
+        success=gettext("Channel deleted."),
     )
     return redirect("channels:list")

@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 from audit.services import diff_fields, record_event
 from core.errors import FieldRuleError, RuleError, StaleEdit, TransitionNotAllowed
 from core.people import display_name
+from core.wording import in_sentence
 from initiatives import ai_act
 from initiatives import permissions as initiative_permissions
 from initiatives.models import Initiative, Status
@@ -167,7 +168,7 @@ def close_obligation(
     if locked.status != ObligationStatus.OPEN:
         raise TransitionNotAllowed(
             gettext("An obligation that is %(lower)s cannot be closed.")
-            % {"lower": locked.get_status_display().lower()}
+            % {"lower": in_sentence(locked.get_status_display())}
         )
     evidence = list(
         EvidenceFile.objects.filter(obligation=locked, removed_at__isnull=True).values_list(

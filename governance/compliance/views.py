@@ -54,7 +54,10 @@ def upload_evidence(request, pk: int):
                 references=form.cleaned_data["references"],
             ),
             form=form,
-            success=lambda e: f"Stored “{e.title}” version {e.version} (SHA-256 {e.sha256[:12]}…).",
+            success=lambda e: (
+                gettext("Stored “%(title)s” version %(version)s (SHA-256 %(sha)s…).")
+                % {"title": e.title, "version": e.version, "sha": e.sha256[:12]}
+            ),
         )
         if ok:
             return redirect(f"{initiative.get_absolute_url()}#evidence")
@@ -100,7 +103,7 @@ def remove_evidence(request, pk: int):
             lambda: services.remove_evidence(
                 evidence=evidence, user=request.user, reason=form.cleaned_data["reason"]
             ),
-            success="File removed; its SHA-256 stays in the audit trail.",
+            success=gettext("File removed; its SHA-256 stays in the audit trail."),
         )
     return redirect(f"{evidence.initiative.get_absolute_url()}#evidence")
 
@@ -128,7 +131,11 @@ def obligation_action(request, pk: int):
             obligation=obligation, user=request.user, reason=data["text"], expected_version=version
         ),
     }
-    run_service(request, calls[data["action"]], success=f"Obligation: {data['action']} done.")
+    run_service(
+        request,
+        calls[data["action"]],
+        success=gettext("Obligation: %(value)s done.") % {"value": data["action"]},
+    )
     return redirect(f"{initiative.get_absolute_url()}#obligations")
 
 
@@ -213,7 +220,7 @@ def reference_edit(request, pk: int | None = None):
                 expected_version=form.cleaned_data.get("version"),
             ),
             form=form,
-            success="Framework reference saved.",
+            success=gettext("Framework reference saved."),
         )
         if ok:
             return redirect("compliance:references")

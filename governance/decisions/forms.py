@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.wording import in_sentence
 from initiatives.forms import UserField, style_widgets
 from initiatives.models import VendorCandidate
 from reviews.models import ConcernArea
@@ -120,7 +121,7 @@ class ChangeRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         labels = dict(ConcernArea.choices)
         reopens = "; ".join(
-            f"{ChangeKind(kind).label.lower()} → {', '.join(str(labels[a]) for a in areas)}"
+            f"{in_sentence(ChangeKind(kind).label)} → {', '.join(str(labels[a]) for a in areas)}"
             for kind, areas in AREAS_BY_CHANGE.items()
             if areas
         )

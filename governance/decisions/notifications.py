@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext
 
 from audit.models import AuditEvent
+from core.wording import in_sentence
 from governance.notifications.events import Message, register
 from governance.notifications.models import EventKind
 from initiatives.roles import Role
@@ -23,7 +24,7 @@ def _decision(event: AuditEvent) -> Message | None:
         recipients={decision.accountable_id},
         title=gettext("A %(kind)s on %(reference)s names you accountable: %(summary)s")
         % {
-            "kind": decision.get_kind_display().lower(),
+            "kind": in_sentence(decision.get_kind_display()),
             "reference": initiative.reference,
             "summary": decision.summary,
         },
@@ -53,7 +54,7 @@ def _change(event: AuditEvent) -> Message | None:
             kind=EventKind.CHANGE_OPENED,
             recipients=reviewers,
             title=gettext("Change request on %(reference)s to decide: %(kind)s")
-            % {"reference": initiative.reference, "kind": change.get_kind_display().lower()},
+            % {"reference": initiative.reference, "kind": in_sentence(change.get_kind_display())},
             text=change.description,
             link=f"{initiative.get_absolute_url()}#changes",
         )
@@ -61,7 +62,7 @@ def _change(event: AuditEvent) -> Message | None:
         kind=EventKind.CHANGE_DECIDED,
         recipients={change.requested_by_id},
         title=gettext("Your change request on %(reference)s is %(status)s")
-        % {"reference": initiative.reference, "status": change.get_status_display().lower()},
+        % {"reference": initiative.reference, "status": in_sentence(change.get_status_display())},
         text=change.description,
         link=f"{initiative.get_absolute_url()}#changes",
     )

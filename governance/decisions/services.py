@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from audit.services import record_event
 from core.errors import FieldRuleError, RuleError, TransitionNotAllowed
 from core.people import display_name
+from core.wording import in_sentence
 from governance.sessions.models import WorkingSession
 from governance.sessions.selectors import next_session
 from initiatives import permissions
@@ -336,7 +337,7 @@ def decide_change(
         target = ChangeStatus(to_status).label if to_status in ChangeStatus.values else to_status
         raise TransitionNotAllowed(
             gettext("A change request that is %(lower)s cannot become %(lower2)s.")
-            % {"lower": locked.get_status_display().lower(), "lower2": target.lower()}
+            % {"lower": in_sentence(locked.get_status_display()), "lower2": in_sentence(target)}
         )
     before = locked.status
     locked.status = to_status

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import visible_initiative_or_404
 from core.views import run_service
+from core.wording import in_sentence
 from governance.sessions.selectors import next_session
 from initiatives.selectors import initiative_for_detail_queryset
 
@@ -61,7 +62,7 @@ def new_decision(request, pk: int):
                 unscored_rationale=data.get("unscored_rationale", ""),
             ),
             form=form,
-            success="Decision recorded in the decision log.",
+            success=gettext("Decision recorded in the decision log."),
         )
         if ok:
             return redirect(f"{initiative.get_absolute_url()}#decisions")
@@ -118,7 +119,7 @@ def escalate(request, pk: int):
                 discussed_in_session=data["discussed_in_session"],
             ),
             form=escalation_form,
-            success="Escalation recorded in the decision log.",
+            success=gettext("Escalation recorded in the decision log."),
         )
         if ok:
             return redirect(f"{initiative.get_absolute_url()}#decisions")
@@ -153,7 +154,8 @@ def new_change_request(request, pk: int):
             ),
             form=form,
             success=lambda change: (
-                f"Change request recorded; re-opened: {', '.join(change.reopened_areas)}."
+                gettext("Change request recorded; re-opened: %(areas)s.")
+                % {"areas": ", ".join(change.reopened_areas)}
             ),
         )
         if ok:
@@ -171,7 +173,8 @@ def decide_change_request(request, pk: int, change_pk: int):
     run_service(
         request,
         lambda: services.decide_change(change=change, user=request.user, to_status=to_status),
-        success=f"Change request now {ChangeStatus(to_status).label.lower()}.",
+        success=gettext("Change request now %(lower)s.")
+        % {"lower": in_sentence(ChangeStatus(to_status).label)},
     )
     return redirect(f"{initiative.get_absolute_url()}#change-control")
 
@@ -190,7 +193,7 @@ def new_release(request, pk: int):
                 initiative=initiative, user=request.user, **form.cleaned_data
             ),
             form=form,
-            success="Production version recorded.",
+            success=gettext("Production version recorded."),
         )
         if ok:
             return redirect(f"{initiative.get_absolute_url()}#change-control")

@@ -26,7 +26,7 @@ def handoff_settings(request):
             request,
             lambda: services.save_target(site=site, user=request.user, fields=data, token=token),
             form=form,
-            success=f"Build hand-off of {site} saved.",
+            success=gettext("Build hand-off of %(site)s saved.") % {"site": site},
         )
         if ok:
             return redirect("handoff:settings")
@@ -49,6 +49,6 @@ def ticket_retry(request, pk: int):
     run_service(
         request,
         lambda: services.retry_ticket(ticket=ticket, user=request.user),
-        success="The ticket will be tried again.",
+        success=gettext("The ticket will be tried again."),
     )
     return redirect(initiative)

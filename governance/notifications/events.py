@@ -37,6 +37,7 @@ from django.utils.translation import gettext, gettext_lazy
 from audit.models import AuditEvent
 from audit.services import subscribe as subscribe_to_audit
 from core.access import restrict_to_visible
+from core.wording import in_sentence
 from initiatives.models import Initiative, NamedRole
 from initiatives.roles import Role
 from outbox import enqueue
@@ -305,7 +306,7 @@ def _role_declined(event: AuditEvent) -> Message | None:
     if initiative is None:
         return None
     changes = event.changes or {}
-    role = NamedRole(changes["role"]).label.lower() if changes.get("role") else gettext("role")
+    role = in_sentence(NamedRole(changes["role"]).label) if changes.get("role") else gettext("role")
     return Message(
         kind=EventKind.ROLE_DECLINED,
         recipients=_sponsor_side(initiative),
@@ -402,7 +403,7 @@ def _design_input(event: AuditEvent) -> Message | None:
         recipients = sponsor_side | it_side
     else:
         recipients = sponsor_side
-    severity = item.get_severity_display().lower()
+    severity = in_sentence(item.get_severity_display())
     return Message(
         kind=kind,
         recipients=recipients,
@@ -417,7 +418,7 @@ def _design_input(event: AuditEvent) -> Message | None:
         % {
             "reference": initiative.reference,
             "title": initiative.title,
-            "status": item.get_status_display().lower(),
+            "status": in_sentence(item.get_status_display()),
         },
         link=f"{initiative.get_absolute_url()}#di-{item.pk}",
     )

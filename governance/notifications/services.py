@@ -24,6 +24,7 @@ from audit.services import record_event
 from core.access import restrict_to_visible
 from core.errors import FieldRuleError
 from core.people import language_of, speaking_to
+from core.wording import in_sentence
 from initiatives.models import Initiative, IntegrationPoint
 
 from .models import (
@@ -124,7 +125,7 @@ def notify_system_owner(integration_id: int) -> list[str]:
         return []
     system, initiative = integration.system, integration.initiative
     with speaking_to(system.it_owner):
-        how = integration.get_purpose_display().lower()
+        how = in_sentence(integration.get_purpose_display())
         if integration.vendor:
             how += gettext(", vendor %(vendor)s") % {"vendor": integration.vendor}
         if integration.connector:

@@ -47,7 +47,7 @@ def preferences(request):
             request,
             lambda: services.set_preferences(user=request.user, modes=form.cleaned_data),
             form=form,
-            success="Your notification preferences are saved.",
+            success=gettext("Your notification preferences are saved."),
         )
         if done:
             return redirect("notifications:preferences")

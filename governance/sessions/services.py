@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 
 from audit.services import diff_fields, record_event
 from core.errors import RuleError, TransitionNotAllowed
+from core.wording import in_sentence
 from initiatives.models import ACTIVE_STATUSES, Initiative, Status
 from outbox import enqueue
 
@@ -267,7 +268,7 @@ def move_session(
     if session.status != SessionStatus.PLANNED:
         raise TransitionNotAllowed(
             gettext("A %(lower)s session cannot move.")
-            % {"lower": session.get_status_display().lower()}
+            % {"lower": in_sentence(session.get_status_display())}
         )
     if timezone.is_naive(starts_at):
         starts_at = timezone.make_aware(starts_at, ZoneInfo(session.series.time_zone))
@@ -315,7 +316,7 @@ def cancel_session(
     if session.status != SessionStatus.PLANNED:
         raise TransitionNotAllowed(
             gettext("A %(lower)s session cannot be cancelled.")
-            % {"lower": session.get_status_display().lower()}
+            % {"lower": in_sentence(session.get_status_display())}
         )
     session.status = SessionStatus.CANCELLED
     session.sequence += 1

@@ -55,7 +55,7 @@ def series_edit(request, pk: int):
                 participants=form.cleaned_data["participants"],
             ),
             form=form,
-            success="Standing working session saved; upcoming dates updated.",
+            success=gettext("Standing working session saved; upcoming dates updated."),
         )
         if ok:
             return redirect(initiative)
@@ -131,7 +131,7 @@ def session_move(request, pk: int):
             duration_minutes=form.cleaned_data["duration_minutes"],
             location=form.cleaned_data["location"],
         ),
-        success="Session moved; the rest of the series is unchanged.",
+        success=gettext("Session moved; the rest of the series is unchanged."),
     )
     return redirect("sessions:session", pk=pk)
 
@@ -146,7 +146,7 @@ def session_cancel(request, pk: int):
         lambda: services.cancel_session(
             session=session, user=request.user, reason=form.cleaned_data.get("reason", "")
         ),
-        success="Session cancelled; the rest of the series is unchanged.",
+        success=gettext("Session cancelled; the rest of the series is unchanged."),
     )
     return redirect("sessions:session", pk=pk)
 
@@ -166,7 +166,7 @@ def session_record(request, pk: int):
                 decisions=form.cleaned_data["decisions"],
                 attendees=[int(pk) for pk in form.cleaned_data["attendees"]],
             ),
-            success="Notes and attendance saved.",
+            success=gettext("Notes and attendance saved."),
         )
         return redirect("sessions:session", pk=session.pk)
     else:

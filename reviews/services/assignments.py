@@ -6,6 +6,7 @@ from django.utils.translation import gettext
 from audit.services import record_event
 from core.errors import RuleError, TransitionNotAllowed
 from core.people import display_name
+from core.wording import in_sentence
 from initiatives import permissions
 from initiatives.models import Initiative, Status
 from initiatives.services import grant_membership, revoke_membership, transition_initiative
@@ -48,7 +49,7 @@ def assign_reviewer(
     if locked.status not in (Status.SUBMITTED, Status.IN_REVIEW, Status.READY_FOR_BUILD):
         raise TransitionNotAllowed(
             gettext("Reviewers are assigned to submitted initiatives; this one is %(lower)s.")
-            % {"lower": locked.get_status_display().lower()}
+            % {"lower": in_sentence(locked.get_status_display())}
         )
     if ReviewAssignment.objects.filter(
         initiative=locked, reviewer=reviewer, concern_area=concern_area

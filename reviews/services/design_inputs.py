@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.services import diff_fields, record_event
 from core.errors import FieldRuleError, RuleError, TransitionNotAllowed
 from core.people import display_name
+from core.wording import in_sentence
 from initiatives import permissions
 from initiatives.models import Initiative, Status
 from initiatives.roles import Role, has_role
@@ -110,8 +111,8 @@ def _check_design_input_action(user, design_input: DesignInput, action: str) -> 
         raise TransitionNotAllowed(
             gettext("A design input that is %(lower)s cannot be moved with “%(lower2)s”.")
             % {
-                "lower": design_input.get_status_display().lower(),
-                "lower2": DesignInputAction(action).label.lower(),
+                "lower": in_sentence(design_input.get_status_display()),
+                "lower2": in_sentence(DesignInputAction(action).label),
             }
         )
     initiative = design_input.initiative
@@ -158,7 +159,7 @@ def raise_design_input(
         if initiative.status in (Status.DRAFT, Status.WITHDRAWN):
             raise TransitionNotAllowed(
                 gettext("Design inputs are raised on submitted initiatives; this one is %(lower)s.")
-                % {"lower": initiative.get_status_display().lower()}
+                % {"lower": in_sentence(initiative.get_status_display())}
             )
         if area not in ConcernArea.values:
             raise RuleError(gettext("Unknown concern area “%(area)s”.") % {"area": area})
@@ -229,7 +230,7 @@ def raise_concern_instead_of_escalation(
                     "A concern goes to the working session of a submitted initiative; this one is "
                     "%(lower)s."
                 )
-                % {"lower": initiative.get_status_display().lower()}
+                % {"lower": in_sentence(initiative.get_status_display())}
             )
         if area not in ConcernArea.values:
             raise FieldRuleError("area", gettext("Choose the concern area it belongs to."))

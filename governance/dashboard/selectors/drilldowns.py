@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from core.query_params import parse_id
+from core.wording import in_sentence
 from governance.decisions.models import Decision
 from governance.sessions.models import SessionStatus, WorkingSession
 from initiatives.models import EARLY_PHASES, Initiative, RiskLevel, Status
@@ -160,7 +161,7 @@ class DesignInputCriteria:
         elif self.state == "open":
             parts.append("open")
         elif self.state:
-            parts.append(DesignInputStatus(self.state).label.lower())
+            parts.append(in_sentence(DesignInputStatus(self.state).label))
         if self.area:
             parts.append(ConcernArea(self.area).label)
         if self.route_taken:
