@@ -21,7 +21,7 @@ from .models import DirectoryGroupMapping
 class MappingForm(forms.Form):
     group = forms.CharField(max_length=200, label=_("Directory group (name or object id)"))
     role = forms.ChoiceField(
-        choices=[("", "— no role —"), *((r.value, r.value) for r in Role)], required=False
+        choices=[("", _("— no role —")), *((r.value, r.value) for r in Role)], required=False
     )
     site = forms.ModelChoiceField(Site.objects.all(), required=False, empty_label=_("— no site —"))
 

@@ -378,10 +378,10 @@ class IntegrationForm(StyledModelForm):
         system = self.fields["system"]
         system.queryset = landscape_selectors.systems()
         system.label_from_instance = lambda s: f"{s.site} · {s.name} ({s.get_kind_display()})"
-        system.empty_label = "Not listed (name it)"
-        system.label = "Registered system"
+        system.empty_label = gettext("Not listed (name it)")
+        system.label = gettext("Registered system")
         self.fields["name"].required = False
-        self.fields["name"].label = "Or its name"
+        self.fields["name"].label = gettext("Or its name")
         self.fields["system_type"].required = False
 
     def clean(self):

@@ -20,25 +20,25 @@ class StyledForm(forms.Form):
 class AssignForm(StyledForm):
     reviewer = UserField(label=_("Reviewer (username or e-mail)"))
     concern_area = forms.ChoiceField(
-        choices=[("", "All concern areas"), *ConcernArea.choices], required=False
+        choices=[("", _("All concern areas")), *ConcernArea.choices], required=False
     )
 
 
 # What each risk score means, in words: the scale runs from 1 (low risk) to 5 (highest risk),
 # the opposite direction of the dashboard's readiness 0–100 (higher is readier).
 RISK_SCORE_MEANINGS = {
-    1: "1 — low risk: nothing stands in the way",
-    2: "2 — minor risk: small points, no design change needed",
-    3: "3 — moderate risk: design changes needed before build",
-    4: "4 — high risk: serious findings, build should wait",
-    5: "5 — highest risk: must not go ahead as designed (blocks)",
+    1: _("1 — low risk: nothing stands in the way"),
+    2: _("2 — minor risk: small points, no design change needed"),
+    3: _("3 — moderate risk: design changes needed before build"),
+    4: _("4 — high risk: serious findings, build should wait"),
+    5: _("5 — highest risk: must not go ahead as designed (blocks)"),
 }
 
 
 class AssessmentForm(VersionCheckedForm, StyledForm):
     score = forms.TypedChoiceField(
         label=_("Risk score (1 low – 5 highest risk)"),
-        choices=[("", "Not scored"), *[(str(i), RISK_SCORE_MEANINGS[i]) for i in range(1, 6)]],
+        choices=[("", _("Not scored")), *[(str(i), RISK_SCORE_MEANINGS[i]) for i in range(1, 6)]],
         coerce=int,
         empty_value=None,
         required=False,

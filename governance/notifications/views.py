@@ -66,7 +66,7 @@ def unsubscribe(request, token: str):
     if data is None:
         raise PermissionDenied(gettext("This unsubscribe link is not valid."))
     kind = data[1]
-    label = EventKind(kind).label if kind else "all hand-off notifications"
+    label = EventKind(kind).label if kind else gettext("all hand-off notifications")
     if request.method == "POST":
         services.unsubscribe(token=token)
         return render(
@@ -83,6 +83,8 @@ def follow(request, pk: int):
     services.set_following(user=request.user, initiative=initiative, follow=on)
     messages.success(
         request,
-        f"You follow {initiative.reference}." if on else "You no longer follow it.",
+        gettext("You follow %(reference)s.") % {"reference": initiative.reference}
+        if on
+        else gettext("You no longer follow it."),
     )
     return redirect(initiative.get_absolute_url())
