@@ -14,11 +14,12 @@ import json
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 # Deeper JSON than this is no request the API understands (its deepest body has 3 levels).
 MAX_JSON_DEPTH = 32
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-TOO_LARGE = "The request body is too large."
+TOO_LARGE = _("The request body is too large.")
 
 
 class BadInput(Exception):
@@ -32,11 +33,11 @@ class BadInput(Exception):
 def text_problem(value: str) -> str | None:
     """Why no database column can hold this text (NUL, unpaired UTF-16 surrogate), or None."""
     if "\x00" in value:
-        return "Null characters are not allowed."
+        return gettext("Null characters are not allowed.")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        return "Unpaired surrogate characters are not allowed."
+        return gettext("Unpaired surrogate characters are not allowed.")
     return None
 
 
@@ -47,7 +48,7 @@ def check_request(request) -> None:
         try:
             _check_fields(request.POST)
         except RequestDataTooBig:
-            raise BadInput(TOO_LARGE, status=413, code="too_large") from None
+            raise BadInput(str(TOO_LARGE), status=413, code="too_large") from None
         except TooManyFieldsSent:
             raise BadInput(
                 gettext("Too many fields in the request body."), code="parse_error"
@@ -75,7 +76,7 @@ def _check_json_body(request) -> None:
     try:
         body = request.body
     except RequestDataTooBig:
-        raise BadInput(TOO_LARGE, status=413, code="too_large") from None
+        raise BadInput(str(TOO_LARGE), status=413, code="too_large") from None
     if not body:
         return
     try:

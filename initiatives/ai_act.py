@@ -446,12 +446,14 @@ def classify_initiative(initiative) -> Classification:
 def validate_choice_list(choices: type[models.TextChoices], values) -> str | None:
     """Why a list of answers is refused, or None: known values, "none" alone."""
     if not isinstance(values, list | tuple):
-        return "Send a list of choices."
+        return gettext("Send a list of choices.")
     unknown = [v for v in values if v not in choices.values]
     if unknown:
-        return f"Unknown choice(s): {', '.join(map(str, unknown))}."
+        return gettext("Unknown choice(s): %(choices)s.") % {
+            "choices": ", ".join(map(str, unknown))
+        }
     if NONE in values and len(values) > 1:
-        return "“None of these” cannot be combined with other answers."
+        return gettext("“None of these” cannot be combined with other answers.")
     if len(set(values)) != len(values):
-        return "Each choice may be given once."
+        return gettext("Each choice may be given once.")
     return None

@@ -180,9 +180,9 @@ class IdeaForm(VersionedForm):
             "co_sponsors",
         ]
         widgets = {"target_decision_date": forms.DateInput(attrs={"type": "date"})}
-        labels = {"site": "Plant / site", "phase": "Current phase"}
+        labels = {"site": _("Plant / site"), "phase": _("Current phase")}
         help_texts = {
-            "phase": "Be honest: IT helps most before a vendor is chosen or a design is fixed.",
+            "phase": _("Be honest: IT helps most before a vendor is chosen or a design is fixed."),
         }
 
     def clean_target_decision_date(self):
@@ -210,14 +210,16 @@ class OwnershipForm(VersionedForm):
             "override_logged",
         ]
         labels = {
-            "output_actors": "Who acts on the AI's output",
-            "output_explanation": "How is an output explained to the people who act on it?",
-            "operator_view": "What does the operator see, including the confidence?",
-            "override_logged": "Is every override logged?",
+            "output_actors": _("Who acts on the AI's output"),
+            "output_explanation": _("How is an output explained to the people who act on it?"),
+            "operator_view": _("What does the operator see, including the confidence?"),
+            "override_logged": _("Is every override logged?"),
         }
         help_texts = {
-            "override_logged": "Who overrode which recommendation, when and why: without that "
-            "log nobody learns where the AI is wrong.",
+            "override_logged": _(
+                "Who overrode which recommendation, when and why: without that "
+                "log nobody learns where the AI is wrong."
+            ),
         }
 
 
@@ -232,11 +234,11 @@ class RiskBoundariesForm(VersionedForm):
             "regulated",
         ]
         labels = {
-            "allowed_actions": "Actions the AI may take",
-            "forbidden_actions": "Actions the AI must never take",
-            "failure_fallback": "When it fails",
-            "safety_critical": "Safety-critical?",
-            "regulated": "Regulated (GxP, ISO 13485, export control…)?",
+            "allowed_actions": _("Actions the AI may take"),
+            "forbidden_actions": _("Actions the AI must never take"),
+            "failure_fallback": _("When it fails"),
+            "safety_critical": _("Safety-critical?"),
+            "regulated": _("Regulated (GxP, ISO 13485, export control…)?"),
         }
 
 
@@ -245,8 +247,8 @@ class StackForm(VersionedForm):
         model = Initiative
         fields = ["sso_requirements", "new_platforms"]
         labels = {
-            "sso_requirements": "SSO / identity needs",
-            "new_platforms": "New platforms it introduces",
+            "sso_requirements": _("SSO / identity needs"),
+            "new_platforms": _("New platforms it introduces"),
         }
 
 
@@ -261,11 +263,11 @@ class SupportForm(VersionedForm):
             "drift_detection",
         ]
         labels = {
-            "maintained_by": "Who maintains it",
-            "monitored_by": "Who monitors it",
-            "update_process": "How model or vendor updates are made",
-            "model_documentation": "Model documentation or model card",
-            "drift_detection": "How does the business know the model drifted?",
+            "maintained_by": _("Who maintains it"),
+            "monitored_by": _("Who monitors it"),
+            "update_process": _("How model or vendor updates are made"),
+            "model_documentation": _("Model documentation or model card"),
+            "drift_detection": _("How does the business know the model drifted?"),
         }
 
 
@@ -313,10 +315,12 @@ class ScreeningFields(forms.Form):
 
 
 SCREENING_LABELS = {
-    "ai_act_role": "Your role under the AI Act",
-    "ai_act_annex_i": "Is it part of a product under EU product-safety law (Annex I)?",
-    "ai_act_third_party_assessment": "Does that product need a third-party conformity assessment?",
-    "ai_act_gpai": "Is it built on a general-purpose AI model?",
+    "ai_act_role": _("Your role under the AI Act"),
+    "ai_act_annex_i": _("Is it part of a product under EU product-safety law (Annex I)?"),
+    "ai_act_third_party_assessment": _(
+        "Does that product need a third-party conformity assessment?"
+    ),
+    "ai_act_gpai": _("Is it built on a general-purpose AI model?"),
 }
 SCREENING_ORDER = list(SCREENING_FIELDS)
 
@@ -331,10 +335,13 @@ class ScreeningForm(VersionedForm):
         fields = SCREENING_ORDER
         labels = SCREENING_LABELS
         help_texts = {
-            "ai_act_third_party_assessment": "Leave empty if you do not know: IT will check. "
-            "Machinery needing a notified body is the usual case.",
-            "ai_act_gpai": "General-purpose AI models include the large language models sold "
-            "as a service.",
+            "ai_act_third_party_assessment": _(
+                "Leave empty if you do not know: IT will check. "
+                "Machinery needing a notified body is the usual case."
+            ),
+            "ai_act_gpai": _(
+                "General-purpose AI models include the large language models sold as a service."
+            ),
         }
 
 
@@ -343,7 +350,7 @@ class ScreeningReviewForm(ScreeningForm):
 
     class Meta(ScreeningForm.Meta):
         fields = [*SCREENING_ORDER, "ai_act_review_note"]
-        labels = {**SCREENING_LABELS, "ai_act_review_note": "What IT checked"}
+        labels = {**SCREENING_LABELS, "ai_act_review_note": _("What IT checked")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -426,49 +433,64 @@ class Step:
 
 
 STEPS = (
-    Step(1, "idea", "The idea", "What problem, what value, where, and how far along.", IdeaForm),
+    Step(
+        1,
+        "idea",
+        _("The idea"),
+        _("What problem, what value, where, and how far along."),
+        IdeaForm,
+    ),
     Step(
         2,
         "ownership",
-        "Decision ownership",
-        "Who owns the decisions, who acts on the output, who answers when it is wrong, and "
-        "what the people who act on it understand of it.",
+        _("Decision ownership"),
+        _(
+            "Who owns the decisions, who acts on the output, who answers when it is wrong, and "
+            "what the people who act on it understand of it."
+        ),
         OwnershipForm,
     ),
     Step(
         3,
         "risk",
-        "Risk boundaries",
-        "What data it touches, what it may and must never do, and what happens when it fails.",
+        _("Risk boundaries"),
+        _("What data it touches, what it may and must never do, and what happens when it fails."),
         RiskBoundariesForm,
-        (("data", DataAssetFormSet, "Data the AI will access"),),
+        (("data", DataAssetFormSet, _("Data the AI will access")),),
     ),
     Step(
         4,
         "stack",
-        "Stack",
-        "Systems it integrates with, identity needs, new platforms and vendors under evaluation.",
+        _("Stack"),
+        _(
+            "Systems it integrates with, identity needs, new platforms and vendors under "
+            "evaluation."
+        ),
         StackForm,
         (
-            ("integrations", IntegrationFormSet, "Systems it integrates with"),
-            ("vendors", VendorFormSet, "Vendors under evaluation"),
+            ("integrations", IntegrationFormSet, _("Systems it integrates with")),
+            ("vendors", VendorFormSet, _("Vendors under evaluation")),
         ),
     ),
     Step(
         5,
         "support",
-        "Support model",
-        "Who keeps it running once it is live, where the model is documented and how drift "
-        "is noticed.",
+        _("Support model"),
+        _(
+            "Who keeps it running once it is live, where the model is documented and how drift "
+            "is noticed."
+        ),
         SupportForm,
         (),
     ),
     Step(
         6,
         "ai-act",
-        "EU AI Act screening",
-        "A few questions from the EU AI Act. The portal derives the classification from them; "
-        "IT reviews it with you. A prohibited practice cannot be submitted.",
+        _("EU AI Act screening"),
+        _(
+            "A few questions from the EU AI Act. The portal derives the classification from them; "
+            "IT reviews it with you. A prohibited practice cannot be submitted."
+        ),
         ScreeningForm,
         (),
     ),

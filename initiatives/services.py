@@ -409,7 +409,7 @@ def sync_role_acknowledgements(initiative: Initiative) -> dict[str, str]:
 
 def _locked_acknowledgement(initiative: Initiative, role: str, user) -> RoleAcknowledgement:
     if role not in NamedRole.values:
-        raise FieldRuleError("role", f"Not a named role: {role!r}.")
+        raise FieldRuleError("role", gettext("Not a named role: %(role)s.") % {"role": repr(role)})
     acknowledgement = (
         RoleAcknowledgement.objects.select_for_update()
         .filter(initiative_id=initiative.pk, role=role)

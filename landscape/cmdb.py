@@ -125,7 +125,8 @@ def read_rows(content: bytes | str) -> list[RawRow]:
         missing = [c for c in REQUIRED_COLUMNS if c not in columns.values()]
         if missing:
             raise UnreadableFile(
-                "The header lacks the column(s) " + ", ".join(missing) + " (see the column list)."
+                gettext("The header lacks the column(s) %(columns)s (see the column list).")
+                % {"columns": ", ".join(missing)}
             )
         rows = []
         for cells in reader:

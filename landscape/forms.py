@@ -30,7 +30,7 @@ class SystemForm(VersionCheckedForm, forms.ModelForm):
     class Meta:
         model = EnterpriseSystem
         fields = ["site", "name", "kind", "criticality", "it_owner", "cmdb_id", "description"]
-        labels = {"it_owner": "IT owner"}
+        labels = {"it_owner": _("IT owner")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

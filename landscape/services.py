@@ -211,19 +211,29 @@ def _row_values(raw: cmdb.RawRow, sites: dict[str, Any]) -> tuple[dict[str, Any]
     text = raw.values
     site = sites.get(text["site"].lower())
     if site is None:
-        errors.append(f"Unknown site “{text['site']}”." if text["site"] else "No site.")
+        errors.append(
+            gettext("Unknown site “%(site)s”.") % {"site": text["site"]}
+            if text["site"]
+            else gettext("No site.")
+        )
     values["site"] = site
     kind = cmdb.parse_kind(text["kind"])
     if kind is None:
-        errors.append(f"Unknown kind “{text['kind']}”." if text["kind"] else "No kind.")
+        errors.append(
+            gettext("Unknown kind “%(kind)s”.") % {"kind": text["kind"]}
+            if text["kind"]
+            else gettext("No kind.")
+        )
     values["kind"] = kind
     criticality = cmdb.parse_criticality(text["criticality"])
     if criticality is None:
-        errors.append(f"Unknown criticality “{text['criticality']}”.")
+        errors.append(
+            gettext("Unknown criticality “%(criticality)s”.") % {"criticality": text["criticality"]}
+        )
     values["criticality"] = criticality
     owner = _find_user(text["it_owner"])
     if text["it_owner"] and owner is None:
-        errors.append(f"No active portal user “{text['it_owner']}”.")
+        errors.append(gettext("No active portal user “%(name)s”.") % {"name": text["it_owner"]})
     values["it_owner"] = owner
     for name in ("name", "cmdb_id", "description"):
         values[name] = text[name]
@@ -277,7 +287,7 @@ def import_systems(
                 continue
             key = values["cmdb_id"] or (values["site"].pk, values["name"].lower())
             if key in seen:
-                row.errors = ["The same system appears earlier in the file."]
+                row.errors = [gettext("The same system appears earlier in the file.")]
                 continue
             seen.add(key)
             match = by_cmdb.get(values["cmdb_id"]) if values["cmdb_id"] else None

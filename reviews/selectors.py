@@ -5,6 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import Initiative, Phase, Status, VendorCandidate
 from initiatives.permissions import restrict_to_visible
@@ -132,10 +133,10 @@ def components_for(initiative: Initiative) -> list:
 # ---------------------------------------------------------------- queue
 
 QUEUE_TABS = (
-    ("new", "New"),
-    ("waiting_it", "Waiting for IT"),
-    ("waiting_sponsor", "Waiting for the sponsor"),
-    ("all", "All"),
+    ("new", _("New")),
+    ("waiting_it", _("Waiting for IT")),
+    ("waiting_sponsor", _("Waiting for the sponsor")),
+    ("all", _("All")),
 )
 
 # Later phases are more urgent: the design is about to be fixed without IT's input.

@@ -267,7 +267,11 @@ def design_input(request, pk: int):
         .select_related("actor")
         .order_by("-at", "-id")
     )
-    labels = {**dict(services.DesignInputAction.choices), "raised": "Raised", "updated": "Edited"}
+    labels = {
+        **dict(services.DesignInputAction.choices),
+        "raised": gettext("Raised"),
+        "updated": gettext("Edited"),
+    }
     for event in events:
         name = event.action.removeprefix("design_input.")
         event.label = labels.get(name, name)

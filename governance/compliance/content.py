@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import filetype
 from django.conf import settings
+from django.utils import formats
 from django.utils.translation import gettext
 
 from core.errors import FieldRuleError
@@ -125,8 +126,11 @@ def check_upload(upload) -> Kind:
     if upload.size > limit:
         raise FieldRuleError(
             "file",
-            f"The file is {upload.size / 1048576:.1f} MB; at most {limit / 1048576:.0f} MB "
-            "can be uploaded.",
+            gettext("The file is %(size)s MB; at most %(limit)s MB can be uploaded.")
+            % {
+                "size": formats.number_format(upload.size / 1048576, 1),
+                "limit": formats.number_format(limit / 1048576, 0),
+            },
         )
     name = upload.name or ""
     kind = detect(upload)

@@ -1,6 +1,7 @@
 """Forms of regulation and evidence: upload, obligation actions, framework references."""
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import VersionCheckedForm, version_field
@@ -17,11 +18,13 @@ def target_choices(initiative) -> list[tuple[str, str]]:
     from governance.decisions.models import Decision
     from reviews.models import ConcernAssessment, DesignInput
 
-    choices = [(EvidenceTarget.INITIATIVE.value, "The initiative itself")]
+    choices = [(EvidenceTarget.INITIATIVE.value, gettext("The initiative itself"))]
     for a in ConcernAssessment.objects.filter(initiative=initiative).order_by("area"):
         choices.append((f"assessment:{a.pk}", f"Assessment: {a.get_area_display()}"))
     for d in DesignInput.objects.filter(initiative=initiative).order_by("created_at"):
-        choices.append((f"design_input:{d.pk}", f"Design input: {d.title}"))
+        choices.append(
+            (f"design_input:{d.pk}", gettext("Design input: %(title)s") % {"title": d.title})
+        )
     for d in Decision.objects.filter(initiative=initiative).order_by("decided_at"):
         choices.append((f"decision:{d.pk}", f"Decision: {d.summary}"))
     for o in obligations_for(initiative):

@@ -66,7 +66,7 @@ def new_decision(request, pk: int):
         )
         if ok:
             return redirect(f"{initiative.get_absolute_url()}#decisions")
-    return _form_page(request, initiative, form, "Record a decision")
+    return _form_page(request, initiative, form, gettext("Record a decision"))
 
 
 def escalate(request, pk: int):
@@ -160,7 +160,7 @@ def new_change_request(request, pk: int):
         )
         if ok:
             return redirect(f"{initiative.get_absolute_url()}#change-control")
-    return _form_page(request, initiative, form, "Request a change to the AI")
+    return _form_page(request, initiative, form, gettext("Request a change to the AI"))
 
 
 @require_POST
@@ -197,4 +197,4 @@ def new_release(request, pk: int):
         )
         if ok:
             return redirect(f"{initiative.get_absolute_url()}#change-control")
-    return _form_page(request, initiative, form, "Record the version in production")
+    return _form_page(request, initiative, form, gettext("Record the version in production"))

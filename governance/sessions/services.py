@@ -128,17 +128,17 @@ def _regenerable(series: WorkingSeries, now: datetime) -> QuerySet[WorkingSessio
 def _validate_series_fields(fields: dict[str, Any]) -> None:
     errors = []
     if "cadence" in fields and fields["cadence"] not in Cadence.values:
-        errors.append("Cadence must be weekly, every two weeks or monthly.")
+        errors.append(gettext("Cadence must be weekly, every two weeks or monthly."))
     if "weekday" in fields and not 0 <= int(fields["weekday"]) <= 6:
-        errors.append("Weekday must be 0 (Monday) to 6 (Sunday).")
+        errors.append(gettext("Weekday must be 0 (Monday) to 6 (Sunday)."))
     if "time_zone" in fields and fields["time_zone"] not in available_timezones():
-        errors.append(f"Unknown time zone: {fields['time_zone']}.")
+        errors.append(gettext("Unknown time zone: %(zone)s.") % {"zone": fields["time_zone"]})
     if "duration_minutes" in fields and not 15 <= int(fields["duration_minutes"]) <= 480:
-        errors.append("Duration must be between 15 and 480 minutes.")
+        errors.append(gettext("Duration must be between 15 and 480 minutes."))
     if "reminder_lead_minutes" in fields and not 0 <= int(fields["reminder_lead_minutes"]) <= (
         14 * 24 * 60
     ):
-        errors.append("Reminder lead time must be between 0 minutes and 14 days.")
+        errors.append(gettext("Reminder lead time must be between 0 minutes and 14 days."))
     if errors:
         raise RuleError(" ".join(errors))
 
@@ -158,7 +158,10 @@ def set_series(
     time zone replaces future planned occurrences that nobody moved; moved, cancelled, held
     and annotated occurrences stay as they are.
     """
-    require(can_schedule(user, initiative), "Only the sponsor side or an IT lead sets the cadence.")
+    require(
+        can_schedule(user, initiative),
+        gettext("Only the sponsor side or an IT lead sets the cadence."),
+    )
     if initiative.status not in ACTIVE_STATUSES:
         raise TransitionNotAllowed(
             gettext("A standing working session needs an initiative submitted to IT.")
@@ -264,7 +267,10 @@ def move_session(
 ) -> WorkingSession:
     """Move one occurrence; the series and its other occurrences stay as they are."""
     session = _locked_session(session)
-    require(can_schedule(user, session.initiative), "Only the sponsor side or an IT lead moves it.")
+    require(
+        can_schedule(user, session.initiative),
+        gettext("Only the sponsor side or an IT lead moves it."),
+    )
     if session.status != SessionStatus.PLANNED:
         raise TransitionNotAllowed(
             gettext("A %(lower)s session cannot move.")
@@ -312,7 +318,10 @@ def cancel_session(
 ) -> WorkingSession:
     """Cancel one occurrence. It stays in the series (and in calendars, as cancelled)."""
     session = _locked_session(session)
-    require(can_schedule(user, session.initiative), "Only the sponsor side or an IT lead cancels.")
+    require(
+        can_schedule(user, session.initiative),
+        gettext("Only the sponsor side or an IT lead cancels."),
+    )
     if session.status != SessionStatus.PLANNED:
         raise TransitionNotAllowed(
             gettext("A %(lower)s session cannot be cancelled.")
@@ -348,7 +357,7 @@ def record_session(
 ) -> WorkingSession:
     """Record what happened: notes, decisions and who attended. The session counts as held."""
     session = _locked_session(session)
-    require(can_record(user, session), "You may not record this working session.")
+    require(can_record(user, session), gettext("You may not record this working session."))
     if session.status == SessionStatus.CANCELLED:
         raise TransitionNotAllowed(gettext("A cancelled session cannot be recorded."))
     if session.starts_at > timezone.now():

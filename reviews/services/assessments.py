@@ -185,7 +185,8 @@ def _save_answers(assessment: ConcernAssessment, user, answers: dict[int, str]) 
     unknown = [str(pk) for pk in answers if int(pk) not in questions]
     if unknown:
         raise RuleError(
-            "These questions do not belong to this concern area: " + ", ".join(unknown) + "."
+            gettext("These questions do not belong to this concern area: %(questions)s.")
+            % {"questions": ", ".join(unknown)}
         )
     existing = {a.question_id: a for a in assessment.answers.all()}
     changed = {}

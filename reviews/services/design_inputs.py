@@ -129,12 +129,18 @@ def _check_design_input_action(user, design_input: DesignInput, action: str) -> 
     if not allowed:
         raise PermissionDenied(
             {
-                "partner": "Only the sponsor side, the owner or IT may propose a solution.",
-                "sponsor": "Only the sponsor, a co-sponsor or the owner marks it incorporated; "
-                "IT then confirms.",
-                "it": "Only the initiative's IT reviewers and IT leads may do this.",
-                "authority": "Only an IT lead, an executive, or the initiative's decision "
-                "owner or accountable person may accept a risk.",
+                "partner": gettext(
+                    "Only the sponsor side, the owner or IT may propose a solution."
+                ),
+                "sponsor": gettext(
+                    "Only the sponsor, a co-sponsor or the owner marks it incorporated; "
+                    "IT then confirms."
+                ),
+                "it": gettext("Only the initiative's IT reviewers and IT leads may do this."),
+                "authority": gettext(
+                    "Only an IT lead, an executive, or the initiative's decision "
+                    "owner or accountable person may accept a risk."
+                ),
             }[who]
         )
     return to_status
@@ -293,7 +299,10 @@ def edit_design_input(
         _check_version(locked, expected_version, "design input")
         unknown = set(fields) - set(EDITABLE_DESIGN_INPUT_FIELDS)
         if unknown:
-            raise RuleError("These fields cannot be edited: " + ", ".join(sorted(unknown)))
+            raise RuleError(
+                gettext("These fields cannot be edited: %(fields)s")
+                % {"fields": ", ".join(sorted(unknown))}
+            )
         if "severity" in fields and fields["severity"] not in Severity.values:
             raise RuleError(
                 gettext("Unknown severity “%(value)s”.") % {"value": fields["severity"]}
