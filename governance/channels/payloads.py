@@ -103,7 +103,7 @@ def slack_body(event: dict) -> dict:
                 "elements": [
                     {
                         "type": "button",
-                        "text": {"type": "plain_text", "text": "Open in Harmony"},
+                        "text": {"type": "plain_text", "text": gettext("Open in Harmony")},
                         "url": link,
                     }
                 ],

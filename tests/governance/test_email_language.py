@@ -193,3 +193,39 @@ def test_an_api_refusal_follows_accept_language(users, api_as):
     english = client.post("/api/initiatives/", {"title": "Vision QA"}, format="json")
     assert english.status_code == 403
     assert english.json()["detail"] == "Only business sponsors register initiatives."
+
+
+def test_risk_reasons_are_stored_in_english_and_read_in_the_readers_language():
+    from django.utils import timezone
+
+    from governance.risk.rules import (
+        AssessmentFacts,
+        InitiativeFacts,
+        compute_risk,
+        reason_in_language,
+    )
+
+    facts = InitiativeFacts(
+        status=Status.IN_REVIEW,
+        has_decision_owner=False,
+        assessments=[AssessmentFacts("security", "not_started", None, timezone.now())],
+    )
+    with translation.override("de"):  # whoever triggers the recompute
+        reasons = compute_risk(facts, timezone.now()).reasons
+    assert "Not assessed yet: Security & data exposure" in reasons
+    assert "Decision owner missing" in reasons
+    with translation.override("de"):
+        shown = [reason_in_language(r) for r in reasons]
+    assert "Noch nicht bewertet: Sicherheit & Datenexposition" in shown
+    assert "Entscheidungsverantwortliche Person fehlt" in shown
+    assert reason_in_language("Written by an older version") == "Written by an older version"
+
+
+def test_a_german_reader_gets_the_pdf_report_and_the_dashboard_in_german(users):
+    initiative = factories.in_review_initiative(sponsor=users["sponsor"])
+    client = Client(HTTP_ACCEPT_LANGUAGE="de")
+    client.force_login(users["executive"])
+    page = client.get("/governance/dashboard/").content.decode()
+    assert "Initiativen nach Phase" in page and "Initiatives by phase" not in page
+    pdf = client.get(f"/governance/compliance/initiatives/{initiative.pk}/report/?format=pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
