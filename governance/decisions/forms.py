@@ -91,7 +91,7 @@ class EscalationForm(forms.Form):
         label=_("Why escalate instead of deciding it together"),
     )
     discussed_in_session = forms.ChoiceField(
-        choices=[("yes", "Yes"), ("no", "No")],
+        choices=[("yes", _("Yes")), ("no", _("No"))],
         widget=forms.RadioSelect,
         label=_("Was the concern discussed in a working session?"),
     )

@@ -64,7 +64,7 @@ class Decision(models.Model):
     )
     discussed_in_session = models.CharField(
         max_length=3,
-        choices=[("yes", "Yes"), ("no", "No")],
+        choices=[("yes", _("Yes")), ("no", _("No"))],
         blank=True,
         help_text=_("For an escalation: was the concern discussed in a working session first?"),
     )
