@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -102,9 +103,9 @@ class IntegrationSerializer(SectionRowSerializer):
         if attrs.get("system") is None:
             errors = {}
             if not attrs.get("name"):
-                errors["name"] = ["Give a registered `system` or name the system."]
+                errors["name"] = [gettext("Give a registered `system` or name the system.")]
             if not attrs.get("system_type"):
-                errors["system_type"] = ["Say what kind of system it is."]
+                errors["system_type"] = [gettext("Say what kind of system it is.")]
             if errors:
                 raise serializers.ValidationError(errors)
         return attrs
@@ -132,9 +133,9 @@ class UsernameField(serializers.SlugRelatedField):
     """A portal user by username (or e-mail), as the intake form accepts them."""
 
     default_error_messages = {
-        "does_not_exist": "No active portal user with the username or e-mail “{value}”.",
-        "invalid": "Send a username as text.",
-        "null_characters": "Null characters are not allowed.",
+        "does_not_exist": _("No active portal user with the username or e-mail “{value}”."),
+        "invalid": _("Send a username as text."),
+        "null_characters": _("Null characters are not allowed."),
     }
 
     def __init__(self, **kwargs):
@@ -584,7 +585,7 @@ class InitiativeViewSet(
             if base is None:
                 # A query parameter naming no initiative the caller sees: the same 400 whether
                 # it does not exist or is hidden.
-                raise serializers.ValidationError({"initiative": ["No such initiative."]})
+                raise serializers.ValidationError({"initiative": [gettext("No such initiative.")]})
         overrides = {
             "title": data.get("title") or None,
             "problem": data.get("problem") or None,

@@ -371,7 +371,7 @@ DataAssetFormSet = inlineformset_factory(
     Initiative,
     DataAsset,
     fields=["name", "classification", "personal_data", "storage_location"],
-    labels={"storage_location": "Stored / processed where"},
+    labels={"storage_location": _("Stored / processed where")},
     **_formset_options,
 )
 

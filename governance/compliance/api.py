@@ -381,7 +381,7 @@ class EvidenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             ).first()
             if target_object is None:
                 raise serializers.ValidationError(
-                    {"target_id": ["Name one of this initiative's own items."]}
+                    {"target_id": [gettext("Name one of this initiative's own items.")]}
                 )
         replaces = None
         if data.get("replaces"):
@@ -390,7 +390,7 @@ class EvidenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             ).first()
             if replaces is None:
                 raise serializers.ValidationError(
-                    {"replaces": ["Name a live evidence file of this initiative."]}
+                    {"replaces": [gettext("Name a live evidence file of this initiative.")]}
                 )
         evidence = services.upload_evidence(
             initiative=initiative,

@@ -112,7 +112,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         except Http404:
             # A field naming no initiative the caller sees: the same 400 whether it does not
             # exist or is hidden.
-            raise ValidationError({"initiative": ["No such initiative."]}) from None
+            raise ValidationError({"initiative": [gettext("No such initiative.")]}) from None
         on = services.set_following(
             user=request.user, initiative=initiative, follow=data.validated_data["follow"]
         )
