@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import translation
 from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
 from rest_framework.authtoken.models import Token
@@ -94,6 +95,15 @@ def attempt(action: Callable[[], object], *objects) -> Attempt:
 def _fast_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test ends in the default language: a request in German leaves German active in
+    the thread (the middleware activates each request's language, nothing deactivates it),
+    and the next test in that worker would read German choices and messages."""
+    yield
+    translation.deactivate()
 
 
 def need_service(name: str, available: bool) -> None:

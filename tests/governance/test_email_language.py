@@ -33,14 +33,6 @@ def compiled():
     call_command("compilemessages", locale=["de"], ignore_patterns=[".venv*"], verbosity=0)
 
 
-@pytest.fixture(autouse=True)
-def back_to_the_default_language():
-    """A request in German leaves German active in this thread (the middleware activates a
-    language per request, nothing deactivates it): later tests expect the default."""
-    yield
-    translation.deactivate()
-
-
 def prefers(user, language: str) -> None:
     LanguagePreference.objects.update_or_create(user=user, defaults={"language": language})
 
