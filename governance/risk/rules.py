@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext, gettext_noop
 
 from governance.sessions.models import Cadence
@@ -182,6 +182,13 @@ def reason_in_language(text: str) -> str:
         for name in ("areas", "missing"):
             if name in params:
                 params[name] = ", ".join(word(v) for v in params[name].split(", "))
+        if "date" in params:
+            try:
+                day = datetime.strptime(params["date"], "%d %b %Y").date()
+            except ValueError:
+                pass
+            else:
+                params["date"] = formats.date_format(day, "d M Y")
         return gettext(template) % params
     return text
 

@@ -219,6 +219,12 @@ def test_risk_reasons_are_stored_in_english_and_read_in_the_readers_language():
     assert "Noch nicht bewertet: Sicherheit & Datenexposition" in shown
     assert "Entscheidungsverantwortliche Person fehlt" in shown
     assert reason_in_language("Written by an older version") == "Written by an older version"
+    overdue = "High-severity design input overdue since 05 Mar 2030: Logs (Governance)"
+    with translation.override("de"):
+        assert reason_in_language(overdue) == (
+            "Design-Input mit hohem Schweregrad überfällig seit 05 Mär 2030: Logs (Governance)"
+        )
+    assert reason_in_language(overdue) == overdue
 
 
 def test_a_german_reader_gets_the_pdf_report_and_the_dashboard_in_german(users):
