@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Framework(models.TextChoices):
@@ -62,7 +63,7 @@ class FrameworkReference(models.Model):
 
 
 class ObligationStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("state of an obligation or change request", "Open")
     CLOSED = "closed", _("Closed with evidence")
     NOT_APPLICABLE = "not_applicable", _("No longer applies")
 

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DecisionKind(models.TextChoices):
@@ -97,7 +98,7 @@ class ChangeKind(models.TextChoices):
 
 
 class ChangeStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("state of an obligation or change request", "Open")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
     IMPLEMENTED = "implemented", _("Implemented")
