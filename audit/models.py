@@ -7,14 +7,15 @@ not the PostgreSQL trigger that refuses UPDATE and DELETE on it.
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Source(models.TextChoices):
-    BROWSER = "browser", "Browser"
-    API = "api", "API"
-    TASK = "task", "Background task"
-    ADMIN = "admin", "Admin"
-    SYSTEM = "system", "System"
+    BROWSER = "browser", _("Browser")
+    API = "api", _("API")
+    TASK = "task", _("Background task")
+    ADMIN = "admin", _("Admin")
+    SYSTEM = "system", _("System")
 
 
 GENESIS_HASH = "0" * 64
@@ -49,7 +50,7 @@ class AuditEvent(models.Model):
     Only `audit.chain.append_event` (behind `audit.services.record_event`) writes rows.
     """
 
-    seq = models.PositiveBigIntegerField(unique=True, help_text="Position in the chain, from 1")
+    seq = models.PositiveBigIntegerField(unique=True, help_text=_("Position in the chain, from 1"))
     at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from core.access import visible_initiative_or_404
@@ -24,7 +25,9 @@ from .selectors import (
 def _auditable_or_404(user, pk: int):
     initiative = visible_initiative_or_404(user, pk)
     if not can_view_audit_trail(user, initiative):
-        raise PermissionDenied("The audit trail is for IT leads, executives and its own people.")
+        raise PermissionDenied(
+            gettext("The audit trail is for IT leads, executives and its own people.")
+        )
     return initiative
 
 

@@ -22,6 +22,7 @@ stale one (412). The answers of the whole site outside DRF (400/413, 404, 500, 5
 from datetime import UTC, datetime
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.utils.translation import gettext
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from rest_framework import exceptions, filters, mixins, pagination, serializers, status
@@ -175,7 +176,9 @@ def expected_version(request) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise exceptions.ValidationError({"version": ["A whole number is required."]}) from None
+        raise exceptions.ValidationError(
+            {"version": [gettext("A whole number is required.")]}
+        ) from None
 
 
 def require_version(request) -> int:

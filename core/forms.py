@@ -7,8 +7,9 @@ save, and saving it blindly could overwrite one.
 """
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
-MISSING_VERSION = (
+MISSING_VERSION = _(
     "This form did not say which version of the page it was filled in on, so saving it could "
     "overwrite someone else's changes. Nothing was saved: reload the page and try again."
 )

@@ -15,6 +15,8 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse, HttpResponseForbidden, HttpResponseNotFound, JsonResponse
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 
 from .request_checks import TOO_LARGE
@@ -22,7 +24,7 @@ from .request_checks import TOO_LARGE
 # Errors that mean "the database cannot be reached now" (down, restarting, connection lost),
 # as opposed to a bug: the request may succeed when it is repeated a little later.
 DATABASE_UNAVAILABLE = (db.OperationalError, db.InterfaceError)
-UNAVAILABLE = (
+UNAVAILABLE = _(
     "The portal cannot reach its database right now. Try again in a minute; if you were "
     "saving something, check afterwards whether it was saved."
 )
@@ -42,10 +44,10 @@ def bad_request(request, exception=None):
     too_large = isinstance(exception, RequestDataTooBig)
     if request.path.startswith("/api/"):
         if too_large:
-            return error_response(413, TOO_LARGE, "too_large")
-        return error_response(400, "Bad request.", "bad_request")
+            return error_response(413, str(TOO_LARGE), "too_large")
+        return error_response(400, gettext("Bad request."), "bad_request")
     if too_large:
-        return HttpResponse(TOO_LARGE, status=413, content_type="text/plain; charset=utf-8")
+        return HttpResponse(str(TOO_LARGE), status=413, content_type="text/plain; charset=utf-8")
     return defaults.bad_request(request, exception)
 
 
@@ -64,7 +66,9 @@ def permission_denied(request, exception=None):
     """403 for the whole site: the `Error` JSON under /api/, elsewhere the portal's page with
     the reason (the services' PermissionDenied messages are written for people)."""
     if request.path.startswith("/api/"):
-        return error_response(403, "You do not have permission to do this.", "permission_denied")
+        return error_response(
+            403, gettext("You do not have permission to do this."), "permission_denied"
+        )
     reason = str(exception) if exception is not None and str(exception) else ""
     context = {"reason": reason, "back_url": way_back(request)}
     return HttpResponseForbidden(loader.render_to_string("403.html", context, request))
@@ -81,7 +85,7 @@ def csrf_failure(request, reason=""):
 def not_found(request, exception=None):
     """404 for the whole site: the `Error` JSON under /api/, the portal's page elsewhere."""
     if request.path.startswith("/api/"):
-        return error_response(404, "Not found.", "not_found")
+        return error_response(404, gettext("Not found."), "not_found")
     context = {"request_path": request.path, "back_url": way_back(request)}
     return HttpResponseNotFound(loader.render_to_string("404.html", context, request))
 
@@ -98,7 +102,7 @@ def server_error(request):
     if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
         return service_unavailable(request)
     if request.path.startswith("/api/"):
-        return error_response(500, "Server error. It has been logged.", "server_error")
+        return error_response(500, gettext("Server error. It has been logged."), "server_error")
     return defaults.server_error(request)
 
 
@@ -111,9 +115,9 @@ def service_unavailable(request) -> HttpResponse:
     without the request (no user, no session), so it needs nothing from the database."""
     retry_after = str(retry_after_seconds())
     if request.path.startswith("/api/"):
-        response = error_response(503, UNAVAILABLE, "service_unavailable")
+        response = error_response(503, str(UNAVAILABLE), "service_unavailable")
     else:
-        context = {"retry_after": retry_after, "message": UNAVAILABLE}
+        context = {"retry_after": retry_after, "message": str(UNAVAILABLE)}
         response = HttpResponse(loader.render_to_string("503.html", context), status=503)
     response["Retry-After"] = retry_after
     return response

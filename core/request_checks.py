@@ -13,11 +13,13 @@ never a crash deep inside a view or the database:
 import json
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 # Deeper JSON than this is no request the API understands (its deepest body has 3 levels).
 MAX_JSON_DEPTH = 32
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-TOO_LARGE = "The request body is too large."
+TOO_LARGE = _("The request body is too large.")
 
 
 class BadInput(Exception):
@@ -31,11 +33,11 @@ class BadInput(Exception):
 def text_problem(value: str) -> str | None:
     """Why no database column can hold this text (NUL, unpaired UTF-16 surrogate), or None."""
     if "\x00" in value:
-        return "Null characters are not allowed."
+        return gettext("Null characters are not allowed.")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        return "Unpaired surrogate characters are not allowed."
+        return gettext("Unpaired surrogate characters are not allowed.")
     return None
 
 
@@ -46,9 +48,11 @@ def check_request(request) -> None:
         try:
             _check_fields(request.POST)
         except RequestDataTooBig:
-            raise BadInput(TOO_LARGE, status=413, code="too_large") from None
+            raise BadInput(str(TOO_LARGE), status=413, code="too_large") from None
         except TooManyFieldsSent:
-            raise BadInput("Too many fields in the request body.", code="parse_error") from None
+            raise BadInput(
+                gettext("Too many fields in the request body."), code="parse_error"
+            ) from None
     if request.content_type == "application/json":
         _check_json_body(request)
 
@@ -63,22 +67,28 @@ def _check_fields(data) -> None:
 
 
 def _invalid(field: str, problem: str) -> BadInput:
-    return BadInput(f"Invalid input: {field}.", errors={field: [problem]})
+    return BadInput(
+        gettext("Invalid input: %(field)s.") % {"field": field}, errors={field: [problem]}
+    )
 
 
 def _check_json_body(request) -> None:
     try:
         body = request.body
     except RequestDataTooBig:
-        raise BadInput(TOO_LARGE, status=413, code="too_large") from None
+        raise BadInput(str(TOO_LARGE), status=413, code="too_large") from None
     if not body:
         return
     try:
         data = json.loads(body)
     except RecursionError:
-        raise BadInput("JSON parse error - nested too deeply.", code="parse_error") from None
+        raise BadInput(
+            gettext("JSON parse error - nested too deeply."), code="parse_error"
+        ) from None
     except ValueError as exc:  # also UnicodeDecodeError
-        raise BadInput(f"JSON parse error - {exc}", code="parse_error") from None
+        raise BadInput(
+            gettext("JSON parse error - %(exc)s") % {"exc": exc}, code="parse_error"
+        ) from None
     _check_json(data)
 
 
@@ -90,7 +100,8 @@ def _check_json(data) -> None:
         value, depth, field = stack.pop()
         if depth > MAX_JSON_DEPTH:
             raise BadInput(
-                f"JSON parse error - nested deeper than {MAX_JSON_DEPTH} levels.",
+                gettext("JSON parse error - nested deeper than %(MAX_JSON_DEPTH)s levels.")
+                % {"MAX_JSON_DEPTH": MAX_JSON_DEPTH},
                 code="parse_error",
             )
         if isinstance(value, dict):

@@ -9,6 +9,8 @@ a key is in the audit trail (the key itself never is).
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers
@@ -31,12 +33,16 @@ def api_token_page(request):
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
             if revoke_token(request.user):
-                messages.success(request, "API token revoked: scripts using it are refused now.")
+                messages.success(
+                    request, gettext("API token revoked: scripts using it are refused now.")
+                )
         else:
             token = regenerate_token(request.user)
             # Shown once on the next page, then gone (Post/Redirect/Get: no re-post on reload).
             request.session[_NEW_KEY_SESSION] = token.key
-            messages.success(request, "New API token created. Copy it now: it is shown once.")
+            messages.success(
+                request, gettext("New API token created. Copy it now: it is shown once.")
+            )
         return redirect("api-token-page")
     token = Token.objects.filter(user=request.user).first()
     new_key = request.session.pop(_NEW_KEY_SESSION, None)
@@ -81,8 +87,14 @@ class ObtainTokenView(ObtainAuthToken):
             cooloff = settings.AXES_COOLOFF_TIME
             minutes = max(1, round(cooloff.total_seconds() / 60))
             raise LockedOut(
-                f"Too many failed sign-ins for this username from your address. Try again "
-                f"in {minutes} minute{'s' if minutes != 1 else ''}, or ask IT to unlock it.",
+                ngettext(
+                    "Too many failed sign-ins for this username from your address. Try again in "
+                    "%(minutes)s minute, or ask IT to unlock it.",
+                    "Too many failed sign-ins for this username from your address. Try again in "
+                    "%(minutes)s minutes, or ask IT to unlock it.",
+                    minutes,
+                )
+                % {"minutes": minutes},
                 wait=round(cooloff.total_seconds()),
             )
         raise exceptions.ValidationError(serializer.errors)
@@ -95,15 +107,17 @@ class MeSerializer(serializers.Serializer):
     last_name = serializers.CharField()
     email = serializers.CharField()
     roles = serializers.ListField(
-        child=serializers.CharField(), help_text="Portal roles: Business sponsor, IT reviewer, …"
+        child=serializers.CharField(), help_text=_("Portal roles: Business sponsor, IT reviewer, …")
     )
     sees_whole_portfolio = serializers.BooleanField(
-        help_text="IT leads, executives and administrators see every initiative."
+        help_text=_("IT leads, executives and administrators see every initiative.")
     )
     can_register_initiatives = serializers.BooleanField()
     sites = serializers.ListField(
         child=serializers.CharField(),
-        help_text="The sites the directory groups give at single sign-on (see Directory groups).",
+        help_text=_(
+            "The sites the directory groups give at single sign-on (see Directory groups)."
+        ),
     )
 
 

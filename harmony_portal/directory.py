@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from audit.services import record_event
 from core.errors import FieldRuleError
@@ -14,7 +16,7 @@ from initiatives.roles import Role, has_role, role_names
 
 from .models import DirectoryGroupMapping, PersonSite
 
-MAINTAIN = "Only IT leads configure directory groups."
+MAINTAIN = _("Only IT leads configure directory groups.")
 
 
 def can_configure(user) -> bool:
@@ -34,20 +36,20 @@ def add_mapping(
     _require(user)
     group = (group or "").strip()
     if not group:
-        raise FieldRuleError("group", "Name the group as the groups claim carries it.")
+        raise FieldRuleError("group", gettext("Name the group as the groups claim carries it."))
     if len(group) > 200:
-        raise FieldRuleError("group", "At most 200 characters.")
+        raise FieldRuleError("group", gettext("At most 200 characters."))
     if role and role not in Role.values:
-        raise FieldRuleError("role", "Choose a portal role.")
+        raise FieldRuleError("role", gettext("Choose a portal role."))
     if not role and site is None:
-        raise FieldRuleError("role", "Map the group to a role, a site, or both.")
+        raise FieldRuleError("role", gettext("Map the group to a role, a site, or both."))
     try:
         with transaction.atomic():
             mapping = DirectoryGroupMapping.objects.create(
                 group=group, role=role or "", site=site, created_by=user
             )
     except IntegrityError:
-        raise FieldRuleError("group", "This group already maps to that.") from None
+        raise FieldRuleError("group", gettext("This group already maps to that.")) from None
     record_event(
         actor=user,
         action="directory_mapping.added",

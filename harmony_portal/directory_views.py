@@ -3,6 +3,8 @@ and site at single sign-on; and the same over the API (`/api/directory-group-map
 
 from django import forms
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -17,11 +19,11 @@ from .models import DirectoryGroupMapping
 
 
 class MappingForm(forms.Form):
-    group = forms.CharField(max_length=200, label="Directory group (name or object id)")
+    group = forms.CharField(max_length=200, label=_("Directory group (name or object id)"))
     role = forms.ChoiceField(
-        choices=[("", "— no role —"), *((r.value, r.value) for r in Role)], required=False
+        choices=[("", _("— no role —")), *((r.value, r.value) for r in Role)], required=False
     )
-    site = forms.ModelChoiceField(Site.objects.all(), required=False, empty_label="— no site —")
+    site = forms.ModelChoiceField(Site.objects.all(), required=False, empty_label=_("— no site —"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -39,7 +41,7 @@ def directory_groups(request):
             request,
             lambda: directory.add_mapping(user=request.user, **form.cleaned_data),
             form=form,
-            success="Mapping added; it applies at each person's next sign-in.",
+            success=gettext("Mapping added; it applies at each person's next sign-in."),
         )
         if ok:
             return redirect("directory-groups")
@@ -54,7 +56,7 @@ def remove_directory_group(request, pk: int):
     run_service(
         request,
         lambda: directory.remove_mapping(user=request.user, mapping=mapping),
-        success="Mapping removed.",
+        success=gettext("Mapping removed."),
     )
     return redirect("directory-groups")
 

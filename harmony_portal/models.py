@@ -10,13 +10,14 @@ in the project package because it joins the initiatives app's roles and sites wi
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from initiatives.roles import Role
 
 
 class DirectoryGroupMapping(models.Model):
     group = models.CharField(
-        max_length=200, help_text="The value in the groups claim: a group's name or object id."
+        max_length=200, help_text=_("The value in the groups claim: a group's name or object id.")
     )
     role = models.CharField(max_length=40, choices=Role.choices, blank=True)
     site = models.ForeignKey(

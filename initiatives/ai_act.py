@@ -17,93 +17,112 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 NONE = "none"  # "none of these": an answered list that names nothing
 
 
 class AiActRole(models.TextChoices):
-    DEPLOYER = "deployer", "Deployer: we use a system supplied by someone else"
-    PROVIDER = "provider", "Provider: we develop it (or have it developed) under our name"
-    BOTH = "both", "Both: we develop it and use it ourselves"
+    DEPLOYER = "deployer", _("Deployer: we use a system supplied by someone else")
+    PROVIDER = "provider", _("Provider: we develop it (or have it developed) under our name")
+    BOTH = "both", _("Both: we develop it and use it ourselves")
 
 
 class ProhibitedPractice(models.TextChoices):
     """Art. 5(1): practices that may not be placed on the market, put into service or used."""
 
-    NONE = NONE, "None of these"
-    MANIPULATION = "manipulation", "Subliminal, manipulative or deceptive techniques (Art. 5(1)(a))"
+    NONE = NONE, _("None of these")
+    MANIPULATION = (
+        "manipulation",
+        _("Subliminal, manipulative or deceptive techniques (Art. 5(1)(a))"),
+    )
     EXPLOIT_VULNERABILITY = (
         "exploit_vulnerability",
-        "Exploits vulnerabilities due to age, disability or social or economic situation "
-        "(Art. 5(1)(b))",
+        _(
+            "Exploits vulnerabilities due to age, disability or social or economic situation "
+            "(Art. 5(1)(b))"
+        ),
     )
-    SOCIAL_SCORING = "social_scoring", "Social scoring of people (Art. 5(1)(c))"
+    SOCIAL_SCORING = "social_scoring", _("Social scoring of people (Art. 5(1)(c))")
     CRIME_PREDICTION = (
         "crime_prediction",
-        "Predicts that a person will commit a crime based solely on profiling (Art. 5(1)(d))",
+        _("Predicts that a person will commit a crime based solely on profiling (Art. 5(1)(d))"),
     )
     FACIAL_SCRAPING = (
         "facial_scraping",
-        "Builds facial recognition databases by untargeted scraping (Art. 5(1)(e))",
+        _("Builds facial recognition databases by untargeted scraping (Art. 5(1)(e))"),
     )
     WORKPLACE_EMOTION = (
         "workplace_emotion",
-        "Infers emotions of people at the workplace, not for medical or safety reasons "
-        "(Art. 5(1)(f))",
+        _(
+            "Infers emotions of people at the workplace, not for medical or safety reasons "
+            "(Art. 5(1)(f))"
+        ),
     )
     SENSITIVE_CATEGORISATION = (
         "sensitive_categorisation",
-        "Categorises people by biometric data to infer race, political opinions, trade union "
-        "membership, beliefs or sexual orientation (Art. 5(1)(g))",
+        _(
+            "Categorises people by biometric data to infer race, political opinions, trade union "
+            "membership, beliefs or sexual orientation (Art. 5(1)(g))"
+        ),
     )
 
 
 class AnnexI(models.TextChoices):
     """Art. 6(1) with Annex I: product-safety law such as the Machinery Regulation."""
 
-    NO = "no", "No: not part of a product covered by EU product-safety law"
+    NO = "no", _("No: not part of a product covered by EU product-safety law")
     SAFETY_COMPONENT = (
         "safety_component",
-        "A safety component of a product covered by Annex I law (e.g. machinery)",
+        _("A safety component of a product covered by Annex I law (e.g. machinery)"),
     )
-    PRODUCT = "product", "Itself a product covered by Annex I law"
+    PRODUCT = "product", _("Itself a product covered by Annex I law")
 
 
 class AnnexIII(models.TextChoices):
     """Art. 6(2) with Annex III: the use cases relevant to industry."""
 
-    NONE = NONE, "None of these"
+    NONE = NONE, _("None of these")
     BIOMETRIC_IDENTIFICATION = (
         "biometric_identification",
-        "Remote biometric identification of people (Annex III 1(a))",
+        _("Remote biometric identification of people (Annex III 1(a))"),
     )
     BIOMETRIC_CATEGORISATION = (
         "biometric_categorisation",
-        "Biometric categorisation by sensitive or protected attributes (Annex III 1(b))",
+        _("Biometric categorisation by sensitive or protected attributes (Annex III 1(b))"),
     )
     EMOTION_RECOGNITION = (
         "emotion_recognition",
-        "Emotion recognition, e.g. for medical or safety reasons (Annex III 1(c))",
+        _("Emotion recognition, e.g. for medical or safety reasons (Annex III 1(c))"),
     )
     CRITICAL_INFRASTRUCTURE = (
         "critical_infrastructure",
-        "Safety component in the operation of critical infrastructure: digital "
-        "infrastructure, road traffic, water, gas, heating or electricity (Annex III 2)",
+        _(
+            "Safety component in the operation of critical infrastructure: digital "
+            "infrastructure, road traffic, water, gas, heating or electricity (Annex III 2)"
+        ),
     )
     RECRUITMENT = (
         "recruitment",
-        "Recruitment or selection: job ads, filtering applications, evaluating candidates "
-        "(Annex III 4(a))",
+        _(
+            "Recruitment or selection: job ads, filtering applications, evaluating candidates "
+            "(Annex III 4(a))"
+        ),
     )
     WORKERS_MANAGEMENT = (
         "workers_management",
-        "Workers management: decisions on promotion or termination, allocating tasks by "
-        "behaviour or traits, monitoring or evaluating performance (Annex III 4(b))",
+        _(
+            "Workers management: decisions on promotion or termination, allocating tasks by "
+            "behaviour or traits, monitoring or evaluating performance (Annex III 4(b))"
+        ),
     )
     ESSENTIAL_SERVICES = (
         "essential_services",
-        "Access to essential services: public benefits, creditworthiness, life or health "
-        "insurance pricing, emergency calls (Annex III 5)",
+        _(
+            "Access to essential services: public benefits, creditworthiness, life or health "
+            "insurance pricing, emergency calls (Annex III 5)"
+        ),
     )
 
 
@@ -116,35 +135,38 @@ FRIA_CATEGORIES = frozenset({AnnexIII.ESSENTIAL_SERVICES})
 class Transparency(models.TextChoices):
     """Art. 50: transparency obligations of providers and deployers of certain systems."""
 
-    NONE = NONE, "None of these"
-    INTERACTS = "interacts", "People interact with it directly, e.g. a chatbot (Art. 50(1))"
+    NONE = NONE, _("None of these")
+    INTERACTS = "interacts", _("People interact with it directly, e.g. a chatbot (Art. 50(1))")
     GENERATES_CONTENT = (
         "generates_content",
-        "Generates synthetic audio, image, video or text (Art. 50(2))",
+        _("Generates synthetic audio, image, video or text (Art. 50(2))"),
     )
     EMOTION_OR_BIOMETRIC = (
         "emotion_or_biometric",
-        "Recognises emotions or categorises people biometrically (Art. 50(3))",
+        _("Recognises emotions or categorises people biometrically (Art. 50(3))"),
     )
     DEEP_FAKE = (
         "deep_fake",
-        "Produces deep fakes or text published to inform the public (Art. 50(4))",
+        _("Produces deep fakes or text published to inform the public (Art. 50(4))"),
     )
 
 
 class GpaiUse(models.TextChoices):
-    NO = "no", "No general-purpose AI model"
-    USES = "uses", "Built on a general-purpose AI model from a vendor (e.g. a large language model)"
-    PROVIDES = "provides", "We place a general-purpose AI model on the market"
+    NO = "no", _("No general-purpose AI model")
+    USES = (
+        "uses",
+        _("Built on a general-purpose AI model from a vendor (e.g. a large language model)"),
+    )
+    PROVIDES = "provides", _("We place a general-purpose AI model on the market")
 
 
 class AiActClass(models.TextChoices):
     """The derived classification; empty = not screened yet."""
 
-    PROHIBITED = "prohibited", "Prohibited"
-    HIGH_RISK = "high_risk", "High-risk"
-    TRANSPARENCY = "transparency", "Transparency obligations"
-    MINIMAL = "minimal", "Minimal risk"
+    PROHIBITED = "prohibited", _("Prohibited")
+    HIGH_RISK = "high_risk", _("High-risk")
+    TRANSPARENCY = "transparency", _("Transparency obligations")
+    MINIMAL = "minimal", _("Minimal risk")
 
 
 # The deployer obligations a high-risk classification adds as tracked items: (code, title,
@@ -228,12 +250,20 @@ class Screening:
     def missing(self) -> list[tuple[str, str]]:
         """(field, label) of the questions not answered yet."""
         questions = (
-            ("ai_act_role", "EU AI Act: provider or deployer", self.role),
-            ("ai_act_prohibited", "EU AI Act: prohibited practices", self.prohibited),
-            ("ai_act_annex_i", "EU AI Act: product-safety law (Annex I)", self.annex_i),
-            ("ai_act_annex_iii", "EU AI Act: high-risk uses (Annex III)", self.annex_iii),
-            ("ai_act_transparency", "EU AI Act: transparency cases (Art. 50)", self.transparency),
-            ("ai_act_gpai", "EU AI Act: general-purpose AI model", self.gpai),
+            ("ai_act_role", gettext("EU AI Act: provider or deployer"), self.role),
+            ("ai_act_prohibited", gettext("EU AI Act: prohibited practices"), self.prohibited),
+            ("ai_act_annex_i", gettext("EU AI Act: product-safety law (Annex I)"), self.annex_i),
+            (
+                "ai_act_annex_iii",
+                gettext("EU AI Act: high-risk uses (Annex III)"),
+                self.annex_iii,
+            ),
+            (
+                "ai_act_transparency",
+                gettext("EU AI Act: transparency cases (Art. 50)"),
+                self.transparency,
+            ),
+            ("ai_act_gpai", gettext("EU AI Act: general-purpose AI model"), self.gpai),
         )
         return [(name, label) for name, label, value in questions if not value]
 
@@ -247,12 +277,12 @@ class Classification:
 
     @property
     def label(self) -> str:
-        return AiActClass(self.level).label if self.level else "Not screened"
+        return AiActClass(self.level).label if self.level else gettext("Not screened")
 
 
 def _labels(choices: type[models.TextChoices], values: Iterable[str]) -> list[str]:
     known = dict(choices.choices)
-    return [known[v] for v in values if v != NONE and v in known]
+    return [str(known[v]) for v in values if v != NONE and v in known]
 
 
 def classify(screening: Screening) -> Classification:
@@ -266,76 +296,102 @@ def classify(screening: Screening) -> Classification:
     if screening.missing():
         return Classification(
             level="",
-            reasons=["The EU AI Act screening is not complete yet."],
+            reasons=[gettext("The EU AI Act screening is not complete yet.")],
             complete=False,
         )
     reasons: list[str] = []
     prohibited = _labels(ProhibitedPractice, screening.prohibited)
     if prohibited:
-        reasons += [f"Prohibited practice: {label}." for label in prohibited]
+        reasons += [
+            gettext("Prohibited practice: %(practice)s.") % {"practice": label}
+            for label in prohibited
+        ]
         reasons.append(
-            "Art. 5 prohibits it outright: it may not be put into service or used in the EU, "
-            "whatever the safeguards."
+            gettext(
+                "Art. 5 prohibits it outright: it may not be put into service or used in the EU, "
+                "whatever the safeguards."
+            )
         )
         return Classification(level=AiActClass.PROHIBITED, reasons=reasons)
 
     high_risk = False
     if screening.annex_i in (AnnexI.SAFETY_COMPONENT, AnnexI.PRODUCT):
-        what = (
-            "a safety component of a product"
-            if screening.annex_i == AnnexI.SAFETY_COMPONENT
-            else "itself a product"
-        )
+        component = screening.annex_i == AnnexI.SAFETY_COMPONENT
         if screening.third_party_assessment == "no":
             reasons.append(
-                f"It is {what} covered by Annex I product-safety law, but that product needs no "
-                "third-party conformity assessment, so Art. 6(1) does not make it high-risk."
+                gettext(
+                    "It is a safety component of a product covered by Annex I product-safety "
+                    "law, but that product needs no third-party conformity assessment, so "
+                    "Art. 6(1) does not make it high-risk."
+                )
+                if component
+                else gettext(
+                    "It is itself a product covered by Annex I product-safety law, but that "
+                    "product needs no third-party conformity assessment, so Art. 6(1) does not "
+                    "make it high-risk."
+                )
             )
         else:
             high_risk = True
-            assumed = (
-                ""
-                if screening.third_party_assessment == "yes"
-                else " (treated as requiring one until that is confirmed)"
+            reason = (
+                gettext(
+                    "High-risk under Art. 6(1): it is a safety component of a product covered "
+                    "by Annex I product-safety law (e.g. the Machinery Regulation) that needs a "
+                    "third-party conformity assessment"
+                )
+                if component
+                else gettext(
+                    "High-risk under Art. 6(1): it is itself a product covered by Annex I "
+                    "product-safety law (e.g. the Machinery Regulation) that needs a "
+                    "third-party conformity assessment"
+                )
             )
-            reasons.append(
-                f"High-risk under Art. 6(1): it is {what} covered by Annex I product-safety law "
-                f"(e.g. the Machinery Regulation) that needs a third-party conformity "
-                f"assessment{assumed}."
-            )
+            if screening.third_party_assessment != "yes":
+                reason += gettext(" (treated as requiring one until that is confirmed)")
+            reasons.append(reason + ".")
     annex_iii = _labels(AnnexIII, screening.annex_iii)
     if annex_iii:
         high_risk = True
-        reasons += [f"High-risk under Art. 6(2), Annex III: {label}." for label in annex_iii]
+        reasons += [
+            gettext("High-risk under Art. 6(2), Annex III: %(use)s.") % {"use": label}
+            for label in annex_iii
+        ]
 
     transparency = _labels(Transparency, screening.transparency)
-    reasons += [f"Transparency obligation: {label}." for label in transparency]
+    reasons += [
+        gettext("Transparency obligation: %(case)s.") % {"case": label} for label in transparency
+    ]
 
     if screening.gpai == GpaiUse.USES:
         reasons.append(
-            "Built on a general-purpose AI model: its provider owes the documentation of "
-            "Art. 53; ask the vendor for it. This does not change the class by itself."
+            gettext(
+                "Built on a general-purpose AI model: its provider owes the documentation of "
+                "Art. 53; ask the vendor for it. This does not change the class by itself."
+            )
         )
     elif screening.gpai == GpaiUse.PROVIDES:
         reasons.append(
-            "Placing a general-purpose AI model on the market brings the provider obligations "
-            "of Art. 53 (and Art. 55 for models with systemic risk)."
+            gettext(
+                "Placing a general-purpose AI model on the market brings the provider "
+                "obligations of Art. 53 (and Art. 55 for models with systemic risk)."
+            )
         )
 
     if high_risk:
         duties = _deployer_duties(screening)
         reasons.append(
-            "As a high-risk system it needs: "
-            + "; ".join(f"{d.title.lower()} ({d.article})" for d in duties)
-            + "."
+            gettext("As a high-risk system it needs: %(duties)s.")
+            % {"duties": "; ".join(f"{d.title.lower()} ({d.article})" for d in duties)}
         )
         return Classification(level=AiActClass.HIGH_RISK, reasons=reasons, duties=duties)
     if transparency:
         return Classification(level=AiActClass.TRANSPARENCY, reasons=reasons)
     reasons.insert(
         0,
-        "No prohibited practice, no high-risk use and no transparency case: minimal risk. "
-        "AI literacy of its users (Art. 4) still applies.",
+        gettext(
+            "No prohibited practice, no high-risk use and no transparency case: minimal risk. "
+            "AI literacy of its users (Art. 4) still applies."
+        ),
     )
     return Classification(level=AiActClass.MINIMAL, reasons=reasons)
 
@@ -355,23 +411,30 @@ def _deployer_duties(screening: Screening) -> list[Duty]:
 def describe(screening: Screening) -> list[tuple[str, str]]:
     """The answers in words, (question, answer), for pages and reports."""
 
+    unanswered = gettext("not answered")
+
     def one(choices, value: str) -> str:
-        return dict(choices.choices).get(value, "not answered") if value else "not answered"
+        return str(dict(choices.choices).get(value, unanswered)) if value else unanswered
 
     def many(choices, values) -> str:
         if not values:
-            return "not answered"
-        return "; ".join(dict(choices.choices).get(v, v) for v in values)
+            return unanswered
+        return "; ".join(str(dict(choices.choices).get(v, v)) for v in values)
 
-    third_party = {"yes": "Yes", "no": "No"}.get(screening.third_party_assessment, "Not known")
+    third_party = {"yes": gettext("Yes"), "no": gettext("No")}.get(
+        screening.third_party_assessment, gettext("Not known")
+    )
     return [
-        ("Role", one(AiActRole, screening.role)),
-        ("Prohibited practices (Art. 5)", many(ProhibitedPractice, screening.prohibited)),
-        ("Product-safety law (Annex I)", one(AnnexI, screening.annex_i)),
-        ("Third-party conformity assessment", third_party),
-        ("High-risk uses (Annex III)", many(AnnexIII, screening.annex_iii)),
-        ("Transparency cases (Art. 50)", many(Transparency, screening.transparency)),
-        ("General-purpose AI model", one(GpaiUse, screening.gpai)),
+        (gettext("Role"), one(AiActRole, screening.role)),
+        (
+            gettext("Prohibited practices (Art. 5)"),
+            many(ProhibitedPractice, screening.prohibited),
+        ),
+        (gettext("Product-safety law (Annex I)"), one(AnnexI, screening.annex_i)),
+        (gettext("Third-party conformity assessment"), third_party),
+        (gettext("High-risk uses (Annex III)"), many(AnnexIII, screening.annex_iii)),
+        (gettext("Transparency cases (Art. 50)"), many(Transparency, screening.transparency)),
+        (gettext("General-purpose AI model"), one(GpaiUse, screening.gpai)),
     ]
 
 
@@ -383,12 +446,14 @@ def classify_initiative(initiative) -> Classification:
 def validate_choice_list(choices: type[models.TextChoices], values) -> str | None:
     """Why a list of answers is refused, or None: known values, "none" alone."""
     if not isinstance(values, list | tuple):
-        return "Send a list of choices."
+        return gettext("Send a list of choices.")
     unknown = [v for v in values if v not in choices.values]
     if unknown:
-        return f"Unknown choice(s): {', '.join(map(str, unknown))}."
+        return gettext("Unknown choice(s): %(choices)s.") % {
+            "choices": ", ".join(map(str, unknown))
+        }
     if NONE in values and len(values) > 1:
-        return "“None of these” cannot be combined with other answers."
+        return gettext("“None of these” cannot be combined with other answers.")
     if len(set(values)) != len(values):
-        return "Each choice may be given once."
+        return gettext("Each choice may be given once.")
     return None

@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -101,9 +103,9 @@ class IntegrationSerializer(SectionRowSerializer):
         if attrs.get("system") is None:
             errors = {}
             if not attrs.get("name"):
-                errors["name"] = ["Give a registered `system` or name the system."]
+                errors["name"] = [gettext("Give a registered `system` or name the system.")]
             if not attrs.get("system_type"):
-                errors["system_type"] = ["Say what kind of system it is."]
+                errors["system_type"] = [gettext("Say what kind of system it is.")]
             if errors:
                 raise serializers.ValidationError(errors)
         return attrs
@@ -131,9 +133,9 @@ class UsernameField(serializers.SlugRelatedField):
     """A portal user by username (or e-mail), as the intake form accepts them."""
 
     default_error_messages = {
-        "does_not_exist": "No active portal user with the username or e-mail “{value}”.",
-        "invalid": "Send a username as text.",
-        "null_characters": "Null characters are not allowed.",
+        "does_not_exist": _("No active portal user with the username or e-mail “{value}”."),
+        "invalid": _("Send a username as text."),
+        "null_characters": _("Null characters are not allowed."),
     }
 
     def __init__(self, **kwargs):
@@ -385,7 +387,7 @@ class InitiativeSerializer(ScreeningAnswersMixin, serializers.ModelSerializer):
     def validate_vendors(self, rows):
         names = [row["name"] for row in rows]
         if len(names) != len(set(names)):
-            raise serializers.ValidationError("Each vendor may be listed once.")
+            raise serializers.ValidationError(gettext("Each vendor may be listed once."))
         return rows
 
 
@@ -501,7 +503,7 @@ class InitiativeViewSet(
 
     def create(self, request, *args, **kwargs):
         if not permissions.can_register(request.user):
-            raise PermissionDenied("Only business sponsors register initiatives.")
+            raise PermissionDenied(gettext("Only business sponsors register initiatives."))
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         fields, sections = _split(serializer.validated_data)
@@ -526,8 +528,12 @@ class InitiativeViewSet(
             if initiative.status != Status.DRAFT and permissions.can_manage(
                 request.user, initiative
             ):
-                raise PermissionDenied("Only drafts can be edited. Reopen it for editing first.")
-            raise PermissionDenied("Only the sponsor and co-sponsors edit, and only drafts.")
+                raise PermissionDenied(
+                    gettext("Only drafts can be edited. Reopen it for editing first.")
+                )
+            raise PermissionDenied(
+                gettext("Only the sponsor and co-sponsors edit, and only drafts.")
+            )
         version = require_version(request)
         serializer = self.get_serializer(
             initiative, data=request.data, partial=kwargs.get("partial", False)
@@ -579,7 +585,7 @@ class InitiativeViewSet(
             if base is None:
                 # A query parameter naming no initiative the caller sees: the same 400 whether
                 # it does not exist or is hidden.
-                raise serializers.ValidationError({"initiative": ["No such initiative."]})
+                raise serializers.ValidationError({"initiative": [gettext("No such initiative.")]})
         overrides = {
             "title": data.get("title") or None,
             "problem": data.get("problem") or None,

@@ -290,7 +290,7 @@ class IdeaForm(VersionedForm):
     creation_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
     co_sponsors = UserListField(
         required=False,
-        label="Co-sponsors",
+        label=_("Co-sponsors"),
         help_text=_("Search by name; choose as many as you need. Co-sponsors may edit the draft."),
     )
 
@@ -308,9 +308,9 @@ class IdeaForm(VersionedForm):
             "co_sponsors",
         ]
         widgets = {"target_decision_date": forms.DateInput(attrs={"type": "date"})}
-        labels = {"site": "Plant / site", "phase": "Current phase"}
+        labels = {"site": _("Plant / site"), "phase": _("Current phase")}
         help_texts = {
-            "phase": "Be honest: IT helps most before a vendor is chosen or a design is fixed.",
+            "phase": _("Be honest: IT helps most before a vendor is chosen or a design is fixed."),
         }
 
     def clean_target_decision_date(self):
@@ -323,8 +323,8 @@ class IdeaForm(VersionedForm):
 
 
 class OwnershipForm(VersionedForm):
-    decision_owner = UserField(required=False, help_text="Owns the decisions the AI supports.")
-    accountable_person = UserField(required=False, help_text="Accountable when the AI is wrong.")
+    decision_owner = UserField(required=False, help_text=_("Owns the decisions the AI supports."))
+    accountable_person = UserField(required=False, help_text=_("Accountable when the AI is wrong."))
 
     class Meta:
         model = Initiative
@@ -338,14 +338,16 @@ class OwnershipForm(VersionedForm):
             "override_logged",
         ]
         labels = {
-            "output_actors": "Who acts on the AI's output",
-            "output_explanation": "How is an output explained to the people who act on it?",
-            "operator_view": "What does the operator see, including the confidence?",
-            "override_logged": "Is every override logged?",
+            "output_actors": _("Who acts on the AI's output"),
+            "output_explanation": _("How is an output explained to the people who act on it?"),
+            "operator_view": _("What does the operator see, including the confidence?"),
+            "override_logged": _("Is every override logged?"),
         }
         help_texts = {
-            "override_logged": "Who overrode which recommendation, when and why: without that "
-            "log nobody learns where the AI is wrong.",
+            "override_logged": _(
+                "Who overrode which recommendation, when and why: without that "
+                "log nobody learns where the AI is wrong."
+            ),
         }
 
     def __init__(self, *args, **kwargs):
@@ -364,11 +366,11 @@ class RiskBoundariesForm(VersionedForm):
             "regulated",
         ]
         labels = {
-            "allowed_actions": "Actions the AI may take",
-            "forbidden_actions": "Actions the AI must never take",
-            "failure_fallback": "When it fails",
-            "safety_critical": "Safety-critical?",
-            "regulated": "Regulated (GxP, ISO 13485, export control…)?",
+            "allowed_actions": _("Actions the AI may take"),
+            "forbidden_actions": _("Actions the AI must never take"),
+            "failure_fallback": _("When it fails"),
+            "safety_critical": _("Safety-critical?"),
+            "regulated": _("Regulated (GxP, ISO 13485, export control…)?"),
         }
 
 
@@ -377,8 +379,8 @@ class StackForm(VersionedForm):
         model = Initiative
         fields = ["sso_requirements", "new_platforms"]
         labels = {
-            "sso_requirements": "SSO / identity needs",
-            "new_platforms": "New platforms it introduces",
+            "sso_requirements": _("SSO / identity needs"),
+            "new_platforms": _("New platforms it introduces"),
         }
 
 
@@ -393,11 +395,11 @@ class SupportForm(VersionedForm):
             "drift_detection",
         ]
         labels = {
-            "maintained_by": "Who maintains it",
-            "monitored_by": "Who monitors it",
-            "update_process": "How model or vendor updates are made",
-            "model_documentation": "Model documentation or model card",
-            "drift_detection": "How does the business know the model drifted?",
+            "maintained_by": _("Who maintains it"),
+            "monitored_by": _("Who monitors it"),
+            "update_process": _("How model or vendor updates are made"),
+            "model_documentation": _("Model documentation or model card"),
+            "drift_detection": _("How does the business know the model drifted?"),
         }
 
     def __init__(self, *args, **kwargs):
@@ -430,27 +432,31 @@ class ScreeningFields(forms.Form):
 
     ai_act_prohibited = ChoiceListField(
         ai_act.ProhibitedPractice,
-        label="Does it use any of these practices?",
-        help_text="Art. 5: these are prohibited in the EU. Emotion recognition for medical or "
-        "safety reasons is not in this list (answer it below).",
+        label=_("Does it use any of these practices?"),
+        help_text=_(
+            "Art. 5: these are prohibited in the EU. Emotion recognition for medical or "
+            "safety reasons is not in this list (answer it below)."
+        ),
     )
     ai_act_annex_iii = ChoiceListField(
         ai_act.AnnexIII,
-        label="Is it used for any of these purposes?",
-        help_text="Annex III: these uses are high-risk.",
+        label=_("Is it used for any of these purposes?"),
+        help_text=_("Annex III: these uses are high-risk."),
     )
     ai_act_transparency = ChoiceListField(
         ai_act.Transparency,
-        label="Which of these apply?",
-        help_text="Art. 50: people must be told they deal with AI or AI-made content.",
+        label=_("Which of these apply?"),
+        help_text=_("Art. 50: people must be told they deal with AI or AI-made content."),
     )
 
 
 SCREENING_LABELS = {
-    "ai_act_role": "Your role under the AI Act",
-    "ai_act_annex_i": "Is it part of a product under EU product-safety law (Annex I)?",
-    "ai_act_third_party_assessment": "Does that product need a third-party conformity assessment?",
-    "ai_act_gpai": "Is it built on a general-purpose AI model?",
+    "ai_act_role": _("Your role under the AI Act"),
+    "ai_act_annex_i": _("Is it part of a product under EU product-safety law (Annex I)?"),
+    "ai_act_third_party_assessment": _(
+        "Does that product need a third-party conformity assessment?"
+    ),
+    "ai_act_gpai": _("Is it built on a general-purpose AI model?"),
 }
 SCREENING_ORDER = list(SCREENING_FIELDS)
 
@@ -465,10 +471,13 @@ class ScreeningForm(VersionedForm):
         fields = SCREENING_ORDER
         labels = SCREENING_LABELS
         help_texts = {
-            "ai_act_third_party_assessment": "Leave empty if you do not know: IT will check. "
-            "Machinery needing a notified body is the usual case.",
-            "ai_act_gpai": "General-purpose AI models include the large language models sold "
-            "as a service.",
+            "ai_act_third_party_assessment": _(
+                "Leave empty if you do not know: IT will check. "
+                "Machinery needing a notified body is the usual case."
+            ),
+            "ai_act_gpai": _(
+                "General-purpose AI models include the large language models sold as a service."
+            ),
         }
 
 
@@ -477,7 +486,7 @@ class ScreeningReviewForm(ScreeningForm):
 
     class Meta(ScreeningForm.Meta):
         fields = [*SCREENING_ORDER, "ai_act_review_note"]
-        labels = {**SCREENING_LABELS, "ai_act_review_note": "What IT checked"}
+        labels = {**SCREENING_LABELS, "ai_act_review_note": _("What IT checked")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -498,7 +507,7 @@ DataAssetFormSet = inlineformset_factory(
     Initiative,
     DataAsset,
     fields=["name", "classification", "personal_data", "storage_location"],
-    labels={"storage_location": "Stored / processed where"},
+    labels={"storage_location": _("Stored / processed where")},
     **_formset_options,
 )
 
@@ -512,19 +521,19 @@ class IntegrationForm(StyledModelForm):
         system = self.fields["system"]
         system.queryset = landscape_selectors.systems()
         system.label_from_instance = lambda s: f"{s.site} · {s.name} ({s.get_kind_display()})"
-        system.empty_label = "Not listed (name it)"
-        system.label = "Registered system"
+        system.empty_label = gettext("Not listed (name it)")
+        system.label = gettext("Registered system")
         self.fields["name"].required = False
-        self.fields["name"].label = "Or its name"
+        self.fields["name"].label = gettext("Or its name")
         self.fields["system_type"].required = False
 
     def clean(self):
         cleaned = super().clean()
         system = cleaned.get("system")
         if system is None and not cleaned.get("name") and "name" not in self.errors:
-            self.add_error("name", "Pick a registered system or name the system.")
+            self.add_error("name", gettext("Pick a registered system or name the system."))
         if system is None and not cleaned.get("system_type") and "system_type" not in self.errors:
-            self.add_error("system_type", "Say what kind of system it is.")
+            self.add_error("system_type", gettext("Say what kind of system it is."))
         if system is not None:
             cleaned["system_type"] = SYSTEM_TYPE_OF_KIND.get(system.kind, SystemType.OTHER)
             cleaned["name"] = cleaned.get("name") or system.name
@@ -560,49 +569,64 @@ class Step:
 
 
 STEPS = (
-    Step(1, "idea", "The idea", "What problem, what value, where, and how far along.", IdeaForm),
+    Step(
+        1,
+        "idea",
+        _("The idea"),
+        _("What problem, what value, where, and how far along."),
+        IdeaForm,
+    ),
     Step(
         2,
         "ownership",
-        "Decision ownership",
-        "Who owns the decisions, who acts on the output, who answers when it is wrong, and "
-        "what the people who act on it understand of it.",
+        _("Decision ownership"),
+        _(
+            "Who owns the decisions, who acts on the output, who answers when it is wrong, and "
+            "what the people who act on it understand of it."
+        ),
         OwnershipForm,
     ),
     Step(
         3,
         "risk",
-        "Risk boundaries",
-        "What data it touches, what it may and must never do, and what happens when it fails.",
+        _("Risk boundaries"),
+        _("What data it touches, what it may and must never do, and what happens when it fails."),
         RiskBoundariesForm,
-        (("data", DataAssetFormSet, "Data the AI will access"),),
+        (("data", DataAssetFormSet, _("Data the AI will access")),),
     ),
     Step(
         4,
         "stack",
-        "Stack",
-        "Systems it integrates with, identity needs, new platforms and vendors under evaluation.",
+        _("Stack"),
+        _(
+            "Systems it integrates with, identity needs, new platforms and vendors under "
+            "evaluation."
+        ),
         StackForm,
         (
-            ("integrations", IntegrationFormSet, "Systems it integrates with"),
-            ("vendors", VendorFormSet, "Vendors under evaluation"),
+            ("integrations", IntegrationFormSet, _("Systems it integrates with")),
+            ("vendors", VendorFormSet, _("Vendors under evaluation")),
         ),
     ),
     Step(
         5,
         "support",
-        "Support model",
-        "Who keeps it running once it is live, where the model is documented and how drift "
-        "is noticed.",
+        _("Support model"),
+        _(
+            "Who keeps it running once it is live, where the model is documented and how drift "
+            "is noticed."
+        ),
         SupportForm,
         (),
     ),
     Step(
         6,
         "ai-act",
-        "EU AI Act screening",
-        "A few questions from the EU AI Act. The portal derives the classification from them; "
-        "IT reviews it with you. A prohibited practice cannot be submitted.",
+        _("EU AI Act screening"),
+        _(
+            "A few questions from the EU AI Act. The portal derives the classification from them; "
+            "IT reviews it with you. A prohibited practice cannot be submitted."
+        ),
         ScreeningForm,
         (),
     ),
@@ -616,5 +640,5 @@ class DeclineRoleForm(forms.Form):
     reason = forms.CharField(
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Why you decline (e.g. who should hold the role instead).",
+        help_text=_("Why you decline (e.g. who should hold the role instead)."),
     )

@@ -8,6 +8,7 @@ The system map itself (`landscape`) sits below this app; this module is where th
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from audit.services import record_event
 from core.errors import RuleError
@@ -40,10 +41,10 @@ def map_integration(
     A new system needs a new acknowledgement from its owner; the owner of a submitted
     initiative's system is involved at once."""
     if not has_role(user, Role.IT_LEAD, Role.ADMINISTRATOR):
-        raise PermissionDenied("Only IT leads map integrations to the system map.")
+        raise PermissionDenied(gettext("Only IT leads map integrations to the system map."))
     locked = _locked(integration)
     if system is not None and not isinstance(system, EnterpriseSystem):
-        raise RuleError("Choose a registered system.")
+        raise RuleError(gettext("Choose a registered system."))
     if locked.system_id == getattr(system, "pk", None):
         return locked
     before = str(locked.system) if locked.system else None
@@ -85,9 +86,11 @@ def acknowledge_integration(
     once)."""
     locked = _locked(integration)
     if not can_acknowledge(user, locked):
-        raise PermissionDenied("Only the system's IT owner acknowledges integrations with it.")
+        raise PermissionDenied(
+            gettext("Only the system's IT owner acknowledges integrations with it.")
+        )
     if not permissions.can_view(user, locked.initiative):
-        raise PermissionDenied("You may not see this initiative.")
+        raise PermissionDenied(gettext("You may not see this initiative."))
     if locked.owner_acknowledged_at is not None:
         return locked
     locked.owner_acknowledged_by = user

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from landscape.models import EnterpriseSystem, SystemKind
@@ -34,12 +35,12 @@ class BusinessUnit(models.Model):
 
 
 class Phase(models.TextChoices):
-    IDEA = "idea", "Idea"
-    DESIGN = "design", "Design"
-    VENDOR_SELECTION = "vendor_selection", "Vendor selection"
-    BUILD = "build", "Build"
-    PILOT = "pilot", "Pilot"
-    PRODUCTION = "production", "Production"
+    IDEA = "idea", _("Idea")
+    DESIGN = "design", _("Design")
+    VENDOR_SELECTION = "vendor_selection", _("Vendor selection")
+    BUILD = "build", _("Build")
+    PILOT = "pilot", _("Pilot")
+    PRODUCTION = "production", _("Production")
 
 
 # IT involvement counts as "early" when it starts before a vendor is chosen or a design fixed.
@@ -47,11 +48,11 @@ EARLY_PHASES = frozenset({Phase.IDEA, Phase.DESIGN})
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted to IT"
-    IN_REVIEW = "in_review", "In IT partnership"
-    READY_FOR_BUILD = "ready_for_build", "Ready for build"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted to IT")
+    IN_REVIEW = "in_review", _("In IT partnership")
+    READY_FOR_BUILD = "ready_for_build", _("Ready for build")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 # The statuses in which IT works with the initiative: its risk is tracked, its standing session
@@ -62,14 +63,14 @@ ACTIVE_STATUSES = frozenset({Status.SUBMITTED, Status.IN_REVIEW, Status.READY_FO
 class YesNo(models.TextChoices):
     """An explicit answer; an empty value means the sponsor has not answered yet."""
 
-    YES = "yes", "Yes"
-    NO = "no", "No"
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
 
 
 class RiskLevel(models.TextChoices):
-    ON_TRACK = "on_track", "On track"
-    AT_RISK = "at_risk", "At risk"
-    BLOCKED = "blocked", "Blocked"
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    BLOCKED = "blocked", _("Blocked")
 
 
 class Initiative(models.Model):
@@ -81,11 +82,11 @@ class Initiative(models.Model):
     business_unit = models.ForeignKey(BusinessUnit, on_delete=models.PROTECT, null=True, blank=True)
     phase = models.CharField(max_length=20, choices=Phase.choices, default=Phase.IDEA)
     target_decision_date = models.DateField(
-        null=True, blank=True, help_text="When the business needs a go/no-go decision."
+        null=True, blank=True, help_text=_("When the business needs a go/no-go decision.")
     )
     confidential = models.BooleanField(
         default=False,
-        help_text="Visible only to its own people, IT leads and executives.",
+        help_text=_("Visible only to its own people, IT leads and executives."),
     )
 
     # People
@@ -103,10 +104,10 @@ class Initiative(models.Model):
         null=True,
         blank=True,
         related_name="owned_decisions",
-        help_text="Owns the decisions the AI supports.",
+        help_text=_("Owns the decisions the AI supports."),
     )
     output_actors = models.TextField(
-        max_length=2000, blank=True, help_text="Who acts on the AI's output, day to day."
+        max_length=2000, blank=True, help_text=_("Who acts on the AI's output, day to day.")
     )
     accountable_person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -114,35 +115,37 @@ class Initiative(models.Model):
         null=True,
         blank=True,
         related_name="accountable_initiatives",
-        help_text="Accountable when the AI is wrong.",
+        help_text=_("Accountable when the AI is wrong."),
     )
     override_authority = models.TextField(
-        max_length=2000, blank=True, help_text="Who may override the AI, and how."
+        max_length=2000, blank=True, help_text=_("Who may override the AI, and how.")
     )
     # Explainability and operator trust (the concern area of the same name): what the people
     # who act on the output understand of it, and whether an override leaves a trace.
     output_explanation = models.TextField(
         max_length=2000,
         blank=True,
-        help_text="How an output is explained to the people who act on it.",
+        help_text=_("How an output is explained to the people who act on it."),
     )
     operator_view = models.TextField(
         max_length=2000,
         blank=True,
-        help_text="What the operator sees with a recommendation, including its confidence.",
+        help_text=_("What the operator sees with a recommendation, including its confidence."),
     )
     override_logged = models.CharField(
         max_length=3,
         choices=YesNo.choices,
         blank=True,
-        help_text="Is every override of a recommendation logged (who, when, why)?",
+        help_text=_("Is every override of a recommendation logged (who, when, why)?"),
     )
 
     # Step 3 — risk boundaries (data assets are rows of DataAsset)
     allowed_actions = models.TextField(max_length=4000, blank=True)
     forbidden_actions = models.TextField(max_length=4000, blank=True)
     failure_fallback = models.TextField(
-        max_length=4000, blank=True, help_text="What happens when it fails: fallback, manual mode."
+        max_length=4000,
+        blank=True,
+        help_text=_("What happens when it fails: fallback, manual mode."),
     )
     safety_critical = models.CharField(max_length=3, choices=YesNo.choices, blank=True)
     regulated = models.CharField(max_length=3, choices=YesNo.choices, blank=True)
@@ -155,17 +158,17 @@ class Initiative(models.Model):
     maintained_by = models.CharField(max_length=300, blank=True)
     monitored_by = models.CharField(max_length=300, blank=True)
     update_process = models.TextField(
-        max_length=2000, blank=True, help_text="How model or vendor updates are made."
+        max_length=2000, blank=True, help_text=_("How model or vendor updates are made.")
     )
     model_documentation = models.TextField(
         max_length=2000,
         blank=True,
-        help_text="The model's documentation or model card: where it is, what it covers.",
+        help_text=_("The model's documentation or model card: where it is, what it covers."),
     )
     drift_detection = models.TextField(
         max_length=2000,
         blank=True,
-        help_text="How the business knows the model drifted, and who is told.",
+        help_text=_("How the business knows the model drifted, and who is told."),
     )
 
     # Step 6 — EU AI Act screening (the lists hold choices of initiatives.ai_act; "none" answers
@@ -177,13 +180,13 @@ class Initiative(models.Model):
         max_length=3,
         choices=YesNo.choices,
         blank=True,
-        help_text="Does the product need a third-party conformity assessment? Empty: not known.",
+        help_text=_("Does the product need a third-party conformity assessment? Empty: not known."),
     )
     ai_act_annex_iii = models.JSONField(default=list, blank=True)
     ai_act_transparency = models.JSONField(default=list, blank=True)
     ai_act_gpai = models.CharField(max_length=10, choices=GpaiUse.choices, blank=True)
     ai_act_class = models.CharField(
-        max_length=12, choices=AiActClass.choices, blank=True, help_text="Empty: not screened."
+        max_length=12, choices=AiActClass.choices, blank=True, help_text=_("Empty: not screened.")
     )
     # IT reviews the sponsor's screening (and may correct it); who, when and what IT noted.
     ai_act_reviewed_by = models.ForeignKey(
@@ -265,10 +268,10 @@ class Initiative(models.Model):
 
 
 class DataClassification(models.TextChoices):
-    PUBLIC = "public", "Public"
-    INTERNAL = "internal", "Internal"
-    CONFIDENTIAL = "confidential", "Confidential"
-    REGULATED = "regulated", "Regulated"
+    PUBLIC = "public", _("Public")
+    INTERNAL = "internal", _("Internal")
+    CONFIDENTIAL = "confidential", _("Confidential")
+    REGULATED = "regulated", _("Regulated")
 
 
 class DataAsset(models.Model):
@@ -279,7 +282,7 @@ class DataAsset(models.Model):
     classification = models.CharField(max_length=20, choices=DataClassification.choices)
     personal_data = models.BooleanField(default=False)
     storage_location = models.CharField(
-        max_length=200, help_text="Where it is stored and processed (data residency)."
+        max_length=200, help_text=_("Where it is stored and processed (data residency).")
     )
 
     class Meta:
@@ -290,16 +293,16 @@ class DataAsset(models.Model):
 
 
 class SystemType(models.TextChoices):
-    ERP = "erp", "ERP"
-    MES = "mes", "MES"
-    HISTORIAN = "historian", "Historian"
-    SCADA = "scada", "SCADA / PLC"
-    DATA_LAKE = "data_lake", "Data lake / warehouse"
-    QMS = "qms", "Quality management (QMS)"
-    CMMS = "cmms", "Maintenance (CMMS)"
-    PLM = "plm", "PLM"
-    IDENTITY = "identity", "Identity / SSO"
-    OTHER = "other", "Other"
+    ERP = "erp", _("ERP")
+    MES = "mes", _("MES")
+    HISTORIAN = "historian", _("Historian")
+    SCADA = "scada", _("SCADA / PLC")
+    DATA_LAKE = "data_lake", _("Data lake / warehouse")
+    QMS = "qms", _("Quality management (QMS)")
+    CMMS = "cmms", _("Maintenance (CMMS)")
+    PLM = "plm", _("PLM")
+    IDENTITY = "identity", _("Identity / SSO")
+    OTHER = "other", _("Other")
 
 
 # The system kinds of the plant system map, as the integration's system type.
@@ -319,12 +322,12 @@ class IntegrationPurpose(models.TextChoices):
     """What the AI does with the system; sprawl is more than one vendor or connector for the
     same system and purpose."""
 
-    READ_DATA = "read_data", "Reads process or business data"
-    WRITE_BACK = "write_back", "Writes results back"
-    EVENTS = "events", "Receives events / alarms"
-    MASTER_DATA = "master_data", "Reads master data"
-    IDENTITY = "identity", "Sign-in and roles"
-    OTHER = "other", "Other"
+    READ_DATA = "read_data", _("Reads process or business data")
+    WRITE_BACK = "write_back", _("Writes results back")
+    EVENTS = "events", _("Receives events / alarms")
+    MASTER_DATA = "master_data", _("Reads master data")
+    IDENTITY = "identity", _("Sign-in and roles")
+    OTHER = "other", _("Other")
 
 
 class IntegrationPoint(models.Model):
@@ -343,19 +346,19 @@ class IntegrationPoint(models.Model):
         null=True,
         blank=True,
         related_name="integrations",
-        help_text="The registered system; leave empty and name it if it is not listed.",
+        help_text=_("The registered system; leave empty and name it if it is not listed."),
     )
     system_type = models.CharField(max_length=20, choices=SystemType.choices)
-    name = models.CharField(max_length=200, help_text="e.g. SAP S/4HANA Plant 1100")
+    name = models.CharField(max_length=200, help_text=_("e.g. SAP S/4HANA Plant 1100"))
     description = models.TextField(max_length=2000, blank=True)
     purpose = models.CharField(
         max_length=20, choices=IntegrationPurpose.choices, default=IntegrationPurpose.READ_DATA
     )
     vendor = models.CharField(
-        max_length=200, blank=True, help_text="Whose product connects (vendor), if any."
+        max_length=200, blank=True, help_text=_("Whose product connects (vendor), if any.")
     )
     connector = models.CharField(
-        max_length=200, blank=True, help_text="How it connects, e.g. OPC UA gateway, REST API."
+        max_length=200, blank=True, help_text=_("How it connects, e.g. OPC UA gateway, REST API.")
     )
     # The system owner's one-click acknowledgement of this integration.
     owner_acknowledged_by = models.ForeignKey(
@@ -406,8 +409,8 @@ class VendorCandidate(models.Model):
 class NamedRole(models.TextChoices):
     """The people the sponsor names on an initiative, who confirm that they take the role."""
 
-    DECISION_OWNER = "decision_owner", "Decision owner"
-    ACCOUNTABLE = "accountable", "Accountable person"
+    DECISION_OWNER = "decision_owner", _("Decision owner")
+    ACCOUNTABLE = "accountable", _("Accountable person")
 
 
 # The initiative's field that names each role's person.
@@ -418,9 +421,9 @@ NAMED_ROLE_FIELDS = {
 
 
 class AcknowledgementStatus(models.TextChoices):
-    PENDING = "pending", "Not confirmed yet"
-    ACKNOWLEDGED = "acknowledged", "Confirmed"
-    DECLINED = "declined", "Declined"
+    PENDING = "pending", _("Not confirmed yet")
+    ACKNOWLEDGED = "acknowledged", _("Confirmed")
+    DECLINED = "declined", _("Declined")
 
 
 class RoleAcknowledgement(models.Model):
@@ -440,7 +443,9 @@ class RoleAcknowledgement(models.Model):
     status = models.CharField(
         max_length=12, choices=AcknowledgementStatus.choices, default=AcknowledgementStatus.PENDING
     )
-    reason = models.TextField(max_length=2000, blank=True, help_text="Why the role was declined.")
+    reason = models.TextField(
+        max_length=2000, blank=True, help_text=_("Why the role was declined.")
+    )
     named_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
 

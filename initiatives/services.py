@@ -14,12 +14,15 @@ from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from audit.services import diff_fields, record_event
 from core.errors import FieldRuleError, RuleError, StaleEdit, TransitionNotAllowed
-from core.people import display_name
+from core.people import display_name, language_of
+from core.wording import in_sentence
 from outbox import enqueue
 
 from . import ai_act, permissions
@@ -44,11 +47,15 @@ class NotReadyToSubmit(RuleError):
     """A submission still lacks answers IT needs; `missing` lists them in step order."""
 
     def __init__(self, missing: list["MissingItem"]):
-        labels = "; ".join(m.label for m in missing)
-        super().__init__(f"Not ready to submit. Missing: {labels}.")
+        labels = "; ".join(str(m.label) for m in missing)
+        super().__init__(gettext("Not ready to submit. Missing: %(labels)s.") % {"labels": labels})
         self.missing = missing
         self.field_errors = {
-            m.field: [f"Required before submitting (step {m.step}): {m.label}."] for m in missing
+            m.field: [
+                gettext("Required before submitting (step %(step)s): %(label)s.")
+                % {"step": m.step, "label": m.label}
+            ]
+            for m in missing
         }
 
 
@@ -56,7 +63,9 @@ class ProhibitedUse(RuleError):
     """The EU AI Act screening names a prohibited practice: the initiative cannot go to IT."""
 
     def __init__(self, reasons: list[str]):
-        super().__init__("Cannot be submitted: " + " ".join(reasons))
+        super().__init__(
+            gettext("Cannot be submitted: %(reasons)s") % {"reasons": " ".join(reasons)}
+        )
         self.field_errors = {"ai_act_prohibited": reasons}
 
 
@@ -80,7 +89,7 @@ SECTION_KEYS = {
 def decision_date_problem(value, current=None) -> str | None:
     """Why a target decision date is refused, or None. An unchanged date is always kept."""
     if value and value != current and value <= timezone.localdate():
-        return "The decision date must be in the future."
+        return gettext("The decision date must be in the future.")
     return None
 
 
@@ -94,25 +103,25 @@ class MissingItem:
 # What IT needs before it can partner: (step, field, label). Field names are model fields,
 # or a related name for rows (data_assets, integrations).
 REQUIRED_FOR_SUBMISSION: tuple[tuple[int, str, str], ...] = (
-    (1, "title", "Title"),
-    (1, "business_problem", "Business problem"),
-    (1, "expected_value", "Expected value"),
-    (1, "site", "Plant / site"),
-    (1, "business_unit", "Business unit"),
-    (2, "decision_owner", "Decision owner"),
-    (2, "output_actors", "Who acts on the AI's output"),
-    (2, "accountable_person", "Accountable person when the AI is wrong"),
-    (2, "override_authority", "Who may override the AI"),
-    (3, "data_assets", "At least one data source the AI will access"),
-    (3, "forbidden_actions", "Actions the AI must never take"),
-    (3, "failure_fallback", "What happens when it fails"),
-    (3, "safety_critical", "Safety-critical: yes or no"),
-    (3, "regulated", "Regulated: yes or no"),
-    (4, "integrations", "At least one system it integrates with"),
-    (4, "sso_requirements", "SSO / identity needs"),
-    (5, "maintained_by", "Who maintains it"),
-    (5, "monitored_by", "Who monitors it"),
-    (5, "update_process", "How model or vendor updates are made"),
+    (1, "title", _("Title")),
+    (1, "business_problem", _("Business problem")),
+    (1, "expected_value", _("Expected value")),
+    (1, "site", _("Plant / site")),
+    (1, "business_unit", _("Business unit")),
+    (2, "decision_owner", _("Decision owner")),
+    (2, "output_actors", _("Who acts on the AI's output")),
+    (2, "accountable_person", _("Accountable person when the AI is wrong")),
+    (2, "override_authority", _("Who may override the AI")),
+    (3, "data_assets", _("At least one data source the AI will access")),
+    (3, "forbidden_actions", _("Actions the AI must never take")),
+    (3, "failure_fallback", _("What happens when it fails")),
+    (3, "safety_critical", _("Safety-critical: yes or no")),
+    (3, "regulated", _("Regulated: yes or no")),
+    (4, "integrations", _("At least one system it integrates with")),
+    (4, "sso_requirements", _("SSO / identity needs")),
+    (5, "maintained_by", _("Who maintains it")),
+    (5, "monitored_by", _("Who monitors it")),
+    (5, "update_process", _("How model or vendor updates are made")),
 )
 # Step 6, the EU AI Act screening: every question of `ai_act.Screening.missing`.
 SCREENING_STEP = 6
@@ -319,12 +328,16 @@ def update_initiative(
     permissions.forget_cached_perms(user)
     if not permissions.can_edit(user, locked):
         if locked.status != Status.DRAFT:
-            raise PermissionDenied("Only drafts can be edited. Reopen it for editing first.")
-        raise PermissionDenied("You may not edit this initiative.")
+            raise PermissionDenied(
+                gettext("Only drafts can be edited. Reopen it for editing first.")
+            )
+        raise PermissionDenied(gettext("You may not edit this initiative."))
     if expected_version is not None and locked.version != expected_version:
         raise StaleEdit(
-            "This initiative was saved by someone else (or in another tab) since you opened "
-            "it. Your changes were not saved: reload to see the latest version."
+            gettext(
+                "This initiative was saved by someone else (or in another tab) since you opened "
+                "it. Your changes were not saved: reload to see the latest version."
+            )
         )
     co_sponsors = fields.pop("co_sponsors", None)
     before = _snapshot(locked, fields.keys())
@@ -396,7 +409,7 @@ def sync_role_acknowledgements(initiative: Initiative) -> dict[str, str]:
 
 def _locked_acknowledgement(initiative: Initiative, role: str, user) -> RoleAcknowledgement:
     if role not in NamedRole.values:
-        raise FieldRuleError("role", f"Not a named role: {role!r}.")
+        raise FieldRuleError("role", gettext("Not a named role: %(role)s.") % {"role": repr(role)})
     acknowledgement = (
         RoleAcknowledgement.objects.select_for_update()
         .filter(initiative_id=initiative.pk, role=role)
@@ -404,10 +417,11 @@ def _locked_acknowledgement(initiative: Initiative, role: str, user) -> RoleAckn
     )
     if acknowledgement is None or acknowledgement.person_id != user.pk:
         raise PermissionDenied(
-            f"Only the person named {NamedRole(role).label.lower()} confirms or declines the role."
+            gettext("Only the person named %(lower)s confirms or declines the role.")
+            % {"lower": in_sentence(NamedRole(role).label)}
         )
     if initiative.status == Status.WITHDRAWN:
-        raise TransitionNotAllowed("The initiative is withdrawn; its roles are closed.")
+        raise TransitionNotAllowed(gettext("The initiative is withdrawn; its roles are closed."))
     return acknowledgement
 
 
@@ -420,7 +434,7 @@ def _decide_role(
         if from_status == to_status and to_status == AcknowledgementStatus.ACKNOWLEDGED:
             return acknowledgement  # a second click changes nothing
         if from_status == to_status:
-            raise TransitionNotAllowed("You have already declined this role.")
+            raise TransitionNotAllowed(gettext("You have already declined this role."))
         acknowledgement.status = to_status
         acknowledgement.reason = reason
         acknowledgement.decided_at = timezone.now()
@@ -464,7 +478,9 @@ def decline_role(
     """The person named declines the role, saying why (the sponsor then names someone else)."""
     reason = (reason or "").strip()
     if not reason:
-        raise FieldRuleError("reason", "Say why you decline, so the sponsor can name someone else.")
+        raise FieldRuleError(
+            "reason", gettext("Say why you decline, so the sponsor can name someone else.")
+        )
     return _decide_role(
         initiative=initiative,
         role=role,
@@ -505,20 +521,27 @@ def review_screening(
     locked = Initiative.objects.select_for_update(no_key=True).get(pk=initiative.pk)
     permissions.forget_cached_perms(user)
     if not permissions.can_review(user, locked):
-        raise PermissionDenied("Only the initiative's IT reviewers and IT leads review it.")
+        raise PermissionDenied(
+            gettext("Only the initiative's IT reviewers and IT leads review it.")
+        )
     if locked.status == Status.WITHDRAWN:
-        raise TransitionNotAllowed("The initiative is withdrawn; its screening is closed.")
+        raise TransitionNotAllowed(gettext("The initiative is withdrawn; its screening is closed."))
     if expected_version is not None and locked.version != expected_version:
         raise StaleEdit(
-            "This initiative changed since you read it (now version "
-            f"{locked.version}). Nothing was changed: reload and try again."
+            gettext(
+                "This initiative changed since you read it (now version %(version)s). Nothing was "
+                "changed: reload and try again."
+            )
+            % {"version": locked.version}
         )
     note = (note or "").strip()
     if not note:
-        raise FieldRuleError("note", "Say what IT checked, in a sentence or two.")
+        raise FieldRuleError("note", gettext("Say what IT checked, in a sentence or two."))
     unknown = set(answers) - set(SCREENING_FIELDS)
     if unknown:
-        raise RuleError(f"Not screening questions: {', '.join(sorted(unknown))}.")
+        raise RuleError(
+            gettext("Not screening questions: %(join)s.") % {"join": ", ".join(sorted(unknown))}
+        )
     before = _snapshot(locked, [*answers, "ai_act_review_note"])
     for name, value in answers.items():
         setattr(locked, name, value)
@@ -528,7 +551,7 @@ def review_screening(
     )
     changes.update(_reclassify(locked))
     if locked.ai_act_class == "":
-        raise RuleError("Answer every screening question before confirming it.")
+        raise RuleError(gettext("Answer every screening question before confirming it."))
     changes["reviewed_by"] = user.username
     locked.ai_act_reviewed_by = user
     locked.ai_act_reviewed_at = timezone.now()
@@ -554,7 +577,10 @@ def _save_section(initiative: Initiative, name: str, rows: list[dict[str, Any]])
     else created. Rows not given are deleted.
     """
     if len(rows) > MAX_SECTION_ROWS:
-        raise FieldRuleError(name, f"At most {MAX_SECTION_ROWS} rows.")
+        raise FieldRuleError(
+            name,
+            gettext("At most %(MAX_SECTION_ROWS)s rows.") % {"MAX_SECTION_ROWS": MAX_SECTION_ROWS},
+        )
     model, keys = SECTION_MODELS[name], SECTION_KEYS[name]
     existing = {obj.pk: obj for obj in model.objects.filter(initiative=initiative)}
     by_key = {tuple(getattr(obj, k) for k in keys): obj for obj in existing.values()}
@@ -669,13 +695,19 @@ def transition_initiative(
     from_status = locked.status
     if expected_version is not None and locked.version != expected_version:
         raise StaleEdit(
-            "This initiative changed since you read it (now version "
-            f"{locked.version}). Nothing was changed: reload and try again."
+            gettext(
+                "This initiative changed since you read it (now version %(version)s). Nothing was "
+                "changed: reload and try again."
+            )
+            % {"version": locked.version}
         )
     if to_status not in ALLOWED_TRANSITIONS.get(from_status, frozenset()):
         raise TransitionNotAllowed(
-            f"An initiative that is {locked.get_status_display().lower()} cannot move to "
-            f"{Status(to_status).label.lower()}."
+            gettext("An initiative that is %(lower)s cannot move to %(lower2)s.")
+            % {
+                "lower": in_sentence(locked.get_status_display()),
+                "lower2": in_sentence(Status(to_status).label),
+            }
         )
     permissions.forget_cached_perms(user)
     _check_transition_actor(user, locked, to_status)
@@ -741,7 +773,7 @@ def _check_transition_actor(user, initiative: Initiative, to_status: str) -> Non
     else:
         allowed = permissions.can_review(user, initiative)
     if not allowed:
-        raise PermissionDenied("You may not change the status of this initiative.")
+        raise PermissionDenied(gettext("You may not change the status of this initiative."))
 
 
 def submit_initiative(*, initiative: Initiative, user, source: str | None = None) -> Initiative:
@@ -766,19 +798,39 @@ def send_submission_notice(initiative_id: int) -> bool:
         if initiative is None:
             return False
         leads = get_user_model().objects.filter(groups__name=Role.IT_LEAD, is_active=True)
-        recipients = sorted({u.email for u in leads if u.email})
-        if recipients:
-            url = f"{settings.PORTAL_BASE_URL}{initiative.get_absolute_url()}"
+        # One e-mail per language, each to the IT leads who read that language.
+        by_language: dict[str, set[str]] = {}
+        for lead in leads.select_related("language_preference"):
+            if lead.email:
+                by_language.setdefault(language_of(lead), set()).add(lead.email)
+        url = f"{settings.PORTAL_BASE_URL}{initiative.get_absolute_url()}"
+        for language, recipients in sorted(by_language.items()):
+            with translation.override(language):
+                words = {
+                    "sponsor": display_name(initiative.sponsor),
+                    "initiative": initiative,
+                    "reference": initiative.reference,
+                    "title": initiative.title,
+                    "phase": initiative.get_phase_display(),
+                    "site": initiative.site or gettext("no site"),
+                    "url": url,
+                }
+                subject = gettext("New AI initiative for IT partnership: %(initiative)s") % words
+                message = (
+                    gettext(
+                        "%(sponsor)s submitted %(reference)s “%(title)s” (%(phase)s phase, "
+                        "%(site)s)."
+                    )
+                    % words
+                    + "\n\n"
+                    + gettext("Assign reviewers: %(url)s") % words
+                    + "\n"
+                )
             send_mail(
-                subject=f"[Harmony] New AI initiative for IT partnership: {initiative}",
-                message=(
-                    f"{display_name(initiative.sponsor)} "
-                    f"submitted {initiative.reference} “{initiative.title}” "
-                    f"({initiative.get_phase_display()} phase, {initiative.site or 'no site'}).\n\n"
-                    f"Assign reviewers: {url}\n"
-                ),
+                subject=f"[Harmony] {subject}",
+                message=message,
                 from_email=None,
-                recipient_list=recipients,
+                recipient_list=sorted(recipients),
             )
         initiative.submission_notified_at = timezone.now()
         initiative.save(update_fields=["submission_notified_at"])

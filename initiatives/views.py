@@ -8,11 +8,13 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from core.access import restrict_to_visible, visible_initiative_or_404
 from core.query_params import parse_id
 from core.views import run_service
+from core.wording import in_sentence
 from landscape import permissions as landscape_permissions
 from landscape import selectors as landscape_selectors
 
@@ -121,7 +123,7 @@ def detail(request, pk: int):
 def create(request):
     """Step 1 of a new initiative; saving it creates the draft."""
     if not permissions.can_register(request.user):
-        raise PermissionDenied("Only business sponsors register initiatives.")
+        raise PermissionDenied(gettext("Only business sponsors register initiatives."))
     step = STEP_BY_NUMBER[1]
     if request.method == "POST":
         form = step.form_class(request.POST)
@@ -131,9 +133,14 @@ def create(request):
                 sponsor=request.user, fields=form.model_fields(), creation_token=token
             )
             if created:
-                messages.success(request, f"Draft {initiative.reference} saved.")
+                messages.success(
+                    request,
+                    gettext("Draft %(reference)s saved.") % {"reference": initiative.reference},
+                )
             else:
-                messages.info(request, "This form was already submitted; nothing was duplicated.")
+                messages.info(
+                    request, gettext("This form was already submitted; nothing was duplicated.")
+                )
             return redirect(_after_save_url(request, initiative, step.number))
     else:
         form = step.form_class(initial={"creation_token": uuid.uuid4()})
@@ -149,7 +156,7 @@ def edit_step(request, pk: int, step: int):
     if step not in STEP_BY_NUMBER:
         raise Http404("No such step.")
     if not permissions.can_edit(request.user, initiative):
-        raise PermissionDenied("Only the sponsor and co-sponsors edit, and only drafts.")
+        raise PermissionDenied(gettext("Only the sponsor and co-sponsors edit, and only drafts."))
     spec = STEP_BY_NUMBER[step]
     data = request.POST if request.method == "POST" else None
     form = spec.form_class(data, instance=initiative)
@@ -164,7 +171,7 @@ def edit_step(request, pk: int, step: int):
                 # Nothing new (a repeated submit, or "continue" without edits): no new version,
                 # and no "saved" for a save that did not happen.
                 if "save" in request.POST:
-                    messages.info(request, "Nothing changed, so nothing was saved.")
+                    messages.info(request, gettext("Nothing changed, so nothing was saved."))
                 return redirect(_after_save_url(request, initiative, step))
             ok, _ = run_service(
                 request,
@@ -176,7 +183,7 @@ def edit_step(request, pk: int, step: int):
                     sections=_section_rows(formsets),
                 ),
                 form=form,
-                success=f"Step {step} saved.",
+                success=gettext("Step %(step)s saved.") % {"step": step},
             )
             if ok:
                 return redirect(_after_save_url(request, initiative, step))
@@ -243,7 +250,9 @@ def review_screening(request, pk: int):
     """IT reviews the sponsor's EU AI Act screening: confirms or corrects it, with a note."""
     initiative = _visible_or_404(request.user, pk)
     if not permissions.can_review(request.user, initiative):
-        raise PermissionDenied("Only the initiative's IT reviewers and IT leads review it.")
+        raise PermissionDenied(
+            gettext("Only the initiative's IT reviewers and IT leads review it.")
+        )
     form = ScreeningReviewForm(request.POST or None, instance=initiative)
     if request.method == "POST" and form.is_valid():
         ok, _ = run_service(
@@ -256,7 +265,7 @@ def review_screening(request, pk: int):
                 expected_version=form.cleaned_data.get("version"),
             ),
             form=form,
-            success="EU AI Act screening reviewed.",
+            success=gettext("EU AI Act screening reviewed."),
         )
         if ok:
             return redirect(f"{initiative.get_absolute_url()}#ai-act")
@@ -272,13 +281,13 @@ def submit(request, pk: int):
         if initiative.status == Status.SUBMITTED and permissions.can_manage(
             request.user, initiative
         ):
-            messages.info(request, "Already submitted to IT.")
+            messages.info(request, gettext("Already submitted to IT."))
             return redirect(initiative)
-        raise PermissionDenied("Only the sponsor and co-sponsors submit a draft.")
+        raise PermissionDenied(gettext("Only the sponsor and co-sponsors submit a draft."))
     run_service(
         request,
         lambda: services.submit_initiative(initiative=initiative, user=request.user),
-        success="Submitted to IT. IT leads have been notified.",
+        success=gettext("Submitted to IT. IT leads have been notified."),
     )
     return redirect(initiative)
 
@@ -298,7 +307,7 @@ def change_status(request, pk: int):
             to_status=to_status,
             reason=request.POST.get("reason", "")[:500],
         ),
-        success=f"Now {Status(to_status).label.lower()}.",
+        success=gettext("Now %(lower)s.") % {"lower": in_sentence(Status(to_status).label)},
     )
     return redirect(initiative)
 
@@ -317,7 +326,8 @@ def acknowledge_role(request, pk: int, role: str):
     run_service(
         request,
         lambda: services.acknowledge_role(initiative=initiative, role=role, user=request.user),
-        success=f"You confirmed the role of {NamedRole(role).label.lower()}.",
+        success=gettext("You confirmed the role of %(lower)s.")
+        % {"lower": in_sentence(NamedRole(role).label)},
     )
     return redirect(f"{initiative.get_absolute_url()}#named-roles")
 
@@ -327,7 +337,7 @@ def decline_role(request, pk: int, role: str):
     initiative = _visible_or_404(request.user, pk)
     role = _named_role_or_404(role)
     if getattr(initiative, f"{NAMED_ROLE_FIELDS[role]}_id") != request.user.pk:
-        raise PermissionDenied("Only the person named confirms or declines the role.")
+        raise PermissionDenied(gettext("Only the person named confirms or declines the role."))
     form = DeclineRoleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         ok, _ = run_service(
@@ -339,8 +349,10 @@ def decline_role(request, pk: int, role: str):
                 reason=form.cleaned_data["reason"],
             ),
             form=form,
-            success=f"You declined the role of {NamedRole(role).label.lower()}; the sponsor "
-            "will name someone else.",
+            success=gettext(
+                "You declined the role of %(lower)s; the sponsor will name someone else."
+            )
+            % {"lower": in_sentence(NamedRole(role).label)},
         )
         if ok:
             return redirect(f"{initiative.get_absolute_url()}#named-roles")
@@ -384,8 +396,11 @@ def acknowledge_integration(request, pk: int):
     run_service(
         request,
         lambda: integrations.acknowledge_integration(integration=integration, user=request.user),
-        success=f"Acknowledged: {integration.initiative.reference} connects to "
-        f"{integration.system.name if integration.system else integration.name}.",
+        success=gettext("Acknowledged: %(reference)s connects to %(value)s.")
+        % {
+            "reference": integration.initiative.reference,
+            "value": integration.system.name if integration.system else integration.name,
+        },
     )
     return redirect("initiatives:system", integration.system_id)
 
@@ -393,7 +408,7 @@ def acknowledge_integration(request, pk: int):
 def unmapped_integrations(request):
     """IT leads map integrations named in free text to registered systems."""
     if not has_role(request.user, Role.IT_LEAD, Role.ADMINISTRATOR):
-        raise PermissionDenied("Only IT leads map integrations.")
+        raise PermissionDenied(gettext("Only IT leads map integrations."))
     if request.method == "POST":
         integration = get_object_or_404(
             IntegrationPoint.objects.select_related("initiative"),
@@ -406,8 +421,12 @@ def unmapped_integrations(request):
             lambda: integrations.map_integration(
                 integration=integration, system=system, user=request.user
             ),
-            success=f"“{integration.name}” of {integration.initiative.reference} now points "
-            f"to {system}.",
+            success=gettext("“%(name)s” of %(reference)s now points to %(system)s.")
+            % {
+                "name": integration.name,
+                "reference": integration.initiative.reference,
+                "system": system,
+            },
         )
         return redirect("initiatives:unmapped_integrations")
     rows = list(selectors.unmapped_integrations())

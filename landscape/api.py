@@ -7,6 +7,8 @@ answers the same report as the page; `dry_run` (default true) writes nothing.
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -23,8 +25,8 @@ class OwnerField(serializers.SlugRelatedField):
     """The IT owner by username (or e-mail)."""
 
     default_error_messages = {
-        "does_not_exist": "No active portal user with the username or e-mail “{value}”.",
-        "invalid": "Send a username as text.",
+        "does_not_exist": _("No active portal user with the username or e-mail “{value}”."),
+        "invalid": _("Send a username as text."),
     }
 
     def __init__(self, **kwargs):
@@ -74,9 +76,11 @@ class ImportRequestSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if not attrs.get("file") and not attrs.get("content"):
-            raise serializers.ValidationError({"file": ["Send the CSV as `file` or `content`."]})
+            raise serializers.ValidationError(
+                {"file": [gettext("Send the CSV as `file` or `content`.")]}
+            )
         if attrs.get("file") and attrs["file"].size > MAX_BYTES:
-            raise serializers.ValidationError({"file": ["The file is larger than 2 MB."]})
+            raise serializers.ValidationError({"file": [gettext("The file is larger than 2 MB.")]})
         return attrs
 
 

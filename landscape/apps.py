@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LandscapeConfig(AppConfig):
     name = "landscape"
-    verbose_name = "Plant system map"
+    verbose_name = _("Plant system map")

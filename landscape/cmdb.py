@@ -9,6 +9,8 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 from .models import Criticality, SystemKind
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -97,13 +99,18 @@ def read_rows(content: bytes | str) -> list[RawRow]:
     """The data rows of the export with our field names; `UnreadableFile` when it is not one."""
     if isinstance(content, bytes):
         if len(content) > MAX_BYTES:
-            raise UnreadableFile(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+            raise UnreadableFile(
+                gettext("The file is larger than %(value)s MB.")
+                % {"value": MAX_BYTES // (1024 * 1024)}
+            )
         try:
             content = content.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise UnreadableFile("The file is not UTF-8 text; export it as CSV (UTF-8).") from None
+            raise UnreadableFile(
+                gettext("The file is not UTF-8 text; export it as CSV (UTF-8).")
+            ) from None
     if "\x00" in content:
-        raise UnreadableFile("The file is not a CSV text file.")
+        raise UnreadableFile(gettext("The file is not a CSV text file."))
     sample = content[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample.strip() else csv.excel
@@ -113,19 +120,22 @@ def read_rows(content: bytes | str) -> list[RawRow]:
     try:
         header = next(reader, None)
         if not header:
-            raise UnreadableFile("The file is empty.")
+            raise UnreadableFile(gettext("The file is empty."))
         columns = _column_map(header)
         missing = [c for c in REQUIRED_COLUMNS if c not in columns.values()]
         if missing:
             raise UnreadableFile(
-                "The header lacks the column(s) " + ", ".join(missing) + " (see the column list)."
+                gettext("The header lacks the column(s) %(columns)s (see the column list).")
+                % {"columns": ", ".join(missing)}
             )
         rows = []
         for cells in reader:
             if not any(cell.strip() for cell in cells):
                 continue
             if len(rows) >= MAX_ROWS:
-                raise UnreadableFile(f"The file has more than {MAX_ROWS} rows.")
+                raise UnreadableFile(
+                    gettext("The file has more than %(MAX_ROWS)s rows.") % {"MAX_ROWS": MAX_ROWS}
+                )
             values = {ours: "" for ours in COLUMNS}
             for index, ours in columns.items():
                 if index < len(cells):
@@ -138,5 +148,5 @@ def read_rows(content: bytes | str) -> list[RawRow]:
                 )
             )
     except csv.Error as exc:
-        raise UnreadableFile(f"The CSV cannot be read: {exc}.") from None
+        raise UnreadableFile(gettext("The CSV cannot be read: %(exc)s.") % {"exc": exc}) from None
     return rows

@@ -3,6 +3,8 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.forms import VersionCheckedForm, version_field
 from core.people import display_name
@@ -29,7 +31,7 @@ class SystemForm(VersionCheckedForm, forms.ModelForm):
     class Meta:
         model = EnterpriseSystem
         fields = ["site", "name", "kind", "criticality", "it_owner", "cmdb_id", "description"]
-        labels = {"it_owner": "IT owner"}
+        labels = {"it_owner": _("IT owner")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,12 +55,14 @@ class SystemForm(VersionCheckedForm, forms.ModelForm):
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="CMDB export (CSV)",
-        help_text="Columns: name, site, kind, and optionally cmdb_id (or sys_id), owner "
-        "(username or e-mail), criticality, description.",
+        label=_("CMDB export (CSV)"),
+        help_text=_(
+            "Columns: name, site, kind, and optionally cmdb_id (or sys_id), owner "
+            "(username or e-mail), criticality, description."
+        ),
     )
     dry_run = forms.BooleanField(
-        required=False, initial=True, label="Preview only (dry run): write nothing"
+        required=False, initial=True, label=_("Preview only (dry run): write nothing")
     )
 
     def __init__(self, *args, **kwargs):
@@ -70,5 +74,5 @@ class ImportForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_BYTES:
-            raise forms.ValidationError("The file is larger than 2 MB.")
+            raise forms.ValidationError(gettext("The file is larger than 2 MB."))
         return upload

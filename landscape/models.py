@@ -8,23 +8,24 @@ contrib apps name AUTH_USER_MODEL): no code here imports the initiatives app.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class SystemKind(models.TextChoices):
-    MES = "mes", "MES"
-    ERP = "erp", "ERP"
-    SCADA = "scada", "SCADA / historian"
-    PLM = "plm", "PLM"
-    QMS = "qms", "QMS"
-    DATA_PLATFORM = "data_platform", "Data platform"
-    IDENTITY = "identity", "Identity"
-    OTHER = "other", "Other"
+    MES = "mes", _("MES")
+    ERP = "erp", _("ERP")
+    SCADA = "scada", _("SCADA / historian")
+    PLM = "plm", _("PLM")
+    QMS = "qms", _("QMS")
+    DATA_PLATFORM = "data_platform", _("Data platform")
+    IDENTITY = "identity", _("Identity")
+    OTHER = "other", _("Other")
 
 
 class Criticality(models.TextChoices):
-    LOW = "low", "Low"
-    MEDIUM = "medium", "Medium"
-    HIGH = "high", "High"
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
 
 
 class EnterpriseSystem(models.Model):
@@ -39,7 +40,7 @@ class EnterpriseSystem(models.Model):
         null=True,
         blank=True,
         related_name="owned_systems",
-        help_text="The IT person who owns the system; acknowledges what connects to it.",
+        help_text=_("The IT person who owns the system; acknowledges what connects to it."),
     )
     criticality = models.CharField(
         max_length=10, choices=Criticality.choices, default=Criticality.MEDIUM
@@ -48,7 +49,7 @@ class EnterpriseSystem(models.Model):
         "CMDB id",
         max_length=100,
         blank=True,
-        help_text="The configuration item's id in the CMDB; an import matches rows by it.",
+        help_text=_("The configuration item's id in the CMDB; an import matches rows by it."),
     )
     description = models.TextField(max_length=2000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

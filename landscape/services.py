@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from audit.services import record_event
 from core.errors import FieldRuleError, StaleEdit
@@ -47,21 +48,23 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     for name in ("name", "cmdb_id", "description"):
         out[name] = (out.get(name) or "").strip()
     if not out["name"]:
-        raise FieldRuleError("name", "Name the system.")
+        raise FieldRuleError("name", gettext("Name the system."))
     for name, limit in LIMITS.items():
         if len(out[name]) > limit:
-            raise FieldRuleError(name, f"At most {limit} characters.")
+            raise FieldRuleError(name, gettext("At most %(limit)s characters.") % {"limit": limit})
     if out.get("site") is None:
-        raise FieldRuleError("site", "Choose the site.")
+        raise FieldRuleError("site", gettext("Choose the site."))
     if out.get("kind") not in SystemKind.values:
-        raise FieldRuleError("kind", "Choose the kind of system.")
+        raise FieldRuleError("kind", gettext("Choose the kind of system."))
     out["criticality"] = out.get("criticality") or Criticality.MEDIUM
     if out["criticality"] not in Criticality.values:
-        raise FieldRuleError("criticality", "Choose low, medium or high.")
+        raise FieldRuleError("criticality", gettext("Choose low, medium or high."))
     owner = out.get("it_owner")
     if owner is not None and (not owner.is_active or not _is_it_person(owner)):
         raise FieldRuleError(
-            "it_owner", f"{display_name(owner)} is not an active IT reviewer or IT lead."
+            "it_owner",
+            gettext("%(person)s is not an active IT reviewer or IT lead.")
+            % {"person": display_name(owner)},
         )
     return out
 
@@ -69,9 +72,11 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
 def _duplicate(values: dict[str, Any], exclude_pk: int | None) -> None:
     others = EnterpriseSystem.objects.exclude(pk=exclude_pk)
     if others.filter(site=values["site"], name__iexact=values["name"]).exists():
-        raise FieldRuleError("name", f"{values['site']} already has a system named so.")
+        raise FieldRuleError(
+            "name", gettext("%(value)s already has a system named so.") % {"value": values["site"]}
+        )
     if values["cmdb_id"] and others.filter(cmdb_id=values["cmdb_id"]).exists():
-        raise FieldRuleError("cmdb_id", "Another system has this CMDB id.")
+        raise FieldRuleError("cmdb_id", gettext("Another system has this CMDB id."))
 
 
 def _require_maintainer(user) -> None:
@@ -124,8 +129,10 @@ def update_system(
     locked = EnterpriseSystem.objects.select_for_update(of=("self",)).order_by().get(pk=system.pk)
     if expected_version is not None and locked.version != expected_version:
         raise StaleEdit(
-            "This system was changed by someone else since you opened it. Your changes were "
-            "not saved: reload to see the latest version."
+            gettext(
+                "This system was changed by someone else since you opened it. Your changes were "
+                "not saved: reload to see the latest version."
+            )
         )
     merged = {k: getattr(locked, k) for k in FIELDS}
     merged.update({k: v for k, v in values.items() if k in FIELDS})
@@ -205,19 +212,29 @@ def _row_values(raw: cmdb.RawRow, sites: dict[str, Any]) -> tuple[dict[str, Any]
     text = raw.values
     site = sites.get(text["site"].lower())
     if site is None:
-        errors.append(f"Unknown site “{text['site']}”." if text["site"] else "No site.")
+        errors.append(
+            gettext("Unknown site “%(site)s”.") % {"site": text["site"]}
+            if text["site"]
+            else gettext("No site.")
+        )
     values["site"] = site
     kind = cmdb.parse_kind(text["kind"])
     if kind is None:
-        errors.append(f"Unknown kind “{text['kind']}”." if text["kind"] else "No kind.")
+        errors.append(
+            gettext("Unknown kind “%(kind)s”.") % {"kind": text["kind"]}
+            if text["kind"]
+            else gettext("No kind.")
+        )
     values["kind"] = kind
     criticality = cmdb.parse_criticality(text["criticality"])
     if criticality is None:
-        errors.append(f"Unknown criticality “{text['criticality']}”.")
+        errors.append(
+            gettext("Unknown criticality “%(criticality)s”.") % {"criticality": text["criticality"]}
+        )
     values["criticality"] = criticality
     owner = _find_user(text["it_owner"])
     if text["it_owner"] and owner is None:
-        errors.append(f"No active portal user “{text['it_owner']}”.")
+        errors.append(gettext("No active portal user “%(name)s”.") % {"name": text["it_owner"]})
     values["it_owner"] = owner
     for name in ("name", "cmdb_id", "description"):
         values[name] = text[name]
@@ -271,7 +288,7 @@ def import_systems(
                 continue
             key = values["cmdb_id"] or (values["site"].pk, values["name"].lower())
             if key in seen:
-                row.errors = ["The same system appears earlier in the file."]
+                row.errors = [gettext("The same system appears earlier in the file.")]
                 continue
             seen.add(key)
             match = by_cmdb.get(values["cmdb_id"]) if values["cmdb_id"] else None

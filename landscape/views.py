@@ -2,6 +2,7 @@
 forms to register, edit and import systems from a CMDB export."""
 
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 
 from core.query_params import parse_id
 from core.views import run_service
@@ -74,7 +75,7 @@ def system_edit(request, pk: int):
                 expected_version=form.cleaned_data["version"],
             ),
             form=form,
-            success="Saved.",
+            success=gettext("Saved."),
         )
         if ok:
             return redirect("landscape:list")

@@ -21,31 +21,34 @@ class StyledForm(forms.Form):
 class AssignForm(StyledForm):
     reviewer = UserField(label=_("Reviewer"), role=people.IT)
     concern_area = forms.ChoiceField(
-        choices=[("", "All concern areas"), *ConcernArea.choices], required=False
+        choices=[("", _("All concern areas")), *ConcernArea.choices], required=False
     )
 
 
 # What each risk score means, in words: the scale runs from 1 (low risk) to 5 (highest risk),
 # the opposite direction of the dashboard's readiness 0–100 (higher is readier).
 RISK_SCORE_MEANINGS = {
-    1: "1 — low risk: nothing stands in the way",
-    2: "2 — minor risk: small points, no design change needed",
-    3: "3 — moderate risk: design changes needed before build",
-    4: "4 — high risk: serious findings, build should wait",
-    5: "5 — highest risk: must not go ahead as designed (blocks)",
+    1: _("1 — low risk: nothing stands in the way"),
+    2: _("2 — minor risk: small points, no design change needed"),
+    3: _("3 — moderate risk: design changes needed before build"),
+    4: _("4 — high risk: serious findings, build should wait"),
+    5: _("5 — highest risk: must not go ahead as designed (blocks)"),
 }
 
 
 class AssessmentForm(VersionCheckedForm, StyledForm):
     score = forms.TypedChoiceField(
-        label="Risk score (1 low – 5 highest risk)",
-        choices=[("", "Not scored"), *[(str(i), RISK_SCORE_MEANINGS[i]) for i in range(1, 6)]],
+        label=_("Risk score (1 low – 5 highest risk)"),
+        choices=[("", _("Not scored")), *[(str(i), RISK_SCORE_MEANINGS[i]) for i in range(1, 6)]],
         coerce=int,
         empty_value=None,
         required=False,
-        help_text="Higher means riskier: 1 is low risk, 5 the highest. The dashboard's readiness "
-        "(0–100) runs the other way — higher is readier — and each point above 1 lowers it by 5 "
-        "until the concern is satisfied; a 5 that is not satisfied blocks.",
+        help_text=_(
+            "Higher means riskier: 1 is low risk, 5 the highest. The dashboard's readiness "
+            "(0–100) runs the other way — higher is readier — and each point above 1 lowers it by "
+            "5 "
+            "until the concern is satisfied; a 5 that is not satisfied blocks."
+        ),
     )
     status = forms.ChoiceField(choices=AssessmentStatus.choices)
     rationale = forms.CharField(widget=forms.Textarea, max_length=4000, required=False)
@@ -75,16 +78,16 @@ class AssessmentForm(VersionCheckedForm, StyledForm):
 class DesignInputForm(VersionCheckedForm, StyledForm):
     """Raises a design input, or edits one (`version_required=True`: the version read)."""
 
-    area = forms.ChoiceField(label="Concern area", choices=ConcernArea.choices)
+    area = forms.ChoiceField(label=_("Concern area"), choices=ConcernArea.choices)
     title = forms.CharField(max_length=200)
     description = forms.CharField(widget=forms.Textarea, max_length=4000, required=False)
     severity = forms.ChoiceField(choices=Severity.choices, initial=Severity.MEDIUM)
-    owner = UserField(label="Owner (who acts next)", required=False)
+    owner = UserField(label=_("Owner (who acts next)"), required=False)
     due_date = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Due"
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label=_("Due")
     )
     proposed_solution = forms.CharField(
-        widget=forms.Textarea, max_length=4000, required=False, label="Proposed solution"
+        widget=forms.Textarea, max_length=4000, required=False, label=_("Proposed solution")
     )
     version = version_field()
 
@@ -97,7 +100,7 @@ class TransitionForm(VersionCheckedForm, StyledForm):
     action = forms.ChoiceField(choices=DesignInputAction.choices, widget=forms.HiddenInput)
     text = forms.CharField(widget=forms.Textarea, max_length=4000, required=False)
     accepted_by = UserField(
-        label="Accountable person accepting the risk",
+        label=_("Accountable person accepting the risk"),
         required=False,
         role=people.RISK,
         empty_label=_("You"),
@@ -119,7 +122,7 @@ class QuestionForm(StyledForm):
 
 
 class ComponentOwnerForm(StyledForm):
-    owner = UserField(label="IT owner (design authority)", role=people.IT)
+    owner = UserField(label=_("IT owner (design authority)"), role=people.IT)
 
 
 class ComponentNotesForm(VersionCheckedForm, StyledForm):
@@ -131,7 +134,7 @@ class ComponentNotesForm(VersionCheckedForm, StyledForm):
 
 class DecisionForm(StyledForm):
     text = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, label="Decision"
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, label=_("Decision")
     )
 
 
@@ -144,14 +147,14 @@ QUEUE_STATUSES = [
 class FallbackTestForm(StyledForm):
     """A test of the manual fallback of a safety-critical initiative."""
 
-    tested_by = forms.CharField(max_length=200, help_text="Who ran the test.")
+    tested_by = forms.CharField(max_length=200, help_text=_("Who ran the test."))
     tested_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     result = forms.ChoiceField(choices=FallbackTestResult.choices)
     notes = forms.CharField(
         max_length=4000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What was tried, what held.",
+        help_text=_("What was tried, what held."),
     )
 
     def __init__(self, *args, **kwargs):

@@ -3,18 +3,19 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class ConcernArea(models.TextChoices):
-    SECURITY = "security", "Security & data exposure"
-    OWNERSHIP = "ownership", "Ownership & accountability"
-    ARCHITECTURE = "architecture", "Architecture & integration"
-    GOVERNANCE = "governance", "Governance"
-    VENDOR = "vendor", "Vendor lock-in & survivability"
-    PERFORMANCE = "performance", "Performance & reliability"
+    SECURITY = "security", _("Security & data exposure")
+    OWNERSHIP = "ownership", _("Ownership & accountability")
+    ARCHITECTURE = "architecture", _("Architecture & integration")
+    GOVERNANCE = "governance", _("Governance")
+    VENDOR = "vendor", _("Vendor lock-in & survivability")
+    PERFORMANCE = "performance", _("Performance & reliability")
     # Can IT, and the operator on the line, understand why the AI recommends what it does, and
     # is an override possible and logged?
-    EXPLAINABILITY = "explainability", "Explainability & operator trust"
+    EXPLAINABILITY = "explainability", _("Explainability & operator trust")
 
 
 class ReviewAssignment(models.Model):
@@ -27,7 +28,7 @@ class ReviewAssignment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_assignments"
     )
     concern_area = models.CharField(
-        max_length=20, choices=ConcernArea.choices, blank=True, help_text="Empty: all areas."
+        max_length=20, choices=ConcernArea.choices, blank=True, help_text=_("Empty: all areas.")
     )
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -47,10 +48,10 @@ class ReviewAssignment(models.Model):
 
 
 class AssessmentStatus(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    IN_PROGRESS = "in_progress", "In progress"
-    NEEDS_INFO = "needs_info", "Needs info"
-    SATISFIED = "satisfied", "Satisfied"
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    NEEDS_INFO = "needs_info", _("Needs info")
+    SATISFIED = "satisfied", _("Satisfied")
 
 
 class ConcernAssessment(models.Model):
@@ -63,7 +64,9 @@ class ConcernAssessment(models.Model):
     status = models.CharField(
         max_length=20, choices=AssessmentStatus.choices, default=AssessmentStatus.NOT_STARTED
     )
-    score = models.PositiveSmallIntegerField(null=True, blank=True, help_text="1 low – 5 high risk")
+    score = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text=_("1 low – 5 high risk")
+    )
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -110,17 +113,17 @@ class ConcernAssessment(models.Model):
 
 
 class Severity(models.TextChoices):
-    LOW = "low", "Low"
-    MEDIUM = "medium", "Medium"
-    HIGH = "high", "High"
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
 
 
 class DesignInputStatus(models.TextChoices):
-    RAISED = "raised", "Raised"
-    SOLUTION_PROPOSED = "solution_proposed", "Solution proposed"
-    INCORPORATED = "incorporated", "Incorporated into the design"
-    RISK_ACCEPTED = "risk_accepted", "Risk accepted"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    RAISED = "raised", _("Raised")
+    SOLUTION_PROPOSED = "solution_proposed", _("Solution proposed")
+    INCORPORATED = "incorporated", _("Incorporated into the design")
+    RISK_ACCEPTED = "risk_accepted", _("Risk accepted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 OPEN_DESIGN_INPUT_STATUSES = (DesignInputStatus.RAISED, DesignInputStatus.SOLUTION_PROPOSED)
@@ -143,7 +146,7 @@ class DesignInput(models.Model):
         null=True,
         blank=True,
         related_name="owned_design_inputs",
-        help_text="Who must act on it next.",
+        help_text=_("Who must act on it next."),
     )
     due_date = models.DateField(null=True, blank=True)
     status = models.CharField(
@@ -243,7 +246,7 @@ class ChecklistQuestion(models.Model):
     area = models.CharField(max_length=20, choices=ConcernArea.choices)
     text = models.CharField(max_length=300)
     position = models.PositiveSmallIntegerField(default=0)
-    active = models.BooleanField(default=True, help_text="Inactive questions keep old answers.")
+    active = models.BooleanField(default=True, help_text=_("Inactive questions keep old answers."))
 
     class Meta:
         ordering = ["area", "position", "id"]
@@ -288,7 +291,7 @@ class EvaluationCriterion(models.Model):
     )
     name = models.CharField(max_length=120)
     description = models.CharField(max_length=300, blank=True)
-    weight = models.PositiveSmallIntegerField(default=1, help_text="1–10; relative importance.")
+    weight = models.PositiveSmallIntegerField(default=1, help_text=_("1–10; relative importance."))
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -377,8 +380,8 @@ class ComponentDecision(models.Model):
 
 
 class FallbackTestResult(models.TextChoices):
-    PASSED = "passed", "Passed: the work ran manually without the AI"
-    FAILED = "failed", "Failed: the manual fallback did not hold"
+    PASSED = "passed", _("Passed: the work ran manually without the AI")
+    FAILED = "failed", _("Failed: the manual fallback did not hold")
 
 
 class FallbackTest(models.Model):
@@ -391,11 +394,11 @@ class FallbackTest(models.Model):
         "initiatives.Initiative", on_delete=models.CASCADE, related_name="fallback_tests"
     )
     tested_by = models.CharField(
-        max_length=200, help_text="Who ran the test (e.g. shift supervisor Line 3)."
+        max_length=200, help_text=_("Who ran the test (e.g. shift supervisor Line 3).")
     )
     tested_on = models.DateField()
     result = models.CharField(max_length=10, choices=FallbackTestResult.choices)
-    notes = models.TextField(max_length=4000, blank=True, help_text="What was tried, what held.")
+    notes = models.TextField(max_length=4000, blank=True, help_text=_("What was tried, what held."))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

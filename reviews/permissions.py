@@ -1,5 +1,7 @@
 """Who may do what in the IT review, asked by the pages and the services alike."""
 
+from django.utils.translation import gettext_lazy as _
+
 from initiatives import permissions
 from initiatives.models import Initiative
 from initiatives.roles import Role, has_role
@@ -29,7 +31,7 @@ def can_assess(user, assessment: ConcernAssessment) -> bool:
     return areas is None or assessment.area in areas
 
 
-COMPONENT_AUTHORITY = "Only the component's IT owner or an IT lead may change its design."
+COMPONENT_AUTHORITY = _("Only the component's IT owner or an IT lead may change its design.")
 
 
 def can_design_component(user, component: ComponentOwnership) -> bool:

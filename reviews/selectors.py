@@ -135,10 +135,10 @@ def components_for(initiative: Initiative) -> list:
 # ---------------------------------------------------------------- queue
 
 QUEUE_TABS = (
-    ("new", "New"),
-    ("waiting_it", "Waiting for IT"),
-    ("waiting_sponsor", "Waiting for the sponsor"),
-    ("all", "All"),
+    ("new", _("New")),
+    ("waiting_it", _("Waiting for IT")),
+    ("waiting_sponsor", _("Waiting for the sponsor")),
+    ("all", _("All")),
 )
 
 # Later phases are more urgent: the design is about to be fixed without IT's input.

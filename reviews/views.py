@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from core.access import visible_initiative_or_404
@@ -16,6 +17,7 @@ from core.errors import RuleError
 from core.people import display_name
 from core.query_params import parse_id
 from core.views import run_service
+from core.wording import in_sentence
 from initiatives import permissions
 from initiatives.models import Initiative, IntegrationPoint, Phase, Site, Status, VendorCandidate
 from initiatives.roles import Role, has_role
@@ -37,7 +39,7 @@ from .permissions import can_assess, can_design_component, reviewer_areas
 
 def _require_it(user) -> None:
     if not has_role(user, Role.REVIEWER, Role.IT_LEAD):
-        raise PermissionDenied("The review queue is for IT reviewers and IT leads.")
+        raise PermissionDenied(gettext("The review queue is for IT reviewers and IT leads."))
 
 
 # ---------------------------------------------------------------- queue
@@ -81,7 +83,7 @@ def queue(request):
 def assign(request, pk: int):
     initiative = visible_initiative_or_404(request.user, pk)
     if not has_role(request.user, Role.IT_LEAD):
-        raise PermissionDenied("Only IT leads assign reviewers.")
+        raise PermissionDenied(gettext("Only IT leads assign reviewers."))
     form = forms.AssignForm(request.POST)
     if form.is_valid():
         reviewer = form.cleaned_data["reviewer"]
@@ -93,7 +95,7 @@ def assign(request, pk: int):
                 concern_area=form.cleaned_data["concern_area"],
                 user=request.user,
             ),
-            success=f"{display_name(reviewer)} assigned.",
+            success=gettext("%(reviewer)s assigned.") % {"reviewer": display_name(reviewer)},
         )
     else:
         for errors in form.errors.values():
@@ -107,7 +109,7 @@ def unassign(request, pk: int):
     assignment = get_object_or_404(ReviewAssignment.objects.select_related("initiative"), pk=pk)
     initiative = visible_initiative_or_404(request.user, assignment.initiative_id)
     services.unassign_reviewer(assignment=assignment, user=request.user)
-    messages.success(request, "Assignment removed.")
+    messages.success(request, gettext("Assignment removed."))
     return redirect(initiative)
 
 
@@ -124,7 +126,7 @@ def ready_for_build(request, pk: int):
         lambda: move(
             initiative=initiative, user=request.user, reason=request.POST.get("reason", "")[:500]
         ),
-        success=f"Now {Status(to_status).label.lower()}.",
+        success=gettext("Now %(lower)s.") % {"lower": in_sentence(Status(to_status).label)},
     )
     return redirect(initiative)
 
@@ -163,7 +165,9 @@ def assessment(request, pk: int):
     areas = reviewer_areas(request.user, initiative) if may_edit else None
     if request.method == "POST":
         if not may_edit:
-            raise PermissionDenied("Only the initiative's reviewers for this area may assess it.")
+            raise PermissionDenied(
+                gettext("Only the initiative's reviewers for this area may assess it.")
+            )
         form = forms.AssessmentForm(
             request.POST, questions=questions, answers=answers, initial=initial
         )
@@ -180,7 +184,7 @@ def assessment(request, pk: int):
                     expected_version=form.cleaned_data.get("version"),
                 ),
                 form=form,
-                success=f"{item.get_area_display()} assessment saved.",
+                success=gettext("%(area)s assessment saved.") % {"area": item.get_area_display()},
             )
             if ok:
                 if request.POST.get("then") == "next":
@@ -218,7 +222,9 @@ def assessment(request, pk: int):
 def design_input_new(request, pk: int):
     initiative = visible_initiative_or_404(request.user, pk)
     if not permissions.can_review(request.user, initiative):
-        raise PermissionDenied("Only the initiative's IT reviewers and IT leads raise findings.")
+        raise PermissionDenied(
+            gettext("Only the initiative's IT reviewers and IT leads raise findings.")
+        )
     if request.method == "POST":
         form = forms.DesignInputForm(request.POST)
         if form.is_valid():
@@ -229,7 +235,7 @@ def design_input_new(request, pk: int):
                     initiative=initiative, user=request.user, **data
                 ),
                 form=form,
-                success="Design input recorded.",
+                success=gettext("Design input recorded."),
             )
             if ok:
                 return redirect("reviews:design_input", pk=item.pk)
@@ -265,7 +271,8 @@ def design_input(request, pk: int):
                     expected_version=data.get("version"),
                 ),
                 form=transition_form,
-                success=f"{services.DesignInputAction(data['action']).label}: done.",
+                success=gettext("%(label)s: done.")
+                % {"label": services.DesignInputAction(data["action"]).label},
             )
             if ok:
                 return redirect("reviews:design_input", pk=item.pk)
@@ -280,7 +287,11 @@ def design_input(request, pk: int):
     failed_action = transition_form["action"].value() if transition_form else ""
     accept_form = transition_form if failed_action == "accept_risk" else forms.TransitionForm()
     accept_form.fields["accepted_by"].for_initiative(item.initiative)
-    labels = {**dict(services.DesignInputAction.choices), "raised": "Raised", "updated": "Edited"}
+    labels = {
+        **dict(services.DesignInputAction.choices),
+        "raised": gettext("Raised"),
+        "updated": gettext("Edited"),
+    }
     for event in events:
         name = event.action.removeprefix("design_input.")
         event.label = labels.get(name, name)
@@ -305,7 +316,9 @@ def design_input_edit(request, pk: int):
     item = get_object_or_404(DesignInput.objects.select_related("initiative", "owner"), pk=pk)
     initiative = visible_initiative_or_404(request.user, item.initiative_id)
     if not permissions.can_review(request.user, initiative):
-        raise PermissionDenied("Only the initiative's IT reviewers and IT leads edit findings.")
+        raise PermissionDenied(
+            gettext("Only the initiative's IT reviewers and IT leads edit findings.")
+        )
     initial = {
         "area": item.area,
         "title": item.title,
@@ -334,7 +347,7 @@ def design_input_edit(request, pk: int):
                     expected_version=form.cleaned_data.get("version"),
                 ),
                 form=form,
-                success="Design input saved.",
+                success=gettext("Design input saved."),
             )
             if ok:
                 return redirect("reviews:design_input", pk=item.pk)
@@ -358,12 +371,14 @@ def vendors(request, pk: int):
     criterion_form = forms.CriterionForm()
     if request.method == "POST":
         if not may_edit:
-            raise PermissionDenied("Only the initiative's IT reviewers and IT leads score vendors.")
+            raise PermissionDenied(
+                gettext("Only the initiative's IT reviewers and IT leads score vendors.")
+            )
         what = request.POST.get("what")
         try:
             if what == "defaults":
                 services.add_default_criteria(initiative=initiative, user=request.user)
-                messages.success(request, "Standard criteria added.")
+                messages.success(request, gettext("Standard criteria added."))
                 return redirect("reviews:vendors", pk=pk)
             if what == "criterion":
                 criterion_form = forms.CriterionForm(request.POST)
@@ -371,22 +386,28 @@ def vendors(request, pk: int):
                     services.save_criterion(
                         initiative=initiative, user=request.user, **criterion_form.cleaned_data
                     )
-                    messages.success(request, "Criterion added.")
+                    messages.success(request, gettext("Criterion added."))
                     return redirect("reviews:vendors", pk=pk)
             elif what == "weights":
                 _save_weights(request, initiative)
-                messages.success(request, "Weights saved.")
+                messages.success(request, gettext("Weights saved."))
                 return redirect("reviews:vendors", pk=pk)
             elif what == "delete":
                 criterion = get_object_or_404(
                     EvaluationCriterion, pk=request.POST.get("criterion"), initiative=initiative
                 )
                 services.delete_criterion(criterion=criterion, user=request.user)
-                messages.success(request, f"Criterion “{criterion.name}” removed.")
+                messages.success(
+                    request, gettext("Criterion “%(name)s” removed.") % {"name": criterion.name}
+                )
                 return redirect("reviews:vendors", pk=pk)
             elif what == "scores":
                 changed = _save_scores(request, initiative)
-                messages.success(request, f"{changed} score{'s' if changed != 1 else ''} saved.")
+                messages.success(
+                    request,
+                    ngettext("%(changed)s score saved.", "%(changed)s scores saved.", changed)
+                    % {"changed": changed},
+                )
                 return redirect("reviews:vendors", pk=pk)
         except RuleError as exc:
             messages.error(request, str(exc))
@@ -437,7 +458,7 @@ def _save_scores(request, initiative: Initiative) -> int:
             _, c_pk, v_pk = key.split("_")
             criterion, vendor = criteria[int(c_pk)], vendor_by_pk[int(v_pk)]
         except (ValueError, KeyError):
-            raise RuleError("The score grid does not match this initiative.") from None
+            raise RuleError(gettext("The score grid does not match this initiative.")) from None
         if (
             existing.get((criterion.pk, vendor.pk)) is not None
             and str(existing[(criterion.pk, vendor.pk)]) == raw.strip()
@@ -481,7 +502,7 @@ def component(request, pk: int):
                         owner=owner_form.cleaned_data["owner"],
                         user=request.user,
                     )
-                    messages.success(request, "IT owner assigned.")
+                    messages.success(request, gettext("IT owner assigned."))
                     return redirect("reviews:component", pk=pk)
             elif what == "notes" and owned is not None:
                 notes_form = forms.ComponentNotesForm(request.POST)
@@ -492,7 +513,7 @@ def component(request, pk: int):
                         design_notes=notes_form.cleaned_data["design_notes"],
                         expected_version=notes_form.cleaned_data.get("version"),
                     )
-                    messages.success(request, "Design notes saved.")
+                    messages.success(request, gettext("Design notes saved."))
                     return redirect("reviews:component", pk=pk)
             elif what == "decision" and owned is not None:
                 decision_form = forms.DecisionForm(request.POST)
@@ -500,7 +521,7 @@ def component(request, pk: int):
                     services.add_component_decision(
                         component=owned, user=request.user, text=decision_form.cleaned_data["text"]
                     )
-                    messages.success(request, "Decision recorded.")
+                    messages.success(request, gettext("Decision recorded."))
                     return redirect("reviews:component", pk=pk)
             else:
                 raise Http404("No such action.")
@@ -535,7 +556,7 @@ def checklists(request):
     edit_errors: dict[int, str] = {}
     if request.method == "POST":
         if not is_lead:
-            raise PermissionDenied("Only IT leads edit the checklists.")
+            raise PermissionDenied(gettext("Only IT leads edit the checklists."))
         question = None
         if request.POST.get("question"):
             question = get_object_or_404(ChecklistQuestion, pk=request.POST["question"])
@@ -547,7 +568,7 @@ def checklists(request):
                     user=request.user, question=question, **form_in.cleaned_data
                 ),
                 form=form_in,
-                success="Checklist saved.",
+                success=gettext("Checklist saved."),
             )
             if ok:
                 return redirect(
@@ -559,7 +580,9 @@ def checklists(request):
             edit_errors[question.pk] = "; ".join(
                 str(e) for errors in form_in.errors.values() for e in errors
             )
-            messages.error(request, f"Not saved: {edit_errors[question.pk]}")
+            messages.error(
+                request, gettext("Not saved: %(value)s") % {"value": edit_errors[question.pk]}
+            )
     by_area = {area: [] for area in ConcernArea.values}
     for q in ChecklistQuestion.objects.all():
         by_area[q.area].append(q)
@@ -587,7 +610,7 @@ def assessment_applicability(request, pk: int):
             lambda: services.mark_applicable(
                 assessment=item, user=request.user, expected_version=version
             ),
-            success=f"{item.get_area_display()} must be assessed again.",
+            success=gettext("%(area)s must be assessed again.") % {"area": item.get_area_display()},
         )
     else:
         run_service(
@@ -598,7 +621,7 @@ def assessment_applicability(request, pk: int):
                 reason=request.POST.get("reason", "")[:2000],
                 expected_version=version,
             ),
-            success=f"{item.get_area_display()} marked not applicable.",
+            success=gettext("%(area)s marked not applicable.") % {"area": item.get_area_display()},
         )
     return redirect("reviews:assessment", pk=item.pk)
 
@@ -614,7 +637,7 @@ def fallback_tests(request, pk: int):
     if request.method == "POST":
         if not may_record:
             raise PermissionDenied(
-                "Only the initiative's people and its IT reviewers record tests."
+                gettext("Only the initiative's people and its IT reviewers record tests.")
             )
         if form.is_valid():
             ok, _ = run_service(
@@ -623,7 +646,7 @@ def fallback_tests(request, pk: int):
                     initiative=initiative, user=request.user, **form.cleaned_data
                 ),
                 form=form,
-                success="Fallback test recorded.",
+                success=gettext("Fallback test recorded."),
             )
             if ok:
                 return redirect("reviews:fallback_tests", pk=initiative.pk)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import translation
 from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
 from rest_framework.authtoken.models import Token
@@ -101,8 +102,6 @@ def _default_language():
     """Each test starts and ends in the default language. A request asking for German
     activates it for the thread (LocaleMiddleware); without this, a later test's messages
     and e-mails would be German too, depending on the order the tests ran in."""
-    from django.utils import translation
-
     translation.deactivate()
     yield
     translation.deactivate()

@@ -2,14 +2,15 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from governance.notifications.models import EventKind, OwnEventKind
 
 
 class ChannelTarget(models.TextChoices):
-    TEAMS = "teams", "Microsoft Teams (incoming webhook)"
-    SLACK = "slack", "Slack (incoming webhook)"
-    WEBHOOK = "webhook", "Generic webhook (signed JSON)"
+    TEAMS = "teams", _("Microsoft Teams (incoming webhook)")
+    SLACK = "slack", _("Slack (incoming webhook)")
+    WEBHOOK = "webhook", _("Generic webhook (signed JSON)")
 
 
 # What a channel may subscribe to: every hand-off of `governance.notifications.events`
@@ -80,11 +81,11 @@ class OutboundChannel(models.Model):
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Waiting"
-    RETRYING = "retrying", "Failed, will retry"
-    SENT = "sent", "Delivered"
-    FAILED = "failed", "Failed, gave up"
-    SKIPPED = "skipped", "Not sent (channel disabled)"
+    PENDING = "pending", _("Waiting")
+    RETRYING = "retrying", _("Failed, will retry")
+    SENT = "sent", _("Delivered")
+    FAILED = "failed", _("Failed, gave up")
+    SKIPPED = "skipped", _("Not sent (channel disabled)")
 
 
 class ChannelDelivery(models.Model):

@@ -18,6 +18,7 @@ import hmac
 import json
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 REPLAY_WINDOW_SECONDS = 300
 
@@ -51,15 +52,21 @@ def teams_body(event: dict) -> dict:
             {
                 "type": "FactSet",
                 "facts": [
-                    {"title": "Event", "value": event["kind"]},
-                    {"title": "When", "value": event["occurred_at"]},
-                    *([{"title": "By", "value": _actor_name(event)}] if event.get("actor") else []),
+                    {"title": gettext("Event"), "value": event["kind"]},
+                    {"title": gettext("When"), "value": event["occurred_at"]},
+                    *(
+                        [{"title": gettext("By"), "value": _actor_name(event)}]
+                        if event.get("actor")
+                        else []
+                    ),
                 ],
             },
         ],
     }
     if link:
-        card["actions"] = [{"type": "Action.OpenUrl", "title": "Open in Harmony", "url": link}]
+        card["actions"] = [
+            {"type": "Action.OpenUrl", "title": gettext("Open in Harmony"), "url": link}
+        ]
     return {
         "type": "message",
         "attachments": [
@@ -101,7 +108,7 @@ def slack_body(event: dict) -> dict:
                 "elements": [
                     {
                         "type": "button",
-                        "text": {"type": "plain_text", "text": "Open in Harmony"},
+                        "text": {"type": "plain_text", "text": gettext("Open in Harmony")},
                         "url": link,
                     }
                 ],

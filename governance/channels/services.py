@@ -23,10 +23,11 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from audit.services import record_event
 from core.errors import FieldRuleError, RuleError
-from core.people import display_name
+from core.people import display_name, speaking_to
 from core.sealed import SealBroken, new_signing_secret, open_secret, seal
 from governance.notifications.models import DeliveryKind
 from governance.notifications.services import deliver
@@ -53,21 +54,23 @@ SLACK_HOSTS = ("hooks.slack.com",)
 def _check_url(target: str, url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise FieldRuleError("url", "Enter the full address of the webhook (https://…).")
+        raise FieldRuleError("url", gettext("Enter the full address of the webhook (https://…)."))
     if parts.scheme == "http" and not settings.DEBUG and not _loopback(parts.hostname):
-        raise FieldRuleError("url", "Webhook addresses must use https.")
+        raise FieldRuleError("url", gettext("Webhook addresses must use https."))
     host = parts.hostname.lower()
     if _loopback(host):
         return  # local receivers (tests, a relay on the same machine)
     if target == ChannelTarget.SLACK and host not in SLACK_HOSTS:
         raise FieldRuleError(
-            "url", "A Slack incoming webhook address starts with https://hooks.slack.com/."
+            "url", gettext("A Slack incoming webhook address starts with https://hooks.slack.com/.")
         )
     if target == ChannelTarget.TEAMS and not host.endswith(TEAMS_HOSTS):
         raise FieldRuleError(
             "url",
-            "A Teams webhook address is on webhook.office.com or a Power Automate workflow "
-            "(logic.azure.com, powerplatform.com).",
+            gettext(
+                "A Teams webhook address is on webhook.office.com or a Power Automate workflow "
+                "(logic.azure.com, powerplatform.com)."
+            ),
         )
 
 
@@ -96,21 +99,23 @@ def create_channel(
     """Create a channel. Returns it and its signing secret (generic webhooks; "" otherwise),
     which is shown this once and stored only encrypted."""
     if not can_manage_channels(user):
-        raise PermissionDenied("Only IT leads set up channels.")
+        raise PermissionDenied(gettext("Only IT leads set up channels."))
     name = name.strip()
     if not name:
-        raise FieldRuleError("name", "Give the channel a name.")
+        raise FieldRuleError("name", gettext("Give the channel a name."))
     if target not in ChannelTarget.values:
-        raise FieldRuleError("target", "Choose Teams, Slack or a generic webhook.")
+        raise FieldRuleError("target", gettext("Choose Teams, Slack or a generic webhook."))
     _check_url(target, url)
     kinds = list(dict.fromkeys(event_kinds))
     if not kinds:
-        raise FieldRuleError("event_kinds", "Choose at least one kind of event.")
+        raise FieldRuleError("event_kinds", gettext("Choose at least one kind of event."))
     unknown = [k for k in kinds if k not in EVENT_KINDS]
     if unknown:
-        raise FieldRuleError("event_kinds", f"Unknown event kind: {', '.join(unknown)}.")
+        raise FieldRuleError(
+            "event_kinds", gettext("Unknown event kind: %(join)s.") % {"join": ", ".join(unknown)}
+        )
     if (initiative is None) == (site is None):
-        raise FieldRuleError("site", "Choose either one initiative or one site.")
+        raise FieldRuleError("site", gettext("Choose either one initiative or one site."))
     secret = new_signing_secret() if target == ChannelTarget.WEBHOOK else ""
     channel = OutboundChannel.objects.create(
         name=name,
@@ -145,10 +150,13 @@ def set_channel_active(
 ) -> OutboundChannel:
     """Enable or disable a channel by hand; enabling resets its failure count."""
     if not can_manage_channels(user):
-        raise PermissionDenied("Only IT leads change channels.")
+        raise PermissionDenied(gettext("Only IT leads change channels."))
     locked = OutboundChannel.objects.select_for_update(no_key=True).get(pk=channel.pk)
     if locked.active == active:
-        raise RuleError(f"The channel is already {'enabled' if active else 'disabled'}.")
+        raise RuleError(
+            gettext("The channel is already %(value)s.")
+            % {"value": "enabled" if active else "disabled"}
+        )
     locked.active = active
     locked.consecutive_failures = 0
     locked.disabled_at = None if active else timezone.now()
@@ -169,7 +177,7 @@ def set_channel_active(
 def delete_channel(*, channel: OutboundChannel, user, source: str | None = None) -> None:
     """Delete a channel and its log (the audit trail keeps that it existed)."""
     if not can_manage_channels(user):
-        raise PermissionDenied("Only IT leads delete channels.")
+        raise PermissionDenied(gettext("Only IT leads delete channels."))
     record_event(
         actor=user,
         action="channel.deleted",
@@ -369,11 +377,16 @@ def _disable_after_failures(channel: OutboundChannel, outcome: posting.Outcome) 
     ).update(status=DeliveryStatus.SKIPPED, next_attempt_at=None)
     creator = channel.created_by
     if creator.is_active:
+        with speaking_to(creator):
+            subject = gettext("Channel “%(name)s” was disabled") % {"name": channel.name}
+            body = f"{reason}\n" + gettext(
+                "Check the address and the receiving side, then enable it again."
+            )
         deliver(
             user=creator,
             kind=DeliveryKind.CHANNEL_DISABLED,
             key=f"{channel.pk}@{channel.disabled_at.isoformat()}",
-            subject=f"Channel “{channel.name}” was disabled",
-            body=f"{reason}\nCheck the address and the receiving side, then enable it again.",
+            subject=subject,
+            body=body,
             link=reverse("channels:detail", args=[channel.pk]),
         )

@@ -4,6 +4,7 @@ delivery log."""
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from core.views import run_service
@@ -15,7 +16,7 @@ from .permissions import can_manage_channels
 
 def _require_it_lead(user) -> None:
     if not can_manage_channels(user):
-        raise PermissionDenied("Only IT leads manage channels.")
+        raise PermissionDenied(gettext("Only IT leads manage channels."))
 
 
 def channel_list(request):
@@ -70,7 +71,7 @@ def channel_toggle(request, pk: int):
     run_service(
         request,
         lambda: services.set_channel_active(channel=channel, user=request.user, active=active),
-        success="Channel enabled." if active else "Channel disabled.",
+        success=gettext("Channel enabled.") if active else gettext("Channel disabled."),
     )
     return redirect("channels:detail", pk=pk)
 
@@ -82,6 +83,6 @@ def channel_delete(request, pk: int):
     run_service(
         request,
         lambda: services.delete_channel(channel=channel, user=request.user),
-        success="Channel deleted.",
+        success=gettext("Channel deleted."),
     )
     return redirect("channels:list")

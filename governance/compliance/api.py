@@ -9,6 +9,7 @@ Writes call the same services as the pages.
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiResponse,
@@ -133,7 +134,7 @@ class FrameworkReferenceViewSet(
 
     def create(self, request, *args, **kwargs):
         if not can_edit_references(request.user):
-            raise PermissionDenied("Only IT leads edit the framework references.")
+            raise PermissionDenied(gettext("Only IT leads edit the framework references."))
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         response = self._save(serializer)
@@ -143,7 +144,7 @@ class FrameworkReferenceViewSet(
     def update(self, request, *args, **kwargs):
         reference = self.get_object()
         if not can_edit_references(request.user):
-            raise PermissionDenied("Only IT leads edit the framework references.")
+            raise PermissionDenied(gettext("Only IT leads edit the framework references."))
         version = require_version(request)
         serializer = self.get_serializer(
             reference, data=request.data, partial=kwargs.get("partial", False)
@@ -370,7 +371,7 @@ class EvidenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         data = body.validated_data
         initiative = data["initiative"]
         if not can_see_evidence(request.user, initiative):
-            raise PermissionDenied("Evidence is for the initiative's own people and IT.")
+            raise PermissionDenied(gettext("Evidence is for the initiative's own people and IT."))
         target, target_object = data["target"], None
         field = services.TARGET_FIELDS.get(target)
         if field is not None:
@@ -380,7 +381,7 @@ class EvidenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             ).first()
             if target_object is None:
                 raise serializers.ValidationError(
-                    {"target_id": ["Name one of this initiative's own items."]}
+                    {"target_id": [gettext("Name one of this initiative's own items.")]}
                 )
         replaces = None
         if data.get("replaces"):
@@ -389,7 +390,7 @@ class EvidenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             ).first()
             if replaces is None:
                 raise serializers.ValidationError(
-                    {"replaces": ["Name a live evidence file of this initiative."]}
+                    {"replaces": [gettext("Name a live evidence file of this initiative.")]}
                 )
         evidence = services.upload_evidence(
             initiative=initiative,
@@ -464,7 +465,9 @@ class PortfolioCoverageView(APIView):
     @extend_schema(responses=PortfolioCoverageSerializer)
     def get(self, request):
         if not sees_whole_portfolio(request.user):
-            raise PermissionDenied("Portfolio coverage is for IT leads, executives and admins.")
+            raise PermissionDenied(
+                gettext("Portfolio coverage is for IT leads, executives and admins.")
+            )
         counted, rows = selectors.portfolio_coverage(request.user)
         return Response(
             PortfolioCoverageSerializer({"initiatives": counted, "references": rows}).data
@@ -480,5 +483,5 @@ class CoverageViewSet(viewsets.ViewSet):
             raise Http404("No such initiative.")
         initiative = visible_initiative_or_404(request.user, pk)
         if not can_see_evidence(request.user, initiative):
-            raise PermissionDenied("Coverage is for the initiative's own people and IT.")
+            raise PermissionDenied(gettext("Coverage is for the initiative's own people and IT."))
         return Response(CoverageRowSerializer(selectors.coverage_for(initiative), many=True).data)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import filetype
 from django.conf import settings
+from django.utils import formats
+from django.utils.translation import gettext
 
 from core.errors import FieldRuleError
 
@@ -120,26 +122,33 @@ def check_upload(upload) -> Kind:
     """The file's kind, or a refusal on the `file` field saying why (size, type, disguise)."""
     limit = settings.EVIDENCE_MAX_BYTES
     if upload.size == 0:
-        raise FieldRuleError("file", "The file is empty.")
+        raise FieldRuleError("file", gettext("The file is empty."))
     if upload.size > limit:
         raise FieldRuleError(
             "file",
-            f"The file is {upload.size / 1048576:.1f} MB; at most {limit / 1048576:.0f} MB "
-            "can be uploaded.",
+            gettext("The file is %(size)s MB; at most %(limit)s MB can be uploaded.")
+            % {
+                "size": formats.number_format(upload.size / 1048576, 1),
+                "limit": formats.number_format(limit / 1048576, 0),
+            },
         )
     name = upload.name or ""
     kind = detect(upload)
     if kind is None:
         raise FieldRuleError(
             "file",
-            f"“{name}” is {describe_unknown(upload)}. Accepted: {ALLOWED_TEXT}.",
+            gettext("“%(name)s” is %(description)s. Accepted: %(accepted)s.")
+            % {"name": name, "description": describe_unknown(upload), "accepted": ALLOWED_TEXT},
         )
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in kind.extensions:
         raise FieldRuleError(
             "file",
-            f"“{name}” is really a {kind.name}, not what its name says: rename it to "
-            f".{kind.extensions[0]} or upload the right file.",
+            gettext(
+                "“%(name)s” is really a %(kind)s, not what its name says: rename it to "
+                ".%(extension)s or upload the right file."
+            )
+            % {"name": name, "kind": kind.name, "extension": kind.extensions[0]},
         )
     return kind
 
@@ -175,7 +184,10 @@ def scan(upload) -> str | None:
                     break
                 reply += part
     except (OSError, ValueError) as exc:
-        raise ScanUnavailable(f"The virus scanner at {address} did not answer: {exc}") from exc
+        raise ScanUnavailable(
+            gettext("The virus scanner at %(address)s did not answer: %(exc)s")
+            % {"address": address, "exc": exc}
+        ) from exc
     finally:
         upload.seek(0)
     answer = reply.rstrip(b"\0").decode("utf-8", "replace")
@@ -183,5 +195,9 @@ def scan(upload) -> str | None:
         return "clean"
     if answer.endswith("FOUND"):
         found = answer.split(":", 1)[-1].removesuffix("FOUND").strip()
-        raise FieldRuleError("file", f"The virus scanner refused the file: {found}.")
-    raise ScanUnavailable(f"The virus scanner answered: {answer or 'nothing'}")
+        raise FieldRuleError(
+            "file", gettext("The virus scanner refused the file: %(found)s.") % {"found": found}
+        )
+    raise ScanUnavailable(
+        gettext("The virus scanner answered: %(value)s") % {"value": answer or "nothing"}
+    )

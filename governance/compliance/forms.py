@@ -1,6 +1,8 @@
 """Forms of regulation and evidence: upload, obligation actions, framework references."""
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.forms import VersionCheckedForm, version_field
 from initiatives import ai_act
@@ -16,11 +18,13 @@ def target_choices(initiative) -> list[tuple[str, str]]:
     from governance.decisions.models import Decision
     from reviews.models import ConcernAssessment, DesignInput
 
-    choices = [(EvidenceTarget.INITIATIVE.value, "The initiative itself")]
+    choices = [(EvidenceTarget.INITIATIVE.value, gettext("The initiative itself"))]
     for a in ConcernAssessment.objects.filter(initiative=initiative).order_by("area"):
         choices.append((f"assessment:{a.pk}", f"Assessment: {a.get_area_display()}"))
     for d in DesignInput.objects.filter(initiative=initiative).order_by("created_at"):
-        choices.append((f"design_input:{d.pk}", f"Design input: {d.title}"))
+        choices.append(
+            (f"design_input:{d.pk}", gettext("Design input: %(title)s") % {"title": d.title})
+        )
     for d in Decision.objects.filter(initiative=initiative).order_by("decided_at"):
         choices.append((f"decision:{d.pk}", f"Decision: {d.summary}"))
     for o in obligations_for(initiative):
@@ -29,19 +33,19 @@ def target_choices(initiative) -> list[tuple[str, str]]:
 
 
 class EvidenceUploadForm(forms.Form):
-    file = forms.FileField(help_text="PDF, image, Office document or plain text.")
-    title = forms.CharField(max_length=200, required=False, help_text="Empty: the file name.")
-    target = forms.ChoiceField(label="Evidence for")
+    file = forms.FileField(help_text=_("PDF, image, Office document or plain text."))
+    title = forms.CharField(max_length=200, required=False, help_text=_("Empty: the file name."))
+    target = forms.ChoiceField(label=_("Evidence for"))
     replaces = forms.ModelChoiceField(
         queryset=EvidenceFile.objects.none(),
         required=False,
-        label="New version of",
-        help_text="Pick the document this upload replaces; empty for a new document.",
+        label=_("New version of"),
+        help_text=_("Pick the document this upload replaces; empty for a new document."),
     )
     references = forms.ModelMultipleChoiceField(
         queryset=FrameworkReference.objects.filter(active=True),
         required=False,
-        label="Framework items it addresses",
+        label=_("Framework items it addresses"),
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
 
@@ -99,7 +103,7 @@ class ReferenceForm(VersionCheckedForm, forms.ModelForm):
         queryset=ChecklistQuestion.objects.all(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 10}),
-        help_text="Checklist questions whose satisfied assessment addresses it.",
+        help_text=_("Checklist questions whose satisfied assessment addresses it."),
     )
     version = version_field()
 

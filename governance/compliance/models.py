@@ -6,19 +6,21 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Framework(models.TextChoices):
-    NIST_AI_RMF = "nist_ai_rmf", "NIST AI RMF 1.0"
-    ISO_42001 = "iso_42001", "ISO/IEC 42001:2023 Annex A"
-    EU_AI_ACT = "eu_ai_act", "EU AI Act"
+    NIST_AI_RMF = "nist_ai_rmf", _("NIST AI RMF 1.0")
+    ISO_42001 = "iso_42001", _("ISO/IEC 42001:2023 Annex A")
+    EU_AI_ACT = "eu_ai_act", _("EU AI Act")
 
 
 class Precision(models.TextChoices):
     """How exactly a reference names its framework item."""
 
-    EXACT = "exact", "Exact item"
-    CATEGORY = "category", "Category level"
+    EXACT = "exact", _("Exact item")
+    CATEGORY = "category", _("Category level")
 
 
 class FrameworkReference(models.Model):
@@ -31,20 +33,22 @@ class FrameworkReference(models.Model):
     """
 
     framework = models.CharField(max_length=20, choices=Framework.choices)
-    code = models.CharField(max_length=40, help_text="e.g. GOVERN 1.2, A.6.2.8, Art. 26(7)")
+    code = models.CharField(max_length=40, help_text=_("e.g. GOVERN 1.2, A.6.2.8, Art. 26(7)"))
     title = models.CharField(max_length=300)
-    source = models.CharField(max_length=300, help_text="The document the item is cited from.")
+    source = models.CharField(max_length=300, help_text=_("The document the item is cited from."))
     precision = models.CharField(max_length=10, choices=Precision.choices, default=Precision.EXACT)
     note = models.TextField(max_length=2000, blank=True)
     catalogue = models.CharField(
-        max_length=20, blank=True, help_text="The shipped catalogue release; empty if added here."
+        max_length=20,
+        blank=True,
+        help_text=_("The shipped catalogue release; empty if added here."),
     )
-    active = models.BooleanField(default=True, help_text="Retired references keep history.")
+    active = models.BooleanField(default=True, help_text=_("Retired references keep history."))
     questions = models.ManyToManyField(
         "reviews.ChecklistQuestion", blank=True, related_name="framework_references"
     )
     obligations = models.JSONField(
-        default=list, blank=True, help_text="Codes of the AI Act obligations that address it."
+        default=list, blank=True, help_text=_("Codes of the AI Act obligations that address it.")
     )
     version = models.PositiveIntegerField(default=1)
 
@@ -59,9 +63,9 @@ class FrameworkReference(models.Model):
 
 
 class ObligationStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    CLOSED = "closed", "Closed with evidence"
-    NOT_APPLICABLE = "not_applicable", "No longer applies"
+    OPEN = "open", pgettext_lazy("state of an obligation or change request", "Open")
+    CLOSED = "closed", _("Closed with evidence")
+    NOT_APPLICABLE = "not_applicable", _("No longer applies")
 
 
 class Obligation(models.Model):
@@ -83,7 +87,7 @@ class Obligation(models.Model):
         null=True,
         blank=True,
         related_name="owned_obligations",
-        help_text="Who sees to it; for human oversight, the person who oversees.",
+        help_text=_("Who sees to it; for human oversight, the person who oversees."),
     )
     closing_note = models.TextField(max_length=4000, blank=True)
     closed_by = models.ForeignKey(
@@ -109,16 +113,16 @@ class Obligation(models.Model):
 
 
 class EvidenceTarget(models.TextChoices):
-    INITIATIVE = "initiative", "The initiative"
-    ASSESSMENT = "assessment", "Concern assessment"
-    DESIGN_INPUT = "design_input", "Design input"
-    DECISION = "decision", "Decision"
-    OBLIGATION = "obligation", "Obligation"
+    INITIATIVE = "initiative", _("The initiative")
+    ASSESSMENT = "assessment", _("Concern assessment")
+    DESIGN_INPUT = "design_input", _("Design input")
+    DECISION = "decision", _("Decision")
+    OBLIGATION = "obligation", _("Obligation")
 
 
 class ScanResult(models.TextChoices):
-    NOT_SCANNED = "not_scanned", "Not scanned (no virus scanner configured)"
-    CLEAN = "clean", "Scanned: clean"
+    NOT_SCANNED = "not_scanned", _("Not scanned (no virus scanner configured)")
+    CLEAN = "clean", _("Scanned: clean")
 
 
 # The targets that are a row of their own, each with the foreign key that names it.
@@ -165,7 +169,7 @@ class EvidenceFile(models.Model):
     obligation = models.ForeignKey(
         Obligation, on_delete=models.CASCADE, null=True, blank=True, related_name="evidence"
     )
-    document = models.UUIDField(default=uuid.uuid4, help_text="The same for every version.")
+    document = models.UUIDField(default=uuid.uuid4, help_text=_("The same for every version."))
     version = models.PositiveIntegerField(default=1)
     title = models.CharField(max_length=200)
     file = models.FileField(storage=evidence_storage, max_length=300, blank=True)

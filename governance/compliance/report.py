@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from fpdf import FPDF
 
 from governance.decisions.models import Decision
@@ -75,23 +77,22 @@ def initiative_report(initiative: Initiative) -> InitiativeReport:
         mine = [d for d in open_inputs if d.area == area.value]
         reasons = []
         if a is None or a.status == "not_started":
-            reasons.append("Not assessed yet.")
+            reasons.append(gettext("Not assessed yet."))
         elif a.rationale:
             reasons.append(f"IT: {a.rationale}")
         if mine:
             high = sum(1 for d in mine if d.severity == Severity.HIGH)
-            reasons.append(
-                f"{len(mine)} open design input{'s' if len(mine) != 1 else ''}"
-                + (f" ({high} high)" if high else "")
-                + ": "
-                + "; ".join(d.title for d in mine)
-                + "."
-            )
+            count = ngettext(
+                "%(count)s open design input", "%(count)s open design inputs", len(mine)
+            ) % {"count": len(mine)}
+            if high:
+                count += " " + gettext("(%(high)s high)") % {"high": high}
+            reasons.append(f"{count}: " + "; ".join(d.title for d in mine) + ".")
         concerns.append(
             ConcernLine(
                 area=area.value,
                 label=area.label,
-                status=a.get_status_display() if a else "Not started",
+                status=a.get_status_display() if a else gettext("Not started"),
                 score=a.score if a else None,
                 readiness=a.readiness if a else None,
                 reasons=reasons,
@@ -227,6 +228,7 @@ _REPLACE = {
     "’": "'",
     "“": '"',
     "”": '"',
+    "„": '"',
     "…": "...",
     "→": "->",
     "≥": ">=",
@@ -269,7 +271,8 @@ class _Pdf(FPDF):
         self.set_y(-12)
         self.set_font("Helvetica", size=8)
         self.set_text_color(110)
-        self.cell(0, 5, f"{self.doc_title} - page {self.page_no()}/{{nb}}", align="C")
+        page = gettext("page %(page)s/%(pages)s") % {"page": self.page_no(), "pages": "{nb}"}
+        self.cell(0, 5, f"{self.doc_title} - {pdf_text(page)}", align="C")
         self.set_text_color(0)
 
     def heading(self, text: str, size: int = 13):
@@ -304,45 +307,64 @@ def _person(user) -> str:
 def initiative_pdf(report: InitiativeReport) -> bytes:
     """The initiative report as a PDF document."""
     i = report.initiative
-    pdf = _Pdf(f"{i.reference} readiness report")
+    pdf = _Pdf(gettext("%(reference)s readiness report") % {"reference": i.reference})
     pdf.heading(f"{i.reference} {i.title}", 16)
     pdf.para(
-        f"Readiness report for the steering committee, {report.generated_at:%d %b %Y %H:%M}. "
-        f"Sponsor {_person(i.sponsor)}; {i.get_phase_display()} phase; "
-        f"{i.get_status_display()}; risk status {report.risk_level}."
+        gettext(
+            "Readiness report for the steering committee, %(when)s. Sponsor %(sponsor)s; "
+            "%(phase)s phase; %(status)s; risk status %(risk)s."
+        )
+        % {
+            "when": formats.date_format(report.generated_at, "d M Y H:i"),
+            "sponsor": _person(i.sponsor),
+            "phase": i.get_phase_display(),
+            "status": i.get_status_display(),
+            "risk": report.risk_level,
+        }
     )
     f = report.figures
     pdf.grid(
         [
-            "Overall readiness",
-            "Open design inputs",
-            "Open high",
-            "Obligations open",
-            "References addressed",
-            "Evidence files",
+            gettext("Overall readiness"),
+            gettext("Open design inputs"),
+            gettext("Open high"),
+            gettext("Obligations open"),
+            gettext("References addressed"),
+            gettext("Evidence files"),
         ],
         [
             [
-                f"{f['overall_readiness']}%" if f["overall_readiness"] is not None else "n/a",
+                f"{f['overall_readiness']}%"
+                if f["overall_readiness"] is not None
+                else gettext("n/a"),
                 f["open_inputs"],
                 f["open_high_inputs"],
                 f["obligations_open"],
-                f"{f['references_addressed']} of "
-                f"{f['references_addressed'] + f['references_open']}",
+                gettext("%(addressed)s of %(total)s")
+                % {
+                    "addressed": f["references_addressed"],
+                    "total": f["references_addressed"] + f["references_open"],
+                },
                 f["evidence_files"],
             ]
         ],
         (30, 30, 25, 30, 40, 25),
     )
-    pdf.heading("Readiness per concern")
+    pdf.heading(gettext("Readiness per concern"))
     pdf.grid(
-        ["Concern", "Status", "Score", "Readiness", "Why"],
+        [
+            gettext("Concern"),
+            gettext("Status"),
+            gettext("Score"),
+            gettext("Readiness"),
+            gettext("Why"),
+        ],
         [
             [
                 c.label,
                 c.status,
                 c.score,
-                f"{c.readiness}%" if c.readiness is not None else "n/a",
+                f"{c.readiness}%" if c.readiness is not None else gettext("n/a"),
                 " ".join(c.reasons),
             ]
             for c in report.concerns
@@ -350,13 +372,21 @@ def initiative_pdf(report: InitiativeReport) -> bytes:
         (38, 24, 12, 18, 88),
     )
     if report.risk_reasons:
-        pdf.para("Risk status: " + " ".join(report.risk_reasons))
-    pdf.heading("EU AI Act classification: " + report.classification.label)
+        pdf.para(gettext("Risk status: %(reasons)s") % {"reasons": " ".join(report.risk_reasons)})
+    pdf.heading(
+        gettext("EU AI Act classification: %(class)s") % {"class": report.classification.label}
+    )
     for reason in report.classification.reasons:
         pdf.para(f"- {reason}")
     if report.obligations:
         pdf.grid(
-            ["Article", "Obligation", "Status", "Owner", "Evidence"],
+            [
+                gettext("Article"),
+                gettext("Obligation"),
+                gettext("Status"),
+                gettext("Owner"),
+                gettext("Evidence"),
+            ],
             [
                 [
                     o.article,
@@ -369,10 +399,16 @@ def initiative_pdf(report: InitiativeReport) -> bytes:
             ],
             (20, 70, 25, 30, 35),
         )
-    pdf.heading("Open design inputs")
+    pdf.heading(gettext("Open design inputs"))
     if report.open_inputs:
         pdf.grid(
-            ["Severity", "Concern", "Design input", "Owner", "Due"],
+            [
+                gettext("Severity"),
+                gettext("Concern"),
+                gettext("Design input"),
+                gettext("Owner"),
+                gettext("Due"),
+            ],
             [
                 [
                     d.get_severity_display(),
@@ -386,14 +422,20 @@ def initiative_pdf(report: InitiativeReport) -> bytes:
             (18, 38, 74, 30, 20),
         )
     else:
-        pdf.para("None open.")
-    pdf.heading("Decisions")
+        pdf.para(gettext("None open."))
+    pdf.heading(gettext("Decisions"))
     if report.decisions:
         pdf.grid(
-            ["Date", "Kind", "Decision", "Decided by", "Accountable"],
+            [
+                gettext("Date"),
+                gettext("Kind"),
+                gettext("Decision"),
+                gettext("Decided by"),
+                gettext("Accountable"),
+            ],
             [
                 [
-                    f"{d.decided_at:%d %b %Y}",
+                    formats.date_format(d.decided_at, "d M Y"),
                     d.get_kind_display(),
                     d.summary,
                     _person(d.decided_by),
@@ -404,10 +446,10 @@ def initiative_pdf(report: InitiativeReport) -> bytes:
             (22, 32, 66, 30, 30),
         )
     else:
-        pdf.para("No decisions recorded.")
-    pdf.heading("Framework coverage")
+        pdf.para(gettext("No decisions recorded."))
+    pdf.heading(gettext("Framework coverage"))
     pdf.grid(
-        ["Framework", "Item", "Status", "Addressed by"],
+        [gettext("Framework"), gettext("Item"), gettext("Status"), gettext("Addressed by")],
         [
             [
                 r.reference.get_framework_display(),
@@ -419,16 +461,22 @@ def initiative_pdf(report: InitiativeReport) -> bytes:
         ],
         (40, 24, 22, 94),
     )
-    pdf.heading("Evidence (SHA-256 of each file)")
+    pdf.heading(gettext("Evidence (SHA-256 of each file)"))
     if report.evidence:
         pdf.grid(
-            ["Document", "Version", "For", "Uploaded", "SHA-256"],
+            [
+                gettext("Document"),
+                gettext("Version"),
+                gettext("For"),
+                gettext("Uploaded"),
+                gettext("SHA-256"),
+            ],
             [
                 [
-                    e.title + (" (removed)" if e.is_removed else ""),
+                    e.title + (gettext(" (removed)") if e.is_removed else ""),
                     e.version,
                     e.get_target_display(),
-                    f"{e.uploaded_at:%d %b %Y} {_person(e.uploaded_by)}",
+                    f"{formats.date_format(e.uploaded_at, 'd M Y')} {_person(e.uploaded_by)}",
                     e.sha256,
                 ]
                 for e in report.evidence
@@ -437,38 +485,44 @@ def initiative_pdf(report: InitiativeReport) -> bytes:
             wrap="CHAR",  # a hash has no spaces to break at
         )
     else:
-        pdf.para("No evidence files.")
+        pdf.para(gettext("No evidence files."))
     return bytes(pdf.output())
 
 
 def portfolio_pdf(report: PortfolioReport) -> bytes:
     """The portfolio report as a PDF document."""
-    pdf = _Pdf("AI portfolio readiness report")
-    pdf.heading("AI portfolio readiness report", 16)
+    pdf = _Pdf(gettext("AI portfolio readiness report"))
+    pdf.heading(gettext("AI portfolio readiness report"), 16)
     pdf.para(
-        f"{len(report.lines)} initiatives with IT, {report.generated_at:%d %b %Y %H:%M}. "
-        "EU AI Act classes: "
-        + ", ".join(f"{label} {report.by_class.get(value, 0)}" for value, label in _CLASSES)
-        + "."
+        gettext("%(count)s initiatives with IT, %(when)s. EU AI Act classes: %(classes)s.")
+        % {
+            "count": len(report.lines),
+            "when": formats.date_format(report.generated_at, "d M Y H:i"),
+            "classes": ", ".join(
+                f"{label} {report.by_class.get(value, 0)}" for value, label in _CLASSES
+            ),
+        }
     )
     pdf.grid(
         [
-            "Initiative",
-            "Status",
-            "Risk",
-            "AI Act",
-            "Readiness",
-            "Open inputs (high)",
-            "Obligations open",
-            "Evidence",
+            gettext("Initiative"),
+            gettext("Status"),
+            gettext("Risk"),
+            gettext("AI Act"),
+            gettext("Readiness"),
+            gettext("Open inputs (high)"),
+            gettext("Obligations open"),
+            gettext("Evidence"),
         ],
         [
             [
                 f"{line.initiative.reference} {line.initiative.title}",
                 line.initiative.get_status_display(),
                 line.initiative.get_risk_level_display(),
-                line.initiative.get_ai_act_class_display() or "Not screened",
-                f"{line.overall_readiness}%" if line.overall_readiness is not None else "n/a",
+                line.initiative.get_ai_act_class_display() or gettext("Not screened"),
+                f"{line.overall_readiness}%"
+                if line.overall_readiness is not None
+                else gettext("n/a"),
                 f"{line.open_inputs} ({line.open_high_inputs})",
                 line.obligations_open,
                 line.evidence_files,
@@ -477,9 +531,15 @@ def portfolio_pdf(report: PortfolioReport) -> bytes:
         ],
         (50, 20, 16, 22, 18, 20, 18, 16),
     )
-    pdf.heading("Framework coverage across the portfolio")
+    pdf.heading(gettext("Framework coverage across the portfolio"))
     pdf.grid(
-        ["Framework", "Item", "Addressed", "Open", "Not applicable"],
+        [
+            gettext("Framework"),
+            gettext("Item"),
+            gettext("Addressed"),
+            gettext("Open"),
+            gettext("Not applicable"),
+        ],
         [
             [
                 c.reference.get_framework_display(),
@@ -496,9 +556,9 @@ def portfolio_pdf(report: PortfolioReport) -> bytes:
 
 
 _CLASSES = [
-    ("prohibited", "prohibited"),
-    ("high_risk", "high-risk"),
-    ("transparency", "transparency"),
-    ("minimal", "minimal"),
-    ("", "not screened"),
+    ("prohibited", _("prohibited")),
+    ("high_risk", _("high-risk")),
+    ("transparency", _("transparency")),
+    ("minimal", _("minimal")),
+    ("", _("not screened")),
 ]

@@ -15,10 +15,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from audit.services import diff_fields, record_event
 from core.errors import FieldRuleError, RuleError, StaleEdit, TransitionNotAllowed
 from core.people import display_name
+from core.wording import in_sentence
 from initiatives import ai_act
 from initiatives import permissions as initiative_permissions
 from initiatives.models import Initiative, Status
@@ -114,17 +116,22 @@ def _locked_obligation(obligation: Obligation, user, expected_version: int | Non
     )
     initiative_permissions.forget_cached_perms(user)
     if not can_contribute(user, locked.initiative):
-        raise PermissionDenied("Only the initiative's people and IT work on its obligations.")
+        raise PermissionDenied(
+            gettext("Only the initiative's people and IT work on its obligations.")
+        )
     if expected_version is not None and locked.version != expected_version:
         raise StaleEdit(
-            "This obligation changed since you read it. Nothing was changed: reload first."
+            gettext("This obligation changed since you read it. Nothing was changed: reload first.")
         )
     return locked
 
 
 def _active_user(person, field: str):
     if person is not None and not person.is_active:
-        raise FieldRuleError(field, f"{display_name(person)} is not an active portal user.")
+        raise FieldRuleError(
+            field,
+            gettext("%(person)s is not an active portal user.") % {"person": display_name(person)},
+        )
     return person
 
 
@@ -160,7 +167,8 @@ def close_obligation(
     locked = _locked_obligation(obligation, user, expected_version)
     if locked.status != ObligationStatus.OPEN:
         raise TransitionNotAllowed(
-            f"An obligation that is {locked.get_status_display().lower()} cannot be closed."
+            gettext("An obligation that is %(lower)s cannot be closed.")
+            % {"lower": in_sentence(locked.get_status_display())}
         )
     evidence = list(
         EvidenceFile.objects.filter(obligation=locked, removed_at__isnull=True).values_list(
@@ -168,12 +176,12 @@ def close_obligation(
         )
     )
     if not evidence:
-        raise RuleError("Attach evidence to the obligation before closing it.")
+        raise RuleError(gettext("Attach evidence to the obligation before closing it."))
     if locked.code == ai_act.HUMAN_OVERSIGHT.code and locked.owner_id is None:
-        raise FieldRuleError("owner", "Name the person who oversees it (the owner) first.")
+        raise FieldRuleError("owner", gettext("Name the person who oversees it (the owner) first."))
     note = (note or "").strip()
     if not note:
-        raise FieldRuleError("note", "Say what the evidence shows.")
+        raise FieldRuleError("note", gettext("Say what the evidence shows."))
     locked.status = ObligationStatus.CLOSED
     locked.closing_note = note
     locked.closed_by = user
@@ -198,10 +206,10 @@ def reopen_obligation(
     """Reopen a closed obligation (the evidence no longer holds), with the reason."""
     locked = _locked_obligation(obligation, user, expected_version)
     if locked.status != ObligationStatus.CLOSED:
-        raise TransitionNotAllowed("Only a closed obligation can be reopened.")
+        raise TransitionNotAllowed(gettext("Only a closed obligation can be reopened."))
     reason = (reason or "").strip()
     if not reason:
-        raise FieldRuleError("reason", "Say why it is reopened.")
+        raise FieldRuleError("reason", gettext("Say why it is reopened."))
     locked.status = ObligationStatus.OPEN
     locked.closed_by = None
     locked.closed_at = None
@@ -255,19 +263,21 @@ def upload_evidence(
     """
     initiative_permissions.forget_cached_perms(user)
     if not can_contribute(user, initiative):
-        raise PermissionDenied("Only the initiative's people and IT upload its evidence.")
+        raise PermissionDenied(gettext("Only the initiative's people and IT upload its evidence."))
     if target not in EvidenceTarget.values:
-        raise FieldRuleError("target", "Choose what the evidence is for.")
+        raise FieldRuleError("target", gettext("Choose what the evidence is for."))
     if replaces is not None:
         if replaces.initiative_id != initiative.pk:
-            raise FieldRuleError("replaces", "That document belongs to another initiative.")
+            raise FieldRuleError(
+                "replaces", gettext("That document belongs to another initiative.")
+            )
         target = replaces.target
         target_object = replaces.target_object if target != EvidenceTarget.INITIATIVE else None
     field = TARGET_FIELDS.get(target)
     if field is not None and (
         target_object is None or target_object.initiative_id != initiative.pk
     ):
-        raise FieldRuleError("target", "Choose one of this initiative's own items.")
+        raise FieldRuleError("target", gettext("Choose one of this initiative's own items."))
     kind = content.check_upload(upload)
     scan = content.scan(upload) or ScanResult.NOT_SCANNED
     digest = _sha256(upload)
@@ -341,12 +351,14 @@ def remove_evidence(
         .get(pk=evidence.pk)
     )
     if locked.is_removed:
-        raise TransitionNotAllowed("This file was already removed.")
+        raise TransitionNotAllowed(gettext("This file was already removed."))
     if not can_remove_evidence(user, locked):
-        raise PermissionDenied("Only whoever uploaded it, IT leads and administrators remove it.")
+        raise PermissionDenied(
+            gettext("Only whoever uploaded it, IT leads and administrators remove it.")
+        )
     reason = (reason or "").strip()
     if not reason:
-        raise FieldRuleError("reason", "Say why the file is removed.")
+        raise FieldRuleError("reason", gettext("Say why the file is removed."))
     if locked.obligation_id is not None:
         obligation = Obligation.objects.get(pk=locked.obligation_id)
         others = EvidenceFile.objects.filter(
@@ -354,7 +366,9 @@ def remove_evidence(
         ).exclude(pk=locked.pk)
         if obligation.status == ObligationStatus.CLOSED and not others.exists():
             raise RuleError(
-                "This is the closed obligation's only evidence: reopen the obligation first."
+                gettext(
+                    "This is the closed obligation's only evidence: reopen the obligation first."
+                )
             )
     locked.removed_at = timezone.now()
     locked.removed_by = user
@@ -400,32 +414,39 @@ def save_reference(
     """IT leads add or edit a framework reference. Retiring one (`active` False) keeps it and
     its history; every edit is one audit event with the old and new values."""
     if not can_edit_references(user):
-        raise PermissionDenied("Only IT leads edit the framework references.")
+        raise PermissionDenied(gettext("Only IT leads edit the framework references."))
     if reference is not None:
         reference = FrameworkReference.objects.select_for_update(no_key=True).get(pk=reference.pk)
         if expected_version is not None and reference.version != expected_version:
-            raise StaleEdit("This reference was changed since you opened it: reload first.")
+            raise StaleEdit(
+                gettext("This reference was changed since you opened it: reload first.")
+            )
     else:
         reference = FrameworkReference()
     before = _reference_snapshot(reference) if reference.pk else None
     fields = {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
     for name, value in fields.items():
         if name not in (*REFERENCE_FIELDS, "obligations"):
-            raise RuleError(f"Not a field of a reference: {name}.")
+            raise RuleError(gettext("Not a field of a reference: %(name)s.") % {"name": name})
         setattr(reference, name, value)
     if reference.framework not in Framework.values:
-        raise FieldRuleError("framework", "Choose a framework.")
+        raise FieldRuleError("framework", gettext("Choose a framework."))
     for name in ("code", "title", "source"):
         if not getattr(reference, name):
-            raise FieldRuleError(name, "Required.")
+            raise FieldRuleError(name, gettext("Required."))
     unknown = [code for code in reference.obligations or [] if code not in ai_act.DUTIES]
     if unknown:
-        raise FieldRuleError("obligations", f"Unknown obligation(s): {', '.join(unknown)}.")
+        raise FieldRuleError(
+            "obligations",
+            gettext("Unknown obligation(s): %(join)s.") % {"join": ", ".join(unknown)},
+        )
     clash = FrameworkReference.objects.filter(
         framework=reference.framework, code__iexact=reference.code
     ).exclude(pk=reference.pk)
     if clash.exists():
-        raise FieldRuleError("code", "This framework already has a reference with that code.")
+        raise FieldRuleError(
+            "code", gettext("This framework already has a reference with that code.")
+        )
     created = reference.pk is None
     if not created:
         reference.version += 1

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from core.access import visible_initiative_or_404
@@ -24,14 +25,14 @@ def _initiative_with_evidence(request, pk: int):
     """The initiative if the user may see it (else 404) and read its files (else 403)."""
     initiative = visible_initiative_or_404(request.user, pk, initiative_for_detail_queryset())
     if not can_see_evidence(request.user, initiative):
-        raise PermissionDenied("Evidence is for the initiative's own people and IT.")
+        raise PermissionDenied(gettext("Evidence is for the initiative's own people and IT."))
     return initiative
 
 
 def upload_evidence(request, pk: int):
     initiative = _initiative_with_evidence(request, pk)
     if not can_contribute(request.user, initiative):
-        raise PermissionDenied("Only the initiative's people and IT upload its evidence.")
+        raise PermissionDenied(gettext("Only the initiative's people and IT upload its evidence."))
     form = EvidenceUploadForm(
         request.POST or None,
         request.FILES or None,
@@ -53,7 +54,10 @@ def upload_evidence(request, pk: int):
                 references=form.cleaned_data["references"],
             ),
             form=form,
-            success=lambda e: f"Stored “{e.title}” version {e.version} (SHA-256 {e.sha256[:12]}…).",
+            success=lambda e: (
+                gettext("Stored “%(title)s” version %(version)s (SHA-256 %(sha)s…).")
+                % {"title": e.title, "version": e.version, "sha": e.sha256[:12]}
+            ),
         )
         if ok:
             return redirect(f"{initiative.get_absolute_url()}#evidence")
@@ -92,14 +96,14 @@ def remove_evidence(request, pk: int):
     evidence = _evidence_or_404(request, pk)
     form = EvidenceRemoveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say why the file is removed.")
+        messages.error(request, gettext("Say why the file is removed."))
     else:
         run_service(
             request,
             lambda: services.remove_evidence(
                 evidence=evidence, user=request.user, reason=form.cleaned_data["reason"]
             ),
-            success="File removed; its SHA-256 stays in the audit trail.",
+            success=gettext("File removed; its SHA-256 stays in the audit trail."),
         )
     return redirect(f"{evidence.initiative.get_absolute_url()}#evidence")
 
@@ -127,7 +131,11 @@ def obligation_action(request, pk: int):
             obligation=obligation, user=request.user, reason=data["text"], expected_version=version
         ),
     }
-    run_service(request, calls[data["action"]], success=f"Obligation: {data['action']} done.")
+    run_service(
+        request,
+        calls[data["action"]],
+        success=gettext("Obligation: %(value)s done.") % {"value": data["action"]},
+    )
     return redirect(f"{initiative.get_absolute_url()}#obligations")
 
 
@@ -158,7 +166,9 @@ def initiative_coverage(request, pk: int):
 
 def _require_portfolio(user) -> None:
     if not sees_whole_portfolio(user):
-        raise PermissionDenied("The portfolio views are for IT leads, executives and admins.")
+        raise PermissionDenied(
+            gettext("The portfolio views are for IT leads, executives and admins.")
+        )
 
 
 def portfolio_coverage(request):
@@ -181,7 +191,7 @@ def portfolio_coverage(request):
 
 def reference_list(request):
     if not can_edit_references(request.user) and not sees_whole_portfolio(request.user):
-        raise PermissionDenied("The framework references are kept by IT leads.")
+        raise PermissionDenied(gettext("The framework references are kept by IT leads."))
     return render(
         request,
         "governance/compliance/references.html",
@@ -194,7 +204,7 @@ def reference_list(request):
 
 def reference_edit(request, pk: int | None = None):
     if not can_edit_references(request.user):
-        raise PermissionDenied("Only IT leads edit the framework references.")
+        raise PermissionDenied(gettext("Only IT leads edit the framework references."))
     reference = get_object_or_404(FrameworkReference, pk=pk) if pk else None
     form = ReferenceForm(request.POST or None, instance=reference)
     if reference is not None:
@@ -210,7 +220,7 @@ def reference_edit(request, pk: int | None = None):
                 expected_version=form.cleaned_data.get("version"),
             ),
             form=form,
-            success="Framework reference saved.",
+            success=gettext("Framework reference saved."),
         )
         if ok:
             return redirect("compliance:references")

@@ -13,8 +13,11 @@ from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
+from core.wording import in_sentence
 from initiatives.models import Phase, RiskLevel, Status
 from reviews.models import ConcernArea
 
@@ -27,13 +30,13 @@ from .selectors.portfolio import readiness_band
 GREEN, ORANGE, RED, GREY = "#067647", "#b54708", "#b42318", "#475467"
 
 AREA_SHORT = {
-    ConcernArea.SECURITY: "Security",
-    ConcernArea.OWNERSHIP: "Ownership",
-    ConcernArea.ARCHITECTURE: "Architecture",
-    ConcernArea.GOVERNANCE: "Governance",
-    ConcernArea.VENDOR: "Vendor",
-    ConcernArea.PERFORMANCE: "Performance",
-    ConcernArea.EXPLAINABILITY: "Explainability",
+    ConcernArea.SECURITY: _("Security"),
+    ConcernArea.OWNERSHIP: _("Ownership"),
+    ConcernArea.ARCHITECTURE: _("Architecture"),
+    ConcernArea.GOVERNANCE: _("Governance"),
+    ConcernArea.VENDOR: _("Vendor"),
+    ConcernArea.PERFORMANCE: _("Performance"),
+    ConcernArea.EXPLAINABILITY: _("Explainability"),
 }
 PHASE_COLOURS = {
     Phase.IDEA: "#7cd4fd",
@@ -84,7 +87,7 @@ def percent(share: float | None) -> str:
 
 def month_label(month: str) -> str:
     year, number = month.split("-")
-    return f"{timezone.datetime(int(year), int(number), 1):%b} {year[2:]}"
+    return f"{formats.date_format(timezone.datetime(int(year), int(number), 1), 'M')} {year[2:]}"
 
 
 # --- The funnels: one bar per choice, each linked to the initiatives with that value ----------
@@ -106,32 +109,32 @@ FUNNEL_CHARTS = (
         choices=Phase.choices,
         counts=lambda d: d.funnel.by_phase,
         colours=PHASE_COLOURS,
-        tooltip="{n} initiatives in phase {label}",
-        label="Initiatives by phase",
+        tooltip=_("{n} initiatives in phase {label}"),
+        label=_("Initiatives by phase"),
     ),
     FunnelChart(
         param="status",
         choices=Status.choices,
         counts=lambda d: d.funnel.by_status,
         colours=STATUS_COLOURS,
-        tooltip="{n} initiatives {lower}",
-        label="Initiatives by status",
+        tooltip=_("{n} initiatives {lower}"),
+        label=_("Initiatives by status"),
     ),
     FunnelChart(
         param="risk",
         choices=RiskLevel.choices,
         counts=lambda d: d.funnel.by_risk,
         colours={value: colours[0] for value, colours in RISK_COLOURS.items()},
-        tooltip="{n} initiatives {lower} (drafts excluded)",
-        label="Risk status of submitted initiatives",
+        tooltip=_("{n} initiatives {lower} (drafts excluded)"),
+        label=_("Risk status of submitted initiatives"),
     ),
     FunnelChart(
         param="ai_act",
         choices=AI_ACT_CHOICES,
         counts=lambda d: d.funnel.by_ai_act,
         colours=AI_ACT_COLOURS,
-        tooltip="{n} initiatives: EU AI Act {lower}",
-        label="EU AI Act classification",
+        tooltip=_("{n} initiatives: EU AI Act {lower}"),
+        label=_("EU AI Act classification"),
     ),
 )
 
@@ -163,23 +166,25 @@ BAR_CHARTS = (
     BarChart(
         key="early",
         draw="share_bar",
-        label="IT involved early versus presented finished",
-        headline=lambda d: f"{percent(d.health.early_share)} involved IT early",
+        label=_("IT involved early versus presented finished"),
+        headline=lambda d: (
+            gettext("%(share)s involved IT early") % {"share": percent(d.health.early_share)}
+        ),
         bars=(
             BarSpec(
                 "early",
-                "Early (idea or design)",
+                _("Early (idea or design)"),
                 lambda d: d.health.early,
-                "{n} initiatives where IT was involved in idea or design",
+                _("{n} initiatives where IT was involved in idea or design"),
                 GREEN,
                 "initiatives",
                 {"involvement": "early"},
             ),
             BarSpec(
                 "late",
-                "Late (presented finished)",
+                _("Late (presented finished)"),
                 lambda d: d.health.late,
-                "{n} initiatives presented after vendor selection or design",
+                _("{n} initiatives presented after vendor selection or design"),
                 RED,
                 "initiatives",
                 {"involvement": "late"},
@@ -189,13 +194,13 @@ BAR_CHARTS = (
     BarChart(
         key="vendor_before_it",
         draw="horizontal_bars",
-        label="Vendors selected before IT assessed them",
+        label=_("Vendors selected before IT assessed them"),
         bars=(
             BarSpec(
                 "selected",
-                "Selected before IT assessment",
+                _("Selected before IT assessment"),
                 lambda d: d.health.vendor_before_it,
-                "{n} initiatives selected a vendor IT had not scored",
+                _("{n} initiatives selected a vendor IT had not scored"),
                 RED,
                 "initiatives",
                 {"vendor_before_it": "1"},
@@ -205,22 +210,22 @@ BAR_CHARTS = (
     BarChart(
         key="escalations",
         draw="horizontal_bars",
-        label="Design inputs incorporated versus escalations to executives",
+        label=_("Design inputs incorporated versus escalations to executives"),
         bars=(
             BarSpec(
                 "incorporated",
-                "Inputs incorporated",
+                _("Inputs incorporated"),
                 lambda d: d.health.incorporated,
-                "{n} design inputs incorporated into designs",
+                _("{n} design inputs incorporated into designs"),
                 GREEN,
                 "design-inputs",
                 {"state": "incorporated"},
             ),
             BarSpec(
                 "escalations",
-                "Escalations",
+                _("Escalations"),
                 lambda d: d.health.escalations,
-                "{n} escalations to executives",
+                _("{n} escalations to executives"),
                 RED,
                 "escalations",
             ),
@@ -229,22 +234,22 @@ BAR_CHARTS = (
     BarChart(
         key="partnership_route",
         draw="horizontal_bars",
-        label="Before an escalation: the partnership route offered, taken or declined",
+        label=_("Before an escalation: the partnership route offered, taken or declined"),
         bars=(
             BarSpec(
                 "taken",
-                "Route taken",
+                _("Route taken"),
                 lambda d: d.health.route_taken,
-                "{n} concerns raised for the next working session instead of an escalation",
+                _("{n} concerns raised for the next working session instead of an escalation"),
                 GREEN,
                 "design-inputs",
                 {"route": "taken"},
             ),
             BarSpec(
                 "declined",
-                "Escalated anyway",
+                _("Escalated anyway"),
                 lambda d: d.health.escalated_after_offer,
-                "{n} escalations recorded after the partnership route was offered",
+                _("{n} escalations recorded after the partnership route was offered"),
                 RED,
                 "escalations",
                 {"route": "declined"},
@@ -254,31 +259,31 @@ BAR_CHARTS = (
     BarChart(
         key="sessions",
         draw="horizontal_bars",
-        label="Standing working sessions held versus planned",
+        label=_("Standing working sessions held versus planned"),
         bars=(
             BarSpec(
                 "held",
-                "Held",
+                _("Held"),
                 lambda d: d.health.sessions_held,
-                "{n} working sessions held",
+                _("{n} working sessions held"),
                 GREEN,
                 "sessions",
                 {"state": "held"},
             ),
             BarSpec(
                 "planned_past",
-                "Planned, not held",
+                _("Planned, not held"),
                 lambda d: d.health.sessions_planned_past,
-                "{n} sessions planned in the past and not recorded as held",
+                _("{n} sessions planned in the past and not recorded as held"),
                 ORANGE,
                 "sessions",
                 {"state": "planned_past"},
             ),
             BarSpec(
                 "cancelled",
-                "Cancelled",
+                _("Cancelled"),
                 lambda d: d.health.sessions_cancelled,
-                "{n} sessions cancelled",
+                _("{n} sessions cancelled"),
                 GREY,
                 "sessions",
                 {"state": "cancelled"},
@@ -297,12 +302,12 @@ def _funnel(chart: FunnelChart, data: Dashboard) -> str:
         [
             svg.Bar(
                 key=value,
-                label=name,
+                label=str(name),
                 value=counts[value],
                 href=""
                 if chosen not in ("", value)
                 else list_url("initiatives", data.filters, **{chart.param: value}),
-                title=chart.tooltip.format(n=counts[value], label=name, lower=name.lower()),
+                title=chart.tooltip.format(n=counts[value], label=name, lower=in_sentence(name)),
                 colour=chart.colours[value],
             )
             for value, name in chart.choices
@@ -316,7 +321,7 @@ def _bars(chart: BarChart, data: Dashboard) -> str:
     bars = [
         svg.Bar(
             key=spec.key,
-            label=spec.label,
+            label=str(spec.label),
             value=spec.value(data),
             href=list_url(spec.list_name, data.filters, **spec.params),
             title=spec.tooltip.format(n=spec.value(data)),
@@ -351,26 +356,29 @@ def _heatmap(data: Dashboard) -> str:
                 *RISK_COLOURS[row.initiative.risk_level],
             )
             if row.initiative.status != Status.DRAFT
-            else ("Draft", "#eaecf0", "#475467"),
+            else (gettext("Draft"), "#eaecf0", "#475467"),
         )
         for row in data.rows
     ]
     return svg.heat_table(
         rows,
-        [(a.value, AREA_SHORT[a]) for a in AREAS],
+        [(a.value, str(AREA_SHORT[a])) for a in AREAS],
         chart_id="chart-heatmap",
-        label="Readiness per concern area (0–100) for each initiative",
+        label=gettext("Readiness per concern area (0–100) for each initiative"),
     )
 
 
 def _trend(data: Dashboard) -> str:
     def tooltip(m) -> str:
         if not m.count:
-            return f"{month_label(m.month)}: none reached ready for build"
-        plural = "s" if m.count != 1 else ""
-        return (
-            f"{month_label(m.month)}: median {m.median_days} days over {m.count} initiative{plural}"
-        )
+            return gettext("%(month)s: none reached ready for build") % {
+                "month": month_label(m.month)
+            }
+        return ngettext(
+            "%(month)s: median %(days)s days over %(count)s initiative",
+            "%(month)s: median %(days)s days over %(count)s initiatives",
+            m.count,
+        ) % {"month": month_label(m.month), "days": m.median_days, "count": m.count}
 
     return svg.columns(
         [
@@ -384,7 +392,7 @@ def _trend(data: Dashboard) -> str:
             for m in data.time.by_month
         ],
         chart_id="chart-trend",
-        label="Median days from submission to ready for build, by month reached",
+        label=gettext("Median days from submission to ready for build, by month reached"),
         unit=" d",
     )
 

@@ -12,6 +12,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.spreadsheets import csv_writer
 from initiatives import overlaps
@@ -32,19 +34,21 @@ from .selectors.portfolio import csv_rows, portfolio_rows
 
 def _require_dashboard(user) -> None:
     if not may_see_dashboard(user):
-        raise PermissionDenied("The readiness dashboard is for executives, IT leads and admins.")
+        raise PermissionDenied(
+            gettext("The readiness dashboard is for executives, IT leads and admins.")
+        )
 
 
 SORTABLE_COLUMNS = [
-    ("reference", "Initiative"),
-    ("site", "Site"),
-    ("business_unit", "Unit"),
-    ("phase", "Phase"),
-    ("status", "Status"),
-    ("risk", "Risk"),
+    ("reference", _("Initiative")),
+    ("site", _("Site")),
+    ("business_unit", _("Unit")),
+    ("phase", _("Phase")),
+    ("status", _("Status")),
+    ("risk", _("Risk")),
     *[(a.value, AREA_SHORT[a]) for a in AREAS],
-    ("readiness", "Overall"),
-    ("open_high", "High open"),
+    ("readiness", _("Overall")),
+    ("open_high", _("High open")),
 ]
 
 
@@ -133,16 +137,18 @@ def _describe_filters(filters: DashboardFilters) -> list[str]:
     parts = []
     if filters.site is not None:
         site = Site.objects.filter(pk=filters.site).first()
-        parts.append(f"site: {site or '?'}")
+        parts.append(gettext("site: %(site)s") % {"site": site or "?"})
     if filters.business_unit is not None:
         unit = BusinessUnit.objects.filter(pk=filters.business_unit).first()
-        parts.append(f"business unit: {unit or '?'}")
+        parts.append(gettext("business unit: %(unit)s") % {"unit": unit or "?"})
     if filters.phase:
-        parts.append(f"phase: {Phase(filters.phase).label}")
+        parts.append(gettext("phase: %(phase)s") % {"phase": Phase(filters.phase).label})
     if filters.status:
-        parts.append(f"status: {Status(filters.status).label}")
+        parts.append(gettext("status: %(status)s") % {"status": Status(filters.status).label})
     if filters.ai_act:
-        parts.append(f"EU AI Act: {dict(AI_ACT_CHOICES)[filters.ai_act]}")
+        parts.append(
+            gettext("EU AI Act: %(class)s") % {"class": dict(AI_ACT_CHOICES)[filters.ai_act]}
+        )
     return parts
 
 
@@ -152,7 +158,7 @@ def initiatives_list(request):
     filters = DashboardFilters.from_params(request.GET)
     criteria = drilldowns.InitiativeCriteria.from_params(request.GET)
     qs = drilldowns.drilldown_initiatives(request.user, filters, criteria)
-    return _list_page(request, "initiatives", qs, "Initiatives", criteria.describe())
+    return _list_page(request, "initiatives", qs, gettext("Initiatives"), criteria.describe())
 
 
 def design_inputs_list(request):
@@ -162,9 +168,11 @@ def design_inputs_list(request):
     criteria = drilldowns.DesignInputCriteria.from_params(request.GET)
     described = criteria.describe()
     if criteria.initiative is not None:
-        described.insert(0, f"initiative AI-{criteria.initiative:04d}")
+        described.insert(
+            0, gettext("initiative %(reference)s") % {"reference": f"AI-{criteria.initiative:04d}"}
+        )
     qs = drilldowns.drilldown_design_inputs(request.user, filters, criteria)
-    return _list_page(request, "design_inputs", qs, "Design inputs", described)
+    return _list_page(request, "design_inputs", qs, gettext("Design inputs"), described)
 
 
 def escalations_list(request):
@@ -173,8 +181,8 @@ def escalations_list(request):
     filters = DashboardFilters.from_params(request.GET)
     after_offer = request.GET.get("route") == "declined"
     qs = drilldowns.drilldown_escalations(request.user, filters, after_offer=after_offer)
-    described = ["after the partnership route was offered"] if after_offer else []
-    return _list_page(request, "escalations", qs, "Escalations to executives", described)
+    described = [gettext("after the partnership route was offered")] if after_offer else []
+    return _list_page(request, "escalations", qs, gettext("Escalations to executives"), described)
 
 
 def sessions_list(request):
@@ -186,5 +194,9 @@ def sessions_list(request):
     filters = DashboardFilters.from_params(request.GET)
     qs = drilldowns.drilldown_sessions(request.user, filters, state)
     return _list_page(
-        request, "sessions", qs, "Working sessions", [drilldowns.SESSION_STATES[state]]
+        request,
+        "sessions",
+        qs,
+        gettext("Working sessions"),
+        [str(drilldowns.SESSION_STATES[state])],
     )

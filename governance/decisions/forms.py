@@ -2,7 +2,10 @@
 accept risk, which areas a change re-opens) are in governance.decisions."""
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from core.wording import in_sentence
 from initiatives import people
 from initiatives.forms import UserField, style_widgets
 from initiatives.models import VendorCandidate
@@ -16,39 +19,43 @@ class DecisionForm(forms.Form):
     kind = forms.ChoiceField(
         choices=[(k, label) for k, label in DecisionKind.choices if k != DecisionKind.ESCALATION]
     )
-    summary = forms.CharField(max_length=300, label="What was decided")
+    summary = forms.CharField(max_length=300, label=_("What was decided"))
     rationale = forms.CharField(
         max_length=4000,
         required=False,
         widget=forms.Textarea,
-        help_text="Why. Required for accepted risks, escalations and vendor selection.",
+        help_text=_("Why. Required for accepted risks, escalations and vendor selection."),
     )
     conditions = forms.CharField(
         max_length=4000,
         required=False,
         widget=forms.Textarea,
-        help_text="For an approval: the conditions attached to it.",
+        help_text=_("For an approval: the conditions attached to it."),
     )
     accountable = UserField(
         required=False,
         role=people.RISK,
-        label="Accountable person",
-        help_text="Required for an accepted risk: an IT lead, an executive, or the "
-        "initiative's decision owner or accountable person.",
+        label=_("Accountable person"),
+        help_text=_(
+            "Required for an accepted risk: an IT lead, an executive, or the "
+            "initiative's decision owner or accountable person."
+        ),
     )
     vendor = forms.ModelChoiceField(
         queryset=VendorCandidate.objects.none(),
         required=False,
-        label="Selected vendor",
-        help_text="For a vendor selection: one of the candidates.",
+        label=_("Selected vendor"),
+        help_text=_("For a vendor selection: one of the candidates."),
     )
     unscored_rationale = forms.CharField(
         max_length=4000,
         required=False,
         widget=forms.Textarea,
-        label="Why select it before IT scored it",
-        help_text="Required when IT has not scored the selected vendor yet: the selection is "
-        "then recorded as “selected before IT assessment”.",
+        label=_("Why select it before IT scored it"),
+        help_text=_(
+            "Required when IT has not scored the selected vendor yet: the selection is "
+            "then recorded as “selected before IT assessment”."
+        ),
     )
 
     def __init__(self, *args, initiative, kinds=None, **kwargs):
@@ -66,10 +73,10 @@ class DecisionForm(forms.Form):
 class PartnershipRouteForm(forms.Form):
     """The concern, raised for the next working session instead of an escalation."""
 
-    area = forms.ChoiceField(choices=ConcernArea.choices, label="Concern area")
-    title = forms.CharField(max_length=200, label="The concern, in one line")
+    area = forms.ChoiceField(choices=ConcernArea.choices, label=_("Concern area"))
+    title = forms.CharField(max_length=200, label=_("The concern, in one line"))
     description = forms.CharField(
-        max_length=4000, required=False, widget=forms.Textarea, label="What needs deciding"
+        max_length=4000, required=False, widget=forms.Textarea, label=_("What needs deciding")
     )
 
     def __init__(self, *args, **kwargs):
@@ -80,16 +87,16 @@ class PartnershipRouteForm(forms.Form):
 class EscalationForm(forms.Form):
     """Escalating anyway: what, why, and whether it was discussed in a working session."""
 
-    summary = forms.CharField(max_length=300, label="What is escalated")
+    summary = forms.CharField(max_length=300, label=_("What is escalated"))
     rationale = forms.CharField(
         max_length=4000,
         widget=forms.Textarea,
-        label="Why escalate instead of deciding it together",
+        label=_("Why escalate instead of deciding it together"),
     )
     discussed_in_session = forms.ChoiceField(
-        choices=[("yes", "Yes"), ("no", "No")],
+        choices=[("yes", _("Yes")), ("no", _("No"))],
         widget=forms.RadioSelect,
-        label="Was the concern discussed in a working session?",
+        label=_("Was the concern discussed in a working session?"),
     )
 
     def __init__(self, *args, **kwargs):
@@ -98,15 +105,17 @@ class EscalationForm(forms.Form):
 
 
 class ChangeRequestForm(forms.Form):
-    kind = forms.ChoiceField(choices=ChangeKind.choices, label="Kind of change")
+    kind = forms.ChoiceField(choices=ChangeKind.choices, label=_("Kind of change"))
     description = forms.CharField(max_length=4000, widget=forms.Textarea)
     areas = forms.MultipleChoiceField(
         choices=ConcernArea.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Other affected concerns",
-        help_text="Each kind re-opens its usual concerns; tick more if this change needs them. "
-        "Required for “other”.",
+        label=_("Other affected concerns"),
+        help_text=_(
+            "Each kind re-opens its usual concerns; tick more if this change needs them. "
+            "Required for “other”."
+        ),
     )
 
     def __init__(self, *args, **kwargs):
@@ -114,11 +123,12 @@ class ChangeRequestForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         labels = dict(ConcernArea.choices)
-        self.fields["kind"].help_text = "Re-opens: " + "; ".join(
-            f"{ChangeKind(kind).label.lower()} → {', '.join(labels[a] for a in areas)}"
+        reopens = "; ".join(
+            f"{in_sentence(ChangeKind(kind).label)} → {', '.join(str(labels[a]) for a in areas)}"
             for kind, areas in AREAS_BY_CHANGE.items()
             if areas
         )
+        self.fields["kind"].help_text = gettext("Re-opens: %(list)s") % {"list": reopens}
         style_widgets(self)
         self.fields["areas"].widget.attrs.pop("class", None)
 

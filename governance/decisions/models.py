@@ -2,14 +2,16 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DecisionKind(models.TextChoices):
-    APPROVAL = "approval", "Approval with conditions"
-    RISK_ACCEPTANCE = "risk_acceptance", "Accepted risk"
-    ARCHITECTURE = "architecture", "Architecture decision"
-    VENDOR_SELECTION = "vendor_selection", "Vendor selection"
-    ESCALATION = "escalation", "Escalation to executives"
+    APPROVAL = "approval", _("Approval with conditions")
+    RISK_ACCEPTANCE = "risk_acceptance", _("Accepted risk")
+    ARCHITECTURE = "architecture", _("Architecture decision")
+    VENDOR_SELECTION = "vendor_selection", _("Vendor selection")
+    ESCALATION = "escalation", _("Escalation to executives")
 
 
 class Decision(models.Model):
@@ -32,7 +34,7 @@ class Decision(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="Who accepts the risk; required for risk acceptance.",
+        help_text=_("Who accepts the risk; required for risk acceptance."),
     )
     decided_at = models.DateTimeField(auto_now_add=True)
     # Vendor selection names one of the initiative's candidates; the name is kept as well, so
@@ -48,23 +50,24 @@ class Decision(models.Model):
     # "Tool chosen before IT was involved", caught when it happens: a vendor selected before IT
     # scored it carries this flag and the reason it could not wait.
     before_it_assessment = models.BooleanField(
-        default=False, help_text="The vendor was selected before IT scored it."
+        default=False, help_text=_("The vendor was selected before IT scored it.")
     )
     unscored_rationale = models.TextField(
-        max_length=4000, blank=True, help_text="Why it was selected before IT scored it."
+        max_length=4000, blank=True, help_text=_("Why it was selected before IT scored it.")
     )
     # An escalation is recorded only after the partnership route (the concern as a design input
     # on the next working session's agenda) was offered and declined.
     partnership_offered = models.BooleanField(
         default=False,
-        help_text="The partnership route was offered before escalating (escalations since "
-        "it exists).",
+        help_text=_(
+            "The partnership route was offered before escalating (escalations since it exists)."
+        ),
     )
     discussed_in_session = models.CharField(
         max_length=3,
-        choices=[("yes", "Yes"), ("no", "No")],
+        choices=[("yes", _("Yes")), ("no", _("No"))],
         blank=True,
-        help_text="For an escalation: was the concern discussed in a working session first?",
+        help_text=_("For an escalation: was the concern discussed in a working session first?"),
     )
 
     class Meta:
@@ -88,17 +91,17 @@ class Decision(models.Model):
 
 
 class ChangeKind(models.TextChoices):
-    NEW_MODEL_VERSION = "new_model_version", "New model version"
-    NEW_DATA_SOURCE = "new_data_source", "New data source"
-    NEW_INTEGRATION = "new_integration", "New integration"
-    OTHER = "other", "Other change"
+    NEW_MODEL_VERSION = "new_model_version", _("New model version")
+    NEW_DATA_SOURCE = "new_data_source", _("New data source")
+    NEW_INTEGRATION = "new_integration", _("New integration")
+    OTHER = "other", _("Other change")
 
 
 class ChangeStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
-    IMPLEMENTED = "implemented", "Implemented"
+    OPEN = "open", pgettext_lazy("state of an obligation or change request", "Open")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    IMPLEMENTED = "implemented", _("Implemented")
 
 
 class ChangeRequest(models.Model):
@@ -118,7 +121,7 @@ class ChangeRequest(models.Model):
         max_length=12, choices=ChangeStatus.choices, default=ChangeStatus.OPEN
     )
     reopened_areas = models.JSONField(
-        default=list, blank=True, help_text="Concern areas whose assessment it re-opened"
+        default=list, blank=True, help_text=_("Concern areas whose assessment it re-opened")
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

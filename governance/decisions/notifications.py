@@ -2,8 +2,10 @@
 who decide a change, and the person who asked for it once it is decided."""
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext
 
 from audit.models import AuditEvent
+from core.wording import in_sentence
 from governance.notifications.events import Message, register
 from governance.notifications.models import EventKind
 from initiatives.roles import Role
@@ -20,8 +22,12 @@ def _decision(event: AuditEvent) -> Message | None:
     return Message(
         kind=EventKind.DECISION_RECORDED,
         recipients={decision.accountable_id},
-        title=f"A {decision.get_kind_display().lower()} on {initiative.reference} names you "
-        f"accountable: {decision.summary}",
+        title=gettext("A %(kind)s on %(reference)s names you accountable: %(summary)s")
+        % {
+            "kind": in_sentence(decision.get_kind_display()),
+            "reference": initiative.reference,
+            "summary": decision.summary,
+        },
         text=decision.rationale,
         link=f"{initiative.get_absolute_url()}#decisions",
     )
@@ -47,16 +53,16 @@ def _change(event: AuditEvent) -> Message | None:
         return Message(
             kind=EventKind.CHANGE_OPENED,
             recipients=reviewers,
-            title=f"Change request on {initiative.reference} to decide: "
-            f"{change.get_kind_display().lower()}",
+            title=gettext("Change request on %(reference)s to decide: %(kind)s")
+            % {"reference": initiative.reference, "kind": in_sentence(change.get_kind_display())},
             text=change.description,
             link=f"{initiative.get_absolute_url()}#changes",
         )
     return Message(
         kind=EventKind.CHANGE_DECIDED,
         recipients={change.requested_by_id},
-        title=f"Your change request on {initiative.reference} is "
-        f"{change.get_status_display().lower()}",
+        title=gettext("Your change request on %(reference)s is %(status)s")
+        % {"reference": initiative.reference, "status": in_sentence(change.get_status_display())},
         text=change.description,
         link=f"{initiative.get_absolute_url()}#changes",
     )

@@ -17,10 +17,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from audit.services import record_event
 from core.errors import FieldRuleError, RuleError, TransitionNotAllowed
 from core.people import display_name
+from core.wording import in_sentence
 from governance.sessions.models import WorkingSession
 from governance.sessions.selectors import next_session
 from initiatives import permissions
@@ -92,59 +94,76 @@ def record_decision(
     """
     permissions.forget_cached_perms(user)
     if kind not in DecisionKind.values:
-        raise FieldRuleError("kind", "Choose a kind of decision.")
+        raise FieldRuleError("kind", gettext("Choose a kind of decision."))
     if not can_record_decision(user, initiative, kind):
-        raise PermissionDenied("You may not record this kind of decision for this initiative.")
+        raise PermissionDenied(
+            gettext("You may not record this kind of decision for this initiative.")
+        )
     summary, rationale, conditions = summary.strip(), rationale.strip(), conditions.strip()
     if not summary:
-        raise FieldRuleError("summary", "Say in one line what was decided.")
+        raise FieldRuleError("summary", gettext("Say in one line what was decided."))
     if kind == DecisionKind.RISK_ACCEPTANCE:
         if accountable is None:
-            raise FieldRuleError("accountable", "A risk acceptance must name who is accountable.")
+            raise FieldRuleError(
+                "accountable", gettext("A risk acceptance must name who is accountable.")
+            )
         if not permissions.has_risk_authority(accountable, initiative):
             raise FieldRuleError(
                 "accountable",
-                f"{display_name(accountable)} may not accept risk: "
-                "name an IT lead, an executive, or the initiative's decision owner or "
-                "accountable person.",
+                gettext(
+                    "%(accountable)s may not accept risk: name an IT lead, an executive, or the "
+                    "initiative's decision owner or accountable person."
+                )
+                % {"accountable": display_name(accountable)},
             )
         if not rationale:
-            raise FieldRuleError("rationale", "Say which risk is accepted and why.")
+            raise FieldRuleError("rationale", gettext("Say which risk is accepted and why."))
     if kind == DecisionKind.APPROVAL and not conditions:
-        raise FieldRuleError("conditions", "List the conditions of the approval (or “none”).")
+        raise FieldRuleError(
+            "conditions", gettext("List the conditions of the approval (or “none”).")
+        )
     unscored_rationale = unscored_rationale.strip()
     before_it_assessment = False
     if kind == DecisionKind.ESCALATION:
         if not partnership_declined:
             raise FieldRuleError(
                 "partnership_declined",
-                "Raise the concern for the next working session first, or confirm that you "
-                "escalate anyway.",
+                gettext(
+                    "Raise the concern for the next working session first, or confirm that you "
+                    "escalate anyway."
+                ),
             )
         if not rationale:
             raise FieldRuleError(
-                "rationale", "Say why this is escalated instead of decided together."
+                "rationale", gettext("Say why this is escalated instead of decided together.")
             )
         if discussed_in_session not in ("yes", "no"):
             raise FieldRuleError(
                 "discussed_in_session",
-                "Say whether the concern was discussed in a working session.",
+                gettext("Say whether the concern was discussed in a working session."),
             )
     else:
         partnership_declined, discussed_in_session = False, ""
     if kind == DecisionKind.VENDOR_SELECTION:
         if vendor is None:
-            raise FieldRuleError("vendor", "Choose the selected vendor from the candidates.")
+            raise FieldRuleError(
+                "vendor", gettext("Choose the selected vendor from the candidates.")
+            )
         if vendor.initiative_id != initiative.pk:
-            raise FieldRuleError("vendor", "That vendor is not a candidate of this initiative.")
+            raise FieldRuleError(
+                "vendor", gettext("That vendor is not a candidate of this initiative.")
+            )
         if not rationale:
-            raise FieldRuleError("rationale", "Say why this vendor was selected.")
+            raise FieldRuleError("rationale", gettext("Say why this vendor was selected."))
         before_it_assessment = not vendor_scored_by_it(vendor)
         if before_it_assessment and not unscored_rationale:
             raise FieldRuleError(
                 "unscored_rationale",
-                f"IT has not scored {vendor.name} yet. Say why it is selected before IT's "
-                "assessment, or ask IT to score it first.",
+                gettext(
+                    "IT has not scored %(name)s yet. Say why it is selected before IT's "
+                    "assessment, or ask IT to score it first."
+                )
+                % {"name": vendor.name},
             )
     else:
         vendor = None
@@ -251,20 +270,24 @@ def request_change(
     locked = Initiative.objects.select_for_update(no_key=True).get(pk=initiative.pk)
     permissions.forget_cached_perms(user)
     if not can_request_change(user, locked):
-        raise PermissionDenied("You may not request changes to this initiative.")
+        raise PermissionDenied(gettext("You may not request changes to this initiative."))
     # Once IT has the initiative, its changes go through change control.
     if locked.status not in ACTIVE_STATUSES:
         raise RuleError(
-            "Change requests start once the initiative is with IT; a draft is simply edited."
+            gettext(
+                "Change requests start once the initiative is with IT; a draft is simply edited."
+            )
         )
     if kind not in ChangeKind.values:
-        raise FieldRuleError("kind", "Choose what kind of change this is.")
+        raise FieldRuleError("kind", gettext("Choose what kind of change this is."))
     description = description.strip()
     if not description:
-        raise FieldRuleError("description", "Describe the change.")
+        raise FieldRuleError("description", gettext("Describe the change."))
     areas = affected_areas(kind, extra_areas)
     if not areas:
-        raise FieldRuleError("areas", "Choose at least one concern area this change affects.")
+        raise FieldRuleError(
+            "areas", gettext("Choose at least one concern area this change affects.")
+        )
     change = ChangeRequest.objects.create(
         initiative=locked,
         kind=kind,
@@ -309,12 +332,12 @@ def decide_change(
     )
     permissions.forget_cached_perms(user)
     if not can_decide_change(user, locked.initiative):
-        raise PermissionDenied("Only IT reviewers of this initiative decide on changes.")
+        raise PermissionDenied(gettext("Only IT reviewers of this initiative decide on changes."))
     if to_status not in ALLOWED_CHANGE_TRANSITIONS.get(locked.status, frozenset()):
         target = ChangeStatus(to_status).label if to_status in ChangeStatus.values else to_status
         raise TransitionNotAllowed(
-            f"A change request that is {locked.get_status_display().lower()} cannot become "
-            f"{target.lower()}."
+            gettext("A change request that is %(lower)s cannot become %(lower2)s.")
+            % {"lower": in_sentence(locked.get_status_display()), "lower2": in_sentence(target)}
         )
     before = locked.status
     locked.status = to_status
@@ -348,14 +371,18 @@ def record_release(
     """Record what now runs in production (model and vendor versions)."""
     permissions.forget_cached_perms(user)
     if not can_decide_change(user, initiative):
-        raise PermissionDenied("Only IT reviewers of this initiative record production versions.")
+        raise PermissionDenied(
+            gettext("Only IT reviewers of this initiative record production versions.")
+        )
     model_name, model_version = model_name.strip(), model_version.strip()
     if not model_name:
-        raise FieldRuleError("model_name", "Name the model in production.")
+        raise FieldRuleError("model_name", gettext("Name the model in production."))
     if not model_version:
-        raise FieldRuleError("model_version", "Give the version in production.")
+        raise FieldRuleError("model_version", gettext("Give the version in production."))
     if change_request is not None and change_request.initiative_id != initiative.pk:
-        raise FieldRuleError("change_request", "That change request belongs to another initiative.")
+        raise FieldRuleError(
+            "change_request", gettext("That change request belongs to another initiative.")
+        )
     previous = ProductionRelease.objects.filter(initiative=initiative).first()
     release = ProductionRelease.objects.create(
         initiative=initiative,

@@ -4,10 +4,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from core.access import visible_initiative_or_404
 from core.views import run_service
+from core.wording import in_sentence
 from governance.sessions.selectors import next_session
 from initiatives.selectors import initiative_for_detail_queryset
 
@@ -37,7 +39,7 @@ def _form_page(request, initiative, form, title: str):
 def new_decision(request, pk: int):
     initiative = _initiative(request, pk)
     if not permissions.can_record_decision(request.user, initiative):
-        raise PermissionDenied("You may not record decisions for this initiative.")
+        raise PermissionDenied(gettext("You may not record decisions for this initiative."))
     kinds = [
         k
         for k in DecisionKind.values
@@ -60,11 +62,11 @@ def new_decision(request, pk: int):
                 unscored_rationale=data.get("unscored_rationale", ""),
             ),
             form=form,
-            success="Decision recorded in the decision log.",
+            success=gettext("Decision recorded in the decision log."),
         )
         if ok:
             return redirect(f"{initiative.get_absolute_url()}#decisions")
-    return _form_page(request, initiative, form, "Record a decision")
+    return _form_page(request, initiative, form, gettext("Record a decision"))
 
 
 def escalate(request, pk: int):
@@ -73,7 +75,7 @@ def escalate(request, pk: int):
     was discussed in a session."""
     initiative = _initiative(request, pk)
     if not permissions.can_record_decision(request.user, initiative, DecisionKind.ESCALATION):
-        raise PermissionDenied("You may not escalate for this initiative.")
+        raise PermissionDenied(gettext("You may not escalate for this initiative."))
     can_route = permissions.can_take_partnership_route(request.user, initiative)
     posted = request.POST if request.method == "POST" else None
     route_form = PartnershipRouteForm(posted if posted and "route" in posted else None)
@@ -97,7 +99,11 @@ def escalate(request, pk: int):
                 if route.session
                 else "the first working session planned"
             )
-            messages.success(request, f"Raised as a design input: it is on the agenda of {when}.")
+            messages.success(
+                request,
+                gettext("Raised as a design input: it is on the agenda of %(when)s.")
+                % {"when": when},
+            )
             return redirect(f"{initiative.get_absolute_url()}#design-inputs")
     if posted and "escalate" in posted and escalation_form.is_valid():
         data = escalation_form.cleaned_data
@@ -113,7 +119,7 @@ def escalate(request, pk: int):
                 discussed_in_session=data["discussed_in_session"],
             ),
             form=escalation_form,
-            success="Escalation recorded in the decision log.",
+            success=gettext("Escalation recorded in the decision log."),
         )
         if ok:
             return redirect(f"{initiative.get_absolute_url()}#decisions")
@@ -133,7 +139,7 @@ def escalate(request, pk: int):
 def new_change_request(request, pk: int):
     initiative = _initiative(request, pk)
     if not permissions.can_request_change(request.user, initiative):
-        raise PermissionDenied("You may not request changes to this initiative.")
+        raise PermissionDenied(gettext("You may not request changes to this initiative."))
     form = ChangeRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -148,12 +154,13 @@ def new_change_request(request, pk: int):
             ),
             form=form,
             success=lambda change: (
-                f"Change request recorded; re-opened: {', '.join(change.reopened_areas)}."
+                gettext("Change request recorded; re-opened: %(areas)s.")
+                % {"areas": ", ".join(change.reopened_areas)}
             ),
         )
         if ok:
             return redirect(f"{initiative.get_absolute_url()}#change-control")
-    return _form_page(request, initiative, form, "Request a change to the AI")
+    return _form_page(request, initiative, form, gettext("Request a change to the AI"))
 
 
 @require_POST
@@ -166,7 +173,8 @@ def decide_change_request(request, pk: int, change_pk: int):
     run_service(
         request,
         lambda: services.decide_change(change=change, user=request.user, to_status=to_status),
-        success=f"Change request now {ChangeStatus(to_status).label.lower()}.",
+        success=gettext("Change request now %(lower)s.")
+        % {"lower": in_sentence(ChangeStatus(to_status).label)},
     )
     return redirect(f"{initiative.get_absolute_url()}#change-control")
 
@@ -174,7 +182,9 @@ def decide_change_request(request, pk: int, change_pk: int):
 def new_release(request, pk: int):
     initiative = _initiative(request, pk)
     if not permissions.can_decide_change(request.user, initiative):
-        raise PermissionDenied("Only IT reviewers of this initiative record production versions.")
+        raise PermissionDenied(
+            gettext("Only IT reviewers of this initiative record production versions.")
+        )
     form = ProductionReleaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         ok, _ = run_service(
@@ -183,8 +193,8 @@ def new_release(request, pk: int):
                 initiative=initiative, user=request.user, **form.cleaned_data
             ),
             form=form,
-            success="Production version recorded.",
+            success=gettext("Production version recorded."),
         )
         if ok:
             return redirect(f"{initiative.get_absolute_url()}#change-control")
-    return _form_page(request, initiative, form, "Record the version in production")
+    return _form_page(request, initiative, form, gettext("Record the version in production"))

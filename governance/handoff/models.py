@@ -3,11 +3,12 @@ and per initiative the ticket created there."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class TicketSystem(models.TextChoices):
-    JIRA = "jira", "Jira (REST API v2)"
-    SERVICENOW = "servicenow", "ServiceNow (Table API)"
+    JIRA = "jira", _("Jira (REST API v2)")
+    SERVICENOW = "servicenow", _("ServiceNow (Table API)")
 
 
 class HandoffTarget(models.Model):
@@ -23,9 +24,9 @@ class HandoffTarget(models.Model):
     )
     system = models.CharField(max_length=12, choices=TicketSystem.choices)
     base_url = models.URLField(max_length=300)
-    project_key = models.CharField(max_length=40, blank=True, help_text="Jira project key")
+    project_key = models.CharField(max_length=40, blank=True, help_text=_("Jira project key"))
     issue_type = models.CharField(max_length=60, blank=True, default="Task")
-    table = models.CharField(max_length=80, blank=True, help_text="ServiceNow table")
+    table = models.CharField(max_length=80, blank=True, help_text=_("ServiceNow table"))
     username = models.CharField(max_length=200)
     sealed_token = models.TextField()
     enabled = models.BooleanField(default=False)
@@ -42,10 +43,10 @@ class HandoffTarget(models.Model):
 
 
 class TicketStatus(models.TextChoices):
-    PENDING = "pending", "Waiting"
-    RETRYING = "retrying", "Failed, will retry"
-    CREATED = "created", "Created"
-    FAILED = "failed", "Failed, gave up"
+    PENDING = "pending", _("Waiting")
+    RETRYING = "retrying", _("Failed, will retry")
+    CREATED = "created", _("Created")
+    FAILED = "failed", _("Failed, gave up")
 
 
 class BuildTicket(models.Model):

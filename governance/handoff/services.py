@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from audit.services import record_event
 from core.errors import FieldRuleError, RuleError
@@ -43,21 +44,23 @@ def save_target(
 ) -> HandoffTarget:
     """Create or change a site's ticket system. An empty `token` keeps the stored one."""
     if not can_configure_handoff(user):
-        raise PermissionDenied("Only IT leads configure the build hand-off.")
+        raise PermissionDenied(gettext("Only IT leads configure the build hand-off."))
     system = fields.get("system")
     if system not in TicketSystem.values:
-        raise FieldRuleError("system", "Choose Jira or ServiceNow.")
+        raise FieldRuleError("system", gettext("Choose Jira or ServiceNow."))
     if not str(fields.get("base_url", "")).startswith(("https://", "http://")):
-        raise FieldRuleError("base_url", "Enter the address of the instance (https://…).")
+        raise FieldRuleError("base_url", gettext("Enter the address of the instance (https://…)."))
     if system == TicketSystem.JIRA and not fields.get("project_key"):
-        raise FieldRuleError("project_key", "Jira needs the project key, e.g. PLANTAI.")
+        raise FieldRuleError("project_key", gettext("Jira needs the project key, e.g. PLANTAI."))
     if system == TicketSystem.SERVICENOW and not fields.get("table"):
-        raise FieldRuleError("table", "ServiceNow needs the table, e.g. sc_request.")
+        raise FieldRuleError("table", gettext("ServiceNow needs the table, e.g. sc_request."))
     if not fields.get("username"):
-        raise FieldRuleError("username", "Enter the account (Jira: its e-mail address).")
+        raise FieldRuleError("username", gettext("Enter the account (Jira: its e-mail address)."))
     target = HandoffTarget.objects.select_for_update(no_key=True).filter(site=site).first()
     if target is None and not token:
-        raise FieldRuleError("token", "Enter the API token (Jira) or password (ServiceNow).")
+        raise FieldRuleError(
+            "token", gettext("Enter the API token (Jira) or password (ServiceNow).")
+        )
     created = target is None
     target = target or HandoffTarget(site=site)
     before = {} if created else _facts(target)
@@ -107,10 +110,10 @@ def on_status_changed(sender, initiative, from_status, to_status, user, **kwargs
 def retry_ticket(*, ticket: BuildTicket, user, source: str | None = None) -> BuildTicket:
     """Try a ticket that gave up once more (IT lead), e.g. after fixing the configuration."""
     if not can_configure_handoff(user):
-        raise PermissionDenied("Only IT leads retry the build hand-off.")
+        raise PermissionDenied(gettext("Only IT leads retry the build hand-off."))
     locked = BuildTicket.objects.select_for_update(of=("self",), no_key=True).get(pk=ticket.pk)
     if locked.status != TicketStatus.FAILED:
-        raise RuleError("Only a ticket that failed can be tried again.")
+        raise RuleError(gettext("Only a ticket that failed can be tried again."))
     target = HandoffTarget.objects.filter(site_id=locked.initiative.site_id).first()
     locked.target = target or locked.target
     locked.status = TicketStatus.PENDING
@@ -226,7 +229,7 @@ def ticket_for(initiative: Initiative) -> BuildTicket | None:
 def delete_target(*, target: HandoffTarget, user, source: str | None = None) -> None:
     """Disconnect a site from its ticket system (its tickets keep their links)."""
     if not can_configure_handoff(user):
-        raise PermissionDenied("Only IT leads configure the build hand-off.")
+        raise PermissionDenied(gettext("Only IT leads configure the build hand-off."))
     record_event(
         actor=user,
         action="handoff_target.deleted",

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from core.access import visible_initiative_or_404
@@ -16,7 +17,7 @@ from .permissions import can_configure_handoff
 def handoff_settings(request):
     """Each site's ticket system (off by default), a form to set one, the latest tickets."""
     if not can_configure_handoff(request.user):
-        raise PermissionDenied("Only IT leads configure the build hand-off.")
+        raise PermissionDenied(gettext("Only IT leads configure the build hand-off."))
     form = HandoffTargetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -25,7 +26,7 @@ def handoff_settings(request):
             request,
             lambda: services.save_target(site=site, user=request.user, fields=data, token=token),
             form=form,
-            success=f"Build hand-off of {site} saved.",
+            success=gettext("Build hand-off of %(site)s saved.") % {"site": site},
         )
         if ok:
             return redirect("handoff:settings")
@@ -48,6 +49,6 @@ def ticket_retry(request, pk: int):
     run_service(
         request,
         lambda: services.retry_ticket(ticket=ticket, user=request.user),
-        success="The ticket will be tried again.",
+        success=gettext("The ticket will be tried again."),
     )
     return redirect(initiative)

@@ -1,6 +1,7 @@
 """Notifications over the API: the caller's list, marking them read."""
 
 from django.http import Http404
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -45,7 +46,9 @@ class PreferencesUpdateSerializer(serializers.Serializer):
     def validate_modes(self, value):
         unknown = sorted(set(value) - set(EventKind.values))
         if unknown:
-            raise serializers.ValidationError(f"Unknown kind(s) of event: {', '.join(unknown)}.")
+            raise serializers.ValidationError(
+                gettext("Unknown kind(s) of event: %(join)s.") % {"join": ", ".join(unknown)}
+            )
         return value
 
 
@@ -109,7 +112,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         except Http404:
             # A field naming no initiative the caller sees: the same 400 whether it does not
             # exist or is hidden.
-            raise ValidationError({"initiative": ["No such initiative."]}) from None
+            raise ValidationError({"initiative": [gettext("No such initiative.")]}) from None
         on = services.set_following(
             user=request.user, initiative=initiative, follow=data.validated_data["follow"]
         )

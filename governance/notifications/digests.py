@@ -9,8 +9,10 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext, ngettext
 
+from core.people import speaking_to
 from initiatives.models import Status
 from initiatives.roles import Role
 from reviews.models import (
@@ -58,18 +60,25 @@ def send_reviewer_digests(now: datetime | None = None) -> int:
         queue = list(reviewer_queue(reviewer))
         if not queue:
             continue
-        lines = [
-            f"- {a.initiative.reference} {a.initiative.title}: {a.get_area_display()} "
-            f"({a.get_status_display()})"
-            for a in queue
-        ]
+        with speaking_to(reviewer):
+            lines = [
+                f"- {a.initiative.reference} {a.initiative.title}: {a.get_area_display()} "
+                f"({a.get_status_display()})"
+                for a in queue
+            ]
+            subject = ngettext(
+                "Your review queue this week: %(count)s open assessment",
+                "Your review queue this week: %(count)s open assessments",
+                len(queue),
+            ) % {"count": len(queue)}
+            body = gettext("Open assessments waiting for you:") + "\n" + "\n".join(lines)
         sent += len(
             deliver(
                 user=reviewer,
                 kind=DeliveryKind.REVIEWER_DIGEST,
                 key=key,
-                subject=f"Your review queue this week: {len(queue)} open assessment(s)",
-                body="Open assessments waiting for you:\n" + "\n".join(lines),
+                subject=subject,
+                body=body,
                 link=reverse("initiatives:list"),
             )
         )
@@ -95,16 +104,21 @@ def send_overdue_nudges(now: datetime | None = None) -> int:
         by_owner[item.owner].append(item)
     sent = 0
     for owner, items in by_owner.items():
-        lines = [
-            f"- {i.initiative.reference}: {i.title} (due {i.due_date:%d %b %Y})" for i in items
-        ]
+        with speaking_to(owner):
+            lines = [f"- {i.initiative.reference}: {i.title} ({_due(i)})" for i in items]
+            subject = ngettext(
+                "%(count)s design input overdue on you",
+                "%(count)s design inputs overdue on you",
+                len(items),
+            ) % {"count": len(items)}
+            body = gettext("These design inputs are past their due date:") + "\n" + "\n".join(lines)
         sent += len(
             deliver(
                 user=owner,
                 kind=DeliveryKind.OVERDUE_NUDGE,
                 key=today.isoformat(),
-                subject=f"{len(items)} design input(s) overdue on you",
-                body="These design inputs are past their due date:\n" + "\n".join(lines),
+                subject=subject,
+                body=body,
                 link=items[0].initiative.get_absolute_url(),
             )
         )
@@ -118,9 +132,18 @@ def send_overdue_nudges(now: datetime | None = None) -> int:
                 kind=OwnEventKind.OVERDUE_NUDGE,
                 key=f"design_input.overdue:{initiative.pk}:{today.isoformat()}",
                 initiative_id=initiative.pk,
-                title=f"{initiative.reference}: {len(items)} design input(s) overdue",
-                text="\n".join(f"- {i.title} (due {i.due_date:%d %b %Y})" for i in items),
+                title=ngettext(
+                    "%(reference)s: %(count)s design input overdue",
+                    "%(reference)s: %(count)s design inputs overdue",
+                    len(items),
+                )
+                % {"reference": initiative.reference, "count": len(items)},
+                text="\n".join(f"- {i.title} ({_due(i)})" for i in items),
                 link=initiative.get_absolute_url(),
             )
         )
     return sent
+
+
+def _due(item: DesignInput) -> str:
+    return gettext("due %(date)s") % {"date": formats.date_format(item.due_date, "d M Y")}

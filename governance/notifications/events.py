@@ -32,10 +32,12 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from audit.models import AuditEvent
 from audit.services import subscribe as subscribe_to_audit
 from core.access import restrict_to_visible
+from core.wording import in_sentence
 from initiatives.models import Initiative, NamedRole
 from initiatives.roles import Role
 from outbox import enqueue
@@ -207,7 +209,7 @@ def _initiative(event: AuditEvent) -> Initiative | None:
 
 def _name(user_id: int | None) -> str:
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
-    return (user.get_full_name() or user.username) if user else "Someone"
+    return (user.get_full_name() or user.username) if user else gettext("Someone")
 
 
 def _reviewer_assigned(event: AuditEvent) -> Message | None:
@@ -216,13 +218,14 @@ def _reviewer_assigned(event: AuditEvent) -> Message | None:
     if assignment is None or initiative is None:
         return None
     area = (event.changes or {}).get("concern_area", "all")
+    words = {"reference": initiative.reference, "title": initiative.title, "area": area}
     return Message(
         kind=EventKind.REVIEWER_ASSIGNED,
         recipients={assignment.reviewer_id},
-        title=f"You review {initiative.reference} “{initiative.title}” ({area} areas)"
+        title=gettext("You review %(reference)s “%(title)s” (all areas)") % words
         if area == "all"
-        else f"You review {initiative.reference} “{initiative.title}” ({area})",
-        text=f"{_name(event.actor_id)} assigned you as IT reviewer.",
+        else gettext("You review %(reference)s “%(title)s” (%(area)s)") % words,
+        text=gettext("%(name)s assigned you as IT reviewer.") % {"name": _name(event.actor_id)},
         link=initiative.get_absolute_url(),
         followers=False,
     )
@@ -236,8 +239,9 @@ def _reviewer_unassigned(event: AuditEvent) -> Message | None:
     return Message(
         kind=EventKind.REVIEWER_UNASSIGNED,
         recipients={_user_id(reviewer)},
-        title=f"You no longer review {initiative.reference} “{initiative.title}”",
-        text=f"{_name(event.actor_id)} removed your review assignment.",
+        title=gettext("You no longer review %(reference)s “%(title)s”")
+        % {"reference": initiative.reference, "title": initiative.title},
+        text=gettext("%(name)s removed your review assignment.") % {"name": _name(event.actor_id)},
         link=initiative.get_absolute_url(),
         followers=False,
     )
@@ -251,8 +255,10 @@ def _submitted(event: AuditEvent) -> Message | None:
     return Message(
         kind=EventKind.SUBMITTED,
         recipients=set(leads.values_list("pk", flat=True)),
-        title=f"New for IT: {initiative.reference} “{initiative.title}” — assign reviewers",
-        text=f"{_name(initiative.sponsor_id)} submitted it for IT partnership.",
+        title=gettext("New for IT: %(reference)s “%(title)s” — assign reviewers")
+        % {"reference": initiative.reference, "title": initiative.title},
+        text=gettext("%(name)s submitted it for IT partnership.")
+        % {"name": _name(initiative.sponsor_id)},
         link=initiative.get_absolute_url(),
         # IT leads have the e-mail of `send_submission_notice` already: in-app here.
         extra={"in_app_only": True},
@@ -267,8 +273,8 @@ def _roles_named(event: AuditEvent) -> Message | None:
     after = changes.get("after") or {}
     named, roles = set(), []
     for name, label in (
-        ("decision_owner", "decision owner"),
-        ("accountable_person", "accountable"),
+        ("decision_owner", gettext("decision owner")),
+        ("accountable_person", gettext("accountable")),
     ):
         new = changes[name][1] if name in changes else after.get(name)
         if new:
@@ -279,9 +285,17 @@ def _roles_named(event: AuditEvent) -> Message | None:
     return Message(
         kind=EventKind.ROLE_NAMED,
         recipients=named,
-        title=f"You are named {' and '.join(roles)} of {initiative.reference} “{initiative.title}”",
-        text=f"{_name(event.actor_id)} named you. Please acknowledge the role (or decline it, "
-        "with a reason) on the initiative's page.",
+        title=gettext("You are named %(roles)s of %(reference)s “%(title)s”")
+        % {
+            "roles": gettext(" and ").join(roles),
+            "reference": initiative.reference,
+            "title": initiative.title,
+        },
+        text=gettext(
+            "%(name)s named you. Please acknowledge the role (or decline it, with a reason) on "
+            "the initiative's page."
+        )
+        % {"name": _name(event.actor_id)},
         link=f"{initiative.get_absolute_url()}#yours-to-do",
         followers=False,
     )
@@ -292,11 +306,12 @@ def _role_declined(event: AuditEvent) -> Message | None:
     if initiative is None:
         return None
     changes = event.changes or {}
-    role = NamedRole(changes["role"]).label.lower() if changes.get("role") else "role"
+    role = in_sentence(NamedRole(changes["role"]).label) if changes.get("role") else gettext("role")
     return Message(
         kind=EventKind.ROLE_DECLINED,
         recipients=_sponsor_side(initiative),
-        title=f"{_name(event.actor_id)} declines to be {role} of {initiative.reference}",
+        title=gettext("%(name)s declines to be %(role)s of %(reference)s")
+        % {"name": _name(event.actor_id), "role": role, "reference": initiative.reference},
         text=changes.get("reason", ""),
         link=initiative.get_absolute_url(),
     )
@@ -324,21 +339,49 @@ def _component_owner(event: AuditEvent) -> Message | None:
     return Message(
         kind=EventKind.ROLE_NAMED,
         recipients={component.owner_id},
-        title=f"You own the component “{component.integration}” of {initiative.reference}",
-        text=f"{_name(event.actor_id)} named you component owner with design authority.",
+        title=gettext("You own the component “%(component)s” of %(reference)s")
+        % {"component": component.integration, "reference": initiative.reference},
+        text=gettext("%(name)s named you component owner with design authority.")
+        % {"name": _name(event.actor_id)},
         link=initiative.get_absolute_url(),
         followers=False,
     )
 
 
+# Each action's title as a whole sentence, so a translation can put the words in its own order.
 _INPUT_WORDS = {
-    "raised": (EventKind.INPUT_RAISED, "raised"),
-    "propose": (EventKind.INPUT_PROPOSED, "proposed a solution for"),
-    "incorporate": (EventKind.INPUT_INCORPORATED, "marked incorporated"),
-    "confirm": (EventKind.INPUT_CONFIRMED, "confirmed the incorporation of"),
-    "reopen": (EventKind.INPUT_REOPENED, "re-opened"),
-    "withdraw": (EventKind.INPUT_WITHDRAWN, "withdrew"),
-    "accept_risk": (EventKind.INPUT_RISK_ACCEPTED, "accepted the risk of"),
+    "raised": (
+        EventKind.INPUT_RAISED,
+        gettext_lazy("%(name)s raised “%(title)s” (%(severity)s) on %(reference)s"),
+    ),
+    "propose": (
+        EventKind.INPUT_PROPOSED,
+        gettext_lazy(
+            "%(name)s proposed a solution for “%(title)s” (%(severity)s) on %(reference)s"
+        ),
+    ),
+    "incorporate": (
+        EventKind.INPUT_INCORPORATED,
+        gettext_lazy("%(name)s marked incorporated “%(title)s” (%(severity)s) on %(reference)s"),
+    ),
+    "confirm": (
+        EventKind.INPUT_CONFIRMED,
+        gettext_lazy(
+            "%(name)s confirmed the incorporation of “%(title)s” (%(severity)s) on %(reference)s"
+        ),
+    ),
+    "reopen": (
+        EventKind.INPUT_REOPENED,
+        gettext_lazy("%(name)s re-opened “%(title)s” (%(severity)s) on %(reference)s"),
+    ),
+    "withdraw": (
+        EventKind.INPUT_WITHDRAWN,
+        gettext_lazy("%(name)s withdrew “%(title)s” (%(severity)s) on %(reference)s"),
+    ),
+    "accept_risk": (
+        EventKind.INPUT_RISK_ACCEPTED,
+        gettext_lazy("%(name)s accepted the risk of “%(title)s” (%(severity)s) on %(reference)s"),
+    ),
 }
 
 
@@ -360,14 +403,23 @@ def _design_input(event: AuditEvent) -> Message | None:
         recipients = sponsor_side | it_side
     else:
         recipients = sponsor_side
-    severity = item.get_severity_display().lower()
+    severity = in_sentence(item.get_severity_display())
     return Message(
         kind=kind,
         recipients=recipients,
-        title=f"{_name(event.actor_id)} {words} “{item.title}” ({severity}) on "
-        f"{initiative.reference}",
-        text=f"Design input on {initiative.reference} “{initiative.title}”, "
-        f"now {item.get_status_display().lower()}.",
+        title=str(words)
+        % {
+            "name": _name(event.actor_id),
+            "title": item.title,
+            "severity": severity,
+            "reference": initiative.reference,
+        },
+        text=gettext("Design input on %(reference)s “%(title)s”, now %(status)s.")
+        % {
+            "reference": initiative.reference,
+            "title": initiative.title,
+            "status": in_sentence(item.get_status_display()),
+        },
         link=f"{initiative.get_absolute_url()}#di-{item.pk}",
     )
 
@@ -384,20 +436,21 @@ def _assessment(event: AuditEvent) -> Message | None:
     if assessment is None:
         return None
     initiative = assessment.initiative
+    words = {"area": assessment.get_area_display(), "reference": initiative.reference}
     if event.action == "assessment.reopened":
-        kind, verb = EventKind.ASSESSMENT_REOPENED, "re-opened"
+        kind = EventKind.ASSESSMENT_REOPENED
+        title = gettext("%(area)s re-opened %(reference)s") % words
         recipients = {assessment.reviewer_id} if assessment.reviewer_id else set()
         recipients |= _reviewers(initiative.pk)
         recipients |= _sponsor_side(initiative)
     else:
-        kind, verb = EventKind.ASSESSMENT_NEEDS_INFO, "needs information on"
+        kind = EventKind.ASSESSMENT_NEEDS_INFO
+        title = gettext("IT needs information on %(area)s of %(reference)s") % words
         recipients = _sponsor_side(initiative)
     return Message(
         kind=kind,
         recipients=recipients,
-        title=f"{assessment.get_area_display()} {verb} {initiative.reference}"
-        if kind == EventKind.ASSESSMENT_REOPENED
-        else f"IT {verb} {assessment.get_area_display()} of {initiative.reference}",
+        title=title,
         text=(event.changes or {}).get("reason") or assessment.rationale or "",
         link=f"{initiative.get_absolute_url()}#assessments",
     )

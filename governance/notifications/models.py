@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Notification(models.Model):
@@ -34,40 +35,40 @@ class Notification(models.Model):
 
 
 class DeliveryKind(models.TextChoices):
-    SESSION_REMINDER = "session_reminder", "Working session reminder"
-    REVIEWER_DIGEST = "reviewer_digest", "Weekly reviewer digest"
-    OVERDUE_NUDGE = "overdue_nudge", "Overdue design input nudge"
-    SYSTEM_LINK = "system_link", "An initiative connects to your system"
-    EVENT = "event", "Hand-off notification"
-    DAILY_DIGEST = "daily_digest", "Daily digest of hand-offs"
-    CHANNEL_DISABLED = "channel_disabled", "Channel disabled after failures"
-    SESSION_INVITATION = "session_invitation", "Working session calendar invitation"
+    SESSION_REMINDER = "session_reminder", _("Working session reminder")
+    REVIEWER_DIGEST = "reviewer_digest", _("Weekly reviewer digest")
+    OVERDUE_NUDGE = "overdue_nudge", _("Overdue design input nudge")
+    SYSTEM_LINK = "system_link", _("An initiative connects to your system")
+    EVENT = "event", _("Hand-off notification")
+    DAILY_DIGEST = "daily_digest", _("Daily digest of hand-offs")
+    CHANNEL_DISABLED = "channel_disabled", _("Channel disabled after failures")
+    SESSION_INVITATION = "session_invitation", _("Working session calendar invitation")
 
 
 class EventKind(models.TextChoices):
     """The hand-offs people are told about, each with its own preference."""
 
-    REVIEWER_ASSIGNED = "reviewer_assigned", "You are assigned as reviewer"
-    REVIEWER_UNASSIGNED = "reviewer_unassigned", "You are no longer reviewer"
-    SUBMITTED = "submitted", "An initiative is submitted to IT"
-    INPUT_RAISED = "input_raised", "A design input is raised"
-    INPUT_PROPOSED = "input_proposed", "A solution is proposed for a design input"
-    INPUT_INCORPORATED = "input_incorporated", "A design input is marked incorporated"
-    INPUT_CONFIRMED = "input_confirmed", "IT confirms an incorporation"
-    INPUT_REOPENED = "input_reopened", "A design input is re-opened"
-    INPUT_WITHDRAWN = "input_withdrawn", "A design input is withdrawn"
-    INPUT_RISK_ACCEPTED = "input_risk_accepted", "A design input's risk is accepted"
-    ASSESSMENT_NEEDS_INFO = "assessment_needs_info", "An assessment needs information"
-    ASSESSMENT_REOPENED = "assessment_reopened", "An assessment is re-opened"
-    ROLE_NAMED = "role_named", "You are named decision owner, accountable or component owner"
-    ROLE_DECLINED = "role_declined", "A named person declines the role"
-    DECISION_RECORDED = "decision_recorded", "A decision names you"
-    CHANGE_OPENED = "change_opened", "A change request is opened"
-    CHANGE_DECIDED = "change_decided", "A change request is decided"
-    SESSION_MOVED = "session_moved", "A working session is moved"
-    SESSION_CANCELLED = "session_cancelled", "A working session is cancelled"
-    COMMENTED = "commented", "A comment in a thread you follow"
-    MENTIONED = "mentioned", "You are @mentioned"
+    REVIEWER_ASSIGNED = "reviewer_assigned", _("You are assigned as reviewer")
+    REVIEWER_UNASSIGNED = "reviewer_unassigned", _("You are no longer reviewer")
+    SUBMITTED = "submitted", _("An initiative is submitted to IT")
+    INPUT_RAISED = "input_raised", _("A design input is raised")
+    INPUT_PROPOSED = "input_proposed", _("A solution is proposed for a design input")
+    INPUT_INCORPORATED = "input_incorporated", _("A design input is marked incorporated")
+    INPUT_CONFIRMED = "input_confirmed", _("IT confirms an incorporation")
+    INPUT_REOPENED = "input_reopened", _("A design input is re-opened")
+    INPUT_WITHDRAWN = "input_withdrawn", _("A design input is withdrawn")
+    INPUT_RISK_ACCEPTED = "input_risk_accepted", _("A design input's risk is accepted")
+    ASSESSMENT_NEEDS_INFO = "assessment_needs_info", _("An assessment needs information")
+    ASSESSMENT_REOPENED = "assessment_reopened", _("An assessment is re-opened")
+    ROLE_NAMED = "role_named", _("You are named decision owner, accountable or component owner")
+    ROLE_DECLINED = "role_declined", _("A named person declines the role")
+    DECISION_RECORDED = "decision_recorded", _("A decision names you")
+    CHANGE_OPENED = "change_opened", _("A change request is opened")
+    CHANGE_DECIDED = "change_decided", _("A change request is decided")
+    SESSION_MOVED = "session_moved", _("A working session is moved")
+    SESSION_CANCELLED = "session_cancelled", _("A working session is cancelled")
+    COMMENTED = "commented", _("A comment in a thread you follow")
+    MENTIONED = "mentioned", _("You are @mentioned")
 
 
 class OwnEventKind(models.TextChoices):
@@ -75,18 +76,18 @@ class OwnEventKind(models.TextChoices):
     and no one has a preference for them; chat and webhook channels subscribe to them besides
     the `EventKind`s. The submission is `EventKind.SUBMITTED`, not a status change here."""
 
-    IN_REVIEW = "initiative.in_review", "Initiative in IT review"
-    READY_FOR_BUILD = "initiative.ready_for_build", "Initiative ready for build"
-    RETURNED = "initiative.draft", "Initiative back to draft"
-    WITHDRAWN = "initiative.withdrawn", "Initiative withdrawn"
-    SESSION_REMINDER = "session.reminder", "Working session reminder"
-    OVERDUE_NUDGE = "design_input.overdue", "Design inputs overdue"
+    IN_REVIEW = "initiative.in_review", _("Initiative in IT review")
+    READY_FOR_BUILD = "initiative.ready_for_build", _("Initiative ready for build")
+    RETURNED = "initiative.draft", _("Initiative back to draft")
+    WITHDRAWN = "initiative.withdrawn", _("Initiative withdrawn")
+    SESSION_REMINDER = "session.reminder", _("Working session reminder")
+    OVERDUE_NUDGE = "design_input.overdue", _("Design inputs overdue")
 
 
 class Mode(models.TextChoices):
-    IMMEDIATELY = "immediately", "Immediately (e-mail and in-app)"
-    DIGEST = "digest", "In a daily digest e-mail (in-app at once)"
-    IN_APP = "in_app", "In-app only"
+    IMMEDIATELY = "immediately", _("Immediately (e-mail and in-app)")
+    DIGEST = "digest", _("In a daily digest e-mail (in-app at once)")
+    IN_APP = "in_app", _("In-app only")
 
 
 # Events that ask the recipient to act are sent at once by default; the others wait for the
@@ -140,8 +141,8 @@ class Follow(models.Model):
 
 
 class Channel(models.TextChoices):
-    EMAIL = "email", "E-mail"
-    IN_APP = "in_app", "In-app notification"
+    EMAIL = "email", _("E-mail")
+    IN_APP = "in_app", _("In-app notification")
 
 
 class Delivery(models.Model):

@@ -16,12 +16,15 @@ from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
 
 from audit.models import AuditEvent
 from audit.services import record_event
 from core.access import restrict_to_visible
 from core.errors import FieldRuleError
+from core.people import language_of, speaking_to
+from core.wording import in_sentence
 from initiatives.models import Initiative, IntegrationPoint
 
 from .models import (
@@ -56,7 +59,9 @@ def deliver(
     """Send one message to one user on each channel at most once. Returns the channels sent.
 
     `unsubscribe_url` (absolute) is added to the e-mail's text and as its List-Unsubscribe
-    header (RFC 8058 one-click)."""
+    header (RFC 8058 one-click). The frame of the e-mail (subject prefix, unsubscribe footer)
+    is in the recipient's language; callers write `subject` and `body` in it too
+    (`core.people.speaking_to`)."""
     sent = []
     for channel in channels:
         if channel == Channel.EMAIL and not user.email:
@@ -71,7 +76,10 @@ def deliver(
                     headers = {}
                     footer = ""
                     if unsubscribe_url:
-                        footer = f"\n\n--\nStop these e-mails: {unsubscribe_url}"
+                        with speaking_to(user):
+                            footer = "\n\n--\n" + gettext("Stop these e-mails: %(url)s") % {
+                                "url": unsubscribe_url
+                            }
                         headers = {
                             "List-Unsubscribe": f"<{unsubscribe_url}>",
                             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
@@ -116,23 +124,36 @@ def notify_system_owner(integration_id: int) -> list[str]:
     if integration is None:
         return []
     system, initiative = integration.system, integration.initiative
-    high = (
-        " It is a high-criticality system: please acknowledge the integration."
-        if (system.criticality == "high")
-        else ""
-    )
+    with speaking_to(system.it_owner):
+        how = in_sentence(integration.get_purpose_display())
+        if integration.vendor:
+            how += gettext(", vendor %(vendor)s") % {"vendor": integration.vendor}
+        if integration.connector:
+            how += gettext(", via %(connector)s") % {"connector": integration.connector}
+        body = gettext(
+            "%(reference)s “%(title)s” (%(site)s) integrates with %(system)s (%(how)s). "
+            "As the system's IT owner you now take part in its review."
+        ) % {
+            "reference": initiative.reference,
+            "title": initiative.title,
+            "site": initiative.site or gettext("no site"),
+            "system": system,
+            "how": how,
+        }
+        if system.criticality == "high":
+            body += " " + gettext(
+                "It is a high-criticality system: please acknowledge the integration."
+            )
+        subject = gettext("%(reference)s connects to %(system)s") % {
+            "reference": initiative.reference,
+            "system": system.name,
+        }
     return deliver(
         user=system.it_owner,
         kind=DeliveryKind.SYSTEM_LINK,
         key=f"{integration.pk}@{system.pk}",
-        subject=f"{initiative.reference} connects to {system.name}",
-        body=(
-            f"{initiative.reference} “{initiative.title}” ({initiative.site or 'no site'}) "
-            f"integrates with {system} ({integration.get_purpose_display().lower()}"
-            f"{', vendor ' + integration.vendor if integration.vendor else ''}"
-            f"{', via ' + integration.connector if integration.connector else ''}). "
-            f"As the system's IT owner you now take part in its review.{high}"
-        ),
+        subject=subject,
+        body=body,
         link=reverse("initiatives:system", args=[system.pk]),
     )
 
@@ -156,7 +177,18 @@ def notify_event(event_id: int) -> int:
         return 0
     sent = 0
     told: set[int] = set()  # one event, one message per person (a mention beats "commented")
-    for message in events.messages_for(event):
+    # The words of each message in each recipient's language: the resolvers run again under
+    # that language (at most once per language), in the same order as the first time.
+    in_language: dict[str, list] = {}
+
+    def words(language: str, index: int, message):
+        if language not in in_language:
+            with translation.override(language):
+                in_language[language] = events.messages_for(event)
+        found = in_language[language]
+        return found[index] if index < len(found) else message
+
+    for index, message in enumerate(events.messages_for(event)):
         ids = set(message.recipients)
         if message.followers and event.initiative_id:
             ids |= set(
@@ -170,6 +202,7 @@ def notify_event(event_id: int) -> int:
         told |= {u.pk for u in recipients}
         for user in recipients:
             mode = modes_of(user)[message.kind]
+            theirs = words(language_of(user), index, message)
             channels = (
                 (Channel.EMAIL, Channel.IN_APP)
                 if mode == Mode.IMMEDIATELY and not message.extra.get("in_app_only")
@@ -180,8 +213,8 @@ def notify_event(event_id: int) -> int:
                     user=user,
                     kind=DeliveryKind.EVENT,
                     key=f"{event.pk}:{message.kind}",
-                    subject=message.title,
-                    body=message.text or message.title,
+                    subject=theirs.title,
+                    body=theirs.text or theirs.title,
                     link=message.link,
                     channels=channels,
                     event_kind=message.kind,
@@ -232,13 +265,20 @@ def send_daily_digests(now=None) -> int:
         if not items:
             continue
         lines = [f"- {n.text}\n  {settings.PORTAL_BASE_URL}{n.link}" for n in items]
+        with speaking_to(user):
+            subject = ngettext(
+                "Your day in Harmony: %(count)s update",
+                "Your day in Harmony: %(count)s updates",
+                len(items),
+            ) % {"count": len(items)}
+            intro = gettext("What happened on your initiatives:")
         sent += len(
             deliver(
                 user=user,
                 kind=DeliveryKind.DAILY_DIGEST,
                 key=key,
-                subject=f"Your day in Harmony: {len(items)} update(s)",
-                body="What happened on your initiatives:\n" + "\n".join(lines),
+                subject=subject,
+                body=intro + "\n" + "\n".join(lines),
                 link=reverse("notifications:list"),
                 channels=(Channel.EMAIL,),
                 unsubscribe_url=unsubscribe_url(user, ""),
@@ -275,9 +315,9 @@ def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
 
 def set_preferences(*, user, modes: dict[str, str], source: str | None = None) -> dict:
     """Save the user's mode per event kind (kinds not given keep theirs). Returns the changes."""
-    bad = {k: "Unknown kind of event." for k in modes if k not in EventKind.values}
+    bad = {k: gettext("Unknown kind of event.") for k in modes if k not in EventKind.values}
     bad |= {
-        k: f"Choose one of: {', '.join(Mode.values)}."
+        k: gettext("Choose one of: %(modes)s.") % {"modes": ", ".join(Mode.values)}
         for k, m in modes.items()
         if k in EventKind.values and m not in Mode.values
     }
@@ -307,7 +347,7 @@ def unsubscribe(*, token: str) -> tuple[object, str]:
     data = read_unsubscribe_token(token)
     user = get_user_model().objects.filter(pk=data[0]).first() if data else None
     if user is None:
-        raise PermissionDenied("This unsubscribe link is not valid.")
+        raise PermissionDenied(gettext("This unsubscribe link is not valid."))
     kinds = [data[1]] if data[1] else EventKind.values
     set_preferences(user=user, modes={k: Mode.IN_APP for k in kinds}, source="browser")
     return user, data[1]
@@ -316,7 +356,7 @@ def unsubscribe(*, token: str) -> tuple[object, str]:
 def set_following(*, user, initiative: Initiative, follow: bool, source: str | None = None):
     """Follow or unfollow an initiative the user may see. Returns whether they now follow."""
     if not restrict_to_visible(user, Initiative.objects.filter(pk=initiative.pk)).exists():
-        raise PermissionDenied("You may not see this initiative.")
+        raise PermissionDenied(gettext("You may not see this initiative."))
     with transaction.atomic():
         if follow:
             _, changed = Follow.objects.get_or_create(user=user, initiative=initiative)

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -46,7 +47,7 @@ def preferences(request):
             request,
             lambda: services.set_preferences(user=request.user, modes=form.cleaned_data),
             form=form,
-            success="Your notification preferences are saved.",
+            success=gettext("Your notification preferences are saved."),
         )
         if done:
             return redirect("notifications:preferences")
@@ -63,9 +64,9 @@ def unsubscribe(request, token: str):
     e-mail off (in-app only)."""
     data = services.read_unsubscribe_token(token)
     if data is None:
-        raise PermissionDenied("This unsubscribe link is not valid.")
+        raise PermissionDenied(gettext("This unsubscribe link is not valid."))
     kind = data[1]
-    label = EventKind(kind).label if kind else "all hand-off notifications"
+    label = EventKind(kind).label if kind else gettext("all hand-off notifications")
     if request.method == "POST":
         services.unsubscribe(token=token)
         return render(
@@ -82,6 +83,8 @@ def follow(request, pk: int):
     services.set_following(user=request.user, initiative=initiative, follow=on)
     messages.success(
         request,
-        f"You follow {initiative.reference}." if on else "You no longer follow it.",
+        gettext("You follow %(reference)s.") % {"reference": initiative.reference}
+        if on
+        else gettext("You no longer follow it."),
     )
     return redirect(initiative.get_absolute_url())

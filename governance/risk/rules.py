@@ -7,9 +7,14 @@ tested at its edges; `services.recompute` gathers the facts and stores what chan
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+from django.utils import formats, translation
+from django.utils.translation import gettext, gettext_noop
 
 from governance.sessions.models import Cadence
 from initiatives.models import ACTIVE_STATUSES, AcknowledgementStatus, NamedRole, RiskLevel, Status
@@ -93,10 +98,99 @@ class RiskResult:
 
 
 def _area_label(area: str) -> str:
+    # Reasons are stored in English (see `REASONS`): the label too, whatever language is active.
     try:
-        return ConcernArea(area).label
+        with translation.override("en"):
+            return str(ConcernArea(area).label)
     except ValueError:
         return area
+
+
+# The reasons, stored in English as written here (a recompute runs in a worker or in anybody's
+# request); pages show them in the reader's language through `reason_in_language`.
+REASONS = {
+    "input_overdue": gettext_noop(
+        "High-severity design input overdue since %(date)s: %(title)s (%(area)s)"
+    ),
+    "input_open": gettext_noop("High-severity design input open: %(title)s (%(area)s)"),
+    "inputs_at_once": gettext_noop("%(count)s high-severity design inputs open at once"),
+    "inputs_past_due": gettext_noop("%(count)s design input(s) past their due date"),
+    "not_assessed": gettext_noop("Not assessed yet: %(areas)s"),
+    "highest_risk": gettext_noop("%(area)s assessed as highest risk (5 of 5)"),
+    "needs_info": gettext_noop("%(area)s: IT needs more information"),
+    "stale": gettext_noop("%(area)s: no assessment update for %(days)s days"),
+    "no_session_held": gettext_noop("No working session held in the last 2 cadences"),
+    "no_series": gettext_noop("No standing IT working session set up"),
+    "no_owner": gettext_noop("Decision owner missing"),
+    "no_accountable": gettext_noop("Nobody named accountable when the AI is wrong"),
+    "role_pending": gettext_noop("%(role)s has not confirmed the role yet"),
+    "role_declined": gettext_noop("%(role)s declined the role: name someone else"),
+    "support_missing": gettext_noop("Support model unanswered: %(missing)s"),
+    "overrides_safety": gettext_noop("Safety-critical, and overrides of the AI are not logged"),
+    "overrides_operators": gettext_noop(
+        "Operators act on its output, and their overrides are not logged"
+    ),
+}
+
+# What each placeholder may match when a stored reason is read back.
+_PARAM_PATTERNS = {"count": r"\d+", "days": r"\d+", "area": r"[^()]+?"}
+
+
+def _reason(key: str, **params) -> str:
+    return REASONS[key] % params
+
+
+@lru_cache(maxsize=1)
+def _reason_patterns() -> list[tuple[re.Pattern, str]]:
+    patterns = []
+    for template in REASONS.values():
+        regex = re.escape(template)
+        for name in re.findall(r"%\((\w+)\)s", template):
+            escaped = re.escape(f"%({name})s")
+            regex = regex.replace(escaped, f"(?P<{name}>{_PARAM_PATTERNS.get(name, '.+?')})")
+        patterns.append((re.compile(f"^{regex}$"), template))
+    return patterns
+
+
+def _english_labels() -> dict[str, object]:
+    """English label → the label object (lazy: it reads in the active language)."""
+    labels: dict[str, object] = {}
+    with translation.override("en"):
+        for choices in (ConcernArea, NamedRole):
+            for _value, label in choices.choices:
+                labels[str(label)] = label
+    return labels
+
+
+def reason_in_language(text: str) -> str:
+    """A stored reason in the active language: its template translated, the concern areas and
+    roles in it too. A reason written by an older version (no template matches) stays as is."""
+    labels = _english_labels()
+
+    def word(value: str) -> str:
+        return str(labels.get(value, gettext(value)))
+
+    for pattern, template in _reason_patterns():
+        found = pattern.match(text)
+        if found is None:
+            continue
+
+        params = dict(found.groupdict())
+        for name in ("area", "role"):
+            if name in params:
+                params[name] = word(params[name])
+        for name in ("areas", "missing"):
+            if name in params:
+                params[name] = ", ".join(word(v) for v in params[name].split(", "))
+        if "date" in params:
+            try:
+                day = datetime.strptime(params["date"], "%d %b %Y").date()
+            except ValueError:
+                pass
+            else:
+                params["date"] = formats.date_format(day, "d M Y")
+        return gettext(template) % params
+    return text
 
 
 def compute_risk(facts: InitiativeFacts, now: datetime) -> RiskResult:
@@ -137,23 +231,27 @@ def compute_risk(facts: InitiativeFacts, now: datetime) -> RiskResult:
         if overdue:
             flag(
                 RiskLevel.BLOCKED,
-                f"High-severity design input overdue since {item.due_date:%d %b %Y}: "
-                f"{item.title} ({_area_label(item.area)})",
+                _reason(
+                    "input_overdue",
+                    date=f"{item.due_date:%d %b %Y}",
+                    title=item.title,
+                    area=_area_label(item.area),
+                ),
             )
         else:
             flag(
                 RiskLevel.AT_RISK,
-                f"High-severity design input open: {item.title} ({_area_label(item.area)})",
+                _reason("input_open", title=item.title, area=_area_label(item.area)),
             )
     if len(high) >= 3:
-        flag(RiskLevel.BLOCKED, f"{len(high)} high-severity design inputs open at once")
+        flag(RiskLevel.BLOCKED, _reason("inputs_at_once", count=len(high)))
     overdue_other = [
         i
         for i in facts.open_inputs
         if i.severity != Severity.HIGH and i.due_date is not None and i.due_date < today
     ]
     if overdue_other:
-        flag(RiskLevel.AT_RISK, f"{len(overdue_other)} design input(s) past their due date")
+        flag(RiskLevel.AT_RISK, _reason("inputs_past_due", count=len(overdue_other)))
 
     # Not assessed is a reason, never "on track" (the ready-for-build rule's first condition).
     not_started = sorted(
@@ -162,22 +260,22 @@ def compute_risk(facts: InitiativeFacts, now: datetime) -> RiskResult:
         if a.status == AssessmentStatus.NOT_STARTED and not a.not_applicable
     )
     if not_started:
-        flag(RiskLevel.AT_RISK, "Not assessed yet: " + ", ".join(not_started))
+        flag(RiskLevel.AT_RISK, _reason("not_assessed", areas=", ".join(not_started)))
     for a in sorted(facts.assessments, key=lambda a: a.area):
         if a.not_applicable:
             continue
         label = _area_label(a.area)
         if a.score == 5 and a.status != AssessmentStatus.SATISFIED:
-            flag(RiskLevel.BLOCKED, f"{label} assessed as highest risk (5 of 5)")
+            flag(RiskLevel.BLOCKED, _reason("highest_risk", area=label))
         if a.status == AssessmentStatus.NEEDS_INFO:
-            flag(RiskLevel.AT_RISK, f"{label}: IT needs more information")
+            flag(RiskLevel.AT_RISK, _reason("needs_info", area=label))
         elif (
             a.status != AssessmentStatus.SATISFIED
             and (now - a.updated_at).days >= STALE_ASSESSMENT_DAYS
         ):
             flag(
                 RiskLevel.AT_RISK,
-                f"{label}: no assessment update for {(now - a.updated_at).days} days",
+                _reason("stale", area=label, days=(now - a.updated_at).days),
             )
 
     if facts.cadence and facts.series_started:
@@ -186,26 +284,31 @@ def compute_risk(facts: InitiativeFacts, now: datetime) -> RiskResult:
         if now - started >= window and (
             facts.last_session_held is None or now - facts.last_session_held > window
         ):
-            flag(RiskLevel.AT_RISK, "No working session held in the last 2 cadences")
+            flag(RiskLevel.AT_RISK, _reason("no_session_held"))
     elif facts.status == Status.IN_REVIEW:
-        flag(RiskLevel.AT_RISK, "No standing IT working session set up")
+        flag(RiskLevel.AT_RISK, _reason("no_series"))
 
     if not facts.has_decision_owner:
-        flag(RiskLevel.AT_RISK, "Decision owner missing")
+        flag(RiskLevel.AT_RISK, _reason("no_owner"))
     if not facts.has_accountable_person:
-        flag(RiskLevel.AT_RISK, "Nobody named accountable when the AI is wrong")
+        flag(RiskLevel.AT_RISK, _reason("no_accountable"))
     for role in NamedRole:
         status = facts.acknowledgements.get(role)
+        with translation.override("en"):
+            role_label = str(role.label)
         if status == AcknowledgementStatus.PENDING:
-            flag(RiskLevel.AT_RISK, f"{role.label} has not confirmed the role yet")
+            flag(RiskLevel.AT_RISK, _reason("role_pending", role=role_label))
         elif status == AcknowledgementStatus.DECLINED:
-            flag(RiskLevel.AT_RISK, f"{role.label} declined the role: name someone else")
+            flag(RiskLevel.AT_RISK, _reason("role_declined", role=role_label))
     if facts.missing_support:
-        flag(RiskLevel.AT_RISK, "Support model unanswered: " + ", ".join(facts.missing_support))
+        flag(
+            RiskLevel.AT_RISK,
+            _reason("support_missing", missing=", ".join(facts.missing_support)),
+        )
     # An override nobody logs teaches nobody where the AI is wrong; on a safety-critical line
     # "not answered" counts as "not logged".
     if facts.safety_critical and facts.override_logged != "yes":
-        flag(RiskLevel.AT_RISK, "Safety-critical, and overrides of the AI are not logged")
+        flag(RiskLevel.AT_RISK, _reason("overrides_safety"))
     elif facts.operator_facing and facts.override_logged == "no":
-        flag(RiskLevel.AT_RISK, "Operators act on its output, and their overrides are not logged")
+        flag(RiskLevel.AT_RISK, _reason("overrides_operators"))
     return RiskResult(level, reasons, readiness)

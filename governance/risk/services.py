@@ -12,6 +12,7 @@ from datetime import datetime
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from governance.sessions.models import SessionStatus, WorkingSeries
 from initiatives.models import Initiative, RoleAcknowledgement
@@ -29,10 +30,11 @@ logger = logging.getLogger(__name__)
 
 # --- Gathering facts and storing results --------------------------------------------------
 
+# Stored in English inside a reason; `rules.reason_in_language` translates them when shown.
 _SUPPORT_FIELDS = (
-    ("maintained_by", "who maintains it"),
-    ("monitored_by", "who monitors it"),
-    ("update_process", "how updates are made"),
+    ("maintained_by", gettext_noop("who maintains it")),
+    ("monitored_by", gettext_noop("who monitors it")),
+    ("update_process", gettext_noop("how updates are made")),
 )
 # The intake's explainability answers (text ones; override_logged is read on its own).
 _EXPLAINABILITY_FIELDS = (

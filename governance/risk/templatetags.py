@@ -6,6 +6,7 @@ from django import template
 from initiatives.models import RiskLevel
 
 from .models import RiskState, RiskStatusChange
+from .rules import reason_in_language
 
 register = template.Library()
 
@@ -16,14 +17,19 @@ def risk_panel(initiative):
     from reviews.models import ConcernAssessment
 
     state = RiskState.objects.filter(initiative=initiative).first()
+    history = list(
+        RiskStatusChange.objects.filter(initiative=initiative).order_by("-at", "-id")[:10]
+    )
+    # The reasons are stored in English; shown (never saved) in the reader's language.
+    for row in [state, *history]:
+        if row is not None:
+            row.reasons = [reason_in_language(r) for r in row.reasons or []]
     return {
         "initiative": initiative,
         "state": state,
         "level_label": RiskLevel(initiative.risk_level).label,
         "assessments": list(ConcernAssessment.objects.filter(initiative=initiative)),
-        "history": list(
-            RiskStatusChange.objects.filter(initiative=initiative).order_by("-at", "-id")[:10]
-        ),
+        "history": history,
     }
 
 

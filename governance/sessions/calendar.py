@@ -12,8 +12,10 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.access import restrict_to_visible
+from core.people import speaking_to
 from initiatives.models import Initiative
 
 from .models import CalendarFeedToken, SessionStatus, WorkingSession
@@ -32,11 +34,13 @@ def _event(session: WorkingSession, stamp) -> icalendar.Event:
     event.add("dtstamp", stamp)
     event.add("dtstart", session.starts_at.astimezone(tz))
     event.add("dtend", session.ends_at.astimezone(tz))
-    event.add("summary", f"IT working session: {initiative.reference} {initiative.title}")
+    words = {"reference": initiative.reference, "title": initiative.title, "url": url}
+    event.add("summary", gettext("IT working session: %(reference)s %(title)s") % words)
     event.add(
         "description",
-        f"Standing IT working session of {initiative.reference} “{initiative.title}”.\n"
-        f"Agenda and notes: {url}",
+        gettext("Standing IT working session of %(reference)s “%(title)s”.") % words
+        + "\n"
+        + gettext("Agenda and notes: %(url)s") % words,
     )
     event.add("url", url)
     if session.location:
@@ -99,7 +103,9 @@ def feed_sessions(user) -> QuerySet[WorkingSession]:
 
 
 def personal_calendar(user) -> bytes:
-    return build_calendar(feed_sessions(user), "Harmony working sessions")
+    """The person's feed, in their language (a calendar app sends no session or language)."""
+    with speaking_to(user):
+        return build_calendar(feed_sessions(user), gettext("Harmony working sessions"))
 
 
 def feed_token(user, *, regenerate: bool = False) -> CalendarFeedToken:

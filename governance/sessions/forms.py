@@ -23,7 +23,7 @@ WEEKDAYS = [
 class SeriesForm(forms.ModelForm):
     participants = UserListField(
         required=False,
-        label="Participants",
+        label=_("Participants"),
         help_text=_(
             "Search by name: reviewers, architecture owners, others. The sponsor and "
             "co-sponsors always take part."
@@ -32,7 +32,7 @@ class SeriesForm(forms.ModelForm):
     weekday = forms.TypedChoiceField(choices=WEEKDAYS, coerce=int)
     time_zone = forms.ChoiceField(choices=())
     reminder_lead_hours = forms.IntegerField(
-        min_value=0, max_value=14 * 24, initial=24, label="Reminder lead time (hours)"
+        min_value=0, max_value=14 * 24, initial=24, label=_("Reminder lead time (hours)")
     )
 
     class Meta:
@@ -68,7 +68,7 @@ class SeriesForm(forms.ModelForm):
 
 class MoveForm(forms.Form):
     starts_at = forms.DateTimeField(
-        label="New start (series time zone)",
+        label=_("New start (series time zone)"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )

@@ -24,8 +24,10 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 
+from core.people import speaking_to
 from governance.notifications.models import Channel, Delivery, DeliveryKind
 
 from .calendar import PRODID
@@ -55,13 +57,25 @@ def freeze(session: WorkingSession) -> dict:
         "ends_at": session.ends_at.isoformat(),
         "time_zone": session.series.time_zone,
         "location": session.location,
-        "summary": f"IT working session: {initiative.reference} {initiative.title}",
-        "description": (
-            f"Standing IT working session of {initiative.reference} “{initiative.title}”.\n"
-            f"Agenda and notes: {settings.PORTAL_BASE_URL}"
-            f"{reverse('sessions:session', args=[session.pk])}"
-        ),
+        # The words are written per recipient, in their language (`_words`).
+        "reference": initiative.reference,
+        "title": initiative.title,
+        "url": f"{settings.PORTAL_BASE_URL}{reverse('sessions:session', args=[session.pk])}",
     }
+
+
+def _words(facts: dict) -> dict:
+    """The facts with the summary and description in the active language. Facts frozen
+    before the words were translated carry them already and keep them."""
+    if "summary" in facts:
+        return facts
+    summary = gettext("IT working session: %(reference)s %(title)s") % facts
+    description = (
+        gettext("Standing IT working session of %(reference)s “%(title)s”.") % facts
+        + "\n"
+        + gettext("Agenda and notes: %(url)s") % facts
+    )
+    return {**facts, "summary": summary, "description": description}
 
 
 def itip(facts: dict, *, method: str, attendees: list) -> bytes:
@@ -114,13 +128,22 @@ def _send(facts: dict, *, method: str, user, attendees: list) -> bool:
             local = datetime.fromisoformat(facts["starts_at"]).astimezone(
                 ZoneInfo(facts["time_zone"])
             )
-            when = f"{local:%a %d %b %Y, %H:%M} ({facts['time_zone']})"
-            verb = "Cancelled" if method == "CANCEL" else "Invitation"
+            with speaking_to(user):
+                facts = _words(facts)
+                when = f"{formats.date_format(local, 'D d M Y, H:i')} ({facts['time_zone']})"
+                if method == "CANCEL":
+                    subject = gettext("Cancelled: %(summary)s, %(when)s")
+                else:
+                    subject = gettext("Invitation: %(summary)s, %(when)s")
+                subject = subject % {"summary": facts["summary"], "when": when}
+                cancelled = (
+                    "\n\n" + gettext("This occurrence is cancelled.") if method == "CANCEL" else ""
+                )
             message = EmailMultiAlternatives(
-                subject=f"[Harmony] {verb}: {facts['summary']}, {when}",
+                subject=f"[Harmony] {subject}",
                 body=f"{facts['summary']}\n{when}"
                 + (f", {facts['location']}" if facts["location"] else "")
-                + ("\n\nThis occurrence is cancelled." if method == "CANCEL" else "")
+                + cancelled
                 + f"\n\n{facts['description']}\n",
                 to=[user.email],
             )

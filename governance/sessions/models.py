@@ -2,12 +2,13 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Cadence(models.TextChoices):
-    WEEKLY = "weekly", "Weekly"
-    BIWEEKLY = "biweekly", "Every two weeks"
-    MONTHLY = "monthly", "Monthly"
+    WEEKLY = "weekly", _("Weekly")
+    BIWEEKLY = "biweekly", _("Every two weeks")
+    MONTHLY = "monthly", _("Monthly")
 
 
 class WorkingSeries(models.Model):
@@ -17,11 +18,11 @@ class WorkingSeries(models.Model):
         "initiatives.Initiative", on_delete=models.CASCADE, related_name="working_series"
     )
     cadence = models.CharField(max_length=10, choices=Cadence.choices, default=Cadence.BIWEEKLY)
-    weekday = models.PositiveSmallIntegerField(help_text="0 = Monday … 6 = Sunday")
+    weekday = models.PositiveSmallIntegerField(help_text=_("0 = Monday … 6 = Sunday"))
     start_time = models.TimeField()
     time_zone = models.CharField(max_length=64, default="Europe/Berlin")
     duration_minutes = models.PositiveSmallIntegerField(default=60)
-    location = models.CharField(max_length=300, blank=True, help_text="Room or video link")
+    location = models.CharField(max_length=300, blank=True, help_text=_("Room or video link"))
     participants = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     starts_on = models.DateField()
     created_by = models.ForeignKey(
@@ -29,7 +30,7 @@ class WorkingSeries(models.Model):
     )
     active = models.BooleanField(default=True)
     reminder_lead_minutes = models.PositiveIntegerField(
-        default=24 * 60, help_text="How long before each occurrence the reminder goes out."
+        default=24 * 60, help_text=_("How long before each occurrence the reminder goes out.")
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -53,9 +54,9 @@ class WorkingSeries(models.Model):
 
 
 class SessionStatus(models.TextChoices):
-    PLANNED = "planned", "Planned"
-    HELD = "held", "Held"
-    CANCELLED = "cancelled", "Cancelled"
+    PLANNED = "planned", _("Planned")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class WorkingSession(models.Model):
@@ -65,8 +66,8 @@ class WorkingSession(models.Model):
     initiative = models.ForeignKey(
         "initiatives.Initiative", on_delete=models.CASCADE, related_name="working_sessions"
     )
-    scheduled_for = models.DateTimeField(help_text="The slot the cadence gave it")
-    starts_at = models.DateTimeField(help_text="When it really takes place (moved or not)")
+    scheduled_for = models.DateTimeField(help_text=_("The slot the cadence gave it"))
+    starts_at = models.DateTimeField(help_text=_("When it really takes place (moved or not)"))
     duration_minutes = models.PositiveSmallIntegerField(default=60)
     location = models.CharField(max_length=300, blank=True)
     status = models.CharField(
@@ -74,7 +75,7 @@ class WorkingSession(models.Model):
     )
     notes = models.TextField(max_length=8000, blank=True)
     decisions = models.TextField(
-        max_length=4000, blank=True, help_text="Decisions and actions agreed in the session."
+        max_length=4000, blank=True, help_text=_("Decisions and actions agreed in the session.")
     )
     attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     # RFC 5545 SEQUENCE: calendar clients replace their copy when it grows (moved, cancelled).

@@ -1,13 +1,15 @@
 """Who hears that a working session moved or was cancelled: its participants and sponsor."""
 
 from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 
 from audit.models import AuditEvent
 from governance.notifications.events import Message, register
 from governance.notifications.models import EventKind
 
 from .models import WorkingSession
-from .reminders import session_recipients
+from .reminders import _zone, session_recipients
 
 
 def _session_changed(event: AuditEvent) -> Message | None:
@@ -20,15 +22,17 @@ def _session_changed(event: AuditEvent) -> Message | None:
         return None
     moved = event.action == "working_session.moved"
     initiative = session.initiative
-    when = f"{session.starts_at:%a %d %b %Y %H:%M}"
+    local = timezone.localtime(session.starts_at, timezone=_zone(session.series.time_zone))
+    when = formats.date_format(local, "D d M Y H:i")
     return Message(
         kind=EventKind.SESSION_MOVED if moved else EventKind.SESSION_CANCELLED,
         recipients={u.pk for u in session_recipients(session)},
         title=(
-            f"Working session of {initiative.reference} moved to {when}"
+            gettext("Working session of %(reference)s moved to %(when)s")
             if moved
-            else f"Working session of {initiative.reference} on {when} is cancelled"
-        ),
+            else gettext("Working session of %(reference)s on %(when)s is cancelled")
+        )
+        % {"reference": initiative.reference, "when": when},
         text=f"{initiative.reference} “{initiative.title}”.",
         link=reverse("sessions:session", args=[session.pk]),
     )

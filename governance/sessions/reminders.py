@@ -6,8 +6,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 
+from core.people import speaking_to
 from governance.notifications.events import make_event, publish
 from governance.notifications.models import DeliveryKind, OwnEventKind
 from governance.notifications.services import deliver
@@ -41,29 +43,21 @@ def send_session_reminder(session_id: int, now: datetime | None = None) -> int:
         return 0
     initiative = session.initiative
     local = timezone.localtime(session.starts_at, timezone=_zone(session.series.time_zone))
-    subject = (
-        f"Working session for {initiative.reference} {initiative.title} "
-        f"on {local:%a %d %b %Y, %H:%M} ({session.series.time_zone})"
-    )
-    body = (
-        f"The standing IT working session of {initiative.reference} “{initiative.title}” "
-        f"starts {local:%A %d %B %Y at %H:%M} ({session.series.time_zone}), "
-        f"{session.duration_minutes} minutes"
-        + (f", at {session.location}" if session.location else "")
-        + ".\nThe agenda (open design inputs, questions, overdue items) is on the session page."
-    )
+    subject, body = reminder_words(session, local)
     link = reverse("sessions:session", args=[session.pk])
     # A moved session is a new appointment: remind again for the new time.
     key = f"{session.pk}@{session.starts_at.isoformat()}"
     count = 0
     for user in session_recipients(session):
+        with speaking_to(user):
+            subject_in_their_language, body_in_their_language = reminder_words(session, local)
         count += len(
             deliver(
                 user=user,
                 kind=DeliveryKind.SESSION_REMINDER,
                 key=key,
-                subject=subject,
-                body=body,
+                subject=subject_in_their_language,
+                body=body_in_their_language,
                 link=link,
                 session=session,
             )
@@ -80,6 +74,41 @@ def send_session_reminder(session_id: int, now: datetime | None = None) -> int:
         )
     )
     return count
+
+
+def reminder_words(session: WorkingSession, local: datetime) -> tuple[str, str]:
+    """The reminder's subject and body in the active language."""
+    initiative = session.initiative
+    zone = session.series.time_zone
+    words = {
+        "reference": initiative.reference,
+        "title": initiative.title,
+        "when": formats.date_format(local, "D d M Y, H:i"),
+        "day": formats.date_format(local, "l d F Y"),
+        "time": formats.time_format(local, "H:i"),
+        "zone": zone,
+        "minutes": session.duration_minutes,
+        "location": session.location,
+    }
+    subject = gettext("Working session for %(reference)s %(title)s on %(when)s (%(zone)s)") % words
+    if session.location:
+        starts = gettext(
+            "The standing IT working session of %(reference)s “%(title)s” starts %(day)s at "
+            "%(time)s (%(zone)s), %(minutes)s minutes, at %(location)s."
+        )
+    else:
+        starts = gettext(
+            "The standing IT working session of %(reference)s “%(title)s” starts %(day)s at "
+            "%(time)s (%(zone)s), %(minutes)s minutes."
+        )
+    body = (
+        starts % words
+        + "\n"
+        + gettext(
+            "The agenda (open design inputs, questions, overdue items) is on the session page."
+        )
+    )
+    return subject, body
 
 
 def due_reminder_session_ids(now: datetime | None = None) -> list[int]:

@@ -16,9 +16,11 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from audit.services import diff_fields, record_event
 from core.errors import RuleError, TransitionNotAllowed
+from core.wording import in_sentence
 from initiatives.models import ACTIVE_STATUSES, Initiative, Status
 from outbox import enqueue
 
@@ -126,17 +128,17 @@ def _regenerable(series: WorkingSeries, now: datetime) -> QuerySet[WorkingSessio
 def _validate_series_fields(fields: dict[str, Any]) -> None:
     errors = []
     if "cadence" in fields and fields["cadence"] not in Cadence.values:
-        errors.append("Cadence must be weekly, every two weeks or monthly.")
+        errors.append(gettext("Cadence must be weekly, every two weeks or monthly."))
     if "weekday" in fields and not 0 <= int(fields["weekday"]) <= 6:
-        errors.append("Weekday must be 0 (Monday) to 6 (Sunday).")
+        errors.append(gettext("Weekday must be 0 (Monday) to 6 (Sunday)."))
     if "time_zone" in fields and fields["time_zone"] not in available_timezones():
-        errors.append(f"Unknown time zone: {fields['time_zone']}.")
+        errors.append(gettext("Unknown time zone: %(zone)s.") % {"zone": fields["time_zone"]})
     if "duration_minutes" in fields and not 15 <= int(fields["duration_minutes"]) <= 480:
-        errors.append("Duration must be between 15 and 480 minutes.")
+        errors.append(gettext("Duration must be between 15 and 480 minutes."))
     if "reminder_lead_minutes" in fields and not 0 <= int(fields["reminder_lead_minutes"]) <= (
         14 * 24 * 60
     ):
-        errors.append("Reminder lead time must be between 0 minutes and 14 days.")
+        errors.append(gettext("Reminder lead time must be between 0 minutes and 14 days."))
     if errors:
         raise RuleError(" ".join(errors))
 
@@ -156,10 +158,13 @@ def set_series(
     time zone replaces future planned occurrences that nobody moved; moved, cancelled, held
     and annotated occurrences stay as they are.
     """
-    require(can_schedule(user, initiative), "Only the sponsor side or an IT lead sets the cadence.")
+    require(
+        can_schedule(user, initiative),
+        gettext("Only the sponsor side or an IT lead sets the cadence."),
+    )
     if initiative.status not in ACTIVE_STATUSES:
         raise TransitionNotAllowed(
-            "A standing working session needs an initiative submitted to IT."
+            gettext("A standing working session needs an initiative submitted to IT.")
         )
     _validate_series_fields(fields)
     fields = {k: v for k, v in fields.items() if k in SERIES_FIELDS}
@@ -262,13 +267,19 @@ def move_session(
 ) -> WorkingSession:
     """Move one occurrence; the series and its other occurrences stay as they are."""
     session = _locked_session(session)
-    require(can_schedule(user, session.initiative), "Only the sponsor side or an IT lead moves it.")
+    require(
+        can_schedule(user, session.initiative),
+        gettext("Only the sponsor side or an IT lead moves it."),
+    )
     if session.status != SessionStatus.PLANNED:
-        raise TransitionNotAllowed(f"A {session.get_status_display().lower()} session cannot move.")
+        raise TransitionNotAllowed(
+            gettext("A %(lower)s session cannot move.")
+            % {"lower": in_sentence(session.get_status_display())}
+        )
     if timezone.is_naive(starts_at):
         starts_at = timezone.make_aware(starts_at, ZoneInfo(session.series.time_zone))
     if duration_minutes is not None and not 15 <= int(duration_minutes) <= 480:
-        raise RuleError("Duration must be between 15 and 480 minutes.")
+        raise RuleError(gettext("Duration must be between 15 and 480 minutes."))
     before = {
         "starts_at": session.starts_at.isoformat(),
         "duration_minutes": session.duration_minutes,
@@ -307,10 +318,14 @@ def cancel_session(
 ) -> WorkingSession:
     """Cancel one occurrence. It stays in the series (and in calendars, as cancelled)."""
     session = _locked_session(session)
-    require(can_schedule(user, session.initiative), "Only the sponsor side or an IT lead cancels.")
+    require(
+        can_schedule(user, session.initiative),
+        gettext("Only the sponsor side or an IT lead cancels."),
+    )
     if session.status != SessionStatus.PLANNED:
         raise TransitionNotAllowed(
-            f"A {session.get_status_display().lower()} session cannot be cancelled."
+            gettext("A %(lower)s session cannot be cancelled.")
+            % {"lower": in_sentence(session.get_status_display())}
         )
     session.status = SessionStatus.CANCELLED
     session.sequence += 1
@@ -342,11 +357,11 @@ def record_session(
 ) -> WorkingSession:
     """Record what happened: notes, decisions and who attended. The session counts as held."""
     session = _locked_session(session)
-    require(can_record(user, session), "You may not record this working session.")
+    require(can_record(user, session), gettext("You may not record this working session."))
     if session.status == SessionStatus.CANCELLED:
-        raise TransitionNotAllowed("A cancelled session cannot be recorded.")
+        raise TransitionNotAllowed(gettext("A cancelled session cannot be recorded."))
     if session.starts_at > timezone.now():
-        raise TransitionNotAllowed("A session can be recorded once it has started.")
+        raise TransitionNotAllowed(gettext("A session can be recorded once it has started."))
     before = {"status": session.status, "notes": session.notes, "decisions": session.decisions}
     old_people = sorted(session.attendees.values_list("pk", flat=True))
     session.status = SessionStatus.HELD

@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from core.access import visible_initiative_or_404
@@ -31,7 +32,7 @@ def series_edit(request, pk: int):
     """Set or change the cadence and participants of the initiative's standing session."""
     initiative = visible_initiative_or_404(request.user, pk, initiative_for_detail_queryset())
     if not permissions.can_schedule(request.user, initiative):
-        raise PermissionDenied("Only the sponsor side or an IT lead sets the cadence.")
+        raise PermissionDenied(gettext("Only the sponsor side or an IT lead sets the cadence."))
     series = getattr(initiative, "working_series", None)
     form = SeriesForm(request.POST or None, instance=series)
     if series is None and not request.POST:
@@ -54,7 +55,7 @@ def series_edit(request, pk: int):
                 participants=form.cleaned_data["participants"],
             ),
             form=form,
-            success="Standing working session saved; upcoming dates updated.",
+            success=gettext("Standing working session saved; upcoming dates updated."),
         )
         if ok:
             return redirect(initiative)
@@ -114,7 +115,9 @@ def session_move(request, pk: int):
     session = _session_or_404(request.user, pk)
     form = MoveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Enter a valid date, time and duration to move the session.")
+        messages.error(
+            request, gettext("Enter a valid date, time and duration to move the session.")
+        )
         return redirect("sessions:session", pk=pk)
     starts_at = form.cleaned_data["starts_at"]
     if timezone.is_aware(starts_at):
@@ -128,7 +131,7 @@ def session_move(request, pk: int):
             duration_minutes=form.cleaned_data["duration_minutes"],
             location=form.cleaned_data["location"],
         ),
-        success="Session moved; the rest of the series is unchanged.",
+        success=gettext("Session moved; the rest of the series is unchanged."),
     )
     return redirect("sessions:session", pk=pk)
 
@@ -143,7 +146,7 @@ def session_cancel(request, pk: int):
         lambda: services.cancel_session(
             session=session, user=request.user, reason=form.cleaned_data.get("reason", "")
         ),
-        success="Session cancelled; the rest of the series is unchanged.",
+        success=gettext("Session cancelled; the rest of the series is unchanged."),
     )
     return redirect("sessions:session", pk=pk)
 
@@ -163,13 +166,13 @@ def session_record(request, pk: int):
                 decisions=form.cleaned_data["decisions"],
                 attendees=[int(pk) for pk in form.cleaned_data["attendees"]],
             ),
-            success="Notes and attendance saved.",
+            success=gettext("Notes and attendance saved."),
         )
         return redirect("sessions:session", pk=session.pk)
     else:
         if not permissions.can_record(request.user, session):
-            raise PermissionDenied("You may not record this working session.")
-        messages.error(request, "Notes are required.")
+            raise PermissionDenied(gettext("You may not record this working session."))
+        messages.error(request, gettext("Notes are required."))
     return redirect("sessions:session", pk=session.pk)
 
 
@@ -203,7 +206,7 @@ def calendar_settings(request):
     """Show the personal feed URL; POST regenerates it (the old URL stops working)."""
     if request.method == "POST":
         calendar.feed_token(request.user, regenerate=True)
-        messages.success(request, "New calendar URL created; the old one no longer works.")
+        messages.success(request, gettext("New calendar URL created; the old one no longer works."))
         return redirect("sessions:calendar")
     token = calendar.feed_token(request.user)
     feed_url = request.build_absolute_uri(reverse("sessions:feed", args=[token.token]))

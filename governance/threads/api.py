@@ -2,6 +2,7 @@
 find people to @mention."""
 
 from django.http import Http404
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -90,13 +91,13 @@ class CommentViewSet(
                 pk=data["design_input_id"], initiative=initiative
             ).first()
             if design_input is None:
-                raise ValidationError({"design_input": ["No such design input on it."]})
+                raise ValidationError({"design_input": [gettext("No such design input on it.")]})
         if data.get("assessment_id"):
             assessment = ConcernAssessment.objects.filter(
                 pk=data["assessment_id"], initiative=initiative
             ).first()
             if assessment is None:
-                raise ValidationError({"assessment": ["No such assessment on it."]})
+                raise ValidationError({"assessment": [gettext("No such assessment on it.")]})
         comment = services.add_comment(
             initiative=initiative,
             user=request.user,
@@ -134,13 +135,13 @@ class CommentViewSet(
         """People you may @mention on an initiative: only those who may see it."""
         number = parse_id(request.query_params.get("initiative", ""))
         if number is None:
-            raise ValidationError({"initiative": ["Give the initiative's id."]})
+            raise ValidationError({"initiative": [gettext("Give the initiative's id.")]})
         try:
             initiative = visible_initiative_or_404(request.user, number)
         except Http404:
             # A query parameter naming no initiative the caller sees: the same 400 whether it
             # does not exist or is hidden.
-            raise ValidationError({"initiative": ["No such initiative."]}) from None
+            raise ValidationError({"initiative": [gettext("No such initiative.")]}) from None
         found = selectors.people_for_mention(
             request.user, initiative, request.query_params.get("q", "")
         )

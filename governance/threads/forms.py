@@ -1,16 +1,17 @@
 """The comment form (new comments and edits)."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .services import MAX_LENGTH
 
 
 class CommentForm(forms.Form):
     body = forms.CharField(
-        label="Comment",
+        label=_("Comment"),
         max_length=MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control comment-body"}),
-        help_text="Markdown. Type @ and a name to mention someone who sees this initiative.",
+        help_text=_("Markdown. Type @ and a name to mention someone who sees this initiative."),
     )
     design_input = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     assessment = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)

@@ -4,6 +4,7 @@ concern assessments."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 
 
 class Comment(models.Model):
@@ -51,10 +52,10 @@ class Comment(models.Model):
     @property
     def thread_label(self) -> str:
         if self.design_input_id:
-            return f"design input “{self.design_input.title}”"
+            return gettext("design input “%(title)s”") % {"title": self.design_input.title}
         if self.assessment_id:
-            return f"{self.assessment.get_area_display()} assessment"
-        return "the initiative"
+            return gettext("%(area)s assessment") % {"area": self.assessment.get_area_display()}
+        return gettext("the initiative")
 
     @property
     def anchor(self) -> str:

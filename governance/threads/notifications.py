@@ -4,6 +4,7 @@ earlier authors, the design input's owner and raiser, the assessment's reviewer,
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from audit.models import AuditEvent
 from governance.notifications.events import Message, register
@@ -42,8 +43,12 @@ def _mentioned(event: AuditEvent) -> Message | None:
     return Message(
         kind=EventKind.MENTIONED,
         recipients=ids,
-        title=f"{_author(comment)} mentioned you on {comment.thread_label} of "
-        f"{comment.initiative.reference}",
+        title=gettext("%(author)s mentioned you on %(thread)s of %(reference)s")
+        % {
+            "author": _author(comment),
+            "thread": comment.thread_label,
+            "reference": comment.initiative.reference,
+        },
         text=comment.body[:1000],
         link=_link(comment),
         followers=False,
@@ -68,7 +73,12 @@ def _commented(event: AuditEvent) -> Message | None:
     return Message(
         kind=EventKind.COMMENTED,
         recipients={p for p in people if p},
-        title=f"{_author(comment)} commented on {comment.thread_label} of {initiative.reference}",
+        title=gettext("%(author)s commented on %(thread)s of %(reference)s")
+        % {
+            "author": _author(comment),
+            "thread": comment.thread_label,
+            "reference": initiative.reference,
+        },
         text=comment.body[:1000],
         link=_link(comment),
     )

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from audit.services import record_event
 from core.access import restrict_to_visible
@@ -32,9 +33,11 @@ def _may_see(user, initiative: Initiative) -> bool:
 def _clean_body(body: str) -> str:
     body = (body or "").strip()
     if not body:
-        raise FieldRuleError("body", "Write something first.")
+        raise FieldRuleError("body", gettext("Write something first."))
     if len(body) > MAX_LENGTH:
-        raise FieldRuleError("body", f"At most {MAX_LENGTH} characters.")
+        raise FieldRuleError(
+            "body", gettext("At most %(MAX_LENGTH)s characters.") % {"MAX_LENGTH": MAX_LENGTH}
+        )
     return body
 
 
@@ -58,13 +61,17 @@ def add_comment(
     """Add a comment to the thread of an initiative, one of its design inputs or one of its
     assessments. Whoever sees the initiative may take part."""
     if not _may_see(user, initiative):
-        raise PermissionDenied("You may not see this initiative.")
+        raise PermissionDenied(gettext("You may not see this initiative."))
     if design_input is not None and design_input.initiative_id != initiative.pk:
-        raise FieldRuleError("design_input", "That design input belongs to another initiative.")
+        raise FieldRuleError(
+            "design_input", gettext("That design input belongs to another initiative.")
+        )
     if assessment is not None and assessment.initiative_id != initiative.pk:
-        raise FieldRuleError("assessment", "That assessment belongs to another initiative.")
+        raise FieldRuleError(
+            "assessment", gettext("That assessment belongs to another initiative.")
+        )
     if design_input is not None and assessment is not None:
-        raise FieldRuleError("assessment", "A comment belongs to one thread.")
+        raise FieldRuleError("assessment", gettext("A comment belongs to one thread."))
     body = _clean_body(body)
     with transaction.atomic():
         comment = Comment.objects.create(
@@ -104,13 +111,17 @@ def edit_comment(
     with transaction.atomic():
         locked = Comment.objects.select_for_update(no_key=True).get(pk=comment.pk)
         if locked.author_id != user.pk or not _may_see(user, locked.initiative):
-            raise PermissionDenied("Only its author edits a comment.")
+            raise PermissionDenied(gettext("Only its author edits a comment."))
         if timezone.now() - locked.created_at > EDIT_WINDOW:
             raise FieldRuleError(
-                "body", f"Comments can be edited for {EDIT_WINDOW.seconds // 60} minutes."
+                "body",
+                gettext("Comments can be edited for %(value)s minutes.")
+                % {"value": EDIT_WINDOW.seconds // 60},
             )
         if expected_version is not None and expected_version != locked.version:
-            raise StaleEdit("The comment was edited since you opened it: reload to see it.")
+            raise StaleEdit(
+                gettext("The comment was edited since you opened it: reload to see it.")
+            )
         before = locked.body
         if before == body:
             return locked

@@ -2,6 +2,7 @@
 
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 
 from core.access import restrict_to_visible, visible_initiative_or_404
 from core.views import run_service
@@ -70,7 +71,7 @@ def edit(request, pk: int):
                 comment=comment, user=request.user, body=form.cleaned_data["body"]
             ),
             form=form,
-            success="Comment edited.",
+            success=gettext("Comment edited."),
         )
         if done:
             back = _safe_next(form.cleaned_data["next"], comment.initiative.get_absolute_url())

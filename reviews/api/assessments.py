@@ -1,6 +1,7 @@
 """The concern assessments over the API: score, status, rationale, checklist answers, history."""
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -84,7 +85,9 @@ class AssessmentSerializer(serializers.ModelSerializer):
         for key, text in value.items():
             question = parse_id(key)
             if question is None:
-                raise serializers.ValidationError(f"“{key}” is not a question id.")
+                raise serializers.ValidationError(
+                    gettext("“%(key)s” is not a question id.") % {"key": key}
+                )
             out[question] = text
         return out
 
@@ -120,7 +123,9 @@ class AssessmentViewSet(
     def update(self, request, *args, **kwargs):
         assessment = self.get_object()
         if not can_assess(request.user, assessment):
-            raise PermissionDenied("Only the initiative's reviewers for this area may assess it.")
+            raise PermissionDenied(
+                gettext("Only the initiative's reviewers for this area may assess it.")
+            )
         version = require_version(request)
         serializer = self.get_serializer(assessment, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)

@@ -1,5 +1,6 @@
 """What the review API's resources share: reading the initiative a request is about."""
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
@@ -15,5 +16,7 @@ def initiative_in_body(user, value):
     """The initiative a client named in a field; an id that is not one is a 400 on the field,
     one the caller may not see a 404 (no leak of confidential work)."""
     if parse_id(value) is None:
-        raise serializers.ValidationError({"initiative": ["A valid initiative id is required."]})
+        raise serializers.ValidationError(
+            {"initiative": [gettext("A valid initiative id is required.")]}
+        )
     return visible_initiative_or_404(user, value)

@@ -2,6 +2,7 @@
 
 import django_filters
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -126,7 +127,9 @@ class DesignInputViewSet(
     def update(self, request, *args, **kwargs):
         design_input = self.get_object()
         if not can_review(request.user, design_input.initiative):
-            raise PermissionDenied("Only the initiative's IT reviewers and IT leads edit findings.")
+            raise PermissionDenied(
+                gettext("Only the initiative's IT reviewers and IT leads edit findings.")
+            )
         version = require_version(request)
         serializer = self.get_serializer(design_input, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)

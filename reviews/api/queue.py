@@ -1,5 +1,6 @@
 """The caller's review queue over the API, with its tab counts."""
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 
@@ -37,7 +38,9 @@ class QueueQuerySerializer(serializers.Serializer):
 
     def validate_status(self, value: str) -> str:
         if value not in (Status.SUBMITTED, Status.IN_REVIEW):
-            raise serializers.ValidationError("The queue holds submitted and in-review work only.")
+            raise serializers.ValidationError(
+                gettext("The queue holds submitted and in-review work only.")
+            )
         return value
 
 

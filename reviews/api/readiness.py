@@ -2,6 +2,7 @@
 tests of safety-critical initiatives."""
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
@@ -59,7 +60,7 @@ class ReadyForBuildViewSet(viewsets.ViewSet):
     def update(self, request, pk=None):
         initiative = visible_initiative_or_404(request.user, pk)
         if not can_review(request.user, initiative):
-            raise PermissionDenied("You may not change the status of this initiative.")
+            raise PermissionDenied(gettext("You may not change the status of this initiative."))
         # While blocked: 409 with `errors` naming the reasons by condition.
         initiative = services.mark_ready_for_build(
             initiative=initiative,

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from audit.services import diff_fields, record_event
 from core.errors import FieldRuleError, RuleError, TransitionNotAllowed
@@ -110,20 +111,25 @@ def update_assessment(
     areas = reviewer_areas(user, initiative)
     if areas is not None and locked.area not in areas:
         raise PermissionDenied(
-            f"You are assigned to other concern areas, not {locked.get_area_display()}."
+            gettext("You are assigned to other concern areas, not %(area)s.")
+            % {"area": locked.get_area_display()}
         )
     if initiative.status == Status.WITHDRAWN:
-        raise TransitionNotAllowed("The initiative is withdrawn; its assessments are closed.")
+        raise TransitionNotAllowed(
+            gettext("The initiative is withdrawn; its assessments are closed.")
+        )
     _check_version(locked, expected_version, "assessment")
     new_score = _validate_score(score)
     new_status = status or locked.status
     if new_status not in AssessmentStatus.values:
-        raise RuleError(f"Unknown assessment status “{new_status}”.")
+        raise RuleError(
+            gettext("Unknown assessment status “%(new_status)s”.") % {"new_status": new_status}
+        )
     new_rationale = locked.rationale if rationale is None else rationale.strip()
     if new_status == AssessmentStatus.SATISFIED and new_score is None:
-        raise RuleError("Give a score before marking the assessment satisfied.")
+        raise RuleError(gettext("Give a score before marking the assessment satisfied."))
     if new_status == AssessmentStatus.SATISFIED and not new_rationale:
-        raise RuleError("Say why in the rationale before marking it satisfied.")
+        raise RuleError(gettext("Say why in the rationale before marking it satisfied."))
     before = {
         "score": locked.score,
         "status": locked.status,
@@ -179,7 +185,8 @@ def _save_answers(assessment: ConcernAssessment, user, answers: dict[int, str]) 
     unknown = [str(pk) for pk in answers if int(pk) not in questions]
     if unknown:
         raise RuleError(
-            "These questions do not belong to this concern area: " + ", ".join(unknown) + "."
+            gettext("These questions do not belong to this concern area: %(questions)s.")
+            % {"questions": ", ".join(unknown)}
         )
     existing = {a.question_id: a for a in assessment.answers.all()}
     changed = {}
@@ -210,19 +217,19 @@ def save_checklist_question(
     source: str | None = None,
 ) -> ChecklistQuestion:
     """IT leads add or edit a standard question of a concern area (no code change needed)."""
-    _require_it_lead(user, "edit the checklists")
+    _require_it_lead(user, gettext("Only IT leads edit the checklists."))
     text = (text or "").strip()
     if area not in ConcernArea.values:
-        raise RuleError(f"Unknown concern area “{area}”.")
+        raise RuleError(gettext("Unknown concern area “%(area)s”.") % {"area": area})
     if not text:
-        raise RuleError("The question needs a text.")
+        raise RuleError(gettext("The question needs a text."))
     if len(text) > 300:
-        raise RuleError("Keep the question under 300 characters.")
+        raise RuleError(gettext("Keep the question under 300 characters."))
     clash = ChecklistQuestion.objects.filter(area=area, text__iexact=text)
     if question is not None:
         clash = clash.exclude(pk=question.pk)
     if clash.exists():
-        raise RuleError("This area already has that question.")
+        raise RuleError(gettext("This area already has that question."))
     if question is None:
         question = ChecklistQuestion.objects.create(
             area=area, text=text, position=position, active=active
@@ -267,15 +274,19 @@ def mark_not_applicable(
     It then counts as assessed for "ready for build"; the reason is shown wherever the
     assessment is.
     """
-    _require_it_lead(user, "mark a concern not applicable")
+    _require_it_lead(user, gettext("Only IT leads mark a concern not applicable."))
     reason = (reason or "").strip()
     if not reason:
-        raise FieldRuleError("reason", "Say why this concern does not apply to the initiative.")
+        raise FieldRuleError(
+            "reason", gettext("Say why this concern does not apply to the initiative.")
+        )
     with transaction.atomic():
         locked = ConcernAssessment.objects.select_for_update(no_key=True).get(pk=assessment.pk)
         _check_version(locked, expected_version, "assessment")
         if locked.initiative.status == Status.WITHDRAWN:
-            raise TransitionNotAllowed("The initiative is withdrawn; its assessments are closed.")
+            raise TransitionNotAllowed(
+                gettext("The initiative is withdrawn; its assessments are closed.")
+            )
         before = locked.not_applicable_reason
         locked.not_applicable_reason = reason[:2000]
         locked.not_applicable_by = user
@@ -303,7 +314,7 @@ def mark_applicable(
     source: str | None = None,
 ) -> ConcernAssessment:
     """An IT lead takes back "not applicable": the concern must be assessed again."""
-    _require_it_lead(user, "mark a concern applicable again")
+    _require_it_lead(user, gettext("Only IT leads mark a concern applicable again."))
     with transaction.atomic():
         locked = ConcernAssessment.objects.select_for_update(no_key=True).get(pk=assessment.pk)
         _check_version(locked, expected_version, "assessment")

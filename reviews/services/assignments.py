@@ -1,10 +1,12 @@
 """Review assignments: IT leads assign reviewers, which grants review rights."""
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from audit.services import record_event
 from core.errors import RuleError, TransitionNotAllowed
 from core.people import display_name
+from core.wording import in_sentence
 from initiatives import permissions
 from initiatives.models import Initiative, Status
 from initiatives.services import grant_membership, revoke_membership, transition_initiative
@@ -31,24 +33,30 @@ def assign_reviewer(
     and moves a submitted initiative into review (the first assignment, or the first after a
     resubmission).
     """
-    _require_it_lead(user, "assign reviewers")
+    _require_it_lead(user, gettext("Only IT leads assign reviewers."))
     if concern_area and concern_area not in ConcernArea.values:
-        raise RuleError(f"Unknown concern area “{concern_area}”.")
+        raise RuleError(
+            gettext("Unknown concern area “%(concern_area)s”.") % {"concern_area": concern_area}
+        )
     if reviewer is None or not reviewer.is_active or not _is_it_person(reviewer):
         raise RuleError(
-            f"{display_name(reviewer)} is not an IT reviewer or IT lead; "
-            "only IT people can be assigned."
+            gettext(
+                "%(reviewer)s is not an IT reviewer or IT lead; only IT people can be assigned."
+            )
+            % {"reviewer": display_name(reviewer)}
         )
     locked = Initiative.objects.select_for_update(no_key=True).get(pk=initiative.pk)
     if locked.status not in (Status.SUBMITTED, Status.IN_REVIEW, Status.READY_FOR_BUILD):
         raise TransitionNotAllowed(
-            f"Reviewers are assigned to submitted initiatives; this one is "
-            f"{locked.get_status_display().lower()}."
+            gettext("Reviewers are assigned to submitted initiatives; this one is %(lower)s.")
+            % {"lower": in_sentence(locked.get_status_display())}
         )
     if ReviewAssignment.objects.filter(
         initiative=locked, reviewer=reviewer, concern_area=concern_area
     ).exists():
-        raise RuleError(f"{display_name(reviewer)} is already assigned here.")
+        raise RuleError(
+            gettext("%(reviewer)s is already assigned here.") % {"reviewer": display_name(reviewer)}
+        )
     assignment = ReviewAssignment.objects.create(
         initiative=locked, reviewer=reviewer, concern_area=concern_area, assigned_by=user
     )
@@ -76,7 +84,7 @@ def assign_reviewer(
 @transaction.atomic
 def unassign_reviewer(*, assignment: ReviewAssignment, user, source: str | None = None) -> None:
     """Remove an assignment; the review right goes when no assignment of that reviewer remains."""
-    _require_it_lead(user, "unassign reviewers")
+    _require_it_lead(user, gettext("Only IT leads unassign reviewers."))
     initiative = assignment.initiative
     reviewer = assignment.reviewer
     record_event(

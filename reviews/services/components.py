@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext
 
 from audit.services import record_event
 from core.errors import RuleError
@@ -37,11 +38,11 @@ def assign_component_owner(
     The owner gets view rights on the initiative so the component shows on its page. With
     `expected_version` (an edit of an existing component) a stale read is refused.
     """
-    _require_it_lead(user, "assign component owners")
+    _require_it_lead(user, gettext("Only IT leads assign component owners."))
     if owner is None or not owner.is_active or not _is_it_person(owner):
         raise RuleError(
-            f"{display_name(owner)} is not an IT reviewer or IT lead; "
-            "design authority stays with IT."
+            gettext("%(owner)s is not an IT reviewer or IT lead; design authority stays with IT.")
+            % {"owner": display_name(owner)}
         )
     initiative = integration.initiative
     existing = (
@@ -98,7 +99,7 @@ def update_component_notes(
     _check_version(locked, expected_version, "component")
     design_notes = (design_notes or "").strip()
     if len(design_notes) > 8000:
-        raise RuleError("Keep the design notes under 8000 characters.")
+        raise RuleError(gettext("Keep the design notes under 8000 characters."))
     if design_notes == locked.design_notes:
         return locked
     before = locked.design_notes
@@ -123,9 +124,9 @@ def add_component_decision(
     _require_component_authority(user, component)
     text = (text or "").strip()
     if not text:
-        raise RuleError("Describe the decision.")
+        raise RuleError(gettext("Describe the decision."))
     if len(text) > 2000:
-        raise RuleError("Keep the decision under 2000 characters.")
+        raise RuleError(gettext("Keep the decision under 2000 characters."))
     decision = ComponentDecision.objects.create(component=component, text=text, decided_by=user)
     record_event(
         actor=user,

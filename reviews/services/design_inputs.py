@@ -5,10 +5,13 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from audit.services import diff_fields, record_event
 from core.errors import FieldRuleError, RuleError, TransitionNotAllowed
 from core.people import display_name
+from core.wording import in_sentence
 from initiatives import permissions
 from initiatives.models import Initiative, Status
 from initiatives.roles import Role, has_role
@@ -30,12 +33,12 @@ from .common import (
 
 
 class DesignInputAction(models.TextChoices):
-    PROPOSE = "propose", "Propose a solution"
-    INCORPORATE = "incorporate", "Mark incorporated"
-    CONFIRM = "confirm", "Confirm incorporation"
-    ACCEPT_RISK = "accept_risk", "Accept the risk"
-    WITHDRAW = "withdraw", "Withdraw"
-    REOPEN = "reopen", "Re-open"
+    PROPOSE = "propose", _("Propose a solution")
+    INCORPORATE = "incorporate", _("Mark incorporated")
+    CONFIRM = "confirm", _("Confirm incorporation")
+    ACCEPT_RISK = "accept_risk", _("Accept the risk")
+    WITHDRAW = "withdraw", _("Withdraw")
+    REOPEN = "reopen", _("Re-open")
 
 
 _OPEN = frozenset(OPEN_DESIGN_INPUT_STATUSES)
@@ -73,6 +76,15 @@ DESIGN_INPUT_TRANSITIONS: dict[str, tuple[frozenset[str], str, str, str]] = {
     DesignInputAction.REOPEN: (_CLOSED, DesignInputStatus.RAISED, "it", "why it is re-opened"),
 }
 
+# The refusal when an action's text is missing: whole sentences, so translations can inflect.
+_NEEDS_TEXT = {
+    DesignInputAction.PROPOSE: _("Say the proposed solution."),
+    DesignInputAction.INCORPORATE: _("Say what changed in the design."),
+    DesignInputAction.ACCEPT_RISK: _("Say the reason the risk is accepted."),
+    DesignInputAction.WITHDRAW: _("Say why it is withdrawn."),
+    DesignInputAction.REOPEN: _("Say why it is re-opened."),
+}
+
 
 def allowed_design_input_actions(user, design_input: DesignInput) -> list[str]:
     """The actions the user may take on a design input now (for buttons and the API)."""
@@ -89,16 +101,19 @@ def allowed_design_input_actions(user, design_input: DesignInput) -> list[str]:
 def _check_design_input_action(user, design_input: DesignInput, action: str) -> str:
     """Raise unless the action may run now by this user; returns the target status."""
     if action not in DESIGN_INPUT_TRANSITIONS:
-        raise RuleError(f"Unknown action “{action}”.")
+        raise RuleError(gettext("Unknown action “%(action)s”.") % {"action": action})
     from_statuses, to_status, who, _ = DESIGN_INPUT_TRANSITIONS[action]
     if design_input.status not in from_statuses or (
         action == DesignInputAction.CONFIRM and design_input.confirmed_at is not None
     ):
         if action == DesignInputAction.CONFIRM and design_input.confirmed_at is not None:
-            raise TransitionNotAllowed("IT has already confirmed this incorporation.")
+            raise TransitionNotAllowed(gettext("IT has already confirmed this incorporation."))
         raise TransitionNotAllowed(
-            f"A design input that is {design_input.get_status_display().lower()} cannot be "
-            f"moved with “{DesignInputAction(action).label.lower()}”."
+            gettext("A design input that is %(lower)s cannot be moved with “%(lower2)s”.")
+            % {
+                "lower": in_sentence(design_input.get_status_display()),
+                "lower2": in_sentence(DesignInputAction(action).label),
+            }
         )
     initiative = design_input.initiative
     is_owner = user.pk == design_input.owner_id
@@ -114,12 +129,18 @@ def _check_design_input_action(user, design_input: DesignInput, action: str) -> 
     if not allowed:
         raise PermissionDenied(
             {
-                "partner": "Only the sponsor side, the owner or IT may propose a solution.",
-                "sponsor": "Only the sponsor, a co-sponsor or the owner marks it incorporated; "
-                "IT then confirms.",
-                "it": "Only the initiative's IT reviewers and IT leads may do this.",
-                "authority": "Only an IT lead, an executive, or the initiative's decision "
-                "owner or accountable person may accept a risk.",
+                "partner": gettext(
+                    "Only the sponsor side, the owner or IT may propose a solution."
+                ),
+                "sponsor": gettext(
+                    "Only the sponsor, a co-sponsor or the owner marks it incorporated; "
+                    "IT then confirms."
+                ),
+                "it": gettext("Only the initiative's IT reviewers and IT leads may do this."),
+                "authority": gettext(
+                    "Only an IT lead, an executive, or the initiative's decision "
+                    "owner or accountable person may accept a risk."
+                ),
             }[who]
         )
     return to_status
@@ -143,15 +164,15 @@ def raise_design_input(
         _require_review(user, initiative)
         if initiative.status in (Status.DRAFT, Status.WITHDRAWN):
             raise TransitionNotAllowed(
-                f"Design inputs are raised on submitted initiatives; this one is "
-                f"{initiative.get_status_display().lower()}."
+                gettext("Design inputs are raised on submitted initiatives; this one is %(lower)s.")
+                % {"lower": in_sentence(initiative.get_status_display())}
             )
         if area not in ConcernArea.values:
-            raise RuleError(f"Unknown concern area “{area}”.")
+            raise RuleError(gettext("Unknown concern area “%(area)s”.") % {"area": area})
         if severity not in Severity.values:
-            raise RuleError(f"Unknown severity “{severity}”.")
+            raise RuleError(gettext("Unknown severity “%(severity)s”.") % {"severity": severity})
         if not (title or "").strip():
-            raise RuleError("A design input needs a title.")
+            raise RuleError(gettext("A design input needs a title."))
         design_input = DesignInput.objects.create(
             initiative=initiative,
             area=area,
@@ -204,19 +225,24 @@ def raise_concern_instead_of_escalation(
             permissions.can_manage(user, initiative) or permissions.can_review(user, initiative)
         ):
             raise PermissionDenied(
-                "Only the initiative's own people (sponsor side, its IT reviewers, IT leads) "
-                "raise a concern for its working session."
+                gettext(
+                    "Only the initiative's own people (sponsor side, its IT reviewers, IT leads) "
+                    "raise a concern for its working session."
+                )
             )
         if initiative.status in (Status.DRAFT, Status.WITHDRAWN):
             raise TransitionNotAllowed(
-                "A concern goes to the working session of a submitted initiative; this one is "
-                f"{initiative.get_status_display().lower()}."
+                gettext(
+                    "A concern goes to the working session of a submitted initiative; this one is "
+                    "%(lower)s."
+                )
+                % {"lower": in_sentence(initiative.get_status_display())}
             )
         if area not in ConcernArea.values:
-            raise FieldRuleError("area", "Choose the concern area it belongs to.")
+            raise FieldRuleError("area", gettext("Choose the concern area it belongs to."))
         title = (title or "").strip()
         if not title:
-            raise FieldRuleError("title", "Say in one line what the concern is.")
+            raise FieldRuleError("title", gettext("Say in one line what the concern is."))
         design_input = DesignInput.objects.create(
             initiative=initiative,
             area=area,
@@ -273,11 +299,18 @@ def edit_design_input(
         _check_version(locked, expected_version, "design input")
         unknown = set(fields) - set(EDITABLE_DESIGN_INPUT_FIELDS)
         if unknown:
-            raise RuleError("These fields cannot be edited: " + ", ".join(sorted(unknown)))
+            raise RuleError(
+                gettext("These fields cannot be edited: %(fields)s")
+                % {"fields": ", ".join(sorted(unknown))}
+            )
         if "severity" in fields and fields["severity"] not in Severity.values:
-            raise RuleError(f"Unknown severity “{fields['severity']}”.")
+            raise RuleError(
+                gettext("Unknown severity “%(value)s”.") % {"value": fields["severity"]}
+            )
         if "area" in fields and fields["area"] not in ConcernArea.values:
-            raise RuleError(f"Unknown concern area “{fields['area']}”.")
+            raise RuleError(
+                gettext("Unknown concern area “%(value)s”.") % {"value": fields["area"]}
+            )
 
         def snap(obj):
             return {
@@ -341,7 +374,7 @@ def transition_design_input(
         text = (text or "").strip()
         need = DESIGN_INPUT_TRANSITIONS[action][3]
         if need and not text:
-            raise RuleError(f"Say {need}.")
+            raise RuleError(str(_NEEDS_TEXT[action]))
         now = timezone.now()
         before = {
             "status": locked.status,
@@ -365,12 +398,15 @@ def transition_design_input(
             person = accepted_by or user
             if not permissions.has_risk_authority(person, locked.initiative):
                 raise RuleError(
-                    f"{display_name(person)} has no authority to accept this risk: name an IT "
-                    "lead, an executive, or the initiative's decision owner or accountable person."
+                    gettext(
+                        "%(person)s has no authority to accept this risk: name an IT lead, an "
+                        "executive, or the initiative's decision owner or accountable person."
+                    )
+                    % {"person": display_name(person)}
                 )
             if person.pk != user.pk and not has_role(user, Role.IT_LEAD):
                 raise PermissionDenied(
-                    "Only IT leads record a risk acceptance on someone's behalf."
+                    gettext("Only IT leads record a risk acceptance on someone's behalf.")
                 )
             locked.accepted_by = person
             locked.resolution = text

@@ -22,10 +22,13 @@ from datetime import date
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from audit.services import record_event
 from core.errors import FieldRuleError, TransitionNotAllowed
+from core.wording import in_sentence
 from initiatives import permissions
 from initiatives.models import (
     NAMED_ROLE_FIELDS,
@@ -58,11 +61,11 @@ class Condition:
     FALLBACK_TEST = "fallback_test"
 
     LABELS = {
-        ASSESSMENTS: "Every concern area assessed, or not applicable",
-        DESIGN_INPUTS: "No high-severity design input open or unconfirmed",
-        NAMED_ROLES: "Decision owner and accountable person named and confirmed",
-        SUPPORT_MODEL: "Support model answered",
-        FALLBACK_TEST: "Manual fallback tested (safety-critical)",
+        ASSESSMENTS: _("Every concern area assessed, or not applicable"),
+        DESIGN_INPUTS: _("No high-severity design input open or unconfirmed"),
+        NAMED_ROLES: _("Decision owner and accountable person named and confirmed"),
+        SUPPORT_MODEL: _("Support model answered"),
+        FALLBACK_TEST: _("Manual fallback tested (safety-critical)"),
     }
 
 
@@ -77,9 +80,9 @@ class Blocker:
 
 # The support model's answers (intake step 5), in the words of the checklist.
 SUPPORT_FIELDS = (
-    ("maintained_by", "who maintains it"),
-    ("monitored_by", "who monitors it"),
-    ("update_process", "how updates are made"),
+    ("maintained_by", _("who maintains it")),
+    ("monitored_by", _("who monitors it")),
+    ("update_process", _("how updates are made")),
 )
 
 
@@ -87,7 +90,10 @@ class NotReadyForBuild(TransitionNotAllowed):
     """Something still blocks build; `blockers` lists it (the API answers 409 with them)."""
 
     def __init__(self, blockers: list[Blocker]):
-        super().__init__("Not ready for build: " + "; ".join(b.message for b in blockers) + ".")
+        super().__init__(
+            gettext("Not ready for build: %(blockers)s.")
+            % {"blockers": "; ".join(b.message for b in blockers)}
+        )
         self.blockers = blockers
         # The API's 409 lists the reasons by condition (`core.api`).
         self.field_errors: dict[str, list[str]] = {}
@@ -104,7 +110,8 @@ def _assessment_blockers(initiative: Initiative) -> list[Blocker]:
             blockers.append(
                 Blocker(
                     Condition.ASSESSMENTS,
-                    f"{area.label}: not assessed yet (no reviewer assigned)",
+                    gettext("%(area)s: not assessed yet (no reviewer assigned)")
+                    % {"area": area.label},
                     f"{initiative.get_absolute_url()}#reviewers",
                 )
             )
@@ -112,23 +119,29 @@ def _assessment_blockers(initiative: Initiative) -> list[Blocker]:
             blockers.append(
                 Blocker(
                     Condition.ASSESSMENTS,
-                    f"{area.label}: {assessment.get_status_display().lower()}, not assessed "
-                    "as satisfied or marked not applicable",
+                    gettext(
+                        "%(area)s: %(status)s, not assessed as satisfied or marked not applicable"
+                    )
+                    % {"area": area.label, "status": in_sentence(assessment.get_status_display())},
                     reverse("reviews:assessment", args=[assessment.pk]),
                 )
             )
     return blockers
 
 
-def _input_state(item) -> str:
-    return "awaiting IT confirmation" if item.status == DesignInputStatus.INCORPORATED else "open"
+def _input_blocker_text(item) -> str:
+    if item.status == DesignInputStatus.INCORPORATED:
+        text = gettext("High-severity design input awaiting IT confirmation: %(title)s")
+    else:
+        text = gettext("High-severity design input open: %(title)s")
+    return text % {"title": item.title}
 
 
 def _design_input_blockers(initiative: Initiative) -> list[Blocker]:
     return [
         Blocker(
             Condition.DESIGN_INPUTS,
-            f"High-severity design input {_input_state(d)}: {d.title}",
+            _input_blocker_text(d),
             reverse("reviews:design_input", args=[d.pk]),
         )
         for d in blocking_design_inputs(initiative)
@@ -143,19 +156,30 @@ def _named_role_blockers(initiative: Initiative) -> list[Blocker]:
     blockers = []
     for role in NamedRole:
         if getattr(initiative, f"{NAMED_ROLE_FIELDS[role]}_id") is None:
-            blockers.append(Blocker(Condition.NAMED_ROLES, f"No {role.label.lower()} named", url))
+            blockers.append(
+                Blocker(
+                    Condition.NAMED_ROLES,
+                    gettext("No %(role)s named") % {"role": in_sentence(role.label)},
+                    url,
+                )
+            )
             continue
         acknowledgement = acknowledgements.get(role.value)
         status = acknowledgement.status if acknowledgement else AcknowledgementStatus.PENDING
         if status == AcknowledgementStatus.DECLINED:
             blockers.append(
-                Blocker(Condition.NAMED_ROLES, f"The {role.label.lower()} declined the role", url)
+                Blocker(
+                    Condition.NAMED_ROLES,
+                    gettext("The %(role)s declined the role") % {"role": in_sentence(role.label)},
+                    url,
+                )
             )
         elif status != AcknowledgementStatus.ACKNOWLEDGED:
             blockers.append(
                 Blocker(
                     Condition.NAMED_ROLES,
-                    f"The {role.label.lower()} has not confirmed the role yet",
+                    gettext("The %(role)s has not confirmed the role yet")
+                    % {"role": in_sentence(role.label)},
                     url,
                 )
             )
@@ -163,13 +187,15 @@ def _named_role_blockers(initiative: Initiative) -> list[Blocker]:
 
 
 def _support_blockers(initiative: Initiative) -> list[Blocker]:
-    missing = [label for name, label in SUPPORT_FIELDS if not getattr(initiative, name).strip()]
+    missing = [
+        str(label) for name, label in SUPPORT_FIELDS if not getattr(initiative, name).strip()
+    ]
     if not missing:
         return []
     return [
         Blocker(
             Condition.SUPPORT_MODEL,
-            "Support model unanswered: " + ", ".join(missing),
+            gettext("Support model unanswered: %(missing)s") % {"missing": ", ".join(missing)},
             f"{initiative.get_absolute_url()}#step-5",
         )
     ]
@@ -181,13 +207,17 @@ def _fallback_blockers(initiative: Initiative) -> list[Blocker]:
     latest = FallbackTest.objects.filter(initiative=initiative).first()
     url = reverse("reviews:fallback_tests", args=[initiative.pk])
     if latest is None:
-        return [Blocker(Condition.FALLBACK_TEST, "Safety-critical: no manual fallback test", url)]
+        return [
+            Blocker(
+                Condition.FALLBACK_TEST, gettext("Safety-critical: no manual fallback test"), url
+            )
+        ]
     if not latest.passed:
         return [
             Blocker(
                 Condition.FALLBACK_TEST,
-                f"Safety-critical: the latest manual fallback test ({latest.tested_on:%d %b %Y}) "
-                "failed",
+                gettext("Safety-critical: the latest manual fallback test (%(date)s) failed")
+                % {"date": formats.date_format(latest.tested_on, "d M Y")},
                 url,
             )
         ]
@@ -273,18 +303,20 @@ def record_fallback_test(
     """
     permissions.forget_cached_perms(user)
     if not (permissions.can_manage(user, initiative) or permissions.can_review(user, initiative)):
-        raise PermissionDenied("Only the initiative's people and its IT reviewers record tests.")
+        raise PermissionDenied(
+            gettext("Only the initiative's people and its IT reviewers record tests.")
+        )
     tested_by = (tested_by or "").strip()
     if not tested_by:
-        raise FieldRuleError("tested_by", "Say who ran the test.")
+        raise FieldRuleError("tested_by", gettext("Say who ran the test."))
     if tested_on is None:
-        raise FieldRuleError("tested_on", "Give the date of the test.")
+        raise FieldRuleError("tested_on", gettext("Give the date of the test."))
     if tested_on > timezone.localdate():
-        raise FieldRuleError("tested_on", "A test cannot be dated in the future.")
+        raise FieldRuleError("tested_on", gettext("A test cannot be dated in the future."))
     if result not in FallbackTestResult.values:
-        raise FieldRuleError("result", "Choose passed or failed.")
+        raise FieldRuleError("result", gettext("Choose passed or failed."))
     if initiative.status == Status.WITHDRAWN:
-        raise TransitionNotAllowed("The initiative is withdrawn.")
+        raise TransitionNotAllowed(gettext("The initiative is withdrawn."))
     with transaction.atomic():
         test = FallbackTest.objects.create(
             initiative=initiative,

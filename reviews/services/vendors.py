@@ -1,6 +1,7 @@
 """Vendor evaluation: weighted criteria and IT's scores per vendor."""
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from audit.services import diff_fields, record_event
 from core.errors import RuleError
@@ -64,9 +65,9 @@ def _validate_weight(weight) -> int:
     try:
         value = int(weight)
     except (TypeError, ValueError):
-        raise RuleError("The weight must be a whole number from 1 to 10.") from None
+        raise RuleError(gettext("The weight must be a whole number from 1 to 10.")) from None
     if not 1 <= value <= 10:
-        raise RuleError("The weight must be a whole number from 1 to 10.")
+        raise RuleError(gettext("The weight must be a whole number from 1 to 10."))
     return value
 
 
@@ -85,13 +86,13 @@ def save_criterion(
     _require_vendor_evaluator(user, initiative)
     name = (name or "").strip()
     if not name:
-        raise RuleError("The criterion needs a name.")
+        raise RuleError(gettext("The criterion needs a name."))
     weight = _validate_weight(weight)
     clash = EvaluationCriterion.objects.filter(initiative=initiative, name__iexact=name)
     if criterion is not None:
         clash = clash.exclude(pk=criterion.pk)
     if clash.exists():
-        raise RuleError(f"There is already a criterion named “{name}”.")
+        raise RuleError(gettext("There is already a criterion named “%(name)s”.") % {"name": name})
     if criterion is None:
         position = EvaluationCriterion.objects.filter(initiative=initiative).count() + 1
         criterion = EvaluationCriterion.objects.create(
@@ -106,7 +107,7 @@ def save_criterion(
     else:
         criterion = EvaluationCriterion.objects.select_for_update(no_key=True).get(pk=criterion.pk)
         if criterion.initiative_id != initiative.pk:
-            raise RuleError("That criterion belongs to another initiative.")
+            raise RuleError(gettext("That criterion belongs to another initiative."))
         before = {
             "name": criterion.name,
             "weight": criterion.weight,
@@ -168,10 +169,10 @@ def score_vendor(
     initiative = criterion.initiative
     _require_vendor_evaluator(user, initiative)
     if vendor.initiative_id != initiative.pk:
-        raise RuleError("That vendor is not under evaluation for this initiative.")
+        raise RuleError(gettext("That vendor is not under evaluation for this initiative."))
     value = _validate_score(score)
     if value is None:
-        raise RuleError("The score must be a whole number from 1 (poor) to 5 (excellent).")
+        raise RuleError(gettext("The score must be a whole number from 1 (poor) to 5 (excellent)."))
     existing = (
         VendorScore.objects.select_for_update(no_key=True)
         .filter(criterion=criterion, vendor=vendor)

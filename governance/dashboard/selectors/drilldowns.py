@@ -9,8 +9,11 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.query_params import parse_id
+from core.wording import in_sentence
 from governance.decisions.models import Decision
 from governance.sessions.models import SessionStatus, WorkingSession
 from initiatives.models import EARLY_PHASES, Initiative, RiskLevel, Status
@@ -62,26 +65,29 @@ class InitiativeCriteria:
         """What the list is narrowed to, in words, for the page heading."""
         parts = []
         if self.risk:
-            parts.append(f"risk: {RiskLevel(self.risk).label}")
+            parts.append(gettext("risk: %(level)s") % {"level": RiskLevel(self.risk).label})
         if self.involvement == "early":
-            parts.append("IT involved in idea or design")
+            parts.append(gettext("IT involved in idea or design"))
         elif self.involvement == "late":
-            parts.append("IT involved after vendor selection or design")
+            parts.append(gettext("IT involved after vendor selection or design"))
         elif self.involvement == "involved":
-            parts.append("IT involved")
+            parts.append(gettext("IT involved"))
         if self.ready_month:
-            parts.append(f"ready for build in {self.ready_month}")
+            parts.append(gettext("ready for build in %(month)s") % {"month": self.ready_month})
         if self.reached_ready:
-            parts.append("reached ready for build")
+            parts.append(gettext("reached ready for build"))
         if self.vendor_before_it:
-            parts.append("vendor selected before IT assessment")
+            parts.append(gettext("vendor selected before IT assessment"))
         if self.area and self.band:
             label = ConcernArea(self.area).label
             if self.band == "none":
-                parts.append(f"{label} not assessed")
+                parts.append(gettext("%(area)s not assessed") % {"area": label})
             else:
                 low, high = READINESS_BANDS[self.band]
-                parts.append(f"{label} readiness {low}–{high}")
+                parts.append(
+                    gettext("%(area)s readiness %(low)s–%(high)s")
+                    % {"area": label, "low": low, "high": high}
+                )
         return parts
 
 
@@ -156,15 +162,15 @@ class DesignInputCriteria:
     def describe(self) -> list[str]:
         parts = []
         if self.state == "blocking":
-            parts.append("open, high severity")
+            parts.append(gettext("open, high severity"))
         elif self.state == "open":
-            parts.append("open")
+            parts.append(gettext("open"))
         elif self.state:
-            parts.append(DesignInputStatus(self.state).label.lower())
+            parts.append(in_sentence(DesignInputStatus(self.state).label))
         if self.area:
-            parts.append(ConcernArea(self.area).label)
+            parts.append(str(ConcernArea(self.area).label))
         if self.route_taken:
-            parts.append("raised for a working session instead of an escalation")
+            parts.append(gettext("raised for a working session instead of an escalation"))
         return parts
 
 
@@ -199,9 +205,9 @@ def drilldown_escalations(
 
 
 SESSION_STATES = {
-    "held": "held",
-    "planned_past": "planned, time passed, not recorded as held",
-    "cancelled": "cancelled",
+    "held": _("held"),
+    "planned_past": _("planned, time passed, not recorded as held"),
+    "cancelled": _("cancelled"),
 }
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db.models import (
     QuerySet,
 )
+from django.utils.translation import gettext_lazy as _
 
 from core.access import restrict_to_visible
 from core.query_params import parse_id
@@ -26,7 +27,7 @@ AREAS: tuple[ConcernArea, ...] = tuple(ConcernArea)
 
 # The EU AI Act classes as the dashboard filters and counts them; "none" = not screened yet.
 NOT_SCREENED = "none"
-AI_ACT_CHOICES: list[tuple[str, str]] = [*AiActClass.choices, (NOT_SCREENED, "Not screened")]
+AI_ACT_CHOICES: list[tuple[str, str]] = [*AiActClass.choices, (NOT_SCREENED, _("Not screened"))]
 
 
 def may_see_dashboard(user) -> bool:

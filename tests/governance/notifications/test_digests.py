@@ -25,7 +25,7 @@ def test_weekly_digest_lists_the_reviewer_queue_once_a_week(series, users):
     assert sent >= 2
     digest = [m for m in mail.outbox if m.to == ["reviewer@example.com"]]
     assert len(digest) == 1
-    assert "2 open assessment(s)" in digest[0].subject
+    assert "2 open assessments" in digest[0].subject
     assert "Security & data exposure" in digest[0].body
     assert "Architecture & integration" in digest[0].body
     assert send_reviewer_digests() == 0
