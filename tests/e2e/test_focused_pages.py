@@ -8,6 +8,7 @@ import pytest
 from reviews.models import AssessmentStatus, ConcernArea, ConcernAssessment
 from tests import factories
 from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.flows import choose_person
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -186,7 +187,7 @@ def test_after_a_form_in_a_tab_the_page_comes_back_on_that_tab(browser_as, live_
     window = browser_as(users["it_lead"])
     window.goto(f"{live_server.url}{initiative.get_absolute_url()}")
     window.click("#tab-review")
-    window.fill("#assign-reviewer", users["other_reviewer"].username)
+    choose_person(window, "assign-reviewer", users["other_reviewer"])
     window.click("#reviewers button[type=submit]:has-text('Assign')")
     window.wait_for_load_state("networkidle")
     # The server sends her back to the page without a #hash: she is still on Review.

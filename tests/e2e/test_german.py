@@ -112,6 +112,7 @@ def test_a_reviewer_and_an_executive_work_in_german(browser, live_server):
     # The design input behind it, then sign out through the German button.
     window.click("#queue a:has-text('Sichtprüfung Linie 3')")
     window.wait_for_load_state()
+    window.click("#tab-review")  # the initiative page opens on its overview
     assert "Design-Inputs der IT" in window.locator("main").inner_text()
     shot(window, "german-initiative")
     window.click("button:has-text('Abmelden')")

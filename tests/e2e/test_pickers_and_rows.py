@@ -95,7 +95,8 @@ def test_it_lead_assigns_a_reviewer_by_name(page, live_server, login, screenshot
     _name(users["it_lead"], "Lena", "Lead")
     initiative = factories.submitted_initiative(sponsor=users["sponsor"], title="Weld seams")
     login(users["it_lead"])
-    page.goto(f"{live_server.url}{initiative.get_absolute_url()}")
+    # The reviewers' card is on the initiative page's Review tab.
+    page.goto(f"{live_server.url}{initiative.get_absolute_url()}#reviewers")
 
     page.fill("#assign-reviewer-search", "Sam")
     page.wait_for_selector("#assign-reviewer-listbox:has-text('No one found')")  # not IT

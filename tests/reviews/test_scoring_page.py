@@ -53,7 +53,8 @@ def test_security_answers_are_the_data_and_the_boundaries(users, reviewed):
     with translation.override("de"):
         german = selectors.sponsor_answers_for(reviewed, ConcernArea.SECURITY)
         assert str(german[0].label) == "Daten, auf die sie zugreift"  # lazy: read when shown
-    assert german[0].lines == ("Camera images — Internal; gespeichert in Plant edge server",)
+    # The classification is a choice: German too.
+    assert german[0].lines == ("Camera images — Intern; gespeichert in Plant edge server",)
 
 
 def test_ownership_names_people_not_usernames(users, reviewed):
