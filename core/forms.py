@@ -33,3 +33,76 @@ class VersionCheckedForm:
             self.errors.pop("version", None)
             raise forms.ValidationError(MISSING_VERSION, code="version_required")
         return cleaned
+
+
+# Labels of fields that have none of their own (Django derives one from the field's name, in
+# English): one table, so that they are translated like every other label.
+FIELD_LABELS = {
+    "reason": _("Reason"),
+    "decision_owner": _("Decision owner"),
+    "accountable_person": _("Accountable person"),
+    "status": _("Status"),
+    "rationale": _("Rationale"),
+    "concern_area": _("Concern area"),
+    "design_notes": _("Design notes"),
+    "name": _("Name"),
+    "description": _("Description"),
+    "weight": _("Weight"),
+    "title": _("Title"),
+    "severity": _("Severity"),
+    "tested_by": _("Tested by"),
+    "tested_on": _("Tested on"),
+    "result": _("Result"),
+    "notes": _("Notes"),
+    "area": _("Concern area"),
+    "text": _("Text"),
+    "position": _("Position"),
+    "active": _("Active"),
+    "duration_minutes": _("Duration (minutes)"),
+    "location": _("Location"),
+    "decisions": _("Decisions"),
+    "attendees": _("Attendees"),
+    "weekday": _("Weekday"),
+    "time_zone": _("Time zone"),
+    "kind": _("Kind"),
+    "conditions": _("Conditions"),
+    "model_name": _("Model name"),
+    "model_version": _("Model version"),
+    "vendor_name": _("Vendor name"),
+    "vendor_version": _("Vendor version"),
+    "file": _("File"),
+    "action": _("Action"),
+    "owner": _("Owner"),
+    "obligations": _("Obligations"),
+    "questions": _("Questions"),
+    "site": _("Site"),
+    "initiative": _("Initiative"),
+    "project_key": _("Project key"),
+    "issue_type": _("Issue type"),
+    "table": _("Table"),
+    "role": _("Role"),
+    "business_problem": _("Business problem"),
+    "expected_value": _("Expected value"),
+    "business_unit": _("Business unit"),
+    "target_decision_date": _("Target decision date"),
+    "confidential": _("Confidential"),
+    "override_authority": _("Override authority"),
+    "cadence": _("Cadence"),
+    "start_time": _("Start time"),
+    "starts_on": _("Starts on"),
+    "framework": _("Framework"),
+    "code": _("Code"),
+    "source": _("Source"),
+    "precision": _("Precision"),
+    "note": _("Note"),
+    "criticality": _("Criticality"),
+    "cmdb_id": _("CMDB id"),
+}
+
+
+def translate_field_labels(form: forms.BaseForm) -> None:
+    """Give each field whose label Django derived from its name the translated label."""
+    for name, field in form.fields.items():
+        derived = name.replace("_", " ").lower()
+        if name in FIELD_LABELS and (field.label is None or str(field.label).lower() == derived):
+            field.label = FIELD_LABELS[name]

@@ -9,7 +9,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import VersionCheckedForm, version_field
+from core.forms import VersionCheckedForm, translate_field_labels, version_field
 from core.people import display_name
 from landscape import selectors as landscape_selectors
 
@@ -241,7 +241,9 @@ class UserListField(forms.ModelMultipleChoiceField):
 
 
 def style_widgets(form: forms.BaseForm) -> None:
-    """Give each widget its Bootstrap class, so templates render fields as they are."""
+    """Give each widget its Bootstrap class, so templates render fields as they are (and
+    fields without a label of their own the translated one)."""
+    translate_field_labels(form)
     for field in form.fields.values():
         widget = field.widget
         if isinstance(widget, forms.HiddenInput | forms.CheckboxSelectMultiple):
@@ -639,6 +641,7 @@ class DeclineRoleForm(forms.Form):
 
     reason = forms.CharField(
         max_length=2000,
+        label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Why you decline (e.g. who should hold the role instead)."),
     )

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import VersionCheckedForm, version_field
+from core.forms import VersionCheckedForm, translate_field_labels, version_field
 from core.people import display_name
 
 from .cmdb import MAX_BYTES
@@ -46,6 +46,7 @@ class SystemForm(VersionCheckedForm, forms.ModelForm):
             .order_by("username")
         )
         self.fields["it_owner"].label_from_instance = display_name
+        translate_field_labels(self)
         _style(self)
 
     def _post_clean(self):

@@ -258,3 +258,24 @@ def test_the_printable_reports_are_german(users, in_partnership):
     trail = client.get(reverse("audit:trail_print", args=[in_partnership.pk])).content.decode()
     assert '<html lang="de">' in trail and "Zurück zum Prüfpfad" in trail
     assert "Back to the audit trail" not in trail and "Changes (old → new)" not in trail
+
+
+def test_labels_django_derives_from_field_names_are_translated():
+    """Fields without a label of their own get one from core.forms.FIELD_LABELS, translated:
+    the fallback test's "Tested by", the session series' "Starts on", the system's kind."""
+    from django.utils import translation
+
+    from governance.sessions.forms import SeriesForm
+    from landscape.forms import SystemForm
+    from reviews.forms import FallbackTestForm
+
+    with translation.override("de"):
+        fallback = FallbackTestForm()
+        assert str(fallback.fields["tested_by"].label) == "Getestet von"
+        assert str(fallback.fields["tested_on"].label) == "Getestet am"
+        assert str(SeriesForm().fields["starts_on"].label) == "Beginnt am"
+        assert str(SystemForm().fields["criticality"].label) == "Kritikalität"
+    with translation.override("en"):
+        assert str(FallbackTestForm().fields["tested_by"].label) == "Tested by"
+        # A label of the form's own is kept.
+        assert str(SystemForm().fields["it_owner"].label) == "IT owner"
