@@ -21,9 +21,7 @@ from .models import DirectoryGroupMapping
 
 class MappingForm(forms.Form):
     group = forms.CharField(max_length=200, label=_("Directory group (name or object id)"))
-    role = forms.ChoiceField(
-        choices=[("", _("— no role —")), *((r.value, r.value) for r in Role)], required=False
-    )
+    role = forms.ChoiceField(choices=[("", _("— no role —")), *Role.choices], required=False)
     site = forms.ModelChoiceField(Site.objects.all(), required=False, empty_label=_("— no site —"))
 
     def __init__(self, *args, **kwargs):

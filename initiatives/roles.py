@@ -3,14 +3,17 @@
 from functools import lru_cache
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    SPONSOR = "Business sponsor"
-    REVIEWER = "IT reviewer"
-    IT_LEAD = "IT lead"
-    EXECUTIVE = "Executive"
-    ADMINISTRATOR = "Administrator"
+    # The value is the name of the directory group (it stays English); the label is what
+    # people read.
+    SPONSOR = "Business sponsor", _("Business sponsor")
+    REVIEWER = "IT reviewer", _("IT reviewer")
+    IT_LEAD = "IT lead", _("IT lead")
+    EXECUTIVE = "Executive", _("Executive")
+    ADMINISTRATOR = "Administrator", _("Administrator")
 
 
 # Roles that see the whole portfolio, confidential initiatives included.

@@ -279,3 +279,15 @@ def test_labels_django_derives_from_field_names_are_translated():
         assert str(FallbackTestForm().fields["tested_by"].label) == "Tested by"
         # A label of the form's own is kept.
         assert str(SystemForm().fields["it_owner"].label) == "IT owner"
+
+
+@pytest.mark.django_db
+def test_the_header_names_the_roles_in_the_page_language(users):
+    """The role badges beside the name read in the page's language; the roles themselves
+    (directory group names) stay as they are."""
+    client = Client()
+    client.force_login(users["it_lead"])
+    german = client.get("/my-work/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert '<span class="badge text-bg-light ms-1">IT-Leitung</span>' in german
+    english = client.get("/my-work/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<span class="badge text-bg-light ms-1">IT lead</span>' in english
