@@ -269,10 +269,11 @@ def test_query_count_does_not_grow_with_the_portfolio(client, users):
     assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
     assert len(large_api) == len(small_api)
     # 17 before issue 14: session, user, roles, filter choices, and 12 for the figures; My work
-    # (the navigation count and the "waiting for you" card, read once) adds up to 7; issue 15's
-    # "selected before IT assessment" and "partnership route taken" figures one each; the
-    # areas ruled out as not applicable on the page's rows one.
-    assert len(small) <= 27, len(small)
+    # (the navigation count and the "waiting for you" card, read once) adds up to 8 (its rows,
+    # then one read of their initiatives); issue 15's "selected before IT assessment" and
+    # "partnership route taken" figures one each; the areas ruled out as not applicable on the
+    # page's rows one. (SQLite, which `make mutate` uses, needs the 28th.)
+    assert len(small) <= 28, len(small)
 
 
 @pytest.mark.django_db
