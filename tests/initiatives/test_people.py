@@ -50,6 +50,22 @@ class TestRoles:
         without = set(people.people_for_role(people.RISK).values_list("username", flat=True))
         assert without == {"it_lead", "executive"}
 
+    def test_risk_role_offers_exactly_who_has_risk_authority(self, named):
+        """The picker's query and `has_risk_authority` state one rule twice: they agree."""
+        from django.contrib.auth import get_user_model
+
+        from initiatives.permissions import has_risk_authority
+
+        initiative = factories.draft_initiative(
+            sponsor=named["sponsor"],
+            decision_owner=named["norole"],
+            accountable_person=named["reviewer"],
+        )
+        offered = set(people.people_for_role(people.RISK, initiative))
+        everyone = get_user_model().objects.all()
+        assert offered == {u for u in everyone if has_risk_authority(u, initiative)}
+        assert named["norole"] in offered and named["sponsor"] not in offered
+
     def test_inactive_people_are_never_offered(self, named):
         named["other_reviewer"].is_active = False
         named["other_reviewer"].save(update_fields=["is_active"])
