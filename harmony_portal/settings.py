@@ -124,7 +124,13 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# PostgreSQL connections are kept between requests (a new one costs a few milliseconds of
+# TLS and authentication per request) and checked before reuse, so a connection the server
+# or a pooler closed is replaced instead of failing the next request. SQLite opens a file:
+# nothing to keep.
+_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if _POSTGRES else 0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # The web process, the Celery worker and beat share the SQLite file: IMMEDIATE transactions
     # take the write lock when they begin, so a second writer waits (up to the timeout)
@@ -132,7 +138,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     )
-if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+if _POSTGRES:
     # An unreachable database answers within seconds (503), instead of the OS's minutes.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)

@@ -91,7 +91,7 @@ class Processes:
     def web(self, *, env: dict) -> str:
         """The portal under gunicorn (the production command line); returns its base URL."""
         port = free_port()
-        env = {**env, "PORT": str(port), "WEB_CONCURRENCY": "2", "GUNICORN_THREADS": "4"}
+        env = {"WEB_CONCURRENCY": "2", "GUNICORN_THREADS": "4", **env, "PORT": str(port)}
         command = [str(BIN / "gunicorn"), "harmony_portal.wsgi:application"]
         process = self.start("gunicorn", command, env=env)
         base = f"http://127.0.0.1:{port}"
