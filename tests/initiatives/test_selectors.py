@@ -116,3 +116,30 @@ def test_the_system_page_does_not_grow_with_its_integrations(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(f"/initiatives/systems/{mes.pk}/")
     assert response.content.decode().count("More ") >= 6
+
+
+def test_my_initiatives_are_the_sponsored_and_co_sponsored_once_each_newest_first(users):
+    sponsor, other = users["sponsor"], users["other_sponsor"]
+    own = factories.draft_initiative(sponsor=sponsor, title="Own")
+    shared = factories.draft_initiative(sponsor=other, title="Shared")
+    shared.co_sponsors.add(sponsor)
+    both = factories.draft_initiative(sponsor=sponsor, title="Own and co-sponsored")
+    both.co_sponsors.add(sponsor, other)  # listed once, though two link rows match a join
+    factories.draft_initiative(sponsor=other, title="Not mine").co_sponsors.add(other)
+    for n, initiative in enumerate([shared, own, both]):  # activity order: both, own, shared
+        type(initiative).objects.filter(pk=initiative.pk).update(
+            updated_at=initiative.updated_at.replace(year=2030, microsecond=n)
+        )
+    mine = selectors.my_initiatives(sponsor)
+    assert [i.title for i in mine] == ["Own and co-sponsored", "Own", "Shared"]
+    assert [i.title for i in selectors.my_initiatives(other)] == [
+        "Own and co-sponsored",
+        "Shared",
+        "Not mine",
+    ]
+    # A subquery on the link table, no join and no DISTINCT (which made PostgreSQL read every
+    # initiative for one person's rows).
+    sql = str(mine.query).upper()
+    assert "DISTINCT" not in sql
+    assert 'JOIN "INITIATIVES_INITIATIVE_CO_SPONSORS"' not in sql
+    assert 'FROM "INITIATIVES_INITIATIVE_CO_SPONSORS" U0 WHERE U0."USER_ID"' in sql
