@@ -81,6 +81,9 @@ def endpoints() -> list[Endpoint]:
     detail_id = detail_initiative_id()
     found = [
         Endpoint("reviewer queue", "reviewer", _reverse("reviews:queue")),
+        # The IT lead's landing page: every open initiative of the portfolio in its tabs.
+        Endpoint("IT lead's queue", "it_lead", _reverse("reviews:queue")),
+        Endpoint("API /api/review-queue/ (IT lead)", "it_lead", _reverse("review-queue-list")),
         Endpoint(
             "initiative detail",
             "reviewer",

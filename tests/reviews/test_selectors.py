@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from initiatives.models import Phase, Status, VendorCandidate
 from reviews import selectors, services
 from reviews.models import ConcernArea, DesignInput, EvaluationCriterion, VendorScore
-from reviews.selectors import QueueFilters, review_queue
+from reviews.selectors import QUEUE_TABS, QueueFilters, review_queue
 from tests import factories
 from tests.conftest import rolled_back
 from tests.reviews.conftest import _evaluation
@@ -364,3 +364,31 @@ def test_blockers_are_listed_oldest_first(reviewed, users):
     assert selectors.blocking_design_inputs(reviewed) == [second, first]
     other = factories.in_review_initiative(sponsor=users["other_sponsor"])
     assert selectors.blocking_design_inputs(other) == []
+
+
+def test_every_tab_is_counted_in_one_query_and_the_page_does_not_count_again(
+    portfolio, users, client
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    lead = users["it_lead"]
+    for tab, _ in QUEUE_TABS:  # the aggregate's figure is the tab's number of rows
+        result = review_queue(lead, tab=tab)
+        assert result.counts[tab] == len(list(result.rows)) == result.rows.count()
+    counts = review_queue(lead, tab="all").counts
+    assert counts["all"] >= 2 and counts["all"] >= counts["new"]
+    for path in ("/reviews/", "/api/review-queue/"):
+        client.force_login(lead)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(path, {"tab": "all"})
+        assert response.status_code == 200
+        counting = [  # the tabs' aggregate, or a paginator's COUNT(*)
+            q["sql"]
+            for q in ctx.captured_queries
+            if q["sql"].startswith('SELECT COUNT("initiatives_initiative"')
+            or '"__count" FROM "initiatives_initiative"' in q["sql"]
+        ]
+        assert len(counting) == 1, counting  # four tabs, one query; the paginator reuses it
+    assert response.json()["count"] == counts["all"]
+    assert response.json()["counts"] == counts
