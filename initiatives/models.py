@@ -46,6 +46,35 @@ class Phase(models.TextChoices):
 # IT involvement counts as "early" when it starts before a vendor is chosen or a design fixed.
 EARLY_PHASES = frozenset({Phase.IDEA, Phase.DESIGN})
 
+# The review queue's urgency. Later phases are more urgent: the design is about to be fixed
+# without IT's input. Defined here, beside the index that serves the queue in this order.
+PHASE_URGENCY = {
+    Phase.PRODUCTION: 6,
+    Phase.PILOT: 5,
+    Phase.BUILD: 4,
+    Phase.VENDOR_SELECTION: 3,
+    Phase.DESIGN: 2,
+    Phase.IDEA: 1,
+}
+
+
+def safety_rank() -> models.Case:
+    """1 for a safety-critical initiative, else 0 (the queue's first sort key, descending)."""
+    return models.Case(
+        models.When(safety_critical="yes", then=models.Value(1)),
+        default=models.Value(0),
+        output_field=models.IntegerField(),
+    )
+
+
+def phase_rank() -> models.Case:
+    """The phase's urgency, 1–6 (the queue's second sort key, descending)."""
+    return models.Case(
+        *[models.When(phase=p, then=models.Value(rank)) for p, rank in PHASE_URGENCY.items()],
+        default=models.Value(0),
+        output_field=models.IntegerField(),
+    )
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -228,6 +257,16 @@ class Initiative(models.Model):
             # Lists show the most recently changed first.
             models.Index(fields=["-updated_at"], name="initiative_recent_first"),
             models.Index(fields=["ai_act_class", "status"], name="initiative_ai_act_class"),
+            # The review queue of open work, most urgent first: its first page is read from
+            # this index, not sorted from every open initiative (reviews.selectors).
+            models.Index(
+                safety_rank().desc(),
+                phase_rank().desc(),
+                models.F("submitted_at"),
+                models.F("id"),
+                name="initiative_review_urgency",
+                condition=models.Q(status__in=["submitted", "in_review"]),
+            ),
         ]
         permissions = [("review_initiative", "Can review the initiative as IT")]
 

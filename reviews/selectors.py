@@ -19,7 +19,14 @@ from django.utils.translation import gettext_lazy as _
 
 from core.paging import CountedRows
 from core.people import display_name
-from initiatives.models import Initiative, Phase, Status, VendorCandidate
+from initiatives.models import (
+    Initiative,
+    Phase,
+    Status,
+    VendorCandidate,
+    phase_rank,
+    safety_rank,
+)
 from initiatives.permissions import restrict_to_visible
 from initiatives.roles import Role, has_role
 
@@ -152,16 +159,6 @@ QUEUE_TABS = (
     ("all", _("All")),
 )
 
-# Later phases are more urgent: the design is about to be fixed without IT's input.
-PHASE_URGENCY = {
-    Phase.PRODUCTION: 6,
-    Phase.PILOT: 5,
-    Phase.BUILD: 4,
-    Phase.VENDOR_SELECTION: 3,
-    Phase.DESIGN: 2,
-    Phase.IDEA: 1,
-}
-
 
 @dataclass
 class QueueFilters:
@@ -272,20 +269,14 @@ def review_queue(user, *, tab: str | None = "all", filters: QueueFilters | None 
     if tab is None:
         tab = next((name for name, _ in QUEUE_TABS if counts[name]), "all")
     tab = tab if tab in conditions else "all"
-    phase_rank = Case(
-        *[When(phase=p, then=Value(rank)) for p, rank in PHASE_URGENCY.items()],
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    safety_rank = Case(
-        When(safety_critical="yes", then=Value(1)), default=Value(0), output_field=IntegerField()
-    )
     rows = (
         base.filter(conditions[tab])
         .select_related("sponsor", "site")
         .annotate(
-            safety_rank=safety_rank,
-            phase_rank=phase_rank,
+            # The expressions of the index initiative_review_urgency, so the first page is
+            # read from it in this order.
+            safety_rank=safety_rank(),
+            phase_rank=phase_rank(),
             open_inputs=_count_subquery(
                 DesignInput.objects.filter(
                     initiative=OuterRef("pk"), status__in=OPEN_DESIGN_INPUT_STATUSES

@@ -392,3 +392,25 @@ def test_every_tab_is_counted_in_one_query_and_the_page_does_not_count_again(
         assert len(counting) == 1, counting  # four tabs, one query; the paginator reuses it
     assert response.json()["count"] == counts["all"]
     assert response.json()["counts"] == counts
+
+
+def test_the_first_page_of_the_queue_is_read_from_the_urgency_index(portfolio, users):
+    """The queue's sort expressions are those of the index initiative_review_urgency, so
+    PostgreSQL reads the first page in order from it instead of sorting every open initiative
+    (planner costs forced, as the test portfolio is too small for the index to pay)."""
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the plan is PostgreSQL's")
+    rows = review_queue(users["it_lead"], tab="all").rows
+    sql, params = rows.queryset[:20].query.sql_with_params()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+    assert "Index Scan using initiative_review_urgency" in plan, plan
+    assert "Sort" not in plan.split("SubPlan")[0], plan
+    # The order the index gives is the urgency the queue promises.
+    ranked = [(i.safety_rank, i.phase_rank) for i in rows]
+    assert ranked == sorted(ranked, reverse=True)
