@@ -7,6 +7,7 @@ a single quote before such text (OWASP's rule against CSV injection); numbers ar
 """
 
 import csv
+from collections.abc import Iterable, Iterator
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -33,3 +34,19 @@ class _SafeWriter:
 def csv_writer(file, **kwargs) -> _SafeWriter:
     """`csv.writer(file)` whose every text cell goes through `safe_cell`."""
     return _SafeWriter(csv.writer(file, **kwargs))
+
+
+class _Line:
+    """A file whose `write` hands back what it was given: a CSV writer on it returns each
+    line instead of storing it."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(rows: Iterable) -> Iterator[str]:
+    """Each row as one safe CSV line, as the rows come: the body of a StreamingHttpResponse,
+    whose memory stays that of one row however many there are."""
+    writer = csv_writer(_Line())
+    for row in rows:
+        yield writer.writerow(row)

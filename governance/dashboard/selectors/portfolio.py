@@ -3,6 +3,7 @@ concern area, sorted and paged in the database; the same rows feed the CSV expor
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -199,8 +200,30 @@ def _with_not_applicable(rows: list[PortfolioRow]) -> list[PortfolioRow]:
 def portfolio_rows(
     initiatives: QuerySet[Initiative], sort: str = DEFAULT_SORT
 ) -> list[PortfolioRow]:
-    """Every initiative of the portfolio as a row, sorted (the CSV export); two queries."""
-    return _with_not_applicable([portfolio_row(i) for i in portfolio_queryset(initiatives, sort)])
+    """Every initiative of the portfolio as a row, sorted; two queries up to a chunk's size."""
+    return list(iter_portfolio_rows(initiatives, sort))
+
+
+EXPORT_CHUNK_SIZE = 1000
+
+
+def iter_portfolio_rows(
+    initiatives: QuerySet[Initiative],
+    sort: str = DEFAULT_SORT,
+    chunk_size: int = EXPORT_CHUNK_SIZE,
+) -> Iterator[PortfolioRow]:
+    """Every initiative of the portfolio as a row, sorted, read in chunks (the CSV export).
+
+    One query streams the rows (a server-side cursor on PostgreSQL) and one more per chunk
+    marks the areas ruled out, so memory stays that of one chunk whatever the portfolio's
+    size, and the first rows go out before the last are read."""
+    chunk: list[PortfolioRow] = []
+    for initiative in portfolio_queryset(initiatives, sort).iterator(chunk_size=chunk_size):
+        chunk.append(portfolio_row(initiative))
+        if len(chunk) == chunk_size:
+            yield from _with_not_applicable(chunk)
+            chunk = []
+    yield from _with_not_applicable(chunk)
 
 
 def portfolio_page(
@@ -256,18 +279,18 @@ CSV_HEADER = [
 ]
 
 
-def csv_rows(rows: list[PortfolioRow]) -> list[list[Any]]:
-    """The portfolio table as CSV rows (header first); empty cells mean "not assessed",
-    "not applicable" an area an IT lead ruled out."""
+def csv_rows(rows: Iterable[PortfolioRow]) -> Iterator[list[Any]]:
+    """The portfolio table as CSV rows (header first), one at a time as the rows come; empty
+    cells mean "not assessed", "not applicable" an area an IT lead ruled out."""
 
     def when(value: datetime | None) -> str:
         return timezone.localtime(value).isoformat(timespec="minutes") if value else ""
 
-    out: list[list[Any]] = [CSV_HEADER]
+    yield CSV_HEADER
     for row in rows:
         i = row.initiative
         early = i.it_involved_early
-        out.append(
+        yield (
             [
                 i.reference,
                 i.title,
@@ -290,4 +313,3 @@ def csv_rows(rows: list[PortfolioRow]) -> list[list[Any]]:
                 row.open_high,
             ]
         )
-    return out
