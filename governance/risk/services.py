@@ -225,6 +225,31 @@ def recompute(initiative_ids: Iterable[int] | None = None, now: datetime | None 
     return len(history)
 
 
+# Initiatives per chunk of the sweep: the facts of one chunk in memory at a time.
+SWEEP_CHUNK_SIZE = 2000
+
+
+def sweep(now: datetime | None = None, chunk_size: int = SWEEP_CHUNK_SIZE) -> int:
+    """Recompute every initiative, a chunk at a time in primary-key order.
+
+    Each chunk gathers, computes and writes on its own (its writes in their own
+    transaction), so the worker holds one chunk's facts instead of the portfolio's, a long
+    sweep keeps no lock on the chunks it has finished, and an initiative created during the
+    sweep is taken by a later chunk or by the next sweep. Returns how many changed level."""
+    now = now or timezone.now()
+    changed, after = 0, 0
+    while True:
+        ids = list(
+            Initiative.objects.filter(pk__gt=after)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:chunk_size]
+        )
+        if not ids:
+            return changed
+        changed += recompute(ids, now)
+        after = ids[-1]
+
+
 def _write_postgresql(
     readiness_changes: dict[int, list[int]],
     history: list[RiskStatusChange],

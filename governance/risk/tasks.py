@@ -36,8 +36,9 @@ def recompute_risk(initiative_id: int) -> bool:
 
 @shared_task(acks_late=True)
 def sweep_risk() -> int:
-    """Recompute every initiative (staleness moves with time even when nothing changes)."""
-    return services.recompute()
+    """Recompute every initiative, in chunks (staleness moves with time even when nothing
+    changes)."""
+    return services.sweep()
 
 
 def schedule_risk_recompute(initiative_id: int) -> None:

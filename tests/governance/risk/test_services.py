@@ -118,3 +118,40 @@ def test_recompute_reads_the_explainability_answers_of_the_intake(users):
     assert reason not in RiskState.objects.get(initiative=initiative).reasons
     explainability.refresh_from_db()
     assert explainability.readiness == 15  # one question (drift) left
+
+
+def test_the_sweep_in_chunks_stores_exactly_what_one_pass_stores(users):
+    """The hourly sweep reads the portfolio a chunk at a time (bounded memory, each chunk
+    written on its own); whatever the chunk size, levels, reasons, readiness and history come
+    out as from one pass over everything."""
+    from django.db import transaction
+
+    from governance.risk.services import sweep
+
+    for n in range(7):
+        initiative = factories.in_review_initiative(sponsor=users["sponsor"])
+        ensure_assessments(initiative)
+        if n % 3:
+            factories.working_series(initiative=initiative, user=users["it_lead"])
+        if n % 2:
+            _design_input(initiative, users["reviewer"], severity=("high", "low")[n % 4 == 1])
+    now = timezone.now()
+
+    def stored():
+        return (
+            sorted(Initiative.objects.values_list("pk", "risk_level")),
+            sorted(RiskState.objects.values_list("initiative_id", "level", "reasons", "dirty")),
+            sorted(ConcernAssessment.objects.values_list("pk", "readiness")),
+            sorted(RiskStatusChange.objects.values_list("initiative_id", "from_level", "to_level")),
+        )
+
+    with transaction.atomic():
+        one_pass_changed = recompute(now=now)
+        one_pass = stored()
+        transaction.set_rollback(True)
+    assert one_pass_changed >= 2 and one_pass != stored()  # the data had something to change
+    for chunk_size in (2, 3, 7, 100):
+        with transaction.atomic():
+            assert sweep(now=now, chunk_size=chunk_size) == one_pass_changed
+            assert stored() == one_pass, chunk_size
+            transaction.set_rollback(True)
