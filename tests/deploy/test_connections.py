@@ -92,3 +92,22 @@ def test_gunicorn_loads_the_portal_before_forking_and_recycles_with_jitter():
     assert config["max_requests"] == 2000
     # Jittered: the workers do not all restart at the same request count.
     assert 0 < config["max_requests_jitter"] <= config["max_requests"] // 2
+
+
+@pytest.mark.django_db
+def test_postgresql_sessions_run_without_jit_compilation():
+    """Compiling a query plan costs tens of milliseconds, more than the portal's queries
+    take: the portal's sessions turn PostgreSQL's JIT off (DATABASE_JIT=True turns it on)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("JIT is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+    on = run_python(
+        "from django.db import connection\n"
+        "with connection.cursor() as c:\n    c.execute('SHOW jit'); print(c.fetchone()[0])",
+        DATABASE_URL=shared_database_url(),
+        DATABASE_JIT="True",
+    )
+    assert on.returncode == 0, on.stderr
+    assert on.stdout.split()[-1] == "on"
