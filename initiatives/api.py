@@ -433,7 +433,7 @@ class OverlapSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="initiative.pk")
     reference = serializers.CharField(source="initiative.reference")
     title = serializers.CharField(source="initiative.title")
-    site = serializers.CharField(source="initiative.site.name", default=None)
+    site = serializers.CharField(source="initiative.site.name", default=None, allow_null=True)
     status = serializers.CharField(source="initiative.get_status_display")
     sponsor = serializers.CharField(source="initiative.sponsor.get_full_name")
     url = serializers.CharField(source="initiative.get_absolute_url")

@@ -192,6 +192,20 @@ def test_the_endpoint_answers_what_the_selector_finds(api_as, users):
     assert api_as("anonymous").get("/api/initiatives/similar/").status_code == 401
 
 
+def test_an_initiative_without_a_site_is_listed_with_site_null_as_documented(api_as, users):
+    """A draft need not name its site yet: the endpoint lists it with `site: null`, which
+    the schema allows (schemathesis found a 200 that broke the schema's plain string)."""
+    found = existing(users["other_sponsor"])
+    Initiative.objects.filter(pk=found.pk).update(site=None)
+    response = api_as("sponsor").get(
+        "/api/initiatives/similar/", {"title": "Press vibration monitoring", "problem": PROBLEM}
+    )
+    assert response.status_code == 200
+    assert [(row["id"], row["site"]) for row in response.json()] == [(found.pk, None)]
+    schema = api_as("sponsor").get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    assert schema["components"]["schemas"]["Overlap"]["properties"]["site"]["nullable"] is True
+
+
 @pytest.mark.parametrize(
     "params, field",
     [
