@@ -603,13 +603,7 @@ def test_route_taken_and_escalations_after_the_offer(portfolio, users):
 
 
 @pytest.mark.django_db
-def test_sessions_at_the_same_moment_list_the_one_recorded_last_first(users):
-    now = datetime(2026, 3, 20, 12, tzinfo=UTC)
-    first, second = (
-        Initiative.objects.create(title=title, sponsor=users["sponsor"], status="in_review")
-        for title in ("First", "Second")
-    )
-    for initiative in (first, second):
-        dashboard_fixture._sessions(initiative, users, [(now - timedelta(days=1), "held")])
-    held = drilldown_sessions(users["executive"], ALL, "held", now=now)
-    assert [s.initiative for s in held] == [second, first]
+def test_an_area_or_a_band_alone_does_not_narrow_the_list(portfolio, users):
+    executive = users["executive"]
+    for criteria in (InitiativeCriteria(area="security"), InitiativeCriteria(band="low")):
+        assert drilldown_initiatives(executive, ALL, criteria).count() == 5, criteria
