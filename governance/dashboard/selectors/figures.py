@@ -17,9 +17,6 @@ from typing import Any
 from django.core.paginator import Page
 from django.db.models import (
     Count,
-    DateField,
-    DurationField,
-    ExpressionWrapper,
     F,
     Q,
     QuerySet,
@@ -127,19 +124,14 @@ def partnership_time(
 
     One query; medians are rounded to one decimal.
     """
-    # The database subtracts and finds the (local) month, so Python only collects numbers.
+    # The database subtracts (a duration: Django types datetime minus datetime) and finds the
+    # month in the current time zone (TruncMonth's default), so Python only collects numbers.
     pairs = (
         initiatives.filter(submitted_at__isnull=False, ready_for_build_at__isnull=False)
         .order_by()
         .annotate(
-            took=ExpressionWrapper(
-                F("ready_for_build_at") - F("submitted_at"), output_field=DurationField()
-            ),
-            month=TruncMonth(
-                "ready_for_build_at",
-                output_field=DateField(),
-                tzinfo=timezone.get_current_timezone(),
-            ),
+            took=F("ready_for_build_at") - F("submitted_at"),
+            month=TruncMonth("ready_for_build_at"),
         )
         .values_list("took", "month")
     )

@@ -227,12 +227,13 @@ class TestEscalationsAndBlockers:
         older = self._escalation(users, initiative, at(3, 1))
         first_same_day = self._escalation(users, initiative, at(3, 5), partnership_offered=True)
         second_same_day = self._escalation(users, initiative, at(3, 5))
+        backdated = self._escalation(users, initiative, at(2, 1))  # recorded last, decided first
         Decision.objects.create(
             initiative=initiative, kind="approval", summary="x", decided_by=users["executive"]
         )
         listed = escalations(Initiative.objects.all())
-        # Newest first; of two on the same moment the one recorded last comes first.
-        assert list(listed) == [second_same_day, first_same_day, older]
+        # Newest decision first; of two on the same moment the one recorded last comes first.
+        assert list(listed) == [second_same_day, first_same_day, older, backdated]
         assert list(escalations(Initiative.objects.all(), after_offer=True)) == [first_same_day]
 
     def test_the_dashboard_shows_the_five_newest_escalations_and_ten_blockers(self, users):
@@ -254,3 +255,10 @@ class TestEscalationsAndBlockers:
         assert data.sort == "reference"
         assert data.page.number == 1
         assert [row.initiative.pk for row in data.rows] == [i.pk for i in made[:25]]
+
+    def test_blockers_are_ordered_by_when_they_were_raised_not_recorded(self, users):
+        initiative = _initiative(users, status="in_review")
+        for title, raised in [("Raised 5 Mar", at(3, 5)), ("Raised 1 Mar", at(3, 1))]:
+            dashboard_fixture._input(initiative, "vendor", title, "high", "raised", raised, users)
+        items = blockers(Initiative.objects.filter(status="in_review")).items
+        assert [d.title for d in items] == ["Raised 1 Mar", "Raised 5 Mar"]
