@@ -10,6 +10,7 @@ same criteria the figure counted, so a list always matches its number.
 from __future__ import annotations
 
 import statistics
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -136,11 +137,11 @@ def partnership_time(
         .values_list("took", "month")
     )
     all_days: list[float] = []
-    per_month: dict[str, list[float]] = {}
+    per_month: defaultdict[str, list[float]] = defaultdict(list)  # a month without any: []
     for took, month in pairs:
         days = took.total_seconds() / 86400
         all_days.append(days)
-        per_month.setdefault(month.strftime("%Y-%m"), []).append(days)
+        per_month[month.strftime("%Y-%m")].append(days)
 
     def median(values: list[float]) -> float | None:
         return round(statistics.median(values), 1) if values else None
@@ -149,9 +150,7 @@ def partnership_time(
         count=len(all_days),
         median_days=median(all_days),
         by_month=[
-            MonthFigure(
-                month=m, count=len(per_month.get(m, [])), median_days=median(per_month.get(m, []))
-            )
+            MonthFigure(month=m, count=len(per_month[m]), median_days=median(per_month[m]))
             for m in recent_months(months, today)
         ],
     )
