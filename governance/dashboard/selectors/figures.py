@@ -186,10 +186,9 @@ class PartnershipHealth:
 
 
 def vendor_selected_before_it(initiatives: QuerySet[Initiative]) -> QuerySet[Initiative]:
-    """The initiatives with a vendor selected before IT scored it (each counted once)."""
-    flagged = Decision.objects.filter(
-        kind=DecisionKind.VENDOR_SELECTION, before_it_assessment=True
-    ).values("initiative_id")
+    """The initiatives with a vendor selected before IT scored it (each counted once). Only a
+    vendor selection carries the flag: the constraint vendor_before_it_assessment_has_a_reason."""
+    flagged = Decision.objects.filter(before_it_assessment=True).values("initiative_id")
     return initiatives.filter(pk__in=flagged)
 
 

@@ -89,8 +89,14 @@ def _initiative(users, title="x", **fields) -> Initiative:
 @pytest.mark.django_db
 class TestFunnel:
     def test_ai_act_classes_with_the_unscreened_as_none_zeros_included(self, users):
-        for ai_act_class in ["high_risk", "high_risk", "minimal", ""]:
-            _initiative(users, ai_act_class=ai_act_class, status="submitted")
+        # The two high-risk ones in different phases: two rows of the counts to add up.
+        for ai_act_class, phase in [
+            ("high_risk", "idea"),
+            ("high_risk", "design"),
+            ("minimal", "idea"),
+            ("", "idea"),
+        ]:
+            _initiative(users, ai_act_class=ai_act_class, phase=phase, status="submitted")
         counts = funnel(Initiative.objects.all())
         assert counts.by_ai_act == {
             "prohibited": 0,
