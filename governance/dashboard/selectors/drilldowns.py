@@ -30,6 +30,13 @@ from .filters import DashboardFilters, dashboard_initiatives, initiative_ids
 from .portfolio import READINESS_BANDS, assessed_concerns
 
 
+def one_of(params, name: str, allowed) -> str:
+    """The link's value of `name` if it is one of `allowed`, else "" (a missing and an invalid
+    value read alike: the list is not narrowed by it)."""
+    value = params.get(name)
+    return value if value in allowed else ""
+
+
 @dataclass(frozen=True)
 class InitiativeCriteria:
     """Extra criteria of an initiative drill-down, each matching one figure of the dashboard."""
@@ -44,20 +51,16 @@ class InitiativeCriteria:
 
     @classmethod
     def from_params(cls, params) -> InitiativeCriteria:
-        risk = params.get("risk", "")
-        involvement = params.get("involvement", "")
         month = params.get("ready_month", "")
-        area = params.get("area", "")
-        band = params.get("band", "")
         digits = month.replace("-", "")
         valid_month = len(month) == 7 and month[4] == "-" and digits.isascii() and digits.isdigit()
         return cls(
-            risk=risk if risk in RiskLevel.values else "",
-            involvement=involvement if involvement in ("early", "late", "involved") else "",
+            risk=one_of(params, "risk", RiskLevel.values),
+            involvement=one_of(params, "involvement", ("early", "late", "involved")),
             ready_month=month if valid_month else "",
             reached_ready=params.get("reached_ready") == "1",
-            area=area if area in ConcernArea.values else "",
-            band=band if band in READINESS_BANDS else "",
+            area=one_of(params, "area", ConcernArea.values),
+            band=one_of(params, "band", READINESS_BANDS),
             vendor_before_it=params.get("vendor_before_it") == "1",
         )
 
@@ -149,13 +152,10 @@ class DesignInputCriteria:
 
     @classmethod
     def from_params(cls, params) -> DesignInputCriteria:
-        state = params.get("state", "")
-        area = params.get("area", "")
-        initiative = str(params.get("initiative", ""))
         return cls(
-            state=state if state in ("open", "blocking", *DesignInputStatus.values) else "",
-            area=area if area in ConcernArea.values else "",
-            initiative=parse_id(initiative),
+            state=one_of(params, "state", ("open", "blocking", *DesignInputStatus.values)),
+            area=one_of(params, "area", ConcernArea.values),
+            initiative=parse_id(params.get("initiative")),
             route_taken=params.get("route") == "taken",
         )
 

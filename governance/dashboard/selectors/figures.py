@@ -10,6 +10,7 @@ same criteria the figure counted, so a list always matches its number.
 from __future__ import annotations
 
 import statistics
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -17,9 +18,6 @@ from typing import Any
 from django.core.paginator import Page
 from django.db.models import (
     Count,
-    DateField,
-    DurationField,
-    ExpressionWrapper,
     F,
     Q,
     QuerySet,
@@ -127,28 +125,23 @@ def partnership_time(
 
     One query; medians are rounded to one decimal.
     """
-    # The database subtracts and finds the (local) month, so Python only collects numbers.
+    # The database subtracts (a duration: Django types datetime minus datetime) and finds the
+    # month in the current time zone (TruncMonth's default), so Python only collects numbers.
     pairs = (
         initiatives.filter(submitted_at__isnull=False, ready_for_build_at__isnull=False)
         .order_by()
         .annotate(
-            took=ExpressionWrapper(
-                F("ready_for_build_at") - F("submitted_at"), output_field=DurationField()
-            ),
-            month=TruncMonth(
-                "ready_for_build_at",
-                output_field=DateField(),
-                tzinfo=timezone.get_current_timezone(),
-            ),
+            took=F("ready_for_build_at") - F("submitted_at"),
+            month=TruncMonth("ready_for_build_at"),
         )
         .values_list("took", "month")
     )
     all_days: list[float] = []
-    per_month: dict[str, list[float]] = {}
+    per_month: defaultdict[str, list[float]] = defaultdict(list)  # a month without any: []
     for took, month in pairs:
         days = took.total_seconds() / 86400
         all_days.append(days)
-        per_month.setdefault(month.strftime("%Y-%m"), []).append(days)
+        per_month[month.strftime("%Y-%m")].append(days)
 
     def median(values: list[float]) -> float | None:
         return round(statistics.median(values), 1) if values else None
@@ -157,9 +150,7 @@ def partnership_time(
         count=len(all_days),
         median_days=median(all_days),
         by_month=[
-            MonthFigure(
-                month=m, count=len(per_month.get(m, [])), median_days=median(per_month.get(m, []))
-            )
+            MonthFigure(month=m, count=len(per_month[m]), median_days=median(per_month[m]))
             for m in recent_months(months, today)
         ],
     )
@@ -195,10 +186,9 @@ class PartnershipHealth:
 
 
 def vendor_selected_before_it(initiatives: QuerySet[Initiative]) -> QuerySet[Initiative]:
-    """The initiatives with a vendor selected before IT scored it (each counted once)."""
-    flagged = Decision.objects.filter(
-        kind=DecisionKind.VENDOR_SELECTION, before_it_assessment=True
-    ).values("initiative_id")
+    """The initiatives with a vendor selected before IT scored it (each counted once). Only a
+    vendor selection carries the flag: the constraint vendor_before_it_assessment_has_a_reason."""
+    flagged = Decision.objects.filter(before_it_assessment=True).values("initiative_id")
     return initiatives.filter(pk__in=flagged)
 
 

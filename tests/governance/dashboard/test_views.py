@@ -389,3 +389,30 @@ def test_a_concern_ruled_out_reads_not_applicable_not_as_not_assessed(client, us
     api = client.get("/api/dashboard/").json()
     entry = next(r for r in api["portfolio"] if r["id"] == initiative.pk)
     assert entry["not_applicable"] == ["vendor"]
+
+
+@pytest.mark.django_db
+def test_each_list_costs_the_same_queries_at_4_and_at_16_initiatives(client, users):
+    """The lists behind the figures read each row's initiative, site, unit, sponsor, owner or
+    decider with the rows, not one query per row."""
+    client.force_login(users["executive"])
+    lists = [
+        "/governance/dashboard/initiatives/",
+        "/governance/dashboard/design-inputs/",
+        "/governance/dashboard/escalations/",
+        "/governance/dashboard/sessions/?state=held",
+    ]
+
+    def queries() -> dict[str, int]:
+        counted = {}
+        for url in lists:
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            counted[url] = len(captured)
+        return counted
+
+    _grow(users, 4)
+    queries()  # warm caches (content types, sessions)
+    small = queries()
+    _grow(users, 12)
+    assert queries() == small

@@ -187,12 +187,19 @@ def test_a_planned_session_is_past_only_once_its_start_has_passed(users):
         ({"ready_month": "20260-3"}, InitiativeCriteria()),
         ({"ready_month": "２０２６-03"}, InitiativeCriteria()),  # digits, but not ASCII
         ({"ready_month": "2026-0x"}, InitiativeCriteria()),
+        ({"ready_month": "2026-033"}, InitiativeCriteria()),
         ({"risk": "blocked", "involvement": "late"}, InitiativeCriteria("blocked", "late")),
         ({"risk": "doomed", "involvement": "never"}, InitiativeCriteria()),
         ({"reached_ready": "1"}, InitiativeCriteria(reached_ready=True)),
         ({"reached_ready": "yes"}, InitiativeCriteria()),
         ({"area": "vendor", "band": "ready"}, InitiativeCriteria(area="vendor", band="ready")),
         ({"area": "weather", "band": "great"}, InitiativeCriteria()),
+        ({"vendor_before_it": "1"}, InitiativeCriteria(vendor_before_it=True)),
+        ({"vendor_before_it": "true"}, InitiativeCriteria()),
+        (
+            QueryDict("risk=at_risk&band=none&area=ai_act"),
+            InitiativeCriteria("at_risk", band="none"),
+        ),
     ],
 )
 def test_initiative_criteria_from_a_link(params, expected):
@@ -209,6 +216,7 @@ def test_initiative_criteria_from_a_link(params, expected):
         (InitiativeCriteria(involvement="involved"), ["IT involved"]),
         (InitiativeCriteria(ready_month="2026-02"), ["ready for build in 2026-02"]),
         (InitiativeCriteria(reached_ready=True), ["reached ready for build"]),
+        (InitiativeCriteria(vendor_before_it=True), ["vendor selected before IT assessment"]),
         (
             InitiativeCriteria(area="vendor", band="none"),
             ["Vendor lock-in & survivability not assessed"],
@@ -240,6 +248,12 @@ def test_initiative_criteria_in_words(criteria, words):
             DesignInputCriteria(area="security", initiative=7),
             ["Security & data exposure"],
         ),
+        (
+            {"route": "taken", "state": "open"},
+            DesignInputCriteria(state="open", route_taken=True),
+            ["open", "raised for a working session instead of an escalation"],
+        ),
+        ({"route": "declined"}, DesignInputCriteria(), []),
     ],
 )
 def test_design_input_criteria_from_a_link(params, expected, words):
@@ -488,3 +502,108 @@ def test_every_figure_has_as_many_rows_behind_its_link(users, portfolio, chosen)
                 assert listed_behind(executive, href) == coloured, (area, band)
         blockers_href = list_url("design-inputs", filters, state="blocking")
         assert listed_behind(executive, blockers_href) == data.blockers.total
+
+
+# --- The lists of issue 15's figures, and the edges of the month lists -------------------------
+
+
+@pytest.mark.django_db
+def test_ready_without_a_submission_date_is_in_no_month_and_not_counted_as_reached(users):
+    """The partnership time needs both dates; an initiative marked ready without a submission
+    (an import) is left out of the month's list as it is left out of the figure."""
+    counted = Initiative.objects.create(
+        title="Counted",
+        sponsor=users["sponsor"],
+        submitted_at=local(2026, 2, 1),
+        ready_for_build_at=local(2026, 2, 10),
+    )
+    Initiative.objects.create(
+        title="Never submitted", sponsor=users["sponsor"], ready_for_build_at=local(2026, 2, 11)
+    )
+    executive = users["executive"]
+    time = partnership_time(
+        dashboard_initiatives(executive, ALL), months=1, today=date(2026, 2, 15)
+    )
+    assert [(m.month, m.count) for m in time.by_month] == [("2026-02", 1)]
+    for criteria in (
+        InitiativeCriteria(ready_month="2026-02"),
+        InitiativeCriteria(reached_ready=True),
+    ):
+        assert list(drilldown_initiatives(executive, ALL, criteria)) == [counted], criteria
+
+
+@pytest.mark.django_db
+def test_the_month_list_follows_the_active_time_zone_like_the_figure(users):
+    # Just past midnight on 1 February in Tokyo is still 31 January in Berlin.
+    tokyo = ZoneInfo("Asia/Tokyo")
+    ready = datetime(2026, 2, 1, 0, 30, tzinfo=tokyo)
+    made = Initiative.objects.create(
+        title="Tokyo",
+        sponsor=users["sponsor"],
+        submitted_at=ready - timedelta(days=3),
+        ready_for_build_at=ready,
+    )
+    executive = users["executive"]
+    with timezone.override(tokyo):
+        time = partnership_time(
+            dashboard_initiatives(executive, ALL), months=2, today=date(2026, 2, 15)
+        )
+        assert [(m.month, m.count) for m in time.by_month] == [("2026-01", 0), ("2026-02", 1)]
+        february = drilldown_initiatives(executive, ALL, InitiativeCriteria(ready_month="2026-02"))
+        january = drilldown_initiatives(executive, ALL, InitiativeCriteria(ready_month="2026-01"))
+        assert (list(february), list(january)) == ([made], [])
+
+
+@pytest.mark.django_db
+def test_vendor_before_it_lists_each_initiative_once(portfolio, users):
+    for before, initiative in [(True, portfolio.b), (True, portfolio.b), (False, portfolio.a)]:
+        Decision.objects.create(
+            initiative=initiative,
+            kind="vendor_selection",
+            summary="vendor",
+            decided_by=users["sponsor"],
+            before_it_assessment=before,
+            unscored_rationale="could not wait" if before else "",
+        )
+    listed = drilldown_initiatives(
+        users["executive"], ALL, InitiativeCriteria(vendor_before_it=True)
+    )
+    assert list(listed) == [portfolio.b]
+
+
+@pytest.mark.django_db
+def test_route_taken_and_escalations_after_the_offer(portfolio, users):
+    executive = users["executive"]
+    for initiative in (portfolio.d, portfolio.c):
+        DesignInput.objects.create(
+            initiative=initiative,
+            area="security",
+            title=f"{initiative.title[0]}: raised instead",
+            raised_by=users["sponsor"],
+            instead_of_escalation=True,
+        )
+    offered = Decision.objects.create(
+        initiative=portfolio.d,
+        kind="escalation",
+        summary="after the offer",
+        decided_by=users["sponsor"],
+        partnership_offered=True,
+        discussed_in_session="no",
+    )
+    route = drilldown_design_inputs(executive, ALL, DesignInputCriteria(route_taken=True))
+    assert [d.title for d in route] == ["D: raised instead", "C: raised instead"]
+    at_s2_security = drilldown_design_inputs(
+        executive,
+        DashboardFilters(site=portfolio.s2.pk),
+        DesignInputCriteria(route_taken=True, area="security", initiative=portfolio.c.pk),
+    )
+    assert [d.title for d in at_s2_security] == ["C: raised instead"]
+    assert list(drilldown_escalations(executive, ALL, after_offer=True)) == [offered]
+    assert drilldown_escalations(executive, ALL).count() == 3
+
+
+@pytest.mark.django_db
+def test_an_area_or_a_band_alone_does_not_narrow_the_list(portfolio, users):
+    executive = users["executive"]
+    for criteria in (InitiativeCriteria(area="security"), InitiativeCriteria(band="low")):
+        assert drilldown_initiatives(executive, ALL, criteria).count() == 5, criteria
