@@ -274,9 +274,12 @@ def test_design_input_owner_can_see_a_confidential_initiative(users):
     )
     owner = users["other_sponsor"]
     assert not permissions.can_view(owner, secret)
+    mark = _last_id()
     item = factories.design_input(initiative=secret, raised_by=users["reviewer"], owner=owner)
     permissions.forget_cached_perms(owner)
     assert permissions.can_view(owner, secret)
+    # The access comes with the design input: its one event says so, no separate grant.
+    assert [event.action for event in _new_events(mark)] == ["design_input.raised"]
     item = services.transition_design_input(
         design_input=item, user=owner, action="propose", text="Use the EU tenant"
     )
@@ -348,11 +351,21 @@ def test_raising_keeps_the_finding_trimmed_and_audits_what_was_raised(reviewed, 
             "status": "raised",
         }
     }
+    mark = event.id
     long = services.raise_design_input(
-        initiative=reviewed, user=users["reviewer"], area="security", title="t" * 250
+        initiative=reviewed, user=users["reviewer"], area="security", title="t" * 250, source="api"
     )
-    assert _reread(long).title == "t" * 200
-    assert long.severity == "medium" and long.owner is None
+    long = _reread(long)
+    assert long.title == "t" * 200
+    assert (long.severity, long.owner, long.description, long.proposed_solution) == (
+        "medium",
+        None,
+        "",
+        "",
+    )
+    (event,) = _new_events(mark)
+    assert event.source == "api"
+    assert event.changes["after"]["owner"] is None
 
 
 @pytest.mark.parametrize(
@@ -415,7 +428,12 @@ def test_editing_saves_the_fields_and_audits_old_and_new(reviewed, users):
         version + 1,
     )
     (event,) = _new_events(mark)
-    assert (event.action, event.actor) == ("design_input.updated", users["reviewer"])
+    assert (event.action, event.actor, event.initiative_id, event.object_id) == (
+        "design_input.updated",
+        users["reviewer"],
+        reviewed.pk,
+        str(item.pk),
+    )
     assert event.changes == {
         "severity": ["medium", "high"],
         "owner": [None, "other_sponsor"],
@@ -496,11 +514,34 @@ def test_a_new_owner_of_a_confidential_initiative_may_see_it(users):
     )
     item = factories.design_input(initiative=secret, raised_by=users["reviewer"])
     owner = users["other_sponsor"]
+    mark = _last_id()
     services.edit_design_input(
-        design_input=item, user=users["reviewer"], fields={"owner": owner}, expected_version=None
+        design_input=item,
+        user=users["reviewer"],
+        fields={"owner": owner},
+        expected_version=None,
+        source="api",
     )
     permissions.forget_cached_perms(owner)
     assert permissions.can_view(owner, secret)
+    ((action, source),) = [(event.action, event.source) for event in _new_events(mark)]
+    assert (action, source) == ("design_input.updated", "api")
+
+
+def test_an_owner_who_already_sees_the_initiative_is_not_made_one_of_its_people(reviewed, users):
+    """Only a confidential initiative needs the grant; elsewhere the owner stays an outsider
+    (membership puts an initiative into a person's own lists)."""
+    owner = users["other_sponsor"]
+    assert permissions.can_view(owner, reviewed) and not permissions.is_member(owner, reviewed)
+    factories.design_input(initiative=reviewed, raised_by=users["reviewer"], owner=owner)
+    services.edit_design_input(
+        design_input=_at("raised", reviewed, users),
+        user=users["reviewer"],
+        fields={"owner": owner},
+        expected_version=None,
+    )
+    permissions.forget_cached_perms(owner)
+    assert not permissions.is_member(owner, reviewed)
 
 
 def test_each_step_saves_what_it_changes(reviewed, users):
@@ -536,6 +577,10 @@ def test_each_step_saves_what_it_changes(reviewed, users):
         None,
     )
     assert item.resolved_at is not None
+    assert event.changes == {
+        "status": ["solution_proposed", "incorporated"],
+        "resolution": ["", "Edge-only training"],
+    }
     resolved = item.resolved_at
     event = step("confirm", "reviewer", " Checked the design ")
     assert (item.confirmed_by, item.resolved_at) == (users["reviewer"], resolved)
@@ -553,19 +598,39 @@ def test_each_step_saves_what_it_changes(reviewed, users):
         "confirmed_by": ["reviewer", None],
         "reason": "Not really done",
     }
-    step("accept_risk", "it_lead", "Pilot only", accepted_by=users["executive"])
+    event = step("accept_risk", "it_lead", "Pilot only", accepted_by=users["executive"])
     assert (item.status, item.accepted_by, item.resolution) == (
         "risk_accepted",
         users["executive"],
         "Pilot only",
     )
     assert item.resolved_at is not None
+    # Re-opening kept the old resolution until this step replaced it.
+    assert event.changes == {
+        "status": ["raised", "risk_accepted"],
+        "resolution": ["Edge-only training", "Pilot only"],
+        "accepted_by": [None, "executive"],
+    }
     event = step("reopen", "reviewer", "Pilot extended")
     assert (item.accepted_by, item.resolved_at) == (None, None)
-    assert event.changes["accepted_by"] == ["executive", None]
-    step("withdraw", "reviewer", "Duplicate")
+    assert event.changes == {
+        "status": ["risk_accepted", "raised"],
+        "accepted_by": ["executive", None],
+        "reason": "Pilot extended",
+    }
+    event = step("withdraw", "reviewer", "Duplicate", source="api")
     assert (item.status, item.resolution) == ("withdrawn", "Duplicate")
     assert item.resolved_at is not None
+    assert event.changes == {
+        "status": ["raised", "withdrawn"],
+        "resolution": ["Pilot only", "Duplicate"],
+    }
+    assert (event.action, event.actor, event.initiative_id, event.source) == (
+        "design_input.withdraw",
+        users["reviewer"],
+        reviewed.pk,
+        "api",
+    )
 
 
 def test_a_confirmation_without_a_note_records_none(reviewed, users):
@@ -586,6 +651,21 @@ REFUSAL_MESSAGES = [
         "“propose a solution”.",
     ),
     ("confirmed", "confirm", "reviewer", {}, "IT has already confirmed this incorporation."),
+    (
+        "confirmed",
+        "propose",
+        "sponsor",
+        {},
+        "A design input that is incorporated into the design cannot be moved with "
+        "“propose a solution”.",
+    ),
+    (
+        "raised",
+        "confirm",
+        "reviewer",
+        {},
+        "A design input that is raised cannot be moved with “confirm incorporation”.",
+    ),
     ("raised", "fly", "reviewer", {}, "Unknown action “fly”."),
     (
         "raised",
