@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from core.errors import RuleError, StaleEdit, TransitionNotAllowed
+from core.errors import FieldRuleError, RuleError, StaleEdit, TransitionNotAllowed
 from core.people import display_name
 from initiatives import permissions
 from reviews import services
@@ -741,3 +741,142 @@ def test_an_executive_accepts_a_risk_personally(reviewed, users):
         design_input=item, user=users["executive"], action="accept_risk", text="Pilot only"
     )
     assert _reread(item).accepted_by == users["executive"]
+
+
+# --- The partnership route: a concern raised for the working session instead of an escalation --
+
+
+def test_a_concern_is_kept_trimmed_as_a_medium_design_input_and_audited(reviewed, users):
+    mark = _last_id()
+    item = services.raise_concern_instead_of_escalation(
+        initiative=reviewed,
+        user=users["sponsor"],
+        area="vendor",
+        title="  Hosting in the vendor cloud  ",
+        description="  We disagree on residency  ",
+        source="api",
+    )
+    item = _reread(item)
+    assert (item.area, item.title, item.description, item.severity, item.status) == (
+        "vendor",
+        "Hosting in the vendor cloud",
+        "We disagree on residency",
+        "medium",
+        "raised",
+    )
+    assert (item.raised_by, item.instead_of_escalation, item.owner) == (
+        users["sponsor"],
+        True,
+        None,
+    )
+    (event,) = _new_events(mark)
+    assert (event.action, event.actor, event.initiative_id, event.object_id, event.source) == (
+        "design_input.raised",
+        users["sponsor"],
+        reviewed.pk,
+        str(item.pk),
+        "api",
+    )
+    assert event.changes == {
+        "after": {
+            "area": "vendor",
+            "title": "Hosting in the vendor cloud",
+            "severity": "medium",
+            "status": "raised",
+            "instead_of_escalation": True,
+        }
+    }
+    long = services.raise_concern_instead_of_escalation(
+        initiative=reviewed, user=users["it_lead"], area="security", title="t" * 250
+    )
+    assert (_reread(long).title, long.description) == ("t" * 200, "")
+    unexplained = services.raise_concern_instead_of_escalation(
+        initiative=reviewed, user=users["reviewer"], area="security", title="A", description=None
+    )
+    assert _reread(unexplained).description == ""
+
+
+@pytest.mark.parametrize(
+    "actor,outcome",
+    [
+        ("sponsor", "allowed"),
+        ("co_sponsor", "allowed"),
+        ("reviewer", "allowed"),  # assigned to this initiative
+        ("it_lead", "allowed"),
+        ("other_reviewer", "PermissionDenied"),
+        ("executive", "PermissionDenied"),
+        ("other_sponsor", "PermissionDenied"),
+        ("norole", "PermissionDenied"),
+    ],
+)
+def test_the_initiatives_own_people_raise_a_concern(reviewed, users, actor, outcome):
+    from initiatives.services import grant_membership
+
+    grant_membership(reviewed, users["co_sponsor"], can_change=True, record=False)
+    result = attempt(
+        lambda: services.raise_concern_instead_of_escalation(
+            initiative=reviewed, user=users[actor], area="security", title="Hosting"
+        ),
+        reviewed,
+    )
+    assert result.outcome == outcome
+    if outcome == "allowed":
+        assert result.events == ["design_input.raised"]
+    else:
+        with pytest.raises(PermissionDenied) as refused:
+            services.raise_concern_instead_of_escalation(
+                initiative=reviewed, user=users[actor], area="security", title="Hosting"
+            )
+        assert str(refused.value) == (
+            "Only the initiative's own people (sponsor side, its IT reviewers, IT leads) raise "
+            "a concern for its working session."
+        )
+
+
+@pytest.mark.parametrize(
+    "status,fields,field,message",
+    [
+        (
+            "draft",
+            {},
+            None,
+            "A concern goes to the working session of a submitted initiative; this one is draft.",
+        ),
+        (
+            "withdrawn",
+            {},
+            None,
+            "A concern goes to the working session of a submitted initiative; this one is "
+            "withdrawn.",
+        ),
+        ("in_review", {"area": "weather"}, "area", "Choose the concern area it belongs to."),
+        ("in_review", {"title": "   "}, "title", "Say in one line what the concern is."),
+        ("in_review", {"title": None}, "title", "Say in one line what the concern is."),
+    ],
+)
+def test_a_concern_is_refused_with_its_reason_and_nothing_kept(
+    reviewed, users, status, fields, field, message
+):
+    if status != "in_review":
+        factories.make_status(reviewed, status)
+    mark, count = _last_id(), reviewed.design_inputs.count()
+    with pytest.raises(RuleError) as refused:
+        services.raise_concern_instead_of_escalation(
+            initiative=reviewed,
+            user=users["sponsor"],
+            **{"area": "security", "title": "Hosting", **fields},
+        )
+    assert str(refused.value) == message
+    if field is None:
+        assert isinstance(refused.value, TransitionNotAllowed)
+    else:
+        assert isinstance(refused.value, FieldRuleError) and refused.value.field == field
+    assert reviewed.design_inputs.count() == count and _new_events(mark) == []
+
+
+def test_a_concern_may_be_raised_on_a_submitted_initiative(users):
+    submitted = factories.submitted_initiative(sponsor=users["sponsor"])
+    item = services.raise_concern_instead_of_escalation(
+        initiative=submitted, user=users["sponsor"], area="security", title="Hosting"
+    )
+    assert item.pk and item.initiative == submitted
