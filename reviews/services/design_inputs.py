@@ -123,8 +123,7 @@ def _check_design_input_action(user, design_input: DesignInput, action: str) -> 
         "partner": sponsor_side or is_owner or it_side,
         "sponsor": sponsor_side or is_owner,
         "it": it_side,
-        "authority": permissions.has_risk_authority(user, initiative)
-        or has_role(user, Role.IT_LEAD),
+        "authority": permissions.has_risk_authority(user, initiative),
     }[who]
     if not allowed:
         raise PermissionDenied(
@@ -277,6 +276,15 @@ def _let_owner_see(initiative: Initiative, owner) -> None:
         grant_membership(initiative, owner, record=False)
 
 
+def _locked(design_input: DesignInput) -> DesignInput:
+    """The design input read again under a row lock (its initiative with it, unlocked)."""
+    return (
+        DesignInput.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("initiative")
+        .get(pk=design_input.pk)
+    )
+
+
 EDITABLE_DESIGN_INPUT_FIELDS = ("area", "title", "description", "severity", "owner", "due_date")
 
 
@@ -290,11 +298,7 @@ def edit_design_input(
 ) -> DesignInput:
     """IT edits a design input's description, severity, owner or due date."""
     with transaction.atomic():
-        locked = (
-            DesignInput.objects.select_for_update(of=("self",), no_key=True)
-            .select_related("initiative")
-            .get(pk=design_input.pk)
-        )
+        locked = _locked(design_input)
         _require_review(user, locked.initiative)
         _check_version(locked, expected_version, "design input")
         unknown = set(fields) - set(EDITABLE_DESIGN_INPUT_FIELDS)
@@ -312,17 +316,11 @@ def edit_design_input(
                 gettext("Unknown concern area “%(value)s”.") % {"value": fields["area"]}
             )
 
+        # People by username; a due date needs no conversion, the audit trail stores it as
+        # its ISO text.
         def snap(obj):
             return {
-                name: (
-                    _user_label(obj.owner)
-                    if name == "owner"
-                    else (
-                        str(obj.due_date)
-                        if name == "due_date" and obj.due_date
-                        else getattr(obj, name)
-                    )
-                )
+                name: _user_label(obj.owner) if name == "owner" else getattr(obj, name)
                 for name in fields
             }
 
@@ -363,11 +361,7 @@ def transition_design_input(
     IT may re-open a closed one.
     """
     with transaction.atomic():
-        locked = (
-            DesignInput.objects.select_for_update(of=("self",), no_key=True)
-            .select_related("initiative")
-            .get(pk=design_input.pk)
-        )
+        locked = _locked(design_input)
         permissions.forget_cached_perms(user)
         to_status = _check_design_input_action(user, locked, action)
         _check_version(locked, expected_version, "design input")

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from core.errors import RuleError, StaleEdit, TransitionNotAllowed
+from core.errors import FieldRuleError, RuleError, StaleEdit, TransitionNotAllowed
 from core.people import display_name
 from initiatives import permissions
 from reviews import services
@@ -274,9 +274,12 @@ def test_design_input_owner_can_see_a_confidential_initiative(users):
     )
     owner = users["other_sponsor"]
     assert not permissions.can_view(owner, secret)
+    mark = _last_id()
     item = factories.design_input(initiative=secret, raised_by=users["reviewer"], owner=owner)
     permissions.forget_cached_perms(owner)
     assert permissions.can_view(owner, secret)
+    # The access comes with the design input: its one event says so, no separate grant.
+    assert [event.action for event in _new_events(mark)] == ["design_input.raised"]
     item = services.transition_design_input(
         design_input=item, user=owner, action="propose", text="Use the EU tenant"
     )
@@ -348,11 +351,21 @@ def test_raising_keeps_the_finding_trimmed_and_audits_what_was_raised(reviewed, 
             "status": "raised",
         }
     }
+    mark = event.id
     long = services.raise_design_input(
-        initiative=reviewed, user=users["reviewer"], area="security", title="t" * 250
+        initiative=reviewed, user=users["reviewer"], area="security", title="t" * 250, source="api"
     )
-    assert _reread(long).title == "t" * 200
-    assert long.severity == "medium" and long.owner is None
+    long = _reread(long)
+    assert long.title == "t" * 200
+    assert (long.severity, long.owner, long.description, long.proposed_solution) == (
+        "medium",
+        None,
+        "",
+        "",
+    )
+    (event,) = _new_events(mark)
+    assert event.source == "api"
+    assert event.changes["after"]["owner"] is None
 
 
 @pytest.mark.parametrize(
@@ -415,7 +428,12 @@ def test_editing_saves_the_fields_and_audits_old_and_new(reviewed, users):
         version + 1,
     )
     (event,) = _new_events(mark)
-    assert (event.action, event.actor) == ("design_input.updated", users["reviewer"])
+    assert (event.action, event.actor, event.initiative_id, event.object_id) == (
+        "design_input.updated",
+        users["reviewer"],
+        reviewed.pk,
+        str(item.pk),
+    )
     assert event.changes == {
         "severity": ["medium", "high"],
         "owner": [None, "other_sponsor"],
@@ -496,11 +514,34 @@ def test_a_new_owner_of_a_confidential_initiative_may_see_it(users):
     )
     item = factories.design_input(initiative=secret, raised_by=users["reviewer"])
     owner = users["other_sponsor"]
+    mark = _last_id()
     services.edit_design_input(
-        design_input=item, user=users["reviewer"], fields={"owner": owner}, expected_version=None
+        design_input=item,
+        user=users["reviewer"],
+        fields={"owner": owner},
+        expected_version=None,
+        source="api",
     )
     permissions.forget_cached_perms(owner)
     assert permissions.can_view(owner, secret)
+    ((action, source),) = [(event.action, event.source) for event in _new_events(mark)]
+    assert (action, source) == ("design_input.updated", "api")
+
+
+def test_an_owner_who_already_sees_the_initiative_is_not_made_one_of_its_people(reviewed, users):
+    """Only a confidential initiative needs the grant; elsewhere the owner stays an outsider
+    (membership puts an initiative into a person's own lists)."""
+    owner = users["other_sponsor"]
+    assert permissions.can_view(owner, reviewed) and not permissions.is_member(owner, reviewed)
+    factories.design_input(initiative=reviewed, raised_by=users["reviewer"], owner=owner)
+    services.edit_design_input(
+        design_input=_at("raised", reviewed, users),
+        user=users["reviewer"],
+        fields={"owner": owner},
+        expected_version=None,
+    )
+    permissions.forget_cached_perms(owner)
+    assert not permissions.is_member(owner, reviewed)
 
 
 def test_each_step_saves_what_it_changes(reviewed, users):
@@ -536,6 +577,10 @@ def test_each_step_saves_what_it_changes(reviewed, users):
         None,
     )
     assert item.resolved_at is not None
+    assert event.changes == {
+        "status": ["solution_proposed", "incorporated"],
+        "resolution": ["", "Edge-only training"],
+    }
     resolved = item.resolved_at
     event = step("confirm", "reviewer", " Checked the design ")
     assert (item.confirmed_by, item.resolved_at) == (users["reviewer"], resolved)
@@ -553,19 +598,39 @@ def test_each_step_saves_what_it_changes(reviewed, users):
         "confirmed_by": ["reviewer", None],
         "reason": "Not really done",
     }
-    step("accept_risk", "it_lead", "Pilot only", accepted_by=users["executive"])
+    event = step("accept_risk", "it_lead", "Pilot only", accepted_by=users["executive"])
     assert (item.status, item.accepted_by, item.resolution) == (
         "risk_accepted",
         users["executive"],
         "Pilot only",
     )
     assert item.resolved_at is not None
+    # Re-opening kept the old resolution until this step replaced it.
+    assert event.changes == {
+        "status": ["raised", "risk_accepted"],
+        "resolution": ["Edge-only training", "Pilot only"],
+        "accepted_by": [None, "executive"],
+    }
     event = step("reopen", "reviewer", "Pilot extended")
     assert (item.accepted_by, item.resolved_at) == (None, None)
-    assert event.changes["accepted_by"] == ["executive", None]
-    step("withdraw", "reviewer", "Duplicate")
+    assert event.changes == {
+        "status": ["risk_accepted", "raised"],
+        "accepted_by": ["executive", None],
+        "reason": "Pilot extended",
+    }
+    event = step("withdraw", "reviewer", "Duplicate", source="api")
     assert (item.status, item.resolution) == ("withdrawn", "Duplicate")
     assert item.resolved_at is not None
+    assert event.changes == {
+        "status": ["raised", "withdrawn"],
+        "resolution": ["Pilot only", "Duplicate"],
+    }
+    assert (event.action, event.actor, event.initiative_id, event.source) == (
+        "design_input.withdraw",
+        users["reviewer"],
+        reviewed.pk,
+        "api",
+    )
 
 
 def test_a_confirmation_without_a_note_records_none(reviewed, users):
@@ -586,6 +651,21 @@ REFUSAL_MESSAGES = [
         "“propose a solution”.",
     ),
     ("confirmed", "confirm", "reviewer", {}, "IT has already confirmed this incorporation."),
+    (
+        "confirmed",
+        "propose",
+        "sponsor",
+        {},
+        "A design input that is incorporated into the design cannot be moved with "
+        "“propose a solution”.",
+    ),
+    (
+        "raised",
+        "confirm",
+        "reviewer",
+        {},
+        "A design input that is raised cannot be moved with “confirm incorporation”.",
+    ),
     ("raised", "fly", "reviewer", {}, "Unknown action “fly”."),
     (
         "raised",
@@ -661,3 +741,142 @@ def test_an_executive_accepts_a_risk_personally(reviewed, users):
         design_input=item, user=users["executive"], action="accept_risk", text="Pilot only"
     )
     assert _reread(item).accepted_by == users["executive"]
+
+
+# --- The partnership route: a concern raised for the working session instead of an escalation --
+
+
+def test_a_concern_is_kept_trimmed_as_a_medium_design_input_and_audited(reviewed, users):
+    mark = _last_id()
+    item = services.raise_concern_instead_of_escalation(
+        initiative=reviewed,
+        user=users["sponsor"],
+        area="vendor",
+        title="  Hosting in the vendor cloud  ",
+        description="  We disagree on residency  ",
+        source="api",
+    )
+    item = _reread(item)
+    assert (item.area, item.title, item.description, item.severity, item.status) == (
+        "vendor",
+        "Hosting in the vendor cloud",
+        "We disagree on residency",
+        "medium",
+        "raised",
+    )
+    assert (item.raised_by, item.instead_of_escalation, item.owner) == (
+        users["sponsor"],
+        True,
+        None,
+    )
+    (event,) = _new_events(mark)
+    assert (event.action, event.actor, event.initiative_id, event.object_id, event.source) == (
+        "design_input.raised",
+        users["sponsor"],
+        reviewed.pk,
+        str(item.pk),
+        "api",
+    )
+    assert event.changes == {
+        "after": {
+            "area": "vendor",
+            "title": "Hosting in the vendor cloud",
+            "severity": "medium",
+            "status": "raised",
+            "instead_of_escalation": True,
+        }
+    }
+    long = services.raise_concern_instead_of_escalation(
+        initiative=reviewed, user=users["it_lead"], area="security", title="t" * 250
+    )
+    assert (_reread(long).title, long.description) == ("t" * 200, "")
+    unexplained = services.raise_concern_instead_of_escalation(
+        initiative=reviewed, user=users["reviewer"], area="security", title="A", description=None
+    )
+    assert _reread(unexplained).description == ""
+
+
+@pytest.mark.parametrize(
+    "actor,outcome",
+    [
+        ("sponsor", "allowed"),
+        ("co_sponsor", "allowed"),
+        ("reviewer", "allowed"),  # assigned to this initiative
+        ("it_lead", "allowed"),
+        ("other_reviewer", "PermissionDenied"),
+        ("executive", "PermissionDenied"),
+        ("other_sponsor", "PermissionDenied"),
+        ("norole", "PermissionDenied"),
+    ],
+)
+def test_the_initiatives_own_people_raise_a_concern(reviewed, users, actor, outcome):
+    from initiatives.services import grant_membership
+
+    grant_membership(reviewed, users["co_sponsor"], can_change=True, record=False)
+    result = attempt(
+        lambda: services.raise_concern_instead_of_escalation(
+            initiative=reviewed, user=users[actor], area="security", title="Hosting"
+        ),
+        reviewed,
+    )
+    assert result.outcome == outcome
+    if outcome == "allowed":
+        assert result.events == ["design_input.raised"]
+    else:
+        with pytest.raises(PermissionDenied) as refused:
+            services.raise_concern_instead_of_escalation(
+                initiative=reviewed, user=users[actor], area="security", title="Hosting"
+            )
+        assert str(refused.value) == (
+            "Only the initiative's own people (sponsor side, its IT reviewers, IT leads) raise "
+            "a concern for its working session."
+        )
+
+
+@pytest.mark.parametrize(
+    "status,fields,field,message",
+    [
+        (
+            "draft",
+            {},
+            None,
+            "A concern goes to the working session of a submitted initiative; this one is draft.",
+        ),
+        (
+            "withdrawn",
+            {},
+            None,
+            "A concern goes to the working session of a submitted initiative; this one is "
+            "withdrawn.",
+        ),
+        ("in_review", {"area": "weather"}, "area", "Choose the concern area it belongs to."),
+        ("in_review", {"title": "   "}, "title", "Say in one line what the concern is."),
+        ("in_review", {"title": None}, "title", "Say in one line what the concern is."),
+    ],
+)
+def test_a_concern_is_refused_with_its_reason_and_nothing_kept(
+    reviewed, users, status, fields, field, message
+):
+    if status != "in_review":
+        factories.make_status(reviewed, status)
+    mark, count = _last_id(), reviewed.design_inputs.count()
+    with pytest.raises(RuleError) as refused:
+        services.raise_concern_instead_of_escalation(
+            initiative=reviewed,
+            user=users["sponsor"],
+            **{"area": "security", "title": "Hosting", **fields},
+        )
+    assert str(refused.value) == message
+    if field is None:
+        assert isinstance(refused.value, TransitionNotAllowed)
+    else:
+        assert isinstance(refused.value, FieldRuleError) and refused.value.field == field
+    assert reviewed.design_inputs.count() == count and _new_events(mark) == []
+
+
+def test_a_concern_may_be_raised_on_a_submitted_initiative(users):
+    submitted = factories.submitted_initiative(sponsor=users["sponsor"])
+    item = services.raise_concern_instead_of_escalation(
+        initiative=submitted, user=users["sponsor"], area="security", title="Hosting"
+    )
+    assert item.pk and item.initiative == submitted
