@@ -14,8 +14,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import BaseCommand, CommandError, call_command
 
-# What makemessages must not scan: virtualenvs, test code, vendored and collected assets.
-IGNORED = [".venv*", "tests/*", "static/*", "staticfiles/*", "node_modules/*", "var/*"]
+# What makemessages must not scan: virtualenvs, test code, vendored and collected assets, and
+# the mutated copy of the project that `make mutate` leaves in mutants/.
+IGNORED = [".venv*", "tests/*", "static/*", "staticfiles/*", "node_modules/*", "var/*", "mutants/*"]
 STATISTICS = re.compile(
     r"(?P<translated>\d+) translated messages?"
     r"(?:, (?P<fuzzy>\d+) fuzzy translations?)?"
