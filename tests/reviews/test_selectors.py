@@ -366,6 +366,25 @@ def test_blockers_are_listed_oldest_first(reviewed, users):
     assert selectors.blocking_design_inputs(other) == []
 
 
+def test_blockers_raised_in_the_same_instant_are_listed_in_the_order_they_were_raised(
+    reviewed, users
+):
+    """The id breaks the tie. Without it PostgreSQL returns tied rows in the order it finds
+    them, and the update below (the proposal) stores the first row anew behind the second.
+    (SQLite, which `make mutate` runs on, finds them in id order anyway.)"""
+    first = factories.design_input(
+        initiative=reviewed, raised_by=users["reviewer"], severity="high", title="First"
+    )
+    second = factories.design_input(
+        initiative=reviewed, raised_by=users["reviewer"], severity="high", title="Second"
+    )
+    services.transition_design_input(
+        design_input=first, user=users["reviewer"], action="propose", text="EU region"
+    )
+    DesignInput.objects.filter(pk=second.pk).update(created_at=first.created_at)
+    assert [d.title for d in selectors.blocking_design_inputs(reviewed)] == ["First", "Second"]
+
+
 def test_every_tab_is_counted_in_one_query_and_the_page_does_not_count_again(
     portfolio, users, client
 ):
