@@ -233,6 +233,8 @@ def test_viewers_are_exactly_who_may_see_the_initiative(users, world, partnered)
     people["gone"] = factories.UserFactory(username="gone", role=Role.EXECUTIVE, is_active=False)
     people.update(owner=partnered["owner"], accountable=partnered["accountable"])
     people["outsider"] = partnered["outsider"]
+    # A right other than view (left behind when the view right was taken away) shows nothing.
+    assign_perm(f"initiatives.{permissions.REVIEW}", users["other_reviewer"], world["confidential"])
     everyone = {who for who in people if people[who].is_active}
     portfolio = {"it_lead", "executive", "admin", "superuser"}
     expected = {
