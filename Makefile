@@ -121,7 +121,7 @@ MUTATE ?= \
 	reviews.selectors.x_vendor_comparison__mutmut_* \
 	audit.chain.* \
 	governance.sessions.reminders.*
-mutate: install-test
+mutate: install-test messages
 	@mkdir -p var; for module in $(MUTATE); do \
 	  echo "== mutmut: $$module"; \
 	  DATABASE_URL=sqlite:// REDIS_URL= REQUIRE_SERVICES= CELERY_BROKER_URL=memory:// HYPOTHESIS_PROFILE=mutate \

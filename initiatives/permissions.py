@@ -167,7 +167,8 @@ def restrict_to_visible(user, queryset: QuerySet, prefix: str = "") -> QuerySet:
 
 def viewers(initiative: Initiative) -> QuerySet:
     """The active users who may see the initiative (the rules of `can_view`, as one query):
-    for people pickers, which must never offer someone the initiative is hidden from."""
+    for people pickers, which must never offer someone the initiative is hidden from, nor
+    leave out someone who sees it (its named partners too)."""
     from django.contrib.auth import get_user_model
 
     from .roles import PORTFOLIO_ROLES
@@ -178,8 +179,10 @@ def viewers(initiative: Initiative) -> QuerySet:
     members = InitiativeUserObjectPermission.objects.filter(
         content_object_id=initiative.pk, permission__codename=VIEW
     ).values("user_id")
+    partners = (initiative.decision_owner_id, initiative.accountable_person_id)
     return users.filter(
         Q(pk__in=members)
+        | Q(pk__in=partners)  # `is_named_partner`; a role not named yet (None) matches nobody
         | Q(is_superuser=True)
         | Q(pk__in=users.filter(groups__name__in=PORTFOLIO_ROLES).values("pk"))
     )

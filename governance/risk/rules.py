@@ -152,24 +152,12 @@ def _reason_patterns() -> list[tuple[re.Pattern, str]]:
     return patterns
 
 
-def _english_labels() -> dict[str, object]:
-    """English label → the label object (lazy: it reads in the active language)."""
-    labels: dict[str, object] = {}
-    with translation.override("en"):
-        for choices in (ConcernArea, NamedRole):
-            for _value, label in choices.choices:
-                labels[str(label)] = label
-    return labels
-
-
 def reason_in_language(text: str) -> str:
     """A stored reason in the active language: its template translated, the concern areas and
-    roles in it too. A reason written by an older version (no template matches) stays as is."""
-    labels = _english_labels()
+    roles in it too. A reason written by an older version (no template matches) stays as is.
 
-    def word(value: str) -> str:
-        return str(labels.get(value, gettext(value)))
-
+    An area or a role is stored as its English label, which is its entry in the catalogue; a
+    word that has none (an area without a label) stays as stored."""
     for pattern, template in _reason_patterns():
         found = pattern.match(text)
         if found is None:
@@ -178,10 +166,10 @@ def reason_in_language(text: str) -> str:
         params = dict(found.groupdict())
         for name in ("area", "role"):
             if name in params:
-                params[name] = word(params[name])
+                params[name] = gettext(params[name])
         for name in ("areas", "missing"):
             if name in params:
-                params[name] = ", ".join(word(v) for v in params[name].split(", "))
+                params[name] = ", ".join(gettext(v) for v in params[name].split(", "))
         if "date" in params:
             try:
                 day = datetime.strptime(params["date"], "%d %b %Y").date()

@@ -7,7 +7,7 @@ on one the user may see; 302 sends anonymous visitors to the login page.
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group
 from guardian.shortcuts import assign_perm
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from initiatives import permissions, selectors, services
@@ -206,6 +206,53 @@ class TestRules:
         permissions.forget_cached_perms(reviewer)
         assert "_initiative_perm_cache" not in reviewer.__dict__
 
+    def test_priming_a_list_loads_only_its_rows(self, users, world, django_assert_num_queries):
+        """A list that does not show the initiative the user holds rights on (another page)
+        primes only its own rows; the right elsewhere is read when it is asked for."""
+        reviewer = users["reviewer"]
+        shown = [world["own_submitted"].pk, world["other_draft"].pk]
+        with django_assert_num_queries(1):
+            permissions.prime_object_perms(reviewer, shown)
+        with django_assert_num_queries(0):
+            assert not permissions.is_member(reviewer, world["own_submitted"])
+        assert set(reviewer.__dict__["_initiative_perm_cache"]) == set(shown)
+        with django_assert_num_queries(1):
+            assert permissions.is_member(reviewer, world["confidential"])
+
+
+# --- `viewers`: who may be offered in a people picker of one initiative ----------------------
+
+
+@pytest.mark.django_db
+def test_viewers_are_exactly_who_may_see_the_initiative(users, world, partnered):
+    """A picker (mentions in a thread) offers exactly the people `can_view` lets in: the
+    whole portfolio roles (a superuser without any group too), the initiative's own people,
+    its named partners, and everybody for a submitted public one; nobody who left."""
+    people = dict(users)
+    people["superuser"] = factories.UserFactory(username="root", is_superuser=True)
+    people["gone"] = factories.UserFactory(username="gone", role=Role.EXECUTIVE, is_active=False)
+    people.update(owner=partnered["owner"], accountable=partnered["accountable"])
+    people["outsider"] = partnered["outsider"]
+    # A right other than view (left behind when the view right was taken away) shows nothing.
+    assign_perm(f"initiatives.{permissions.REVIEW}", users["other_reviewer"], world["confidential"])
+    everyone = {who for who in people if people[who].is_active}
+    portfolio = {"it_lead", "executive", "admin", "superuser"}
+    expected = {
+        "own_draft": portfolio | {"sponsor", "co_sponsor"},
+        "own_submitted": everyone,
+        "confidential": portfolio | {"other_sponsor", "reviewer"},
+        "other_draft": portfolio | {"other_sponsor"},
+        "partnered": portfolio | {"other_sponsor", "owner", "accountable"},
+    }
+    initiatives = {**world, "partnered": partnered["initiative"]}
+    for key, initiative in initiatives.items():
+        offered = set(permissions.viewers(initiative).values_list("username", flat=True))
+        named = {who for who in people if people[who].username in offered}
+        assert named == expected[key], key
+        # The picker's query and the page's rule state one rule twice: they agree.
+        assert named == {who for who in people if permissions.can_view(people[who], initiative)}
+        assert len(offered) == permissions.viewers(initiative).count(), key  # each once
+
 
 # --- Property: the one-object rule and the query rule agree ----------------------------------
 
@@ -227,6 +274,20 @@ an_initiative = st.tuples(st.sampled_from(Status.values), st.booleans())
 @given(
     portfolio=st.lists(an_initiative, min_size=1, max_size=4),
     people=st.lists(a_user, min_size=1, max_size=3),
+)
+# Reviewing or changing rights alone do not make a member: only `view_initiative` shows a
+# confidential initiative (a right left behind when the view right was taken away).
+@example(
+    portfolio=[("in_review", True)],
+    people=[
+        {
+            "roles": set(),
+            "superuser": False,
+            "active": True,
+            "rights": [{codename}, set(), set(), set()],
+        }
+        for codename in (permissions.REVIEW, permissions.CHANGE)
+    ],
 )
 def test_can_view_and_the_visibility_query_agree(users, portfolio, people):
     with rolled_back():

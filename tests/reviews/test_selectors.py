@@ -297,22 +297,23 @@ def test_half_a_hundredth_rounds_up_and_vendors_without_criteria_are_incomplete(
 
 
 def test_tied_vendors_in_case_blind_alphabetical_order_and_unscored_last(users):
-    names = ["beta", "Zeta", "alpha", "Unscored", "Q_Labs", "Qlik"]
+    names = ["beta", "Zeta", "alpha", "Unscored", "Q_Labs", "Qlik", "Un_rated"]
     initiative, vendors, (crit,) = _evaluation(users, names, [("Viability", 2)])
     for vendor in vendors:
-        if vendor.name != "Unscored":
+        if not vendor.name.startswith("Un"):
             score = 4 if vendor.name.startswith("Q") else 3
             services.score_vendor(
                 criterion=crit, vendor=vendor, user=users["reviewer"], score=score
             )
     _, rows = selectors.vendor_comparison(initiative)
-    # "q_labs" < "qlik" as people read them ("_" sorts before letters).
+    # "q_labs" < "qlik" as people read them ("_" sorts before letters), the unscored too.
     assert [(r.vendor.name, r.rank) for r in rows] == [
         ("Q_Labs", 1),
         ("Qlik", 1),
         ("alpha", 3),
         ("beta", 3),
         ("Zeta", 3),
+        ("Un_rated", None),
         ("Unscored", None),
     ]
 

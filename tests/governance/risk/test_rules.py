@@ -4,10 +4,17 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from governance.risk.rules import AssessmentFacts, InitiativeFacts, OpenInputFacts, compute_risk
+from governance.risk.rules import (
+    AssessmentFacts,
+    InitiativeFacts,
+    OpenInputFacts,
+    compute_risk,
+    reason_in_language,
+)
 from initiatives.models import RiskLevel
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -281,6 +288,24 @@ def test_a_concern_ruled_not_applicable_is_neither_a_risk_nor_unassessed():
         RiskLevel.ON_TRACK,
         [],
         {"vendor": 100},
+    )
+
+
+def test_a_concern_ruled_not_applicable_leaves_the_others_counted():
+    old = NOW - timedelta(days=90)
+    result = compute_risk(
+        quiet(
+            assessments=[
+                AssessmentFacts("architecture", "not_started", 5, old, not_applicable=True),
+                AssessmentFacts("vendor", "in_progress", 5, FRESH),
+            ]
+        ),
+        NOW,
+    )
+    assert result.readiness == {"architecture": 100, "vendor": 40}
+    assert (result.level, result.reasons) == (
+        RiskLevel.BLOCKED,
+        ["Vendor lock-in & survivability assessed as highest risk (5 of 5)"],
     )
 
 
@@ -564,3 +589,83 @@ def test_explainability_readiness_loses_five_per_unanswered_intake_question(
     assert result.readiness["explainability"] == readiness
     # The other areas do not depend on these answers.
     assert result.readiness["security"] == {"in_progress": 60, "not_started": 20}.get(status, 100)
+
+
+# --- Reasons are stored in English and read in the reader's language ----------------------
+
+OVERDUE_LOGS = "High-severity design input overdue since %s: Logs (Vendor lock-in & survivability)"
+
+
+@pytest.mark.parametrize(
+    "stored, german",
+    [
+        (
+            "Not assessed yet: Governance, Security & data exposure",
+            "Noch nicht bewertet: Governance, Sicherheit & Datenexposition",
+        ),
+        (
+            "Accountable person declined the role: name someone else",
+            "Verantwortliche Person hat die Rolle abgelehnt: Benennen Sie jemand anderen",
+        ),
+        (
+            "Decision owner has not confirmed the role yet",
+            "Entscheidungsverantwortliche Person hat die Rolle noch nicht bestätigt",
+        ),
+        (
+            "Support model unanswered: who maintains it, who monitors it",
+            "Betriebsmodell unbeantwortet: wer sie wartet, wer sie überwacht",
+        ),
+        ("2 design input(s) past their due date", "2 Design-Input(s) überfällig"),
+        (
+            "Vendor lock-in & survivability: no assessment update for 30 days",
+            "Anbieterbindung & Zukunftsfähigkeit: seit 30 Tagen keine Aktualisierung der Bewertung",
+        ),
+        (
+            "Architecture & integration assessed as highest risk (5 of 5)",
+            "Architektur & Integration mit höchstem Risiko bewertet (5 von 5)",
+        ),
+        (
+            OVERDUE_LOGS % "05 Mar 2030",
+            "Design-Input mit hohem Schweregrad überfällig seit 05 Mär 2030: Logs "
+            "(Anbieterbindung & Zukunftsfähigkeit)",
+        ),
+        # A date that is no date stays as written; the rest is still translated.
+        (
+            OVERDUE_LOGS % "31 Feb 2030",
+            "Design-Input mit hohem Schweregrad überfällig seit 31 Feb 2030: Logs "
+            "(Anbieterbindung & Zukunftsfähigkeit)",
+        ),
+        # An area without a label (and a title with brackets of its own) stays as stored.
+        (
+            "High-severity design input open: Data (images) (ethics)",
+            "Design-Input mit hohem Schweregrad offen: Data (images) (ethics)",
+        ),
+        (
+            "No working session held in the last 2 cadences",
+            "In den letzten 2 Rhythmen keine Arbeitssitzung abgehalten",
+        ),
+        # Written by an older version: no template matches, shown as stored.
+        ("Waiting for the vendor", "Waiting for the vendor"),
+    ],
+)
+def test_a_stored_reason_is_read_in_the_readers_language(stored, german):
+    with translation.override("de"):
+        assert reason_in_language(stored) == german
+    with translation.override("en"):
+        assert reason_in_language(stored) == stored
+
+
+def test_reasons_are_stored_in_english_whoever_computes_them():
+    """A recompute runs in anybody's request: the reasons it stores are English all the same
+    (the area and the role in them too)."""
+    facts = quiet(
+        open_inputs=[high(due=TODAY - timedelta(days=1))],
+        acknowledgements={"accountable": "pending"},
+    )
+    with translation.override("de"):
+        reasons = compute_risk(facts, NOW).reasons
+    assert reasons == [
+        "High-severity design input overdue since 24 Nov 2026: Residency "
+        "(Security & data exposure)",
+        "Accountable person has not confirmed the role yet",
+    ]

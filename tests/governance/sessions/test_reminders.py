@@ -8,12 +8,14 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from governance.notifications.models import Delivery, Notification
+from governance.notifications import events
+from governance.notifications.models import Delivery, Notification, OwnEventKind
 from governance.sessions.models import WorkingSession
 from governance.sessions.reminders import due_reminder_session_ids
 from governance.sessions.reminders import send_session_reminder as send_session_reminder_now
 from governance.sessions.services import cancel_session, move_session
 from governance.sessions.tasks import send_due_reminders, send_session_reminder
+from harmony_portal.models import LanguagePreference
 from tests import factories
 from tests.governance.conftest import soon
 
@@ -122,9 +124,50 @@ def test_the_reminder_names_the_initiative_local_time_length_place_and_page(seri
 
 def test_a_reminder_without_a_place_says_none(series):
     session = _starting(series, location="")
+    initiative = series.initiative
     send_session_reminder_now(session.pk, now=STARTS - timedelta(hours=2))
-    assert "60 minutes.\nThe agenda" in mail.outbox[0].body
-    assert ", at " not in mail.outbox[0].body
+    assert mail.outbox[0].body.startswith(
+        f"The standing IT working session of {initiative.reference} “{initiative.title}” "
+        "starts Tuesday 05 March 2030 at 10:00 (Europe/Berlin), 60 minutes.\n"
+        "The agenda (open design inputs, questions, overdue items) is on the session page."
+    )
+
+
+def test_each_person_reads_the_reminder_in_their_language(series, users):
+    LanguagePreference.objects.create(user=users["reviewer"], language="de")
+    session = _starting(series)
+    send_session_reminder_now(session.pk, now=STARTS - timedelta(hours=2))
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert subjects["reviewer@example.com"].startswith(
+        f"[Harmony] Arbeitssitzung zu {series.initiative.reference} "
+    )
+    assert subjects["sponsor@example.com"].startswith(
+        f"[Harmony] Working session for {series.initiative.reference} "
+    )
+
+
+def test_chat_and_webhooks_hear_of_a_reminder_once_in_the_portals_language(series, users):
+    """One event per occurrence and start time for the other channels, whatever language
+    each person reads their own reminder in."""
+    LanguagePreference.objects.create(user=users["reviewer"], language="de")
+    session = _starting(series)
+    initiative = series.initiative
+    received = []
+    events.subscribe(received.append)
+    try:
+        send_session_reminder_now(session.pk, now=STARTS - timedelta(hours=2))
+    finally:
+        events._subscribers.remove(received.append)
+    english = next(m for m in mail.outbox if m.to == ["sponsor@example.com"])
+    [event] = received
+    assert {k: event[k] for k in ("kind", "key", "initiative_id", "title", "text", "link")} == {
+        "kind": OwnEventKind.SESSION_REMINDER,
+        "key": f"session.reminder:{session.pk}@{STARTS.isoformat()}",
+        "initiative_id": initiative.pk,
+        "title": english.subject.removeprefix("[Harmony] "),
+        "text": english.body.partition("\n\n")[0],
+        "link": reverse("sessions:session", args=[session.pk]),
+    }
 
 
 def test_inactive_people_get_no_reminder_and_a_participating_sponsor_gets_one(series, users):
