@@ -55,7 +55,7 @@ def worker():
     assert not thread.errors, thread.errors
 
 
-def told(window, live_server, user, text: str, timeout: float = 10) -> None:
+def told(window, live_server, user, text: str, timeout: float = 20) -> None:
     """Within seconds: the bell counts it, the notification list and an e-mail show it."""
     deadline = time.monotonic() + timeout
     while not any(text in m.subject for m in mail.outbox if user.email in m.to):
