@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from governance.decisions.models import Decision
 from initiatives.models import Initiative
 from reviews.models import ConcernAssessment
 from tests.governance.dashboard import dashboard_fixture
@@ -29,6 +30,19 @@ def _portfolio(users, count: int) -> list[Initiative]:
             )
         made.append(initiative)
     return made
+
+
+def vendor_selection(initiative, user, *, before_it: bool) -> Decision:
+    """A vendor chosen for the initiative, before IT's assessment (with the reason it could
+    not wait) or after it."""
+    return Decision.objects.create(
+        initiative=initiative,
+        kind="vendor_selection",
+        summary="vendor",
+        decided_by=user,
+        before_it_assessment=before_it,
+        unscored_rationale="could not wait" if before_it else "",
+    )
 
 
 def svg(content: str, chart_id: str) -> str:

@@ -41,7 +41,7 @@ from reviews.models import ConcernAssessment, DesignInput, DesignInputStatus, Se
 from tests import factories
 from tests.conftest import rolled_back
 from tests.governance.dashboard import dashboard_fixture
-from tests.governance.dashboard.conftest import bars
+from tests.governance.dashboard.conftest import bars, vendor_selection
 from tests.governance.dashboard.dashboard_fixture import NOW
 
 ALL = DashboardFilters()
@@ -423,14 +423,7 @@ def _build(users, sites, units, spec) -> None:
             instead_of_escalation=True,
         )
     for before in spec["vendor_selections"]:
-        Decision.objects.create(
-            initiative=initiative,
-            kind="vendor_selection",
-            summary="x",
-            decided_by=users["sponsor"],
-            before_it_assessment=before,
-            unscored_rationale="could not wait" if before else "",
-        )
+        vendor_selection(initiative, users["sponsor"], before_it=before)
 
 
 def listed_behind(user, href: str) -> int:
@@ -557,14 +550,7 @@ def test_the_month_list_follows_the_active_time_zone_like_the_figure(users):
 @pytest.mark.django_db
 def test_vendor_before_it_lists_each_initiative_once(portfolio, users):
     for before, initiative in [(True, portfolio.b), (True, portfolio.b), (False, portfolio.a)]:
-        Decision.objects.create(
-            initiative=initiative,
-            kind="vendor_selection",
-            summary="vendor",
-            decided_by=users["sponsor"],
-            before_it_assessment=before,
-            unscored_rationale="could not wait" if before else "",
-        )
+        vendor_selection(initiative, users["sponsor"], before_it=before)
     listed = drilldown_initiatives(
         users["executive"], ALL, InitiativeCriteria(vendor_before_it=True)
     )

@@ -23,7 +23,7 @@ from governance.decisions.models import Decision
 from initiatives.models import Initiative
 from reviews.models import DesignInput
 from tests.governance.dashboard import dashboard_fixture
-from tests.governance.dashboard.conftest import _portfolio
+from tests.governance.dashboard.conftest import _portfolio, vendor_selection
 from tests.governance.dashboard.dashboard_fixture import EXPECTED, NOW, TODAY, at
 from tests.governance.dashboard.selectors.conftest import initiatives
 
@@ -178,14 +178,7 @@ class TestPartnershipHealth:
     def test_vendor_before_it_route_taken_and_escalations_after_the_offer(self, portfolio, users):
         executive = users["executive"]
         for before, initiative in [(True, portfolio.b), (True, portfolio.b), (False, portfolio.a)]:
-            Decision.objects.create(
-                initiative=initiative,
-                kind="vendor_selection",
-                summary="vendor",
-                decided_by=users["sponsor"],
-                before_it_assessment=before,
-                unscored_rationale="could not wait" if before else "",
-            )
+            vendor_selection(initiative, users["sponsor"], before_it=before)
         for _ in range(2):
             DesignInput.objects.create(
                 initiative=portfolio.c,
