@@ -9,6 +9,10 @@ read. What the answers were is counted and written to `LOAD_REPORT` when the run
 - `writes_ok`: writes that answered success; each must leave exactly one audit event;
 - `writes_refused`: 409/412, someone saved the same object in between (expected, no event);
 - `server_errors`: any 5xx (the run fails on one); `unexpected`: any other 4xx.
+
+`manage.py load_test --writes` runs the writers instead (`SponsorWriter`, `ReviewerWriter`):
+writes only, back to back with no think time, to measure how many writes per second the
+portal sustains: register, edit, submit and reopen, score, raise a design input and move it.
 """
 
 import json
@@ -20,7 +24,7 @@ from collections import Counter
 from html import unescape
 from pathlib import Path
 
-from locust import HttpUser, between, events, task
+from locust import HttpUser, between, constant, events, task
 
 PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text())
 COUNTS: Counter = Counter()
@@ -226,3 +230,85 @@ class Executive(PortalUser):
     @task(1)
     def export(self):
         self.page("/governance/dashboard/portfolio.csv", "page: portfolio CSV")
+
+
+class Writer(PortalUser):
+    """Writes back to back (`load_test --writes`): what limits is the portal, not think time."""
+
+    abstract = True
+    wait_time = constant(0)
+
+    def move(self, url: str, action: str, what: str, body: dict):
+        """Read an object, then POST one of its actions with the version read (If-Match)."""
+        read = self.api("GET", url, f"api: read {what}")
+        version = read.headers.get("ETag") if read.status_code == 200 else None
+        if version:
+            self.api("POST", f"{url}{action}/", f"api: {what} {action}", body, version)
+            return True
+        return False
+
+
+class SponsorWriter(Writer):
+    role = "sponsors"
+
+    @task(2)
+    def register(self):
+        self.api(
+            "POST",
+            "/api/initiatives/",
+            "api: register initiative",
+            {"title": f"Write test idea {uuid.uuid4().hex[:8]}", "phase": "idea"},
+        )
+
+    @task(3)
+    def edit_draft(self):
+        self.edit(
+            f"/api/initiatives/{random.choice(self.me['drafts'])}/",
+            "draft",
+            {"expected_value": f"Saves {random.randint(1, 10**6)} hours"},
+        )
+
+    @task(2)
+    def submit_or_reopen(self):
+        """A complete initiative goes back to draft and is submitted again (two transitions)."""
+        if not self.me["submittable"]:
+            return self.edit_draft()
+        url = f"/api/initiatives/{random.choice(self.me['submittable'])}/"
+        read = self.api("GET", url, "api: read submittable")
+        if read.status_code != 200:
+            return
+        action = "reopen" if read.json()["status"] == "submitted" else "submit"
+        body = {"reason": "Write test"} if action == "reopen" else {}
+        self.api("POST", f"{url}{action}/", f"api: {action}", body, read.headers.get("ETag"))
+
+
+class ReviewerWriter(Writer):
+    role = "reviewers"
+
+    @task(3)
+    def score(self):
+        self.edit(
+            f"/api/assessments/{random.choice(self.me['assessments'])}/",
+            "assessment",
+            {"rationale": f"Checked again ({random.randint(1, 10**6)})"},
+        )
+
+    @task(2)
+    def raise_and_move(self):
+        """Raise a design input, withdraw it and open it again (three writes)."""
+        raised = self.api(
+            "POST",
+            "/api/design-inputs/",
+            "api: raise design input",
+            {
+                "initiative": random.choice(self.me["initiatives"]),
+                "area": random.choice(["security", "architecture", "performance"]),
+                "title": f"Finding {uuid.uuid4().hex[:8]}",
+                "severity": "low",
+            },
+        )
+        if raised.status_code != 201:
+            return
+        url = f"/api/design-inputs/{raised.json()['id']}/"
+        if self.move(url, "withdraw", "design input", {"text": "Covered elsewhere"}):
+            self.move(url, "reopen", "design input", {"text": "Not covered after all"})

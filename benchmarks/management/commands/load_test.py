@@ -10,6 +10,10 @@ It then checks what the reliability work promises and exits non-zero otherwise:
 - no answer was a 5xx, and no write got an unexpected 4xx;
 - the audit trail grew by exactly the number of writes that answered success (each write is
   one service call, one event), so no success was lost and none was recorded twice.
+
+With `--writes` the simulated people only write, with no pause (`SponsorWriter`,
+`ReviewerWriter`): the run reports writes per second and then verifies the whole audit chain
+(`verify_audit`), which must still hold after the concurrent appends.
 """
 
 import csv
@@ -19,6 +23,7 @@ import os
 import secrets
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -27,19 +32,25 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
+from audit.chain import verify_chain
 from audit.models import AuditEvent
 from benchmarks.soak.processes import BIN, Process, free_port, wait_until
 from initiatives.models import Initiative, Status
 from initiatives.roles import Role
+from initiatives.services import missing_for_submission
 from reviews.models import ConcernAssessment
 from reviews.permissions import can_assess
 
 from .bench import ensure_postgres_database
 
 ROOT = Path(settings.BASE_DIR)
+# The locust user classes of each kind of run (benchmarks/locustfile.py).
+READERS_AND_WRITERS = ("Sponsor", "Reviewer", "ITLead", "Executive")
+WRITERS = ("SponsorWriter", "ReviewerWriter")
 ROLES = {
     "sponsors": Role.SPONSOR,
     "reviewers": Role.REVIEWER,
@@ -57,12 +68,17 @@ class Command(BaseCommand):
         parser.add_argument("--run-time", type=int, default=60, help="Seconds.")
         parser.add_argument("--output", default="load-results.json")
         parser.add_argument(
+            "--writes",
+            action="store_true",
+            help="Writes only, back to back: measure writes per second, then verify the chain.",
+        )
+        parser.add_argument(
             "--locust",
             default=str(BIN / "locust"),
             help="The locust program (`make load` installs it in .venv-load).",
         )
 
-    def handle(self, *args, users, spawn_rate, run_time, output, locust, **options):
+    def handle(self, *args, users, spawn_rate, run_time, output, locust, writes, **options):
         ensure_postgres_database()
         call_command("migrate", verbosity=0)
         settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # the demo's
@@ -77,6 +93,9 @@ class Command(BaseCommand):
             port = free_port()
             web = self._start_web(port, secret_key, work)
             try:
+                cpu_before = group_cpu_seconds(web.pid)
+                waits = LockWaitSampler()
+                waits.start()
                 started = time.monotonic()
                 finished = subprocess.run(
                     [
@@ -99,6 +118,7 @@ class Command(BaseCommand):
                         "--only-summary",
                         "--loglevel",
                         "WARNING",
+                        *(WRITERS if writes else READERS_AND_WRITERS),
                     ],
                     cwd=ROOT,
                     env={
@@ -111,6 +131,8 @@ class Command(BaseCommand):
                     timeout=run_time + 120,
                 )
                 elapsed = time.monotonic() - started
+                web_cpu = group_cpu_seconds(web.pid) - cpu_before
+                waits.stop()
             finally:
                 web.stop()
             if not (work / "report.json").exists():
@@ -130,6 +152,13 @@ class Command(BaseCommand):
             "writes_ok": counts.get("writes_ok", 0),
             "writes_refused_stale": counts.get("writes_refused", 0),
             "audit_events": events,
+            "writes_per_second": round(counts.get("writes_ok", 0) / run_time, 1),
+            # The portal's own CPU (gunicorn's workers) per answer: what bounds throughput
+            # when it is not a lock.
+            # How often the portal's database sessions were waiting for a lock (e.g. the audit
+            # chain's head): a limit that more CPU would not lift.
+            "lock_waits": waits.summary(),
+            "web_cpu_ms_per_request": round(1000 * web_cpu / max(1, counts.get("requests", 0)), 1),
             "endpoints": endpoints,
             "failures": failures,
         }
@@ -142,6 +171,16 @@ class Command(BaseCommand):
             problems.append(f"{result['unexpected_4xx']} answers were an unexpected 4xx")
         if events != result["writes_ok"]:
             problems.append(f"{events} audit events for {result['writes_ok']} successful writes")
+        if writes:
+            chain = verify_chain()
+            result["audit_chain"] = "intact" if chain.ok else f"broken at {chain.broken_seq}"
+            Path(output).write_text(json.dumps(result, indent=2))
+            self.stdout.write(
+                f"{result['writes_per_second']} writes per second; audit chain of "
+                f"{chain.checked} events: {result['audit_chain']}."
+            )
+            if not chain.ok:
+                problems.append(f"the audit chain is broken: {chain.problem}")
         if problems:
             # What went wrong, from the web process's own log (its tracebacks).
             errors = [line for line in server_log.splitlines() if '"ERROR"' in line]
@@ -169,6 +208,14 @@ class Command(BaseCommand):
                             "pk", flat=True
                         )
                     ),
+                    # Complete initiatives the writers send back to draft and submit again.
+                    "submittable": [
+                        i.pk
+                        for i in Initiative.objects.filter(
+                            sponsor=user, status__in=[Status.DRAFT, Status.SUBMITTED]
+                        )
+                        if not missing_for_submission(i)
+                    ],
                     "assessments": [
                         a.pk
                         for a in ConcernAssessment.objects.filter(initiative__in=in_review)
@@ -222,7 +269,10 @@ class Command(BaseCommand):
             f"\n{result['users']} users for {result['run_time_s']} s: {result['requests']} "
             f"requests, {result['server_errors']} 5xx, {result['unexpected_4xx']} unexpected "
             f"4xx; {result['writes_ok']} writes succeeded, {result['writes_refused_stale']} "
-            f"refused as stale; {result['audit_events']} audit events.\n"
+            f"refused as stale; {result['audit_events']} audit events; "
+            f"{result['web_cpu_ms_per_request']} ms of the portal's CPU per answer; "
+            f"sessions waiting for a lock in {result['lock_waits']['share_waiting']} % of "
+            f"{result['lock_waits']['samples']} samples of the busy sessions.\n"
         )
         self.stdout.write(f"{'endpoint':<34} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8}")
         for row in result["endpoints"]:
@@ -231,6 +281,57 @@ class Command(BaseCommand):
             )
         for failure in result["failures"]:
             self.stdout.write(self.style.ERROR(f"failed: {failure}"))
+
+
+class LockWaitSampler(threading.Thread):
+    """Samples PostgreSQL's `pg_stat_activity` ten times a second during the run: of the
+    portal's busy sessions, how many were waiting for a lock. Nothing on SQLite."""
+
+    QUERY = """
+        SELECT count(*) FILTER (WHERE wait_event_type = 'Lock'),
+               count(*) FILTER (WHERE state = 'active')
+        FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid()
+    """
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.waiting = self.busy = self.samples = 0
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        if connection.vendor != "postgresql":
+            return
+        with connections.create_connection(DEFAULT_DB_ALIAS).cursor() as cursor:
+            while not self._stop_event.wait(0.1):
+                cursor.execute(self.QUERY)
+                waiting, busy = cursor.fetchone()
+                self.waiting += waiting
+                self.busy += busy
+                self.samples += 1
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join(5)
+
+    def summary(self) -> dict:
+        share = round(100 * self.waiting / self.busy, 1) if self.busy else 0.0
+        return {"samples": self.samples, "busy_sessions": self.busy, "share_waiting": share}
+
+
+def group_cpu_seconds(pgid: int) -> float:
+    """CPU seconds (user and system) used so far by the live processes of a process group
+    (gunicorn's master and its workers), from /proc; 0 where /proc is missing."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        # After the command's name: state, ppid, pgrp, …; utime and stime are fields 14, 15.
+        if int(fields[2]) == pgid:
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _has_work(role: str, person: dict) -> bool:
