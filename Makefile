@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 export DJANGO_SETTINGS_MODULE := harmony_portal.settings
 
-.PHONY: run test install install-test chromium gettext messages migrate demo lint bench load clean fuzz soak k8s-check mutate
+.PHONY: run test install install-test chromium gettext wrk messages migrate demo lint bench load clean fuzz soak k8s-check mutate
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ LOAD_VENV := .venv-load
 chromium:
 	./scripts/ensure-chromium.sh
 
+# The benchmark's HTTP load (make bench BENCH_ARGS=--http, and its test) uses Debian's wrk.
+wrk:
+	./scripts/ensure-wrk.sh
+
 # The German catalogue is compiled with GNU gettext's msgfmt (Debian's package), installed here.
 gettext:
 	./scripts/ensure-gettext.sh
@@ -60,7 +64,7 @@ run: demo
 ## manifests, run the suite (in TEST_WORKERS processes, pytest-xdist: each process takes the
 ## tests in pytest-django's order, so tests that flush the database come after the others).
 TEST_WORKERS ?= 2
-test: install-test chromium gettext k8s-check
+test: install-test chromium gettext wrk k8s-check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
@@ -76,7 +80,7 @@ k8s-check: install-test $(CHECKOV_VENV)/.installed
 ## make bench: load 10,000 initiatives into a separate database and measure pages, API and the
 ## risk sweep; prints a table and writes bench-results.json. BENCH_ARGS passes options.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/harmony_bench
-bench: install
+bench: install wrk
 	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=False \
 	SECRET_KEY=$${SECRET_KEY:-bench-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz} \
 	$(PY) manage.py bench $(BENCH_ARGS)

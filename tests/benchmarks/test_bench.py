@@ -92,3 +92,43 @@ def test_risk_sweep_is_timed_when_named(monkeypatch):
     result = measure.time_risk_sweep(runs=2, dotted_path="benchmarks.measure._probe_sweep")
     assert result["available"] and result["function"] == "benchmarks.measure._probe_sweep"
     assert len(result["seconds"]) == 2 and calls == [1, 1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bench_loads_pages_through_gunicorn_with_wrk(tmp_path, capsys):
+    """`bench --http`: a real gunicorn, loaded by wrk, page after page after /healthz."""
+    from django.db import connection
+
+    from tests.conftest import need_service
+
+    need_service("PostgreSQL", connection.vendor == "postgresql")
+    output = tmp_path / "bench.json"
+    call_command(
+        "bench",
+        "--initiatives=20",
+        "--small=0",
+        "--skip-sweep",
+        "--only=nothing measured in-process",
+        "--http",
+        "--http-seconds=1",
+        "--http-connections=2",
+        "--http-workers=1",
+        f"--output={output}",
+        "--force-database",
+    )
+    printed = capsys.readouterr().out
+    assert "req/s" in printed and "/healthz (baseline)" in printed
+    http = json.loads(output.read_text())["http"]
+    assert http["workers"] == 1 and http["connections"] == 2
+    rows = {row["name"]: row for row in http["endpoints"]}
+    assert list(rows)[0] == "/healthz (baseline)"
+    assert {"reviewer queue", "executive dashboard", "initiative detail"} <= set(rows)
+    for row in rows.values():
+        # Each page answered itself (200, not a sign-in redirect) and under load every answer
+        # was a success.
+        assert row["status"] == 200, row
+        assert row["requests"] > 0 and row["not_ok"] == 0, row
+        assert row["requests_per_second"] > 0
+        assert 0 < row["p50_ms"] <= row["p95_ms"] <= row["p99_ms"]
+    # A page costs the portal CPU; gunicorn's processes were measured, not this one.
+    assert rows["executive dashboard"]["cpu_ms_per_request"] > 0

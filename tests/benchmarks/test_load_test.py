@@ -19,8 +19,8 @@ from benchmarks.management.commands.load_test import (
     READERS_AND_WRITERS,
     WRITERS,
     LockWaitSampler,
-    group_cpu_seconds,
 )
+from benchmarks.throughput import group_cpu_seconds
 from tests.conftest import need_service
 
 

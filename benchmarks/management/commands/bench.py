@@ -4,12 +4,17 @@ It writes to the configured database, so it refuses one whose name does not cont
 run it as `DATABASE_URL=postgres://…/harmony_bench make bench` (the Makefile's default).
 A missing PostgreSQL database is created. Every run flushes the database and reloads it, so it
 can be run again and again; --no-load measures what is already there.
+
+With --http it then serves the loaded portfolio with gunicorn (production mode, loopback) and
+loads each of the busiest pages with wrk for --http-seconds at --http-connections
+(`benchmarks/throughput.py`): requests per second and p50/p95/p99 next to `/healthz`.
 """
 
 import json
 import logging
 import os
 import platform
+import tempfile
 import time
 from pathlib import Path
 
@@ -17,12 +22,25 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import OperationalError, connection
+from django.test.utils import override_settings
 from django.utils import timezone
 
-from benchmarks import loader, measure
+from benchmarks import loader, measure, throughput
 
 PAGE_P95_TARGET_MS = 100
 SWEEP_TARGET_SECONDS = 10
+# The pages loaded through gunicorn with --http (names of `measure.endpoints()`), after the
+# baseline; the issue's targets are the reviewer's queue and the dashboard.
+HTTP_ENDPOINTS = (
+    "reviewer queue",
+    "IT lead's queue",
+    "initiative detail",
+    "executive dashboard",
+    "my initiatives",
+    "my work (reviewer)",
+    "API /api/review-queue/ (IT lead)",
+    "API /api/initiatives/",
+)
 
 
 def ensure_postgres_database() -> None:
@@ -70,6 +88,16 @@ class Command(BaseCommand):
             "--sweep", default="", help="Dotted path of the risk sweep (default: found by name)."
         )
         parser.add_argument(
+            "--http",
+            action="store_true",
+            help="Also load the busiest pages through gunicorn with wrk (requests per second).",
+        )
+        parser.add_argument("--http-seconds", type=int, default=10)
+        parser.add_argument("--http-connections", type=int, default=8)
+        parser.add_argument(
+            "--http-workers", type=int, default=2, help="gunicorn's workers (2 threads each)."
+        )
+        parser.add_argument(
             "--force-database",
             action="store_true",
             help="Run on a database whose name lacks 'bench' (the test suite does).",
@@ -108,8 +136,12 @@ class Command(BaseCommand):
         for m in results["large"]["endpoints"]:
             m["queries_small"] = small.get(m["name"], {}).get("queries")
 
+        if options["http"]:
+            results["http"] = self._http(options)
         results["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
         self._print_table(results)
+        if "http" in results:
+            self._print_http(results["http"])
         Path(options["output"]).write_text(json.dumps(results, indent=2, default=str) + "\n")
         self.stdout.write(f"\nwrote {options['output']}")
 
@@ -139,6 +171,65 @@ class Command(BaseCommand):
             self.stdout.write("timing the full risk sweep")
             phase["risk_sweep"] = measure.time_risk_sweep(dotted_path=options["sweep"])
         return phase
+
+    def _http(self, options) -> dict:
+        """The busiest pages through gunicorn and wrk, `/healthz` first as the baseline."""
+        seconds, load = options["http_seconds"], options["http_connections"]
+        workers = options["http_workers"]
+        self.stdout.write(
+            f"\nloading pages through gunicorn ({workers} workers × 2 threads) with wrk: "
+            f"{load} connections, {seconds} s each"
+        )
+        pages = [("/healthz (baseline)", "anonymous", "/healthz", "")]
+        key = throughput.production_secret_key()
+        with override_settings(SECRET_KEY=key):  # gunicorn checks the sessions with it
+            for endpoint in measure.endpoints():
+                if endpoint.name in HTTP_ENDPOINTS and endpoint.url:
+                    cookie = throughput.session_cookie(measure.bench_user(endpoint.role))
+                    pages.append((endpoint.name, endpoint.role, endpoint.url, cookie))
+        env = throughput.web_environment(
+            SECRET_KEY=key, WEB_CONCURRENCY=workers, GUNICORN_THREADS=2
+        )
+        rows = []
+        with tempfile.TemporaryDirectory(prefix="harmony-bench-") as logs:
+            web, base = throughput.start_web(env, Path(logs))
+            try:
+                for name, role, path, cookie in pages:
+                    row = throughput.measure(
+                        web, base, name, role, path, cookie, seconds=seconds, connections=load
+                    )
+                    self.stdout.write(f"  {name:<34} {row.requests_per_second} req/s")
+                    rows.append(row.as_dict())
+            finally:
+                web.stop()
+        return {
+            "workers": workers,
+            "threads": 2,
+            "connections": load,
+            "seconds": seconds,
+            "endpoints": rows,
+        }
+
+    def _print_http(self, http: dict) -> None:
+        self.stdout.write(
+            f"\nthrough gunicorn ({http['workers']} workers × {http['threads']} threads), wrk "
+            f"with {http['connections']} connections for {http['seconds']} s each"
+        )
+        header = (
+            f"{'endpoint':<34}{'role':<10}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
+            f"{'cpu ms':>8}{'not ok':>8}"
+        )
+        self.stdout.write(header)
+        self.stdout.write("-" * len(header))
+        for row in http["endpoints"]:
+            if row["status"] != 200:
+                self.stdout.write(f"{row['name']:<34}{row['role']:<10}  HTTP {row['status']}")
+                continue
+            self.stdout.write(
+                f"{row['name']:<34}{row['role']:<10}{row['requests_per_second']:>8}"
+                f"{row['p50_ms']:>8}{row['p95_ms']:>8}{row['p99_ms']:>8}"
+                f"{row['cpu_ms_per_request']:>8}{row['not_ok']:>8}"
+            )
 
     def _database_description(self) -> str:
         if connection.vendor == "postgresql":

@@ -25,7 +25,6 @@ import subprocess
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 from django.conf import settings
@@ -38,7 +37,8 @@ from rest_framework.authtoken.models import Token
 
 from audit.chain import verify_chain
 from audit.models import AuditEvent
-from benchmarks.soak.processes import BIN, Process, free_port, wait_until
+from benchmarks.soak.processes import BIN, Process
+from benchmarks.throughput import group_cpu_seconds, start_web, web_environment
 from initiatives.models import Initiative, Status
 from initiatives.roles import Role
 from initiatives.services import missing_for_submission
@@ -90,8 +90,7 @@ class Command(BaseCommand):
             (work / "plan.json").write_text(json.dumps(plan))
             actors = [u["id"] for people in plan.values() for u in people]
             events_before = AuditEvent.objects.filter(actor_id__in=actors).count()
-            port = free_port()
-            web = self._start_web(port, secret_key, work)
+            web = self._start_web(secret_key, work)
             try:
                 cpu_before = group_cpu_seconds(web.pid)
                 waits = LockWaitSampler()
@@ -104,7 +103,7 @@ class Command(BaseCommand):
                         str(ROOT / "benchmarks" / "locustfile.py"),
                         "--headless",
                         "--host",
-                        f"http://127.0.0.1:{port}",
+                        self.base,
                         "--users",
                         str(users),
                         "--spawn-rate",
@@ -236,32 +235,12 @@ class Command(BaseCommand):
                 raise CommandError(f"the demo data has no {key} with work to do")
         return plan
 
-    def _start_web(self, port: int, secret_key: str, work: Path) -> Process:
-        env = {
-            **os.environ,
-            "DEBUG": "False",
-            "SECRET_KEY": secret_key,
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "False",
-            "PORT": str(port),
-            "LOG_LEVEL": "WARNING",
-            "LOG_FORMAT": "json",
-        }
-        web = Process(
-            "gunicorn", [str(BIN / "gunicorn"), "harmony_portal.wsgi:application"], env, work
-        )
-        web.start()
-
-        def answers() -> bool:
-            if not web.alive():
-                raise CommandError((work / "gunicorn.log").read_text())
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
-                    return True
-            except OSError:
-                return False
-
-        wait_until(answers, 20, "gunicorn to answer /healthz")
+    def _start_web(self, secret_key: str, work: Path) -> Process:
+        try:
+            web, base = start_web(web_environment(SECRET_KEY=secret_key), work)
+        except RuntimeError as error:
+            raise CommandError(str(error)) from error
+        self.base = base
         return web
 
     def _print(self, result: dict) -> None:
@@ -317,21 +296,6 @@ class LockWaitSampler(threading.Thread):
     def summary(self) -> dict:
         share = round(100 * self.waiting / self.busy, 1) if self.busy else 0.0
         return {"samples": self.samples, "busy_sessions": self.busy, "share_waiting": share}
-
-
-def group_cpu_seconds(pgid: int) -> float:
-    """CPU seconds (user and system) used so far by the live processes of a process group
-    (gunicorn's master and its workers), from /proc; 0 where /proc is missing."""
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rpartition(")")[2].split()
-        except OSError:
-            continue  # the process ended meanwhile
-        # After the command's name: state, ppid, pgrp, …; utime and stime are fields 14, 15.
-        if int(fields[2]) == pgid:
-            total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _has_work(role: str, person: dict) -> bool:
