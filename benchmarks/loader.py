@@ -1,9 +1,15 @@
 """A realistic, large portfolio written with bulk_create, for `manage.py bench`.
 
-At the default scale (10,000 initiatives) it holds 60,000 concern assessments, 30,000 design
+At the default scale (10,000 initiatives) it holds 70,000 concern assessments, 30,000 design
 inputs and 5,000 working sessions, with the people, guardian permissions, review assignments,
-decisions and audit events that go with them. Every count scales with `initiatives`; the same
-seed gives the same data.
+decisions, audit events, notifications, vendor scores and IT-owned components that go with
+them. The same seed gives the same data.
+
+The people have the shape of a real company rather than growing with the portfolio: 30 IT
+reviewers whatever the size (about 280 assignments each at 10,000, 2,800 at 100,000), three
+IT leads who see everything, and sponsors who hold from 5 to 200 initiatives each (the first,
+whom the benchmark signs in as, holds the most). Every other table scales with the portfolio:
+ten audit events per initiative (a million at 100,000), chained as `audit.chain` chains them.
 """
 
 import random
@@ -14,10 +20,13 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
+from audit.chain import HASHED_FIELDS, compute_hash
+from audit.models import AuditChainHead, AuditEvent
 from governance.decisions.models import Decision, DecisionKind
+from governance.notifications.models import Notification
 from governance.sessions.models import Cadence, SessionStatus, WorkingSeries, WorkingSession
 from initiatives.models import (
     BusinessUnit,
@@ -37,12 +46,15 @@ from initiatives.models import (
 from initiatives.roles import Role
 from reviews.models import (
     AssessmentStatus,
+    ComponentOwnership,
     ConcernArea,
     ConcernAssessment,
     DesignInput,
     DesignInputStatus,
+    EvaluationCriterion,
     ReviewAssignment,
     Severity,
+    VendorScore,
 )
 
 BENCH_PASSWORD = "bench-not-a-secret"
@@ -51,6 +63,12 @@ ASSESSMENTS_PER_INITIATIVE = len(ConcernArea.values)  # 7
 DESIGN_INPUTS_PER_INITIATIVE = 3
 SESSIONS_PER_SERIES = 5
 SERIES_PER_INITIATIVE = 0.1  # 1,000 series x 5 = 5,000 sessions at 10,000 initiatives
+REVIEWERS = 30  # IT does not grow with the portfolio
+# Sponsors hold from 5 to 200 initiatives each, the first the most; about 54 on average.
+FEWEST_PER_SPONSOR, MOST_PER_SPONSOR = 5, 200
+AUDIT_EVENTS_PER_INITIATIVE = 10
+NOTIFICATIONS_PER_INITIATIVE = 3
+CRITERIA_PER_EVALUATION = 3
 
 STATUS_MIX = [
     (Status.DRAFT, 15),
@@ -93,9 +111,33 @@ def scaled_counts(initiatives: int) -> dict[str, int]:
         "assessments": initiatives * ASSESSMENTS_PER_INITIATIVE,
         "design_inputs": initiatives * DESIGN_INPUTS_PER_INITIATIVE,
         "working_sessions": int(initiatives * SERIES_PER_INITIATIVE) * SESSIONS_PER_SERIES,
-        "sponsors": max(3, initiatives // 25),
-        "reviewers": max(2, initiatives // 250),
+        "sponsors": len(sponsor_shares(initiatives)),
+        "reviewers": REVIEWERS,
+        "audit_events": initiatives * AUDIT_EVENTS_PER_INITIATIVE,
+        "notifications": initiatives * NOTIFICATIONS_PER_INITIATIVE,
     }
+
+
+def sponsor_shares(initiatives: int) -> list[int]:
+    """How many initiatives each sponsor holds: from MOST_PER_SPONSOR for the first down to
+    FEWEST_PER_SPONSOR for the last (a few sponsors run many initiatives, most run a few),
+    summing to `initiatives`; three sponsors at least (if there are three initiatives)."""
+    mean = FEWEST_PER_SPONSOR + (MOST_PER_SPONSOR - FEWEST_PER_SPONSOR) / 4
+    count = min(max(3, round(initiatives / mean)), initiatives)
+    if count <= 1:
+        return [initiatives] if initiatives else []
+    span = MOST_PER_SPONSOR - FEWEST_PER_SPONSOR
+    curve = [FEWEST_PER_SPONSOR + span * ((count - 1 - i) / (count - 1)) ** 3 for i in range(count)]
+    scale = initiatives / sum(curve)
+    shares = [max(1, round(c * scale)) for c in curve]
+    # What rounding left over or took, from the first sponsors on (none falls below one).
+    k = 0
+    while sum(shares) != initiatives:
+        step = 1 if sum(shares) < initiatives else -1
+        if shares[k % count] + step >= 1:
+            shares[k % count] += step
+        k += 1
+    return shares
 
 
 def _progress(report: Callable[[str], None], label: str, done: int, total: int) -> None:
@@ -152,6 +194,12 @@ def load_dataset(
     sites = [Site.objects.get_or_create(name=n, defaults={"country": "—"})[0] for n in SITES]
     units = [BusinessUnit.objects.get_or_create(name=n)[0] for n in UNITS]
     statuses = [s for s, weight in STATUS_MIX for _ in range(weight)]
+    sponsor_of = [
+        sponsors[k] for k, share in enumerate(sponsor_shares(initiatives)) for _ in range(share)
+    ]
+    # A generator of its own: the main one then draws the same values for the first
+    # initiatives at every size (the bench compares query counts across sizes).
+    random.Random(seed + 1).shuffle(sponsor_of)
 
     rows = []
     for i in range(initiatives):
@@ -170,7 +218,7 @@ def load_dataset(
                 phase=phase,
                 target_decision_date=date.today() + timedelta(days=rng.randint(20, 300)),
                 confidential=rng.random() < 0.1,
-                sponsor=rng.choice(sponsors),
+                sponsor=sponsor_of[i],
                 decision_owner=rng.choice(plant_staff),
                 accountable_person=rng.choice(plant_staff),
                 output_actors="Line operators and the shift lead.",
@@ -379,6 +427,39 @@ def load_dataset(
         report,
         "decisions",
     )
+    scores = _vendor_evaluations(in_review, reviewer_of, rng, report)
+    components = _bulk(
+        ComponentOwnership,
+        [
+            ComponentOwnership(
+                integration=point,
+                owner=reviewer_of[point.initiative_id],
+                design_notes="IT owns the MES adapter; the vendor gets read-only access.",
+                assigned_by=lead,
+            )
+            for point in IntegrationPoint.objects.filter(initiative__in=[x.pk for x in in_review])
+        ],
+        report,
+        "IT-owned components",
+    )
+    notifications = _bulk(
+        Notification,
+        [
+            Notification(
+                user_id=(x.sponsor_id, reviewer_of.get(x.pk, lead).pk, lead.pk)[k],
+                text=f"{x.title}: a design input was raised",
+                link=f"/initiatives/{x.pk}/",
+                kind="design_input_raised",
+                initiative=x,
+                read_at=now if rng.random() < 0.7 else None,
+            )
+            for x in saved
+            for k in range(NOTIFICATIONS_PER_INITIATIVE)
+        ],
+        report,
+        "notifications",
+    )
+    events = _audit_history(saved, reviewer_of, lead, now, report)
     return Dataset(
         counts={
             "initiatives": len(saved),
@@ -386,6 +467,94 @@ def load_dataset(
             "design_inputs": len(inputs),
             "working_sessions": len(sessions),
             "users": User.objects.count(),
+            "sponsors": len(sponsors),
+            "reviewers": len(reviewers),
             "guardian_rows": len(grants),
+            "vendor_scores": len(scores),
+            "components": len(components),
+            "notifications": len(notifications),
+            "audit_events": events,
         }
     )
+
+
+def _vendor_evaluations(in_review, reviewer_of, rng, report) -> list:
+    """Criteria IT defined for every in-review initiative, each vendor scored against them."""
+    criteria = _bulk(
+        EvaluationCriterion,
+        [
+            EvaluationCriterion(initiative=x, name=name, weight=weight, position=k)
+            for x in in_review
+            for k, (name, weight) in enumerate(
+                [("Runs on premise", 5), ("SSO (OIDC)", 3), ("Exit plan", 2)][
+                    :CRITERIA_PER_EVALUATION
+                ]
+            )
+        ],
+        report,
+        "evaluation criteria",
+    )
+    vendors = dict(
+        VendorCandidate.objects.filter(initiative__in=[x.pk for x in in_review]).values_list(
+            "initiative_id", "pk"
+        )
+    )
+    return _bulk(
+        VendorScore,
+        [
+            VendorScore(
+                criterion=c,
+                vendor_id=vendors[c.initiative_id],
+                score=rng.randint(1, 5),
+                scored_by=reviewer_of[c.initiative_id],
+            )
+            for c in criteria
+            if c.initiative_id in vendors
+        ],
+        report,
+        "vendor scores",
+    )
+
+
+def _audit_history(saved, reviewer_of, lead, now, report) -> int:
+    """Ten audit events per initiative, oldest first, hash-chained exactly as
+    `audit.chain.append_event` chains them (so `verify_audit` passes and the portal appends
+    after them); written in batches past the queryset's refusal of bulk writes, which guards
+    the running portal, not a loader that computes every hash itself."""
+    actions = ["initiative.created", "initiative.updated", "initiative.submitted",
+               "assessment.updated", "design_input.raised", "design_input.updated",
+               "assessment.updated", "session.held", "design_input.incorporated",
+               "initiative.updated"]  # fmt: skip
+    total = len(saved) * AUDIT_EVENTS_PER_INITIATIVE
+    previous, seq, batch = "0" * 64, 0, []
+    start = now - timedelta(days=400)
+    step = timedelta(days=399) / max(total, 1)
+    writer = models.QuerySet(AuditEvent)  # the plain queryset: this loader chains every row
+    for k in range(AUDIT_EVENTS_PER_INITIATIVE):
+        for x in saved:
+            seq += 1
+            actor = x.sponsor_id if k in (0, 1, 2, 9) else reviewer_of.get(x.pk, lead).pk
+            event = AuditEvent(
+                seq=seq,
+                at=start + step * seq,
+                actor_id=actor,
+                source="browser",
+                action=actions[k],
+                initiative_id=x.pk,
+                object_type="initiative",
+                object_id=str(x.pk),
+                object_repr=x.title[:300],
+                changes={"step": k},
+                prev_hash=previous,
+            )
+            event.hash = compute_hash({n: getattr(event, n) for n in HASHED_FIELDS})
+            previous = event.hash
+            batch.append(event)
+            if len(batch) == BATCH * 5:
+                writer.bulk_create(batch)
+                batch = []
+                _progress(report, "audit events", seq, total)
+    writer.bulk_create(batch)
+    _progress(report, "audit events", seq, total)
+    AuditChainHead.objects.update_or_create(pk=1, defaults={"last_seq": seq, "last_hash": previous})
+    return seq

@@ -5,10 +5,20 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from audit.chain import verify_chain
+from audit.models import AuditEvent
+from audit.services import record_event
 from benchmarks import loader, measure
+from governance.notifications.models import Notification
 from governance.sessions.models import WorkingSession
 from initiatives.models import Initiative, InitiativeUserObjectPermission
-from reviews.models import ConcernArea, ConcernAssessment, DesignInput
+from reviews.models import (
+    ComponentOwnership,
+    ConcernArea,
+    ConcernAssessment,
+    DesignInput,
+    VendorScore,
+)
 
 
 def test_counts_scale_with_the_number_of_initiatives():
@@ -36,6 +46,28 @@ def test_loader_writes_a_consistent_portfolio():
     assert all(g.user_id == g.content_object.sponsor_id for g in sponsor_grants)
     # Long work shows progress.
     assert any("initiatives" in line and "100%" in line for line in lines)
+    # Every table the pages read is filled, and the audit history is a chain the portal
+    # verifies and appends to.
+    assert AuditEvent.objects.count() == dataset.counts["audit_events"] == 400
+    assert verify_chain().ok
+    record_event(actor=None, action="bench.after", obj=Initiative.objects.first())
+    assert verify_chain().ok and AuditEvent.objects.order_by("-seq").first().seq == 401
+    assert Notification.objects.count() == dataset.counts["notifications"] == 120
+    assert VendorScore.objects.count() == dataset.counts["vendor_scores"] > 0
+    assert ComponentOwnership.objects.count() == dataset.counts["components"] > 0
+
+
+@pytest.mark.parametrize("initiatives", [20, 1_000, 10_000, 100_000])
+def test_people_do_not_grow_with_the_portfolio(initiatives):
+    counts = loader.scaled_counts(initiatives)
+    assert counts["reviewers"] == 30
+    shares = loader.sponsor_shares(initiatives)
+    assert sum(shares) == initiatives and len(shares) >= 3
+    assert min(shares) >= 1 and shares[0] == max(shares)
+    if initiatives >= 10_000:
+        # From 5 to 200 initiatives a sponsor, the first sponsor holding the most.
+        assert 195 <= shares[0] <= 205 and 4 <= min(shares) <= 6
+    assert counts["audit_events"] == 10 * initiatives
 
 
 @pytest.mark.django_db
