@@ -29,7 +29,7 @@ from .selectors.filters import (
     dashboard_initiatives,
     may_see_dashboard,
 )
-from .selectors.portfolio import csv_rows, iter_portfolio_rows
+from .selectors.export import portfolio_export_rows
 
 
 def _require_dashboard(user) -> None:
@@ -111,10 +111,8 @@ def portfolio_csv(request):
     _require_dashboard(request.user)
     filters = DashboardFilters.from_params(request.GET)
     initiatives = dashboard_initiatives(request.user, filters)
-    rows = iter_portfolio_rows(initiatives, request.GET.get("sort", ""))
-    response = StreamingHttpResponse(
-        csv_lines(csv_rows(rows)), content_type="text/csv; charset=utf-8"
-    )
+    rows = portfolio_export_rows(initiatives, request.GET.get("sort", ""))
+    response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="portfolio-readiness-{stamp}.csv"'
     return response
