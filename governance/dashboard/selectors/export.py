@@ -17,8 +17,10 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Avg, Count, F, Max, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
+from core.query_params import parse_id
 from initiatives.models import EARLY_PHASES, Initiative, Phase, RiskLevel, Status
 from reviews.models import (
     OPEN_DESIGN_INPUT_STATUSES,
@@ -28,7 +30,8 @@ from reviews.models import (
     Severity,
 )
 
-from .filters import AREAS, initiative_ids
+from ..models import PortfolioExport
+from .filters import AREAS, initiative_ids, may_see_dashboard
 from .portfolio import CSV_HEADER, EXPORT_CHUNK_SIZE, SORT_KEYS, clean_sort, sponsor_name
 
 # The initiative's own columns the CSV needs, read as plain values (no model instances).
@@ -225,3 +228,22 @@ def portfolio_export_rows(
     yield CSV_HEADER
     for chunk in portfolio_export_chunks(initiatives, sort, chunk_size):
         yield from chunk
+
+
+# --- Background exports ---------------------------------------------------------------------
+
+
+def own_export_or_404(user, pk) -> PortfolioExport:
+    """The user's own export `pk`; 404 for anyone else's (another's looks like none), and for
+    a user who no longer sees the dashboard."""
+    export, number = None, parse_id(pk)
+    if number is not None and user.is_authenticated and may_see_dashboard(user):
+        export = PortfolioExport.objects.filter(pk=number, owner=user).first()
+    if export is None:
+        raise Http404("No such export.")
+    return export
+
+
+def recent_exports(user, limit: int = 5) -> list[PortfolioExport]:
+    """The user's latest exports (still kept), newest first."""
+    return list(PortfolioExport.objects.filter(owner=user)[:limit])
