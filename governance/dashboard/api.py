@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import Conflict, ErrorSerializer
 from core.query_params import MAX_ID
 from initiatives.models import Phase, Status
 
@@ -174,6 +175,11 @@ class DashboardFiguresView(APIView):
 
 class PortfolioExportSerializer(serializers.ModelSerializer):
     percent = serializers.IntegerField(read_only=True, help_text="Progress 0–100.")
+    filters = serializers.DictField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="The dashboard's filters as query parameters (site, business_unit, …).",
+    )
     download = serializers.SerializerMethodField(
         help_text="Where to download the CSV once status is done; null before."
     )
@@ -215,6 +221,7 @@ class PortfolioExportViewSet(
     reads its progress, `download/` the file once done. Each user sees only their own."""
 
     serializer_class = PortfolioExportSerializer
+    queryset = PortfolioExport.objects.none()  # for the schema; get_queryset narrows to the owner
     permission_classes = [permissions.IsAuthenticated, SeesDashboard]
     filter_backends: list = []
 
@@ -244,15 +251,12 @@ class PortfolioExportViewSet(
         summary="Download the finished CSV (409 until it is done)",
         responses={
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY),
-            409: OpenApiResponse(description="Not ready yet"),
+            409: OpenApiResponse(ErrorSerializer, description="The export is not done yet."),
         },
     )
     @action(detail=True, methods=["get"], pagination_class=None)
     def download(self, request, pk=None):
         export = self.get_object()
         if export.status != ExportStatus.DONE:
-            return Response(
-                {"detail": gettext("The export is not ready yet."), "status": export.status},
-                status=409,
-            )
+            raise Conflict(gettext("The export is not ready yet."))
         return views.export_download(request._request, export.pk)

@@ -291,12 +291,21 @@ class TestBuild:
         assert recent.file.name in files(export_store)
         assert f"portfolio-export-{old.pk}.csv" not in files(export_store)
 
-    def test_the_hourly_removal_is_scheduled(self):
+    def test_the_hourly_removal_is_scheduled_by_the_migration(self):
+        """The migration's schedule (run again here: a transactional test flushes the rows
+        migrations wrote), once however often it runs."""
+        from importlib import import_module
+
+        from django.apps import apps
         from django_celery_beat.models import PeriodicTask
 
+        migration = import_module("governance.migrations.0019_portfolio_exports")
+        for _ in range(2):
+            migration.schedule_sweep(apps, None)
         task = PeriodicTask.objects.get(name="Remove expired portfolio exports")
         assert task.task == "governance.dashboard.tasks.remove_expired_portfolio_exports"
         assert (task.interval.every, task.interval.period) == (1, "hours")
+        assert app.tasks[task.task] is not None  # the worker knows it
 
 
 @pytest.mark.services
