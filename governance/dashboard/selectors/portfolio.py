@@ -215,11 +215,13 @@ def iter_portfolio_rows(
     sort: str = DEFAULT_SORT,
     chunk_size: int = EXPORT_CHUNK_SIZE,
 ) -> Iterator[PortfolioRow]:
-    """Every initiative of the portfolio as a row, sorted, read in chunks (the CSV export).
+    """Every initiative of the portfolio as a row, sorted, read in chunks, through the table's
+    annotated query (the CSV itself reads plainer rows: `export.portfolio_export_rows`, held
+    equal to these by a test).
 
     One query streams the rows (a server-side cursor on PostgreSQL) and one more per chunk
     marks the areas ruled out, so memory stays that of one chunk whatever the portfolio's
-    size, and the first rows go out before the last are read."""
+    size."""
     chunk: list[PortfolioRow] = []
     for initiative in portfolio_queryset(initiatives, sort).iterator(chunk_size=chunk_size):
         chunk.append(portfolio_row(initiative))
