@@ -115,6 +115,11 @@ class TestPages:
         assert body == streamed_csv(client, {"phase": "design", "sort": "-security"})
         assert body.decode().count("\n") == 3  # header, A and D
         assert files(export_store) == [f"portfolio-export-{export.pk}.csv"]
+        # The next large export's page lists this one, to its owner only.
+        offer = client.get(CSV_URL).content.decode()
+        assert f'href="/governance/dashboard/exports/{export.pk}/"' in offer and "Ready" in offer
+        client.force_login(users["it_lead"])
+        assert 'id="recent-exports"' not in client.get(CSV_URL).content.decode()
 
     @pytest.mark.parametrize("role", ["it_lead", "sponsor", "norole"])
     def test_nobody_else_sees_or_downloads_it(self, client, users, role):
