@@ -10,6 +10,7 @@ from .compliance.models import (  # noqa: F401
     FrameworkReference,
     Obligation,
 )
+from .dashboard.models import PortfolioExport  # noqa: F401
 from .decisions.models import (  # noqa: F401
     ChangeKind,
     ChangeRequest,

@@ -24,7 +24,7 @@ from governance.compliance.api import (
     ObligationViewSet,
     PortfolioCoverageView,
 )
-from governance.dashboard.api import DashboardFiguresView
+from governance.dashboard.api import DashboardFiguresView, PortfolioExportViewSet
 from governance.decisions.api import ChangeRequestViewSet, DecisionViewSet, ProductionReleaseViewSet
 from governance.handoff.api import BuildTicketViewSet, HandoffTargetViewSet
 from governance.notifications.api import NotificationViewSet
@@ -77,6 +77,7 @@ router.register(
     "directory-group-mappings", DirectoryGroupMappingViewSet, basename="directory-group-mapping"
 )
 router.register("channels", ChannelViewSet, basename="channel")
+router.register("portfolio-exports", PortfolioExportViewSet, basename="portfolio-export")
 router.register("channel-deliveries", ChannelDeliveryViewSet, basename="channel-delivery")
 router.register("handoff-targets", HandoffTargetViewSet, basename="handoff-target")
 router.register("build-tickets", BuildTicketViewSet, basename="build-ticket")

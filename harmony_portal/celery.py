@@ -11,4 +11,6 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 # `tasks.py` of every installed app, and of each governance domain (they keep their tasks
 # beside their code: governance/sessions/tasks.py sends the reminders).
 app.autodiscover_tasks()
-app.autodiscover_tasks(["governance.notifications", "governance.risk", "governance.sessions"])
+app.autodiscover_tasks(
+    ["governance.dashboard", "governance.notifications", "governance.risk", "governance.sessions"]
+)

@@ -227,6 +227,23 @@ else:
             "base_url": None,
         },
     }
+# Portfolio CSV exports produced in the background (above EXPORT_ASYNC_ROWS initiatives) are
+# kept where evidence is kept, under a prefix of their own: a web pod must read what a worker
+# pod wrote. They are removed a day after they were finished (EXPORT_KEEP_HOURS).
+_exports_storage = {
+    "BACKEND": _evidence_storage["BACKEND"],
+    "OPTIONS": {
+        **_evidence_storage["OPTIONS"],
+        **(
+            {"location": env("EXPORT_S3_PREFIX", default="exports")}
+            if EVIDENCE_S3_BUCKET
+            else {"location": env.path("EXPORT_ROOT", default=VAR_DIR / "exports")}
+        ),
+    },
+}
+EXPORT_ASYNC_ROWS = env.int("EXPORT_ASYNC_ROWS", default=20000)
+EXPORT_KEEP_HOURS = env.int("EXPORT_KEEP_HOURS", default=24)
+
 # Uploads: at most EVIDENCE_MAX_MB per file (checked before anything is stored); a ClamAV
 # daemon scans each file when CLAMAV_ADDRESS (host:port) is set.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_MB", default=20) * 1024 * 1024
@@ -236,6 +253,7 @@ CLAMAV_TIMEOUT = env.float("CLAMAV_TIMEOUT", default=30.0)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "evidence": _evidence_storage,
+    "exports": _exports_storage,
     "staticfiles": {
         "BACKEND": env(
             "STATICFILES_BACKEND",

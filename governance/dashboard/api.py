@@ -1,13 +1,21 @@
 """REST API of the readiness dashboard: every figure the page shows, from the same selectors."""
 
-from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, serializers
+from django.urls import reverse
+from django.utils.translation import gettext
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import Conflict, ErrorSerializer
 from core.query_params import MAX_ID
 from initiatives.models import Phase, Status
 
+from . import services, views
+from .models import ExportStatus, PortfolioExport
+from .selectors.export import own_export_or_404
 from .selectors.figures import all_figures
 from .selectors.filters import AI_ACT_CHOICES, DashboardFilters, may_see_dashboard
 
@@ -160,3 +168,95 @@ class DashboardFiguresView(APIView):
         filters = DashboardFilters.from_params(params)
         data = all_figures(request.user, filters, params.get("sort", ""))
         return Response(DashboardSerializer(data).data)
+
+
+# --- Portfolio CSV built in the background ------------------------------------------------------
+
+
+class PortfolioExportSerializer(serializers.ModelSerializer):
+    percent = serializers.IntegerField(read_only=True, help_text="Progress 0–100.")
+    filters = serializers.DictField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="The dashboard's filters as query parameters (site, business_unit, …).",
+    )
+    download = serializers.SerializerMethodField(
+        help_text="Where to download the CSV once status is done; null before."
+    )
+    page = serializers.SerializerMethodField(help_text="The export's page in the portal.")
+
+    class Meta:
+        model = PortfolioExport
+        fields = [
+            "id",
+            "status",
+            "rows_done",
+            "rows_total",
+            "percent",
+            "filters",
+            "sort",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "error",
+            "download",
+            "page",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_download(self, export) -> str | None:
+        if export.status != ExportStatus.DONE:
+            return None
+        return reverse("portfolio-export-download", args=[export.pk])
+
+    def get_page(self, export) -> str:
+        return reverse("dashboard:export", args=[export.pk])
+
+
+class PortfolioExportViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """The portfolio CSV built by a worker: POST starts one with the dashboard's filters, GET
+    reads its progress, `download/` the file once done. Each user sees only their own."""
+
+    serializer_class = PortfolioExportSerializer
+    queryset = PortfolioExport.objects.none()  # for the schema; get_queryset narrows to the owner
+    permission_classes = [permissions.IsAuthenticated, SeesDashboard]
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return PortfolioExport.objects.filter(owner=self.request.user)
+
+    def get_object(self):
+        return own_export_or_404(self.request.user, self.kwargs["pk"])
+
+    @extend_schema(
+        summary="Start a background export of the portfolio CSV",
+        request=DashboardQuerySerializer,
+        responses={202: PortfolioExportSerializer},
+    )
+    def create(self, request):
+        query = DashboardQuerySerializer(data=request.data)
+        query.is_valid(raise_exception=True)
+        params = {name: str(value) for name, value in query.validated_data.items()}
+        export = services.start_portfolio_export(
+            user=request.user,
+            filters=DashboardFilters.from_params(params),
+            sort=params.get("sort", ""),
+        )
+        return Response(self.get_serializer(export).data, status=202)
+
+    @extend_schema(
+        summary="Download the finished CSV (409 until it is done)",
+        responses={
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY),
+            409: OpenApiResponse(ErrorSerializer, description="The export is not done yet."),
+        },
+    )
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def download(self, request, pk=None):
+        export = self.get_object()
+        if export.status != ExportStatus.DONE:
+            raise Conflict(gettext("The export is not ready yet."))
+        return views.export_download(request._request, export.pk)

@@ -9,18 +9,23 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from core.spreadsheets import csv_lines
 from initiatives import overlaps
 from initiatives.models import BusinessUnit, Phase, Site, Status
 
+from . import services
 from .charts import AREA_SHORT, build_charts, list_url, percent
+from .models import ExportStatus, export_storage
 from .selectors import drilldowns
+from .selectors.export import own_export_or_404, portfolio_export_rows, recent_exports
 from .selectors.figures import all_figures
 from .selectors.filters import (
     AI_ACT_CHOICES,
@@ -29,7 +34,6 @@ from .selectors.filters import (
     dashboard_initiatives,
     may_see_dashboard,
 )
-from .selectors.portfolio import csv_rows, iter_portfolio_rows
 
 
 def _require_dashboard(user) -> None:
@@ -107,16 +111,75 @@ def dashboard(request):
 def portfolio_csv(request):
     """The portfolio table as CSV, with the dashboard's filters and sort, streamed: rows are
     read in chunks and sent as they are written, so memory does not grow with the portfolio
-    and the download starts at once."""
+    and the download starts at once. Above EXPORT_ASYNC_ROWS initiatives it would still hold
+    a web worker for many seconds: the page offers to build it in the background instead."""
     _require_dashboard(request.user)
     filters = DashboardFilters.from_params(request.GET)
     initiatives = dashboard_initiatives(request.user, filters)
-    rows = iter_portfolio_rows(initiatives, request.GET.get("sort", ""))
-    response = StreamingHttpResponse(
-        csv_lines(csv_rows(rows)), content_type="text/csv; charset=utf-8"
-    )
+    sort = request.GET.get("sort", "")
+    count = initiatives.order_by().count()
+    if services.exports_in_background(count):
+        return render(
+            request,
+            "governance/dashboard/export_start.html",
+            {
+                "count": count,
+                "params": {**filters.as_params(), "sort": sort},
+                "described": _describe_filters(filters),
+                "exports": recent_exports(request.user),
+                "back": list_url("dashboard", filters),
+            },
+        )
+    rows = portfolio_export_rows(initiatives, sort)
+    response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="portfolio-readiness-{stamp}.csv"'
+    return response
+
+
+@require_POST
+def start_export(request):
+    """Record a background export of the portfolio with the posted filters and sort."""
+    _require_dashboard(request.user)
+    export = services.start_portfolio_export(
+        user=request.user,
+        filters=DashboardFilters.from_params(request.POST),
+        sort=request.POST.get("sort", ""),
+    )
+    return redirect("dashboard:export", pk=export.pk)
+
+
+def export_detail(request, pk):
+    """How far a background export got (the page polls the API), and its download when ready.
+    Only its owner sees it: 404 for everyone else."""
+    export = own_export_or_404(request.user, pk)
+    filters = DashboardFilters.from_params(export.filters)
+    return render(
+        request,
+        "governance/dashboard/export.html",
+        {
+            "export": export,
+            "finished": export.status in (ExportStatus.DONE, ExportStatus.FAILED),
+            "described": _describe_filters(filters),
+            "status_url": reverse("portfolio-export-detail", args=[export.pk]),
+            "back": list_url("dashboard", filters),
+        },
+    )
+
+
+def export_download(request, pk):
+    """The finished CSV, as an attachment, to its owner only (404 for others and until ready)."""
+    export = own_export_or_404(request.user, pk)
+    if export.status != ExportStatus.DONE:
+        raise Http404("This export is not ready.")
+    response = FileResponse(
+        export_storage().open(export.file.name, "rb"),
+        as_attachment=True,
+        filename=export.filename,
+        content_type="text/csv; charset=utf-8",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 
