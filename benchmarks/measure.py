@@ -90,6 +90,7 @@ def endpoints() -> list[Endpoint]:
             _reverse("initiatives:detail", detail_id) if detail_id else None,
         ),
         Endpoint("executive dashboard", "executive", _reverse("dashboard:dashboard")),
+        Endpoint("API /api/dashboard/ (executive)", "executive", _reverse("api-dashboard")),
         Endpoint("portfolio list", "reviewer", _reverse("initiatives:list")),
         Endpoint("my initiatives", "sponsor", _reverse("initiatives:mine")),
         Endpoint("my work (sponsor)", "sponsor", _reverse("work:mine")),

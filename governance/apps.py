@@ -12,6 +12,9 @@ class GovernanceConfig(AppConfig):
         from .channels import signals as channel_signals  # noqa: F401
         from .compliance import signals as compliance_signals  # noqa: F401
 
+        # The dashboard's cached figures made stale by any change to what they count.
+        from .dashboard import signals as dashboard_signals  # noqa: F401
+
         # Hand-off notifications listen to the audit trail; the domains above notifications
         # add the recipients of their own events.
         from .decisions import notifications as decision_notices  # noqa: F401

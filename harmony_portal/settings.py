@@ -169,6 +169,11 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
+# The executive dashboard's figures are cached per filter set and reader scope for at most this
+# many seconds; any change to what they count invalidates them at once on commit, so this only
+# bounds what no signal reports (time passing, bulk updates). 0 computes them on every view.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
+
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out username+address before any password is checked.
     "axes.backends.AxesStandaloneBackend",

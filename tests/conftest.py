@@ -98,6 +98,24 @@ def _fast_settings(settings):
 
 
 @pytest.fixture(autouse=True)
+def _dashboard_cache_off(settings):
+    """The dashboard's figures are computed on every view unless a test asks for the cache
+    (`dashboard_cache`): most tests change data inside their own transaction, whose commit —
+    which invalidates the cache — never comes, and assert the figures right after."""
+    settings.DASHBOARD_CACHE_SECONDS = 0
+
+
+@pytest.fixture
+def dashboard_cache(settings):
+    """The dashboard's figures cached for a minute, as deployed, starting from no entry (the
+    cache outlives the test database: Redis keeps what an earlier test or run stored)."""
+    from governance.dashboard.cache import invalidate
+
+    settings.DASHBOARD_CACHE_SECONDS = 60
+    invalidate()
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts and ends in the default language. A request asking for German
     activates it for the thread (LocaleMiddleware); without this, a later test's messages

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.db import connection, transaction
 from django.db.models import Max
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -150,6 +151,12 @@ def _gather(initiative_ids: Iterable[int] | None) -> tuple[dict, dict, dict]:
     return facts, levels, current_readiness
 
 
+# Sent after the commit of a recompute that changed risk levels, with `initiative_ids`: the
+# levels are written in bulk, which sends no model signal, and readers above (the dashboard's
+# cached figures) must learn of it.
+levels_changed = Signal()
+
+
 def recompute(initiative_ids: Iterable[int] | None = None, now: datetime | None = None) -> int:
     """Recompute and store the risk status of the given initiatives (all if None).
 
@@ -208,6 +215,12 @@ def recompute(initiative_ids: Iterable[int] | None = None, now: datetime | None 
         for level, ids in level_changes.items():
             for chunk in _chunks(ids):
                 Initiative.objects.filter(pk__in=chunk).update(risk_level=level)
+        if history:
+            changed = [change.initiative_id for change in history]
+            transaction.on_commit(
+                lambda: levels_changed.send(sender=RiskStatusChange, initiative_ids=changed),
+                robust=True,
+            )
         if connection.vendor == "postgresql":
             _write_postgresql(readiness_changes, history, new_states)
         else:

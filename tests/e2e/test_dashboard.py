@@ -77,3 +77,30 @@ def test_executive_reads_the_dashboard_and_drills_down(page, live_server, login,
     text = download_info.value.path().read_text()
     assert text.splitlines()[0].startswith("reference,title,site")
     assert "D PPE detection" in text and "A Visual inspection" not in text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_cached_dashboard_shows_a_change_made_in_another_window_at_once(
+    page, live_server, login, browser_as, dashboard_cache
+):
+    """The figures are cached (DASHBOARD_CACHE_SECONDS as deployed); a sponsor reopening an
+    initiative in their own window changes the executive's next view, not a minute later."""
+    from initiatives.services import grant_membership
+
+    users = factories.role_users()
+    portfolio = dashboard_fixture.build(users)
+    grant_membership(portfolio.d, users["other_sponsor"], can_change=True, record=False)
+    login(users["executive"])
+    assert bar_value(page, "chart-status", "in_review") == "1"
+    page.reload()  # from the cache now
+    assert bar_value(page, "chart-status", "in_review") == "1"
+    assert bar_value(page, "chart-status", "draft") == "1"
+
+    sponsor = browser_as(users["other_sponsor"])
+    sponsor.goto(f"{live_server.url}/initiatives/{portfolio.d.pk}/")
+    sponsor.get_by_role("button", name="Reopen for editing").click()
+    sponsor.wait_for_load_state("networkidle")
+
+    page.reload()
+    assert bar_value(page, "chart-status", "in_review") == "0"
+    assert bar_value(page, "chart-status", "draft") == "2"

@@ -12,13 +12,17 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.paginator import Page
+from django.db import connections
 from django.db.models import (
+    Aggregate,
     Count,
     F,
+    FloatField,
+    Func,
     Q,
     QuerySet,
 )
@@ -35,6 +39,7 @@ from reviews.models import (
     Severity,
 )
 
+from ..cache import cached_figures
 from .filters import (
     AI_ACT_CHOICES,
     NOT_SCREENED,
@@ -117,41 +122,114 @@ def recent_months(count: int, today: date | None = None) -> list[str]:
     return months[::-1]
 
 
-def partnership_time(
-    initiatives: QuerySet[Initiative], months: int = 12, today: date | None = None
-) -> PartnershipTime:
-    """Median days submitted → ready for build, over every initiative that got there, and per
-    month it got there for the last `months` months (months without one have no median).
+# Medians are taken over whole microseconds: an integer fits a double exactly (up to 142
+# years), so the median of an even count, (a + b) / 2, is exact in PostgreSQL's interpolation
+# and in Python alike, and both give the same days to the last bit.
+MICROSECONDS_PER_DAY = 86_400_000_000
 
-    One query; medians are rounded to one decimal.
-    """
+
+class Median(Aggregate):
+    """The median of a numeric expression: PostgreSQL's `percentile_cont(0.5)`, which averages
+    the two middle values of an even count like `statistics.median`. PostgreSQL only (Django
+    and `django.contrib.postgres` have no percentile aggregate); NULL over no rows."""
+
+    function = "PERCENTILE_CONT"
+    name = "Median"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+class Microseconds(Func):
+    """A duration (an interval on PostgreSQL) in whole microseconds, as a double precision."""
+
+    template = "ROUND(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::double precision"
+    output_field = FloatField()
+
+
+def _reached_ready(initiatives: QuerySet[Initiative]) -> QuerySet[Initiative]:
+    return initiatives.filter(
+        submitted_at__isnull=False, ready_for_build_at__isnull=False
+    ).order_by()
+
+
+def month_bounds(month: str) -> tuple[datetime, datetime]:
+    """The first moment of the month "YYYY-MM" and of the next, in the current time zone: the
+    range a `TruncMonth` in that zone maps to the month, as a filter an index can serve."""
+    zone = timezone.get_current_timezone()
+    year, number = int(month[:4]), int(month[5:])
+    after = (year, number + 1) if number < 12 else (year + 1, 1)
+    return datetime(year, number, 1, tzinfo=zone), datetime(*after, 1, tzinfo=zone)
+
+
+# (count, median in microseconds or None) overall, then per month in the order asked.
+MedianCounts = tuple[tuple[int, float | None], list[tuple[int, float | None]]]
+
+
+def medians_in_sql(initiatives: QuerySet[Initiative], months: list[str]) -> MedianCounts:
+    """Count and median time submitted → ready for build, overall and per month: one
+    aggregate query on PostgreSQL, each month a `FILTER` over the same scan."""
+    took = Microseconds(F("ready_for_build_at") - F("submitted_at"))
+    figures: dict[str, Any] = {"n": Count("pk"), "median": Median(took)}
+    for index, month in enumerate(months):
+        start, end = month_bounds(month)
+        in_month = Q(ready_for_build_at__gte=start, ready_for_build_at__lt=end)
+        figures[f"n_{index}"] = Count("pk", filter=in_month)
+        figures[f"median_{index}"] = Median(took, filter=in_month)
+    row = _reached_ready(initiatives).aggregate(**figures)
+    return (row["n"], row["median"]), [
+        (row[f"n_{index}"], row[f"median_{index}"]) for index in range(len(months))
+    ]
+
+
+def medians_in_python(initiatives: QuerySet[Initiative], months: list[str]) -> MedianCounts:
+    """The same figures on databases without `percentile_cont` (SQLite, `make run`'s default):
+    one query fetches every pair's duration and month, Python takes the medians."""
     # The database subtracts (a duration: Django types datetime minus datetime) and finds the
     # month in the current time zone (TruncMonth's default), so Python only collects numbers.
     pairs = (
-        initiatives.filter(submitted_at__isnull=False, ready_for_build_at__isnull=False)
-        .order_by()
+        _reached_ready(initiatives)
         .annotate(
             took=F("ready_for_build_at") - F("submitted_at"),
             month=TruncMonth("ready_for_build_at"),
         )
         .values_list("took", "month")
     )
-    all_days: list[float] = []
-    per_month: defaultdict[str, list[float]] = defaultdict(list)  # a month without any: []
+    every: list[int] = []
+    per_month: defaultdict[str, list[int]] = defaultdict(list)  # a month without any: []
     for took, month in pairs:
-        days = took.total_seconds() / 86400
-        all_days.append(days)
-        per_month[month.strftime("%Y-%m")].append(days)
+        microseconds = took // timedelta(microseconds=1)
+        every.append(microseconds)
+        per_month[month.strftime("%Y-%m")].append(microseconds)
 
-    def median(values: list[float]) -> float | None:
-        return round(statistics.median(values), 1) if values else None
+    def counted(values: list[int]) -> tuple[int, float | None]:
+        return len(values), (float(statistics.median(values)) if values else None)
+
+    return counted(every), [counted(per_month[month]) for month in months]
+
+
+def partnership_time(
+    initiatives: QuerySet[Initiative], months: int = 12, today: date | None = None
+) -> PartnershipTime:
+    """Median days submitted → ready for build, over every initiative that got there, and per
+    month it got there for the last `months` months (months without one have no median).
+
+    One query; medians are rounded to one decimal. PostgreSQL takes the medians itself, so
+    no row per initiative crosses to Python whatever the size of the portfolio.
+    """
+    shown = recent_months(months, today)
+    vendor = connections[initiatives.db].vendor
+    medians = medians_in_sql if vendor == "postgresql" else medians_in_python
+    (count, median), by_month = medians(initiatives, shown)
+
+    def days(microseconds: float | None) -> float | None:
+        return None if microseconds is None else round(microseconds / MICROSECONDS_PER_DAY, 1)
 
     return PartnershipTime(
-        count=len(all_days),
-        median_days=median(all_days),
+        count=count,
+        median_days=days(median),
         by_month=[
-            MonthFigure(month=m, count=len(per_month[m]), median_days=median(per_month[m]))
-            for m in recent_months(months, today)
+            MonthFigure(month=month, count=n, median_days=days(value))
+            for month, (n, value) in zip(shown, by_month, strict=True)
         ],
     )
 
@@ -285,6 +363,31 @@ def escalations(initiatives: QuerySet[Initiative], after_offer: bool = False) ->
 
 
 @dataclass
+class Figures:
+    """Every figure of the dashboard over one filtered set of initiatives: what the cache
+    keeps (`governance.dashboard.cache`), since it depends on neither the sort nor the page."""
+
+    funnel: Funnel
+    time: PartnershipTime
+    health: PartnershipHealth
+    blockers: Blockers
+    recent_escalations: list[Decision]
+
+
+def figures(initiatives: QuerySet[Initiative]) -> Figures:
+    """Every figure over the initiatives; the initiatives' counts are read once for the
+    funnel and the involvement figure."""
+    counts = initiative_counts(initiatives)
+    return Figures(
+        funnel=funnel(initiatives, counts),
+        time=partnership_time(initiatives),
+        health=partnership_health(initiatives, counts=counts),
+        blockers=blockers(initiatives),
+        recent_escalations=list(escalations(initiatives)[:5]),
+    )
+
+
+@dataclass
 class Dashboard:
     filters: DashboardFilters
     sort: str
@@ -300,18 +403,22 @@ class Dashboard:
 def all_figures(
     user, filters: DashboardFilters, sort: str = DEFAULT_SORT, page: Any = 1
 ) -> Dashboard:
-    """Every figure of the dashboard for the user and filters, with one page of the portfolio."""
+    """Every figure of the dashboard for the user and filters, with one page of the portfolio.
+
+    The figures come from the cache when a view with the same scope and filters computed them
+    since the last change; the page of the portfolio is read each time (it depends on sort
+    and page), its paginator counting nothing: the funnel's total is the number of rows."""
     initiatives = dashboard_initiatives(user, filters)
-    portfolio, rows = portfolio_page(initiatives, sort, page)
-    counts = initiative_counts(initiatives)
+    summary = cached_figures(user, filters, lambda: figures(initiatives))
+    portfolio, rows = portfolio_page(initiatives, sort, page, count=summary.funnel.total)
     return Dashboard(
         filters=filters,
         sort=clean_sort(sort),
         rows=rows,
         page=portfolio,
-        funnel=funnel(initiatives, counts),
-        time=partnership_time(initiatives),
-        health=partnership_health(initiatives, counts=counts),
-        blockers=blockers(initiatives),
-        recent_escalations=list(escalations(initiatives)[:5]),
+        funnel=summary.funnel,
+        time=summary.time,
+        health=summary.health,
+        blockers=summary.blockers,
+        recent_escalations=summary.recent_escalations,
     )

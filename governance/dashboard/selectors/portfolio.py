@@ -232,12 +232,16 @@ def iter_portfolio_rows(
 
 
 def portfolio_page(
-    initiatives: QuerySet[Initiative], sort: str = DEFAULT_SORT, page: Any = 1
+    initiatives: QuerySet[Initiative],
+    sort: str = DEFAULT_SORT,
+    page: Any = 1,
+    count: int | None = None,
 ) -> tuple[Page, list[PortfolioRow]]:
-    """One page of the sorted portfolio (heat map and table): a count and two queries."""
+    """One page of the sorted portfolio (heat map and table): two queries, and a count unless
+    the caller knows how many initiatives there are (the dashboard's funnel total)."""
     paginator = Paginator(portfolio_queryset(initiatives, sort), PORTFOLIO_PAGE_SIZE)
     # Count the plain initiatives: the annotated query would join and compute for nothing.
-    paginator.__dict__["count"] = initiatives.order_by().count()
+    paginator.__dict__["count"] = initiatives.order_by().count() if count is None else count
     current = paginator.get_page(page)
     return current, _with_not_applicable([portfolio_row(i) for i in current.object_list])
 
