@@ -261,3 +261,70 @@ def test_a_status_change_alone_moves_the_initiative_without_refreshing(users):
     assert submitted.pk not in _tabs(lead)["waiting_it"][0]  # submitted: not in review yet
     factories.make_status(submitted, Status.IN_REVIEW)
     assert submitted.pk in _tabs(lead)["waiting_it"][0]
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_of_one_initiative_at_once_both_count():
+    """The second writer's recomputation waits for the first one's lock and then sees its
+    design input: a single UPDATE would have waited too, yet computed from its own older
+    snapshot and counted one open input instead of two."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    from tests.conftest import need_service
+
+    need_service("PostgreSQL", connection.vendor == "postgresql")
+    users = factories.role_users()
+    initiative = factories.in_review_initiative(
+        sponsor=users["sponsor"], it_lead=users["it_lead"], reviewer=users["reviewer"]
+    )
+    first_holds, first_may_commit = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                factories.design_input(initiative=initiative, raised_by=users["reviewer"])
+                first_holds.set()
+                first_may_commit.wait(20)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            first_holds.set()
+            connection.close()
+
+    def second() -> None:
+        try:
+            first_holds.wait(20)
+            factories.design_input(initiative=initiative, raised_by=users["it_lead"])
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    try:
+        deadline = time.monotonic() + 20
+        with connection.cursor() as cursor:
+            while time.monotonic() < deadline:  # until the second writer waits for the lock
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+                )
+                if cursor.fetchone()[0]:
+                    break
+                time.sleep(0.05)
+            else:
+                pytest.fail("the second writer never waited for the first one's lock")
+    finally:
+        first_may_commit.set()
+        for t in threads:
+            t.join()
+    assert errors == []
+    assert _stored(initiative.pk) == _oracle(initiative.pk)
+    assert _stored(initiative.pk)["open_inputs"] == 2
