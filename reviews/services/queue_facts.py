@@ -15,7 +15,7 @@ at once (the data migration, the benchmark loader, `manage.py queue_facts`), and
 
 from collections.abc import Iterable
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
@@ -82,9 +82,11 @@ def refresh_queue_facts(initiative_id: int | None) -> None:
     if initiative_id is None:
         return
     rows = Initiative.objects.filter(pk=initiative_id)
-    if not list(rows.select_for_update(no_key=True).values_list("pk", flat=True)):
-        return  # deleted (a cascade delete of the initiative removes its rows first)
-    rows.update(**fact_expressions())
+    # Within the change's transaction (no savepoint); a write in autocommit mode gets one.
+    with transaction.atomic(savepoint=False):
+        if not list(rows.select_for_update(no_key=True).values_list("pk", flat=True)):
+            return  # deleted (a cascade delete of the initiative removes its rows first)
+        rows.update(**fact_expressions())
 
 
 def rebuild_queue_facts(initiative_ids: Iterable[int] | None = None) -> int:

@@ -328,3 +328,12 @@ def test_two_writers_of_one_initiative_at_once_both_count():
     assert errors == []
     assert _stored(initiative.pk) == _oracle(initiative.pk)
     assert _stored(initiative.pk)["open_inputs"] == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_outside_a_transaction_refreshes_in_one_of_its_own(users):
+    """Fixtures, the shell and scripts save in autocommit mode: the lock needs a transaction."""
+    initiative = factories.submitted_initiative(sponsor=users["sponsor"])
+    ConcernAssessment.objects.create(initiative=initiative, area="security", status="needs_info")
+    assert _stored(initiative.pk) == _oracle(initiative.pk)
+    assert _stored(initiative.pk)["sponsor_has_work"] is True
