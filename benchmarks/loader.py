@@ -56,6 +56,7 @@ from reviews.models import (
     Severity,
     VendorScore,
 )
+from reviews.services.queue_facts import rebuild_queue_facts
 
 BENCH_PASSWORD = "bench-not-a-secret"
 BATCH = 2000
@@ -375,6 +376,8 @@ def load_dataset(
             )
         )
     _bulk(DesignInput, inputs, report, "design inputs")
+    # bulk_create sends no signals: the review queue's facts are computed once for all.
+    rebuild_queue_facts()
 
     # Standing working sessions: a series on some in-review initiatives, five sessions each.
     series_count = min(len(in_review), int(initiatives * SERIES_PER_INITIATIVE))

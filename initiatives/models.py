@@ -102,6 +102,18 @@ class RiskLevel(models.TextChoices):
     BLOCKED = "blocked", _("Blocked")
 
 
+# The Initiative columns the reviews app keeps for the review queue (see Initiative).
+QUEUE_FACT_FIELDS = frozenset(
+    {
+        "queue_assessment_started",
+        "queue_it_has_work",
+        "queue_sponsor_has_work",
+        "queue_open_inputs",
+        "queue_open_high_inputs",
+    }
+)
+
+
 class Initiative(models.Model):
     # Step 1 — the idea
     title = models.CharField(max_length=200)
@@ -243,6 +255,27 @@ class Initiative(models.Model):
         max_length=10, choices=RiskLevel.choices, default=RiskLevel.ON_TRACK
     )
 
+    # The review queue's facts about the IT review of this initiative, kept from its
+    # assessments and design inputs by reviews.services.queue_facts in the transaction of every
+    # change to those: the queue's tabs and rows read these columns instead of testing the
+    # assessments and design inputs of every open initiative (issue 19). A plain save() never
+    # writes them (see save()), so a copy read before such a change cannot undo it.
+    queue_assessment_started = models.BooleanField(
+        default=False, editable=False, help_text="An assessment is past not started."
+    )
+    queue_it_has_work = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="An assessment to do, or a design input for IT to accept or confirm.",
+    )
+    queue_sponsor_has_work = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="An assessment that needs information, or a design input just raised.",
+    )
+    queue_open_inputs = models.PositiveIntegerField(default=0, editable=False)
+    queue_open_high_inputs = models.PositiveIntegerField(default=0, editable=False)
+
     # Optimistic concurrency: every saved edit increments it; a stale form or API call is refused.
     version = models.PositiveIntegerField(default=1)
     # The create form carries a one-time token so a double submit creates one initiative only.
@@ -267,11 +300,44 @@ class Initiative(models.Model):
                 name="initiative_review_urgency",
                 condition=models.Q(status__in=["submitted", "in_review"]),
             ),
+            # The queue's four tab counts, one aggregate over open work, read from this index
+            # alone (an index-only scan: every column they test, the counted id too).
+            models.Index(
+                fields=[
+                    "status",
+                    "queue_assessment_started",
+                    "queue_it_has_work",
+                    "queue_sponsor_has_work",
+                    "id",
+                ],
+                name="initiative_review_queue_tabs",
+                condition=models.Q(status__in=["submitted", "in_review"]),
+            ),
         ]
         permissions = [("review_initiative", "Can review the initiative as IT")]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
+
+    def save(self, *args, **kwargs) -> None:
+        # A full save of an existing initiative writes every field but the review queue's
+        # facts: they are kept from other rows by the reviews app, and the copy in memory may
+        # predate a change to those rows made since it was read.
+        if (
+            kwargs.get("update_fields") is None
+            and not kwargs.get("force_insert")
+            and not self._state.adding
+            and self.pk
+        ):
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key
+                and f.name not in QUEUE_FACT_FIELDS
+                and f.attname not in deferred
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("initiatives:detail", args=[self.pk])

@@ -8,6 +8,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -186,34 +187,14 @@ def _queue_scope(user) -> QuerySet[Initiative]:
 
 
 def _tab_conditions() -> dict[str, Q]:
-    any_started = Exists(
-        ConcernAssessment.objects.filter(initiative=OuterRef("pk")).exclude(
-            status=AssessmentStatus.NOT_STARTED
-        )
-    )
-    it_has_work = Exists(
-        ConcernAssessment.objects.filter(
-            initiative=OuterRef("pk"),
-            status__in=[AssessmentStatus.NOT_STARTED, AssessmentStatus.IN_PROGRESS],
-        )
-    ) | Exists(
-        DesignInput.objects.filter(initiative=OuterRef("pk")).filter(
-            Q(status=DesignInputStatus.SOLUTION_PROPOSED)
-            | Q(status=DesignInputStatus.INCORPORATED, confirmed_at__isnull=True)
-        )
-    )
-    sponsor_has_work = Exists(
-        ConcernAssessment.objects.filter(
-            initiative=OuterRef("pk"), status=AssessmentStatus.NEEDS_INFO
-        )
-    ) | Exists(
-        DesignInput.objects.filter(initiative=OuterRef("pk"), status=DesignInputStatus.RAISED)
-    )
+    """Each tab's condition on the queue facts kept on the initiative
+    (reviews.services.queue_facts), so counting the tabs reads the index
+    initiative_review_queue_tabs alone."""
     return {
         # Just submitted, or in review with no assessment started yet.
-        "new": Q(status=Status.SUBMITTED) | ~any_started,
-        "waiting_it": Q(status=Status.IN_REVIEW) & it_has_work,
-        "waiting_sponsor": Q(status=Status.IN_REVIEW) & sponsor_has_work,
+        "new": Q(status=Status.SUBMITTED) | Q(queue_assessment_started=False),
+        "waiting_it": Q(status=Status.IN_REVIEW, queue_it_has_work=True),
+        "waiting_sponsor": Q(status=Status.IN_REVIEW, queue_sponsor_has_work=True),
         "all": Q(),
     }
 
@@ -277,32 +258,13 @@ def review_queue(user, *, tab: str | None = "all", filters: QueueFilters | None 
             # read from it in this order.
             safety_rank=safety_rank(),
             phase_rank=phase_rank(),
-            open_inputs=_count_subquery(
-                DesignInput.objects.filter(
-                    initiative=OuterRef("pk"), status__in=OPEN_DESIGN_INPUT_STATUSES
-                )
-            ),
-            open_high_inputs=_count_subquery(
-                DesignInput.objects.filter(
-                    initiative=OuterRef("pk"),
-                    status__in=OPEN_DESIGN_INPUT_STATUSES,
-                    severity=Severity.HIGH,
-                )
-            ),
+            open_inputs=F("queue_open_inputs"),
+            open_high_inputs=F("queue_open_high_inputs"),
         )
         .order_by("-safety_rank", "-phase_rank", "submitted_at", "pk")
     )
     # The tab's count is known: the paginators take it instead of counting again.
     return QueueResult(CountedRows(rows, counts[tab]), counts, tab)
-
-
-def _count_subquery(qs: QuerySet):
-    from django.db.models import Subquery
-
-    return Subquery(
-        qs.order_by().values("initiative").annotate(n=Count("pk")).values("n")[:1],
-        output_field=IntegerField(),
-    )
 
 
 # ---------------------------------------------------------------- vendors

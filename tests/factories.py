@@ -147,11 +147,13 @@ def satisfied_assessments(initiative: Initiative) -> dict:
     """All concern assessments of the initiative, satisfied; {area: assessment}."""
     from reviews.models import AssessmentStatus, ConcernAssessment
     from reviews.services.assessments import ensure_assessments
+    from reviews.services.queue_facts import refresh_queue_facts
 
     ensure_assessments(initiative)
     ConcernAssessment.objects.filter(initiative=initiative).update(
         status=AssessmentStatus.SATISFIED, score=2
     )
+    refresh_queue_facts(initiative.pk)  # queryset.update() sends no signal
     return {a.area: a for a in ConcernAssessment.objects.filter(initiative=initiative)}
 
 

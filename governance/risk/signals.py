@@ -11,11 +11,13 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from governance.sessions.models import WorkingSeries, WorkingSession
-from initiatives.models import Initiative, RoleAcknowledgement
+from initiatives.models import QUEUE_FACT_FIELDS, Initiative, RoleAcknowledgement
 from reviews.models import ConcernAssessment, DesignInput
 
 from . import services
 from .tasks import schedule_risk_recompute
+
+BOOKKEEPING_FIELDS = {"submission_notified_at", "risk_level", *QUEUE_FACT_FIELDS}
 
 
 def _changed(initiative_id: int | None) -> None:
@@ -49,7 +51,8 @@ def _part_changed(sender, instance, **kwargs):
 
 @receiver(post_save, sender=Initiative)
 def _initiative_changed(sender, instance, created, update_fields=None, **kwargs):
-    # Saves of bookkeeping fields alone (e.g. the submission notice) change no risk input.
-    if update_fields and set(update_fields) <= {"submission_notified_at", "risk_level"}:
+    # Saves of bookkeeping fields alone (e.g. the submission notice, the review queue's facts
+    # kept by the reviews app) change no risk input.
+    if update_fields and set(update_fields) <= BOOKKEEPING_FIELDS:
         return
     _changed(instance.pk)

@@ -23,6 +23,7 @@ from .design_inputs import (
     raise_design_input,
     transition_design_input,
 )
+from .queue_facts import rebuild_queue_facts, refresh_queue_facts, stale_queue_facts
 from .readiness import (
     Blocker,
     NotReadyForBuild,
@@ -61,6 +62,9 @@ __all__ = [
     "edit_design_input",
     "mark_ready_for_build",
     "ensure_assessments",
+    "rebuild_queue_facts",
+    "refresh_queue_facts",
+    "stale_queue_facts",
     "raise_concern_instead_of_escalation",
     "raise_design_input",
     "ready_for_build_blockers",

@@ -29,6 +29,7 @@ from .common import (
     _user_label,
     _validate_score,
 )
+from .queue_facts import refresh_queue_facts
 
 
 def ensure_assessments(initiative) -> list[ConcernAssessment]:
@@ -39,7 +40,9 @@ def ensure_assessments(initiative) -> list[ConcernAssessment]:
         for area in ConcernArea.values
         if area not in existing
     ]
-    ConcernAssessment.objects.bulk_create(missing, ignore_conflicts=True)
+    if missing:
+        ConcernAssessment.objects.bulk_create(missing, ignore_conflicts=True)
+        refresh_queue_facts(initiative.pk)  # bulk_create sends no post_save
     return list(ConcernAssessment.objects.filter(initiative=initiative).order_by("area"))
 
 

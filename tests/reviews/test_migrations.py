@@ -68,3 +68,49 @@ def test_existing_initiatives_get_a_not_started_explainability_assessment():
     art14 = FrameworkReference.objects.get(framework="eu_ai_act", code="Art. 14")
     assert art14.questions.filter(area="explainability").count() == 3
     assert art14.questions.filter(area="ownership").exists()  # the other links kept
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_review_queue_facts_of_existing_initiatives_are_filled():
+    """reviews.0010 computes the queue facts of initiatives whose assessments and design inputs
+    were written before the facts were kept (historical models send no signal to keep them)."""
+    from initiatives.models import Initiative
+    from reviews.services.queue_facts import stale_queue_facts
+
+    need_service("PostgreSQL (DATABASE_URL)", connection.vendor == "postgresql")
+    latest = _latest()
+    old = _migrate(
+        [("reviews", "0009_design_inputs_awaiting_confirmation")],
+        [node for node in latest if node[0] == "initiatives"],
+    )
+    try:
+        User = old.get_model("auth", "User")
+        OldInitiative = old.get_model("initiatives", "Initiative")
+        sponsor = User.objects.create(username="sponsor-before-queue-facts")
+        waiting = OldInitiative.objects.create(
+            title="Waits for the sponsor", sponsor=sponsor, status="in_review"
+        )
+        started = OldInitiative.objects.create(
+            title="Being assessed", sponsor=sponsor, status="in_review"
+        )
+        old.get_model("reviews", "ConcernAssessment").objects.create(
+            initiative=waiting, area="security", status="needs_info"
+        )
+        old.get_model("reviews", "ConcernAssessment").objects.create(
+            initiative=started, area="security", status="in_progress"
+        )
+        old.get_model("reviews", "DesignInput").objects.create(
+            initiative=waiting,
+            area="security",
+            title="Residency",
+            severity="high",
+            raised_by=sponsor,
+        )
+        assert stale_queue_facts() == sorted([waiting.pk, started.pk])
+    finally:
+        _migrate(latest)
+
+    assert stale_queue_facts() == []
+    facts = Initiative.objects.get(pk=waiting.pk)
+    assert (facts.queue_sponsor_has_work, facts.queue_open_high_inputs) == (True, 1)
+    assert Initiative.objects.get(pk=started.pk).queue_it_has_work

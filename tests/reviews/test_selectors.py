@@ -434,3 +434,27 @@ def test_the_first_page_of_the_queue_is_read_from_the_urgency_index(portfolio, u
     # The order the index gives is the urgency the queue promises.
     ranked = [(i.safety_rank, i.phase_rank) for i in rows]
     assert ranked == sorted(ranked, reverse=True)
+
+
+def test_the_tab_counts_are_read_from_the_queue_tabs_index_alone(portfolio, users):
+    """The four tab counts test plain columns kept on the initiative (reviews.services.
+    queue_facts): one index-only scan of initiative_review_queue_tabs, no subquery over the
+    assessments or design inputs of every open initiative (planner costs forced, as the test
+    portfolio is too small for an index to pay)."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the plan is PostgreSQL's")
+    with CaptureQueriesContext(connection) as ctx:
+        counts = review_queue(users["it_lead"], tab="all").counts
+    # Nothing assessed yet: all five are new; the three in review wait for IT.
+    assert counts == {"new": 5, "waiting_it": 3, "waiting_sponsor": 0, "all": 5}
+    (sql,) = [q["sql"] for q in ctx.captured_queries if 'AS "waiting_sponsor"' in q["sql"]]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("EXPLAIN " + sql)
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+    assert "Index Only Scan using initiative_review_queue_tabs" in plan, plan
+    assert "SubPlan" not in plan and "reviews_" not in plan, plan
