@@ -496,11 +496,15 @@ class WorkOf:
 
     def items(self) -> list[WorkItem]:
         """Every item, most severe and oldest first."""
-        if not self.active:
+        if not self.active or self._nothing_counted():
             return []
         if self._items is None:
             self._items = self._read_pending().first()
         return self._items
+
+    def _nothing_counted(self) -> bool:
+        """Counted already, and nothing: no rows to read (the IT lead's home page)."""
+        return self._pending is None and self._count is not None and not self._count
 
     def __len__(self) -> int:
         return self.count()
@@ -514,7 +518,7 @@ class WorkOf:
 
     def first(self, limit: int) -> list[WorkItem]:
         """`self.items()[:limit]`, making only those items unless the list is made anyway."""
-        if not self.active:
+        if not self.active or self._nothing_counted():
             return []
         if self._items is not None:
             return self._items[:limit]

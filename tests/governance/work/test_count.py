@@ -295,3 +295,15 @@ def test_home_summary_and_navigation_agree(client, users, world):
     total = len(work_of(users["reviewer"]))
     assert f'id="my-work-count">{total}<' in html
     assert f"All {total} in My work" in html
+
+
+def test_nothing_counted_nothing_read(users, world):
+    """Someone with nothing to do (the IT lead here): after the count, the home summary
+    reads no rows."""
+    lead = users["it_lead"]
+    roles_of(lead)
+    work = WorkOf(lead)
+    assert work.count() == 0 == len(work_of(lead))
+    with CaptureQueriesContext(connection) as reading:
+        assert work.first(5) == [] and work.items() == []
+    assert len(reading) == 0
