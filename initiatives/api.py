@@ -409,10 +409,20 @@ class InitiativeFilter(django_filters.FilterSet):
         field_name="sponsor__username", help_text="The sponsor's username."
     )
     updated_after = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    mine = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        method="filter_mine",
+        help_text="true: only the initiatives you sponsor or co-sponsor (My initiatives).",
+    )
 
     class Meta:
         model = Initiative
         fields = ["status", "phase", "site", "business_unit", "confidential", "risk_level"]
+
+    def filter_mine(self, queryset, name, value):
+        if value != "true":
+            return queryset
+        return queryset.filter(selectors.sponsored_by(self.request.user))
 
 
 def _fresh(viewset, pk: int, status: int = 200) -> Response:

@@ -25,6 +25,12 @@ def visible_initiatives(user) -> QuerySet[Initiative]:
     return restrict_to_visible(user, qs)
 
 
+def sponsored_by(user) -> Q:
+    """The initiatives the user sponsors or co-sponsors (*My initiatives*, page and API)."""
+    co_sponsored = Initiative.co_sponsors.through.objects.filter(user=user).values("initiative")
+    return Q(sponsor=user) | Q(pk__in=co_sponsored)
+
+
 def my_initiatives(user) -> QuerySet[Initiative]:
     """Initiatives the user sponsors or co-sponsors, newest activity first.
 
@@ -32,13 +38,13 @@ def my_initiatives(user) -> QuerySet[Initiative]:
     initiative per co-sponsor and needs DISTINCT, which made PostgreSQL scan every initiative
     for the few rows one person has (the sponsor index and the link table's user index are
     used this way)."""
-    co_sponsored = Initiative.co_sponsors.through.objects.filter(user=user).values("initiative")
     return (
-        Initiative.objects.filter(Q(sponsor=user) | Q(pk__in=co_sponsored))
+        Initiative.objects.filter(sponsored_by(user))
         .select_related("sponsor", "site", "business_unit")
         # The page counts what each draft still misses; prefetching keeps that to 2 queries.
         .prefetch_related("data_assets", "integrations")
-        .order_by("-updated_at")
+        # The primary key breaks ties, so pages never overlap.
+        .order_by("-updated_at", "-pk")
     )
 
 

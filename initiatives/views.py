@@ -49,8 +49,17 @@ def _visible_or_404(user, pk: int) -> Initiative:
     return visible_initiative_or_404(user, pk, selectors.initiative_for_detail_queryset())
 
 
+# Rows a page of *My initiatives* shows: as many as the portfolio list; a sponsor with hundreds
+# pages through them instead of waiting for all of them (and each one's next step).
+MY_INITIATIVES_PAGE_SIZE = 25
+
+
 def my_initiatives(request):
-    initiatives = list(selectors.my_initiatives(request.user))
+    page = Paginator(selectors.my_initiatives(request.user), MY_INITIATIVES_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    initiatives = list(page)
+    # Next steps of this page's initiatives only.
     steps = selectors.next_steps(request.user, [i.pk for i in initiatives if not i.is_draft])
     for initiative in initiatives:
         if initiative.is_draft:
@@ -59,7 +68,7 @@ def my_initiatives(request):
             # "Resume" opens the first step that still lacks an answer.
             initiative.resume_step = min((m.step for m in missing), default=1)
         initiative.next_step = steps.get(initiative.pk)
-    return render(request, "initiatives/mine.html", {"initiatives": initiatives})
+    return render(request, "initiatives/mine.html", {"initiatives": initiatives, "page": page})
 
 
 def initiative_list(request):

@@ -2,8 +2,9 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from core.api import PageNumberPagination
 
 from . import selectors
 
@@ -58,8 +59,13 @@ def represent(item: selectors.WorkItem) -> dict:
 
 class MyWorkView(APIView):
     """Every item across all initiatives where the next move is yours, most severe and
-    oldest first (the *My work* page)."""
+    oldest first (the *My work* page), a page at a time like every list of the API."""
+
+    pagination_class = PageNumberPagination
 
     @extend_schema(responses=WorkItemSerializer(many=True), operation_id="my_work_list")
     def get(self, request):
-        return Response([represent(item) for item in selectors.work_of(request.user)])
+        paginator = self.pagination_class()
+        # Only the items up to the page's end are made; `count` is counted by the database.
+        page = paginator.paginate_queryset(selectors.WorkOf(request.user), request, view=self)
+        return paginator.get_paginated_response([represent(item) for item in page])

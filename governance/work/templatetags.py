@@ -8,47 +8,64 @@ from . import selectors
 register = template.Library()
 
 
-def _items(request):
-    """The user's items, read once per request."""
+def _work(request) -> selectors.WorkOf:
+    """The user's work, one reader per request: the navigation (rendered first) counts, and
+    a summary or list further down reuses what the count read. The *My work* page hands
+    over the reader it listed with."""
     if not hasattr(request, "_my_work"):
-        request._my_work = selectors.work_of(request.user)
+        request._my_work = selectors.WorkOf(request.user)
     return request._my_work
+
+
+def _signed_in(context):
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return request if user is not None and user.is_authenticated else None
 
 
 @register.simple_tag(takes_context=True)
 def my_work_count(context) -> int:
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return 0
-    if hasattr(request, "_my_work_count"):
-        return request._my_work_count
-    return len(_items(request))
+    """The count on every page: counted by the database, not listed (a reviewer has a
+    thousand items), unless the page has listed them already."""
+    request = _signed_in(context)
+    return _work(request).count() if request else 0
+
+
+def _on(request, initiative) -> list[selectors.WorkItem]:
+    """The user's items on one initiative, read once per request and initiative: only that
+    initiative's rows, not the user's whole list."""
+    cache = request.__dict__.setdefault("_my_work_on", {})
+    if initiative.pk not in cache:
+        work = _work(request)
+        # The navigation's count knows whether anything is the user's here; most pages of
+        # most people's initiatives have nothing, and cost no read.
+        cache[initiative.pk] = (
+            work.on([initiative.pk]).items() if work.count_on(initiative.pk) else []
+        )
+    return cache[initiative.pk]
 
 
 @register.inclusion_tag("governance/work/_yours.html", takes_context=True)
 def yours_to_do(context, initiative) -> dict:
     """What the user must do on this initiative, shown first on its page."""
-    request = context.get("request")
-    if request is None or not request.user.is_authenticated:
-        return {"items": []}
-    # The navigation count reads the user's items anyway: filter those, no second read.
-    return {"items": [i for i in _items(request) if i.initiative_id == initiative.pk]}
+    request = _signed_in(context)
+    return {"items": _on(request, initiative) if request else []}
 
 
 @register.simple_tag(takes_context=True)
 def yours_to_do_count(context, initiative) -> int:
     """How many of the user's items are on this initiative (the page's summary bar); from the
-    same read as the panel and the navigation count."""
-    request = context.get("request")
-    if request is None or not request.user.is_authenticated:
-        return 0
-    return sum(1 for i in _items(request) if i.initiative_id == initiative.pk)
+    same read as the panel."""
+    request = _signed_in(context)
+    return len(_on(request, initiative)) if request else 0
 
 
 @register.inclusion_tag("governance/work/_summary.html", takes_context=True)
 def my_work_summary(context, limit: int = 5) -> dict:
-    """The first few items on a role's home page, with a link to all of them."""
-    request = context.get("request")
-    items = _items(request) if request and request.user.is_authenticated else []
-    return {"items": items[:limit], "total": len(items)}
+    """The first few items on a role's home page, with a link to all of them: only those few
+    are made into items, the total is the navigation's count."""
+    request = _signed_in(context)
+    if request is None:
+        return {"items": [], "total": 0}
+    work = _work(request)
+    return {"items": work.first(limit), "total": work.count()}

@@ -1,21 +1,18 @@
 """The *My work* page."""
 
+from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from . import selectors
 
-# The page lists the first items (the most severe and oldest); the rest wait their turn. The
-# count in the navigation bar and the API have all of them.
-PAGE_LIMIT = 100
+# Items a page shows, the most severe and oldest first; a reviewer with a thousand pages through
+# them, and only the items up to the page's end are made.
+PAGE_SIZE = 50
 
 
 def my_work(request):
-    """Everything waiting for the user, most severe and oldest first."""
-    items = selectors.work_of(request.user)
-    request._my_work_count = len(items)
-    shown = items[:PAGE_LIMIT]
-    return render(
-        request,
-        "governance/work/my_work.html",
-        {"items": shown, "total": len(items), "more": len(items) - len(shown)},
-    )
+    """Everything waiting for the user, most severe and oldest first, a page at a time."""
+    # The navigation's count is then this list's count, not a second read.
+    work = request._my_work = selectors.WorkOf(request.user)
+    page = Paginator(work, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "governance/work/my_work.html", {"items": list(page), "page": page})

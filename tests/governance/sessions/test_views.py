@@ -48,8 +48,9 @@ def test_initiative_page_query_count_stays_small(
     # One query per panel (sections, reviews, vendors, decisions, risk, sessions…): about 30,
     # and the count does not depend on how many sessions or inputs there are. My work (shared
     # with the navigation count; its rows, then one read of their visible initiatives), Follow
-    # and the conversation thread add about nine.
-    with django_assert_max_num_queries(43):
+    # and the conversation thread add about nine. Since issue 19 the navigation counts (4
+    # queries) and the card reads only this initiative's rows (5), one more than one list.
+    with django_assert_max_num_queries(44):
         assert client.get(url).status_code == 200
 
 

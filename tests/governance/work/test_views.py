@@ -41,10 +41,11 @@ def test_page_nav_count_next_step_and_initiative_panel_agree(client, users, find
 
 def test_api_gives_the_same_items(users, finding, api_as):
     data = api_as("sponsor").get("/api/my-work/").json()
-    assert [(i["kind"], i["title"], i["severity"]) for i in data] == [
+    assert [(i["kind"], i["title"], i["severity"]) for i in data["results"]] == [
         ("answer_input", "Encrypt", "high")
     ]
-    assert api_as("other_sponsor").get("/api/my-work/").json() == []
+    assert data["count"] == 1 and data["next"] is None
+    assert api_as("other_sponsor").get("/api/my-work/").json()["results"] == []
     assert api_as("anonymous").get("/api/my-work/").status_code in (401, 403)
 
 
@@ -90,3 +91,28 @@ def test_api_items_are_what_the_serializer_would_give(users, finding):
     assert any(i.due is not None for i in items) and any(i.due is None for i in items)
     for item in items:
         assert represent(item) == WorkItemSerializer(item).data
+
+
+def test_the_list_is_paged_page_and_api_alike(client, users, finding, api_as, monkeypatch):
+    """A reviewer with hundreds of items pages through them; each page is the next slice of
+    the one list, and the navigation's count is all of them."""
+    from governance.work import views
+    from governance.work.selectors import work_of
+
+    for severity in ("low", "medium", "high"):
+        factories.design_input(
+            initiative=finding.initiative, raised_by=users["it_lead"], severity=severity
+        )
+    items = work_of(users["sponsor"])
+    assert len(items) == 4
+    api = api_as("sponsor")
+    first = api.get("/api/my-work/", {"page_size": 3}).json()
+    second = api.get(first["next"]).json()
+    assert first["count"] == 4 and second["next"] is None
+    titles = [i["title"] for i in first["results"] + second["results"]]
+    assert titles == [i.title for i in items]
+    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    client.force_login(users["sponsor"])
+    html = client.get(reverse("work:mine"), {"page": 2}).content.decode()
+    assert items[3].title in html and items[0].title not in html.split('id="my-work"')[1]
+    assert "Page 2 of 2 · 4 in all" in html and 'id="my-work-count">4<' in html

@@ -1,0 +1,54 @@
+"""Lists a page at a time in Chromium (issue 19): a sponsor with more initiatives than a page
+of *My initiatives* goes to page 2 and back; the navigation's *My work* count stays the
+number of items of the whole list."""
+
+import pytest
+
+from governance.work.selectors import work_of
+from initiatives import views
+from tests import factories
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_sponsor_pages_through_my_initiatives(login, live_server, monkeypatch, screenshot):
+    monkeypatch.setattr(views, "MY_INITIATIVES_PAGE_SIZE", 2)
+    users = factories.role_users()
+    sponsor = users["sponsor"]
+    drafts = [factories.draft_initiative(sponsor=sponsor, title=f"Idea {n}") for n in range(3)]
+    shared = factories.draft_initiative(
+        sponsor=users["other_sponsor"], title="Shared idea", co_sponsors=[sponsor]
+    )
+    reviewed = factories.in_review_initiative(
+        sponsor=sponsor, it_lead=users["it_lead"], reviewer=users["reviewer"], title="Reviewed"
+    )
+    factories.design_input(initiative=reviewed, raised_by=users["reviewer"], title="Encrypt")
+    mine = {i.title for i in [*drafts, shared, reviewed]}
+
+    page = login(sponsor)
+    page.goto(f"{live_server.url}/initiatives/mine/")
+    rows = page.locator("tbody tr a.fw-medium.text-decoration-none")
+
+    def titles() -> set[str]:
+        return {t.split(" · ", 1)[1] for t in rows.all_inner_texts()}
+
+    first = titles()
+    assert len(first) == 2
+    assert page.locator(".pagination").inner_text().count("Page 1 of 3 · 5 in all") == 1
+    page.get_by_role("link", name="Next").click()
+    page.wait_for_load_state("networkidle")
+    assert "page=2" in page.url
+    second = titles()
+    assert len(second) == 2 and not first & second
+    screenshot("paging-my-initiatives-page-2")
+    page.get_by_role("link", name="Next").click()
+    page.wait_for_load_state("networkidle")
+    third = titles()
+    assert first | second | third == mine
+    assert page.get_by_role("link", name="Next").count() == 0
+    # The navigation counts the whole of *My work*, whichever page is shown.
+    count = page.locator("#my-work-count").inner_text()
+    assert count == str(len(work_of(sponsor))) != "0"
+    page.get_by_role("link", name="Previous").click()
+    page.wait_for_load_state("networkidle")
+    assert titles() == second
