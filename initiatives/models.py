@@ -261,20 +261,25 @@ class Initiative(models.Model):
     # assessments and design inputs of every open initiative (issue 19). A plain save() never
     # writes them (see save()), so a copy read before such a change cannot undo it.
     queue_assessment_started = models.BooleanField(
-        default=False, editable=False, help_text="An assessment is past not started."
+        default=False,
+        db_default=False,
+        editable=False,
+        help_text="An assessment is past not started.",
     )
     queue_it_has_work = models.BooleanField(
         default=False,
+        db_default=False,
         editable=False,
         help_text="An assessment to do, or a design input for IT to accept or confirm.",
     )
     queue_sponsor_has_work = models.BooleanField(
         default=False,
+        db_default=False,
         editable=False,
         help_text="An assessment that needs information, or a design input just raised.",
     )
-    queue_open_inputs = models.PositiveIntegerField(default=0, editable=False)
-    queue_open_high_inputs = models.PositiveIntegerField(default=0, editable=False)
+    queue_open_inputs = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    queue_open_high_inputs = models.PositiveIntegerField(default=0, db_default=0, editable=False)
 
     # Optimistic concurrency: every saved edit increments it; a stale form or API call is refused.
     version = models.PositiveIntegerField(default=1)

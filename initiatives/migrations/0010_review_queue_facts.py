@@ -15,27 +15,27 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='initiative',
             name='queue_assessment_started',
-            field=models.BooleanField(default=False, editable=False, help_text='An assessment is past not started.'),
+            field=models.BooleanField(default=False, db_default=False, editable=False, help_text='An assessment is past not started.'),
         ),
         migrations.AddField(
             model_name='initiative',
             name='queue_it_has_work',
-            field=models.BooleanField(default=False, editable=False, help_text='An assessment to do, or a design input for IT to accept or confirm.'),
+            field=models.BooleanField(default=False, db_default=False, editable=False, help_text='An assessment to do, or a design input for IT to accept or confirm.'),
         ),
         migrations.AddField(
             model_name='initiative',
             name='queue_open_high_inputs',
-            field=models.PositiveIntegerField(default=0, editable=False),
+            field=models.PositiveIntegerField(default=0, db_default=0, editable=False),
         ),
         migrations.AddField(
             model_name='initiative',
             name='queue_open_inputs',
-            field=models.PositiveIntegerField(default=0, editable=False),
+            field=models.PositiveIntegerField(default=0, db_default=0, editable=False),
         ),
         migrations.AddField(
             model_name='initiative',
             name='queue_sponsor_has_work',
-            field=models.BooleanField(default=False, editable=False, help_text='An assessment that needs information, or a design input just raised.'),
+            field=models.BooleanField(default=False, db_default=False, editable=False, help_text='An assessment that needs information, or a design input just raised.'),
         ),
         migrations.AddIndex(
             model_name='initiative',
