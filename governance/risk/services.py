@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -164,7 +164,7 @@ def recompute(initiative_ids: Iterable[int] | None = None, now: datetime | None 
         s["initiative_id"]: s
         for s in RiskState.objects.filter(
             **({} if initiative_ids is None else {"initiative_id__in": list(facts)})
-        ).values("initiative_id", "level", "reasons", "dirty")
+        ).values("initiative_id", "level", "reasons", "dirty", "recheck_at")
     }
 
     level_changes: dict[str, list[int]] = defaultdict(list)
@@ -193,6 +193,7 @@ def recompute(initiative_ids: Iterable[int] | None = None, now: datetime | None 
             or state["level"] != result.level
             or state["reasons"] != result.reasons
             or state["dirty"]
+            or state["recheck_at"] != result.recheck_at
         ):
             new_states.append(
                 RiskState(
@@ -201,6 +202,7 @@ def recompute(initiative_ids: Iterable[int] | None = None, now: datetime | None 
                     reasons=result.reasons,
                     computed_at=now,
                     dirty=False,
+                    recheck_at=result.recheck_at,
                 )
             )
 
@@ -220,7 +222,7 @@ def recompute(initiative_ids: Iterable[int] | None = None, now: datetime | None 
                 batch_size=500,
                 update_conflicts=True,
                 unique_fields=["initiative"],
-                update_fields=["level", "reasons", "computed_at", "dirty"],
+                update_fields=["level", "reasons", "computed_at", "dirty", "recheck_at"],
             )
     return len(history)
 
@@ -229,8 +231,16 @@ def recompute(initiative_ids: Iterable[int] | None = None, now: datetime | None 
 SWEEP_CHUNK_SIZE = 2000
 
 
-def sweep(now: datetime | None = None, chunk_size: int = SWEEP_CHUNK_SIZE) -> int:
-    """Recompute every initiative, a chunk at a time in primary-key order.
+def sweep(
+    now: datetime | None = None, chunk_size: int = SWEEP_CHUNK_SIZE, full: bool = False
+) -> int:
+    """Recompute the initiatives that need it, a chunk at a time in primary-key order.
+
+    Needing it: never computed, dirty (a fact changed), or due for a re-check (time alone
+    changes the result at `recheck_at`, e.g. a due date passed). Any other initiative would
+    come out as stored, so with nothing changed a sweep reads a few index pages and stops.
+    `full` recomputes every initiative: the daily safety net for writes that bypass the
+    signals (a bulk import, a fix in the database shell).
 
     Each chunk gathers, computes and writes on its own (its writes in their own
     transaction), so the worker holds one chunk's facts instead of the portfolio's, a long
@@ -239,15 +249,33 @@ def sweep(now: datetime | None = None, chunk_size: int = SWEEP_CHUNK_SIZE) -> in
     now = now or timezone.now()
     changed, after = 0, 0
     while True:
-        ids = list(
-            Initiative.objects.filter(pk__gt=after)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:chunk_size]
-        )
+        ids = _sweep_chunk(after, now, chunk_size, full)
         if not ids:
             return changed
         changed += recompute(ids, now)
         after = ids[-1]
+
+
+def _sweep_chunk(after: int, now: datetime, size: int, full: bool) -> list[int]:
+    """The next `size` initiatives after `after` (primary-key order) that the sweep takes.
+
+    Incremental: the risk states that are dirty or due (two small index scans, whatever the
+    portfolio's size) and, merged in key order, the initiatives without a state (an anti-join
+    of two primary-key indexes, read without touching the tables)."""
+    if full:
+        initiatives = Initiative.objects.filter(pk__gt=after).order_by("pk")
+        return list(initiatives.values_list("pk", flat=True)[:size])
+    due = RiskState.objects.filter(
+        Q(dirty=True) | Q(recheck_at__lte=now), initiative_id__gt=after
+    ).values_list("initiative_id", flat=True)
+    never_computed = (
+        Initiative.objects.filter(pk__gt=after)
+        .filter(~Exists(RiskState.objects.filter(initiative_id=OuterRef("pk"))))
+        .values_list("pk", flat=True)
+    )
+    return list(
+        due.order_by().union(never_computed.order_by(), all=True).order_by("initiative_id")[:size]
+    )
 
 
 def _write_postgresql(
@@ -290,12 +318,20 @@ def _write_postgresql(
         if new_states:
             execute_values(
                 raw,
-                f"INSERT INTO {states} (initiative_id, level, reasons, computed_at, dirty) "
+                f"INSERT INTO {states} "
+                f"(initiative_id, level, reasons, computed_at, dirty, recheck_at) "
                 f"VALUES %s ON CONFLICT (initiative_id) DO UPDATE SET level = EXCLUDED.level, "
                 f"reasons = EXCLUDED.reasons, computed_at = EXCLUDED.computed_at, "
-                f"dirty = EXCLUDED.dirty",
+                f"dirty = EXCLUDED.dirty, recheck_at = EXCLUDED.recheck_at",
                 [
-                    (s.initiative_id, s.level, Json(s.reasons), s.computed_at, s.dirty)
+                    (
+                        s.initiative_id,
+                        s.level,
+                        Json(s.reasons),
+                        s.computed_at,
+                        s.dirty,
+                        s.recheck_at,
+                    )
                     for s in new_states
                 ],
                 page_size=2000,

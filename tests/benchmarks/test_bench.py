@@ -92,3 +92,17 @@ def test_risk_sweep_is_timed_when_named(monkeypatch):
     result = measure.time_risk_sweep(runs=2, dotted_path="benchmarks.measure._probe_sweep")
     assert result["available"] and result["function"] == "benchmarks.measure._probe_sweep"
     assert len(result["seconds"]) == 2 and calls == [1, 1]
+
+
+@pytest.mark.django_db
+def test_an_incremental_sweep_is_timed_full_and_with_nothing_changed(monkeypatch):
+    import benchmarks.measure
+
+    calls = []
+    monkeypatch.setattr(
+        benchmarks.measure, "_probe_sweep", lambda full=False: calls.append(full), raising=False
+    )
+    result = measure.time_risk_sweep(runs=2, dotted_path="benchmarks.measure._probe_sweep")
+    assert calls == [True, True, False]
+    assert len(result["seconds"]) == 2 and result["incremental_queries"] == 0
+    assert result["incremental_seconds"] >= 0
