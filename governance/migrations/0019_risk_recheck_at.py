@@ -2,7 +2,8 @@
 # (`recheck_at`), and the hourly sweep recomputes only what is dirty, due or never computed.
 # States computed before have no re-check time yet, so they are marked dirty: the first sweep
 # after the upgrade computes every initiative once and stores when to look again. A daily full
-# sweep stays as the safety net for writes that bypass the signals.
+# sweep stays as the safety net for writes that bypass the signals. `marks` counts the times a
+# state was marked dirty, so a recompute never clears a mark that came while it read the facts.
 
 from django.db import migrations, models
 
@@ -54,6 +55,11 @@ class Migration(migrations.Migration):
             model_name='riskstate',
             name='recheck_at',
             field=models.DateTimeField(blank=True, db_index=True, null=True),
+        ),
+        migrations.AddField(
+            model_name='riskstate',
+            name='marks',
+            field=models.PositiveIntegerField(default=0),
         ),
         migrations.RunPython(mark_states_dirty, migrations.RunPython.noop),
         migrations.RunPython(add_full_sweep, remove_full_sweep),

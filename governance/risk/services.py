@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import connection, transaction
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, F, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -159,13 +159,16 @@ def recompute(initiative_ids: Iterable[int] | None = None, now: datetime | None 
     Returns how many initiatives changed level.
     """
     now = now or timezone.now()
-    facts, levels, current_readiness = _gather(initiative_ids)
+    wanted = None if initiative_ids is None else list(initiative_ids)
+    # The states before the facts: a change that commits while the facts are read marks its
+    # initiative after this read, and the write below leaves such a state dirty.
     states = {
         s["initiative_id"]: s
         for s in RiskState.objects.filter(
-            **({} if initiative_ids is None else {"initiative_id__in": list(facts)})
-        ).values("initiative_id", "level", "reasons", "dirty", "recheck_at")
+            **({} if wanted is None else {"initiative_id__in": wanted})
+        ).values("initiative_id", "level", "reasons", "dirty", "recheck_at", "marks")
     }
+    facts, levels, current_readiness = _gather(wanted)
 
     level_changes: dict[str, list[int]] = defaultdict(list)
     readiness_changes: dict[int, list[int]] = defaultdict(list)
@@ -203,6 +206,7 @@ def recompute(initiative_ids: Iterable[int] | None = None, now: datetime | None 
                     computed_at=now,
                     dirty=False,
                     recheck_at=result.recheck_at,
+                    marks=0 if state is None else state["marks"],
                 )
             )
 
@@ -318,11 +322,13 @@ def _write_postgresql(
         if new_states:
             execute_values(
                 raw,
+                # Marked dirty again since the recompute read the state (`marks` moved on):
+                # the facts may predate that change, so the state stays dirty.
                 f"INSERT INTO {states} "
-                f"(initiative_id, level, reasons, computed_at, dirty, recheck_at) "
+                f"(initiative_id, level, reasons, computed_at, dirty, recheck_at, marks) "
                 f"VALUES %s ON CONFLICT (initiative_id) DO UPDATE SET level = EXCLUDED.level, "
                 f"reasons = EXCLUDED.reasons, computed_at = EXCLUDED.computed_at, "
-                f"dirty = EXCLUDED.dirty, recheck_at = EXCLUDED.recheck_at",
+                f"dirty = {states}.marks <> EXCLUDED.marks, recheck_at = EXCLUDED.recheck_at",
                 [
                     (
                         s.initiative_id,
@@ -331,6 +337,7 @@ def _write_postgresql(
                         s.computed_at,
                         s.dirty,
                         s.recheck_at,
+                        s.marks,
                     )
                     for s in new_states
                 ],
@@ -344,9 +351,14 @@ def _chunks(ids: list[int], size: int = 5000):
 
 
 def mark_dirty(initiative_id: int) -> None:
-    """Note that the initiative's risk inputs changed; the recomputation picks it up."""
-    updated = RiskState.objects.filter(initiative_id=initiative_id).update(dirty=True)
+    """Note that the initiative's risk inputs changed; the recomputation picks it up.
+
+    `marks` counts the notes, so a recompute that read the state before this one does not
+    clear it (see `_write_postgresql`); a state created here starts at 1 for the same reason."""
+    updated = RiskState.objects.filter(initiative_id=initiative_id).update(
+        dirty=True, marks=F("marks") + 1
+    )
     if not updated:
         RiskState.objects.bulk_create(
-            [RiskState(initiative_id=initiative_id, dirty=True)], ignore_conflicts=True
+            [RiskState(initiative_id=initiative_id, dirty=True, marks=1)], ignore_conflicts=True
         )

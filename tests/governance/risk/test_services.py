@@ -315,3 +315,35 @@ def test_after_changes_and_clock_moves_a_full_sweep_finds_nothing_the_incrementa
             transaction.set_rollback(True)
     # The mix did move things: levels changed along the way, time-driven ones among them.
     assert RiskStatusChange.objects.count() >= 5
+
+
+def test_a_change_marked_while_the_facts_are_read_keeps_the_state_dirty(
+    reviewed, users, monkeypatch
+):
+    """A change commits (and marks its initiative dirty) while a recompute gathers facts that
+    may predate it: the recompute stores its result but leaves the state dirty, so the next
+    sweep looks again instead of trusting a result that missed the change."""
+    from governance.risk import services
+    from governance.risk.services import mark_dirty, sweep
+
+    other = factories.in_review_initiative(sponsor=users["sponsor"])
+    sweep(full=True)
+    mark_dirty(reviewed.pk)
+    gather = services._gather
+
+    def gather_while_a_change_commits(ids):
+        found = gather(ids)
+        _design_input(reviewed, users["reviewer"])  # committed after the facts were read ...
+        mark_dirty(reviewed.pk)  # ... and marked right after its commit
+        return found
+
+    monkeypatch.setattr(services, "_gather", gather_while_a_change_commits)
+    recompute([reviewed.pk, other.pk])
+    monkeypatch.undo()
+    state = RiskState.objects.get(initiative=reviewed)
+    assert state.dirty and state.marks == 2
+    assert state.level == RiskLevel.ON_TRACK  # computed without the new input
+    assert RiskState.objects.get(initiative=other).dirty is False
+    sweep()
+    state.refresh_from_db()
+    assert not state.dirty and state.level == RiskLevel.AT_RISK
