@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='riskstate',
             name='marks',
-            field=models.PositiveIntegerField(default=0),
+            field=models.PositiveIntegerField(default=0, db_default=0),
         ),
         migrations.RunPython(mark_states_dirty, migrations.RunPython.noop),
         migrations.RunPython(add_full_sweep, remove_full_sweep),

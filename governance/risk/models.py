@@ -45,7 +45,7 @@ class RiskState(models.Model):
     recheck_at = models.DateTimeField(null=True, blank=True, db_index=True)
     # How often it was marked dirty: a recompute clears `dirty` only if no mark came after it
     # read the state (a change committed while it gathered the facts).
-    marks = models.PositiveIntegerField(default=0)
+    marks = models.PositiveIntegerField(default=0, db_default=0)
 
     def __str__(self) -> str:
         return f"Risk of initiative {self.initiative_id}: {self.level or 'not computed'}"

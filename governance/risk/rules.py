@@ -115,13 +115,31 @@ def _day_starts(day: date, now: datetime) -> datetime:
     return datetime.combine(day, time.min, tzinfo=now.tzinfo)
 
 
+# English labels by value, looked up once per process: switching the language for every label
+# of every initiative was most of a full sweep's CPU time.
+_ENGLISH_LABELS: dict[str, str] = {}
+
+
 def _area_label(area: str) -> str:
     # Reasons are stored in English (see `REASONS`): the label too, whatever language is active.
-    try:
+    label = _ENGLISH_LABELS.get(area)
+    if label is None:
+        try:
+            with translation.override("en"):
+                label = str(ConcernArea(area).label)
+        except ValueError:
+            label = area
+        _ENGLISH_LABELS[area] = label
+    return label
+
+
+def _role_label(role: NamedRole) -> str:
+    key = f"role:{role}"
+    label = _ENGLISH_LABELS.get(key)
+    if label is None:
         with translation.override("en"):
-            return str(ConcernArea(area).label)
-    except ValueError:
-        return area
+            label = _ENGLISH_LABELS[key] = str(role.label)
+    return label
 
 
 # The reasons, stored in English as written here (a recompute runs in a worker or in anybody's
@@ -314,8 +332,7 @@ def compute_risk(facts: InitiativeFacts, now: datetime) -> RiskResult:
         flag(RiskLevel.AT_RISK, _reason("no_accountable"))
     for role in NamedRole:
         status = facts.acknowledgements.get(role)
-        with translation.override("en"):
-            role_label = str(role.label)
+        role_label = _role_label(role)
         if status == AcknowledgementStatus.PENDING:
             flag(RiskLevel.AT_RISK, _reason("role_pending", role=role_label))
         elif status == AcknowledgementStatus.DECLINED:
