@@ -347,3 +347,24 @@ def test_a_change_marked_while_the_facts_are_read_keeps_the_state_dirty(
     sweep()
     state.refresh_from_db()
     assert not state.dirty and state.level == RiskLevel.AT_RISK
+
+
+def test_recompute_touches_only_the_initiatives_asked_for_even_those_in_between(users):
+    """A chunk is read by key range: an initiative inside the range but not in the chunk is
+    read and left alone (neither its level nor its dirty mark change)."""
+    first, between, last = (
+        factories.in_review_initiative(sponsor=users["sponsor"]) for _ in range(3)
+    )
+    for initiative in (first, between, last):
+        factories.working_series(initiative=initiative, user=users["it_lead"])
+    recompute()
+    assert set(Initiative.objects.values_list("risk_level", flat=True)) == {RiskLevel.ON_TRACK}
+    for initiative in (first, between, last):
+        _design_input(initiative, users["reviewer"])
+    RiskState.objects.filter(initiative=between).update(dirty=True)
+    assert recompute([last.pk, first.pk]) == 2
+    levels = dict(Initiative.objects.values_list("pk", "risk_level"))
+    assert levels[first.pk] == levels[last.pk] == RiskLevel.AT_RISK
+    assert levels[between.pk] == RiskLevel.ON_TRACK
+    assert RiskState.objects.get(initiative=between).dirty
+    assert recompute([]) == 0
