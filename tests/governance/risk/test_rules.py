@@ -20,6 +20,30 @@ from initiatives.models import RiskLevel
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 
+@pytest.fixture(autouse=True)
+def _labels_looked_up_afresh():
+    """Each test finds the English labels of areas and roles not yet looked up: what one test
+    left in the cache would hide from the next how a label is found."""
+    from governance.risk import rules
+
+    rules._ENGLISH_LABELS.clear()
+
+
+def test_labels_in_reasons_are_english_when_first_looked_up_in_german():
+    with translation.override("de"):
+        result = compute_risk(
+            facts(
+                open_inputs=[OpenInputFacts("security", "high", "Residency")],
+                acknowledgements={"decision_owner": "pending"},
+            ),
+            NOW,
+        )
+    assert result.reasons == [
+        "High-severity design input open: Residency (Security & data exposure)",
+        "Decision owner has not confirmed the role yet",
+    ]
+
+
 FRESH = NOW - timedelta(days=1)
 
 
