@@ -178,6 +178,8 @@ def find_risk_sweep() -> tuple[str, Callable] | None:
 
 def time_risk_sweep(runs: int = 2, dotted_path: str = "") -> dict:
     """Seconds per full sweep: the first run changes levels, the next ones find them current.
+    A sweep that takes `full` (the incremental one) runs `runs` times with `full=True`, then
+    once as the hourly sweep does with nothing changed since ("incremental_seconds").
 
     `dotted_path` names the sweep explicitly; otherwise it is looked for in governance."""
     if dotted_path:
@@ -190,11 +192,25 @@ def time_risk_sweep(runs: int = 2, dotted_path: str = "") -> dict:
     if found is None:
         return {"available": False, "note": "no risk sweep function in this build"}
     name, sweep = found
+    try:
+        incremental = "full" in inspect.signature(sweep).parameters
+    except (TypeError, ValueError):
+        incremental = False
     seconds, queries = [], []
     for _ in range(runs):
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
-            sweep()
+            if incremental:
+                sweep(full=True)
+            else:
+                sweep()
             seconds.append(round(time.perf_counter() - started, 2))
         queries.append(len(captured))
-    return {"available": True, "function": name, "seconds": seconds, "queries": queries}
+    result = {"available": True, "function": name, "seconds": seconds, "queries": queries}
+    if incremental:
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            sweep()
+            result["incremental_seconds"] = round(time.perf_counter() - started, 3)
+        result["incremental_queries"] = len(captured)
+    return result

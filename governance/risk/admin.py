@@ -7,7 +7,7 @@ from .models import RiskState, RiskStatusChange
 
 @admin.register(RiskState)
 class RiskStateAdmin(admin.ModelAdmin):
-    list_display = ("initiative", "level", "computed_at", "dirty")
+    list_display = ("initiative", "level", "computed_at", "recheck_at", "dirty")
     list_filter = ("level", "dirty")
     raw_id_fields = ("initiative",)
 

@@ -20,6 +20,11 @@ class RiskStatusSerializer(serializers.Serializer):
     level = serializers.CharField(source="risk_level")
     reasons = serializers.SerializerMethodField()
     computed_at = serializers.SerializerMethodField()
+    recheck_at = serializers.SerializerMethodField(
+        help_text="When time alone changes the status next (a due date passes, an assessment "
+        "grows stale, a session window runs out): the sweep recomputes it then. Null: never "
+        "without a change, or not computed yet."
+    )
     readiness = serializers.SerializerMethodField()
     history = serializers.SerializerMethodField()
 
@@ -36,6 +41,10 @@ class RiskStatusSerializer(serializers.Serializer):
     def get_computed_at(self, obj) -> str | None:
         state = self._state(obj)
         return state.computed_at.isoformat() if state and state.computed_at else None
+
+    def get_recheck_at(self, obj) -> str | None:
+        state = self._state(obj)
+        return state.recheck_at.isoformat() if state and state.recheck_at else None
 
     def get_readiness(self, obj) -> dict[str, int | None]:
         return {a.area: a.readiness for a in obj.assessments.all()}

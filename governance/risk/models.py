@@ -26,7 +26,10 @@ class RiskState(models.Model):
 
     `Initiative.risk_level` holds the level for lists and dashboards; this row holds the
     reasons so the page can answer "why is this at risk?" even when nothing changed lately.
-    `dirty` marks an initiative whose inputs changed since the last computation.
+    `dirty` marks an initiative whose inputs changed since the last computation;
+    `recheck_at` is when the same inputs give another result with time alone (a due date
+    passes, an assessment grows stale; empty: never). The sweep recomputes only initiatives
+    dirty, due for a re-check, or never computed.
     """
 
     initiative = models.OneToOneField(
@@ -39,6 +42,10 @@ class RiskState(models.Model):
     reasons = models.JSONField(default=list, blank=True)
     computed_at = models.DateTimeField(null=True, blank=True)
     dirty = models.BooleanField(default=True, db_index=True)
+    recheck_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # How often it was marked dirty: a recompute clears `dirty` only if no mark came after it
+    # read the state (a change committed while it gathered the facts).
+    marks = models.PositiveIntegerField(default=0, db_default=0)
 
     def __str__(self) -> str:
         return f"Risk of initiative {self.initiative_id}: {self.level or 'not computed'}"

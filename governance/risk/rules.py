@@ -3,6 +3,11 @@ words, and a readiness score 0–100 per concern area.
 
 `compute_risk` is a pure function of the facts (no database), so every threshold below can be
 tested at its edges; `services.recompute` gathers the facts and stores what changed.
+
+Some reasons depend on the clock alone (a due date passes, an assessment grows stale, two
+cadences go by without a session held), so the result also says when it is next worth computing
+again with the same facts (`RiskResult.recheck_at`): the sweep skips every initiative whose
+facts did not change and whose moment has not come.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from django.utils import formats, translation
@@ -95,15 +100,46 @@ class RiskResult:
     level: str
     reasons: list[str]
     readiness: dict[str, int]
+    # The earliest moment after `now` at which the same facts give another result (a due date
+    # passed, a stale assessment a day older, a session window run out); None: never.
+    recheck_at: datetime | None = None
+
+
+# Comparisons of a moment with a threshold are strict ("more than two cadences ago"): the
+# result changes one tick of the clock after the threshold.
+_TICK = timedelta(microseconds=1)
+
+
+def _day_starts(day: date, now: datetime) -> datetime:
+    """Midnight at the start of `day` in the time zone of `now` (where `now.date()` turns)."""
+    return datetime.combine(day, time.min, tzinfo=now.tzinfo)
+
+
+# English labels by value, looked up once per process: switching the language for every label
+# of every initiative was most of a full sweep's CPU time.
+_ENGLISH_LABELS: dict[str, str] = {}
 
 
 def _area_label(area: str) -> str:
     # Reasons are stored in English (see `REASONS`): the label too, whatever language is active.
-    try:
+    label = _ENGLISH_LABELS.get(area)
+    if label is None:
+        try:
+            with translation.override("en"):
+                label = str(ConcernArea(area).label)
+        except ValueError:
+            label = area
+        _ENGLISH_LABELS[area] = label
+    return label
+
+
+def _role_label(role: NamedRole) -> str:
+    key = f"role:{role}"
+    label = _ENGLISH_LABELS.get(key)
+    if label is None:
         with translation.override("en"):
-            return str(ConcernArea(area).label)
-    except ValueError:
-        return area
+            label = _ENGLISH_LABELS[key] = str(role.label)
+    return label
 
 
 # The reasons, stored in English as written here (a recompute runs in a worker or in anybody's
@@ -205,6 +241,8 @@ def compute_risk(facts: InitiativeFacts, now: datetime) -> RiskResult:
 
     level = RiskLevel.ON_TRACK
     reasons: list[str] = []
+    # Future moments at which a rule below turns with no change of facts.
+    turns: list[datetime] = []
 
     def flag(to: str, reason: str) -> None:
         nonlocal level
@@ -216,6 +254,8 @@ def compute_risk(facts: InitiativeFacts, now: datetime) -> RiskResult:
     high = [i for i in facts.open_inputs if i.severity == Severity.HIGH]
     for item in sorted(high, key=lambda i: i.title):
         overdue = item.due_date is not None and item.due_date < today
+        if item.due_date is not None and not overdue:
+            turns.append(_day_starts(item.due_date + timedelta(days=1), now))
         if overdue:
             flag(
                 RiskLevel.BLOCKED,
@@ -240,6 +280,11 @@ def compute_risk(facts: InitiativeFacts, now: datetime) -> RiskResult:
     ]
     if overdue_other:
         flag(RiskLevel.AT_RISK, _reason("inputs_past_due", count=len(overdue_other)))
+    turns.extend(
+        _day_starts(i.due_date + timedelta(days=1), now)
+        for i in facts.open_inputs
+        if i.severity != Severity.HIGH and i.due_date is not None and i.due_date >= today
+    )
 
     # Not assessed is a reason, never "on track" (the ready-for-build rule's first condition).
     not_started = sorted(
@@ -257,22 +302,27 @@ def compute_risk(facts: InitiativeFacts, now: datetime) -> RiskResult:
             flag(RiskLevel.BLOCKED, _reason("highest_risk", area=label))
         if a.status == AssessmentStatus.NEEDS_INFO:
             flag(RiskLevel.AT_RISK, _reason("needs_info", area=label))
-        elif (
-            a.status != AssessmentStatus.SATISFIED
-            and (now - a.updated_at).days >= STALE_ASSESSMENT_DAYS
-        ):
-            flag(
-                RiskLevel.AT_RISK,
-                _reason("stale", area=label, days=(now - a.updated_at).days),
-            )
+        elif a.status != AssessmentStatus.SATISFIED:
+            days = (now - a.updated_at).days
+            if days >= STALE_ASSESSMENT_DAYS:
+                flag(RiskLevel.AT_RISK, _reason("stale", area=label, days=days))
+            # Stale from its 21st day on, and the reason counts the days: one more each day.
+            turns.append(a.updated_at + timedelta(days=max(days + 1, STALE_ASSESSMENT_DAYS)))
 
     if facts.cadence and facts.series_started:
         window = timedelta(days=2 * CADENCE_DAYS.get(facts.cadence, 14))
-        started = datetime.combine(facts.series_started, datetime.min.time(), tzinfo=now.tzinfo)
-        if now - started >= window and (
-            facts.last_session_held is None or now - facts.last_session_held > window
-        ):
+        started = _day_starts(facts.series_started, now)
+        # Both halves only ever turn true as time passes: the reason appears once the later
+        # of them has, and goes only when a session is held (a change of facts).
+        started_long_ago = now - started >= window
+        none_held_lately = facts.last_session_held is None or now - facts.last_session_held > window
+        if started_long_ago and none_held_lately:
             flag(RiskLevel.AT_RISK, _reason("no_session_held"))
+        else:
+            turn = started + window
+            if not none_held_lately:
+                turn = max(turn, facts.last_session_held + window + _TICK)
+            turns.append(turn)
     elif facts.status == Status.IN_REVIEW:
         flag(RiskLevel.AT_RISK, _reason("no_series"))
 
@@ -282,8 +332,7 @@ def compute_risk(facts: InitiativeFacts, now: datetime) -> RiskResult:
         flag(RiskLevel.AT_RISK, _reason("no_accountable"))
     for role in NamedRole:
         status = facts.acknowledgements.get(role)
-        with translation.override("en"):
-            role_label = str(role.label)
+        role_label = _role_label(role)
         if status == AcknowledgementStatus.PENDING:
             flag(RiskLevel.AT_RISK, _reason("role_pending", role=role_label))
         elif status == AcknowledgementStatus.DECLINED:
@@ -299,4 +348,4 @@ def compute_risk(facts: InitiativeFacts, now: datetime) -> RiskResult:
         flag(RiskLevel.AT_RISK, _reason("overrides_safety"))
     elif facts.operator_facing and facts.override_logged == "no":
         flag(RiskLevel.AT_RISK, _reason("overrides_operators"))
-    return RiskResult(level, reasons, readiness)
+    return RiskResult(level, reasons, readiness, min(turns, default=None))

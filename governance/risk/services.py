@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Exists, F, Max, OuterRef, Q
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -46,6 +46,16 @@ _EXPLAINABILITY_FIELDS = (
 )
 
 
+def _keys(wanted: set[int], field: str) -> Q:
+    """Rows whose `field` is one of `wanted` or near: the key range, and the keys themselves
+    only when the range holds more than twice as many (see `_gather`)."""
+    low, high = (min(wanted), max(wanted)) if wanted else (0, -1)
+    keys = Q(**{f"{field}__gte": low, f"{field}__lte": high})
+    if high - low + 1 > 2 * len(wanted):
+        keys &= Q(**{f"{field}__in": sorted(wanted)})
+    return keys
+
+
 def _gather(initiative_ids: Iterable[int] | None) -> tuple[dict, dict, dict]:
     """Facts for the given initiatives (all if None) in six queries.
 
@@ -57,13 +67,20 @@ def _gather(initiative_ids: Iterable[int] | None) -> tuple[dict, dict, dict]:
     inputs = DesignInput.objects.order_by().filter(status__in=OPEN_DESIGN_INPUT_STATUSES)
     series = WorkingSeries.objects.order_by().filter(active=True)
     acknowledgements = RoleAcknowledgement.objects.order_by()
+    wanted: set[int] | None = None
     if initiative_ids is not None:
-        ids = list(initiative_ids)
-        initiatives = initiatives.filter(pk__in=ids)
-        assessments = assessments.filter(initiative_id__in=ids)
-        inputs = inputs.filter(initiative_id__in=ids)
-        series = series.filter(initiative_id__in=ids)
-        acknowledgements = acknowledgements.filter(initiative_id__in=ids)
+        wanted = set(initiative_ids)
+        # By key range: with a list of 2,000 keys alone PostgreSQL read all the open design
+        # inputs for each chunk of a sweep (a sequential scan per chunk, the sweep's time
+        # growing with the square of the portfolio), and Django spent a quarter of the
+        # sweep's CPU on the lists' parameters. A sparse chunk (the incremental sweep's) also
+        # names its keys; a dense one reads the few others in its range and skips them below.
+        around = _keys(wanted, "initiative_id")
+        initiatives = initiatives.filter(_keys(wanted, "pk"))
+        assessments = assessments.filter(around)
+        inputs = inputs.filter(around)
+        series = series.filter(around)
+        acknowledgements = acknowledgements.filter(around)
 
     facts: dict[int, InitiativeFacts] = {}
     levels: dict[int, str] = {}
@@ -79,6 +96,8 @@ def _gather(initiative_ids: Iterable[int] | None) -> tuple[dict, dict, dict]:
         "override_logged",
         *_EXPLAINABILITY_FIELDS,
     ):
+        if wanted is not None and row["pk"] not in wanted:
+            continue  # in the chunk's key range, not in the chunk
         facts[row["pk"]] = InitiativeFacts(
             status=row["status"],
             has_decision_owner=row["decision_owner_id"] is not None,
@@ -166,13 +185,16 @@ def recompute(initiative_ids: Iterable[int] | None = None, now: datetime | None 
     Returns how many initiatives changed level.
     """
     now = now or timezone.now()
-    facts, levels, current_readiness = _gather(initiative_ids)
+    wanted = None if initiative_ids is None else list(initiative_ids)
+    # The states before the facts: a change that commits while the facts are read marks its
+    # initiative after this read, and the write below leaves such a state dirty.
     states = {
         s["initiative_id"]: s
         for s in RiskState.objects.filter(
-            **({} if initiative_ids is None else {"initiative_id__in": list(facts)})
-        ).values("initiative_id", "level", "reasons", "dirty")
+            Q() if wanted is None else _keys(set(wanted), "initiative_id")
+        ).values("initiative_id", "level", "reasons", "dirty", "recheck_at", "marks")
     }
+    facts, levels, current_readiness = _gather(wanted)
 
     level_changes: dict[str, list[int]] = defaultdict(list)
     readiness_changes: dict[int, list[int]] = defaultdict(list)
@@ -200,6 +222,7 @@ def recompute(initiative_ids: Iterable[int] | None = None, now: datetime | None 
             or state["level"] != result.level
             or state["reasons"] != result.reasons
             or state["dirty"]
+            or state["recheck_at"] != result.recheck_at
         ):
             new_states.append(
                 RiskState(
@@ -208,6 +231,8 @@ def recompute(initiative_ids: Iterable[int] | None = None, now: datetime | None 
                     reasons=result.reasons,
                     computed_at=now,
                     dirty=False,
+                    recheck_at=result.recheck_at,
+                    marks=0 if state is None else state["marks"],
                 )
             )
 
@@ -233,7 +258,7 @@ def recompute(initiative_ids: Iterable[int] | None = None, now: datetime | None 
                 batch_size=500,
                 update_conflicts=True,
                 unique_fields=["initiative"],
-                update_fields=["level", "reasons", "computed_at", "dirty"],
+                update_fields=["level", "reasons", "computed_at", "dirty", "recheck_at"],
             )
     return len(history)
 
@@ -242,8 +267,16 @@ def recompute(initiative_ids: Iterable[int] | None = None, now: datetime | None 
 SWEEP_CHUNK_SIZE = 2000
 
 
-def sweep(now: datetime | None = None, chunk_size: int = SWEEP_CHUNK_SIZE) -> int:
-    """Recompute every initiative, a chunk at a time in primary-key order.
+def sweep(
+    now: datetime | None = None, chunk_size: int = SWEEP_CHUNK_SIZE, full: bool = False
+) -> int:
+    """Recompute the initiatives that need it, a chunk at a time in primary-key order.
+
+    Needing it: never computed, dirty (a fact changed), or due for a re-check (time alone
+    changes the result at `recheck_at`, e.g. a due date passed). Any other initiative would
+    come out as stored, so with nothing changed a sweep reads a few index pages and stops.
+    `full` recomputes every initiative: the daily safety net for writes that bypass the
+    signals (a bulk import, a fix in the database shell).
 
     Each chunk gathers, computes and writes on its own (its writes in their own
     transaction), so the worker holds one chunk's facts instead of the portfolio's, a long
@@ -252,15 +285,33 @@ def sweep(now: datetime | None = None, chunk_size: int = SWEEP_CHUNK_SIZE) -> in
     now = now or timezone.now()
     changed, after = 0, 0
     while True:
-        ids = list(
-            Initiative.objects.filter(pk__gt=after)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:chunk_size]
-        )
+        ids = _sweep_chunk(after, now, chunk_size, full)
         if not ids:
             return changed
         changed += recompute(ids, now)
         after = ids[-1]
+
+
+def _sweep_chunk(after: int, now: datetime, size: int, full: bool) -> list[int]:
+    """The next `size` initiatives after `after` (primary-key order) that the sweep takes.
+
+    Incremental: the risk states that are dirty or due (two small index scans, whatever the
+    portfolio's size) and, merged in key order, the initiatives without a state (an anti-join
+    of two primary-key indexes, read without touching the tables)."""
+    if full:
+        initiatives = Initiative.objects.filter(pk__gt=after).order_by("pk")
+        return list(initiatives.values_list("pk", flat=True)[:size])
+    due = RiskState.objects.filter(
+        Q(dirty=True) | Q(recheck_at__lte=now), initiative_id__gt=after
+    ).values_list("initiative_id", flat=True)
+    never_computed = (
+        Initiative.objects.filter(pk__gt=after)
+        .filter(~Exists(RiskState.objects.filter(initiative_id=OuterRef("pk"))))
+        .values_list("pk", flat=True)
+    )
+    return list(
+        due.order_by().union(never_computed.order_by(), all=True).order_by("initiative_id")[:size]
+    )
 
 
 def _write_postgresql(
@@ -303,12 +354,23 @@ def _write_postgresql(
         if new_states:
             execute_values(
                 raw,
-                f"INSERT INTO {states} (initiative_id, level, reasons, computed_at, dirty) "
+                # Marked dirty again since the recompute read the state (`marks` moved on):
+                # the facts may predate that change, so the state stays dirty.
+                f"INSERT INTO {states} "
+                f"(initiative_id, level, reasons, computed_at, dirty, recheck_at, marks) "
                 f"VALUES %s ON CONFLICT (initiative_id) DO UPDATE SET level = EXCLUDED.level, "
                 f"reasons = EXCLUDED.reasons, computed_at = EXCLUDED.computed_at, "
-                f"dirty = EXCLUDED.dirty",
+                f"dirty = {states}.marks <> EXCLUDED.marks, recheck_at = EXCLUDED.recheck_at",
                 [
-                    (s.initiative_id, s.level, Json(s.reasons), s.computed_at, s.dirty)
+                    (
+                        s.initiative_id,
+                        s.level,
+                        Json(s.reasons),
+                        s.computed_at,
+                        s.dirty,
+                        s.recheck_at,
+                        s.marks,
+                    )
                     for s in new_states
                 ],
                 page_size=2000,
@@ -321,9 +383,14 @@ def _chunks(ids: list[int], size: int = 5000):
 
 
 def mark_dirty(initiative_id: int) -> None:
-    """Note that the initiative's risk inputs changed; the recomputation picks it up."""
-    updated = RiskState.objects.filter(initiative_id=initiative_id).update(dirty=True)
+    """Note that the initiative's risk inputs changed; the recomputation picks it up.
+
+    `marks` counts the notes, so a recompute that read the state before this one does not
+    clear it (see `_write_postgresql`); a state created here starts at 1 for the same reason."""
+    updated = RiskState.objects.filter(initiative_id=initiative_id).update(
+        dirty=True, marks=F("marks") + 1
+    )
     if not updated:
         RiskState.objects.bulk_create(
-            [RiskState(initiative_id=initiative_id, dirty=True)], ignore_conflicts=True
+            [RiskState(initiative_id=initiative_id, dirty=True, marks=1)], ignore_conflicts=True
         )

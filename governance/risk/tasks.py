@@ -35,10 +35,10 @@ def recompute_risk(initiative_id: int) -> bool:
 
 
 @shared_task(acks_late=True)
-def sweep_risk() -> int:
-    """Recompute every initiative, in chunks (staleness moves with time even when nothing
-    changes)."""
-    return services.sweep()
+def sweep_risk(full: bool = False) -> int:
+    """Recompute, in chunks, the initiatives whose facts changed or whose re-check time came
+    (staleness moves with time even when nothing changes); `full`: every initiative."""
+    return services.sweep(full=full)
 
 
 def schedule_risk_recompute(initiative_id: int) -> None:

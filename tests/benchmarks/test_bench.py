@@ -164,3 +164,17 @@ def test_bench_loads_pages_through_gunicorn_with_wrk(tmp_path, capsys):
         assert 0 < row["p50_ms"] <= row["p95_ms"] <= row["p99_ms"]
     # A page costs the portal CPU; gunicorn's processes were measured, not this one.
     assert rows["executive dashboard"]["cpu_ms_per_request"] > 0
+
+
+@pytest.mark.django_db
+def test_an_incremental_sweep_is_timed_full_and_with_nothing_changed(monkeypatch):
+    import benchmarks.measure
+
+    calls = []
+    monkeypatch.setattr(
+        benchmarks.measure, "_probe_sweep", lambda full=False: calls.append(full), raising=False
+    )
+    result = measure.time_risk_sweep(runs=2, dotted_path="benchmarks.measure._probe_sweep")
+    assert calls == [True, True, False]
+    assert len(result["seconds"]) == 2 and result["incremental_queries"] == 0
+    assert result["incremental_seconds"] >= 0

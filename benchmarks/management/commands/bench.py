@@ -168,7 +168,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {m.name:<32} p95 {m.p95_ms} ms, {m.queries} queries {m.note}")
             phase["endpoints"].append(m.as_dict())
         if sweep:
-            self.stdout.write("timing the full risk sweep")
+            self.stdout.write("timing the full risk sweep (and the hourly one)")
             phase["risk_sweep"] = measure.time_risk_sweep(dotted_path=options["sweep"])
         return phase
 
@@ -277,5 +277,10 @@ class Command(BaseCommand):
             verdict = "ok" if max(sweep["seconds"]) < SWEEP_TARGET_SECONDS else "SLOW"
             runs = " / ".join(f"{s} s" for s in sweep["seconds"])
             self.stdout.write(f"\nrisk sweep ({sweep['function']}): {runs}  {verdict}")
+            if "incremental_seconds" in sweep:
+                self.stdout.write(
+                    f"hourly risk sweep with nothing changed: {sweep['incremental_seconds']} s, "
+                    f"{sweep['incremental_queries']} queries"
+                )
         else:
             self.stdout.write(f"\nrisk sweep: {sweep['note']}")

@@ -1,11 +1,11 @@
 """Risk status: the pure computation (governance/risk/rules.py)."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import translation
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from governance.risk.rules import (
@@ -18,6 +18,30 @@ from governance.risk.rules import (
 from initiatives.models import RiskLevel
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _labels_looked_up_afresh():
+    """Each test finds the English labels of areas and roles not yet looked up: what one test
+    left in the cache would hide from the next how a label is found."""
+    from governance.risk import rules
+
+    rules._ENGLISH_LABELS.clear()
+
+
+def test_labels_in_reasons_are_english_when_first_looked_up_in_german():
+    with translation.override("de"):
+        result = compute_risk(
+            facts(
+                open_inputs=[OpenInputFacts("security", "high", "Residency")],
+                acknowledgements={"decision_owner": "pending"},
+            ),
+            NOW,
+        )
+    assert result.reasons == [
+        "High-severity design input open: Residency (Security & data exposure)",
+        "Decision owner has not confirmed the role yet",
+    ]
 
 
 FRESH = NOW - timedelta(days=1)
@@ -669,3 +693,215 @@ def test_reasons_are_stored_in_english_whoever_computes_them():
         "(Security & data exposure)",
         "Accountable person has not confirmed the role yet",
     ]
+
+
+# --- When the result next changes with time alone (`recheck_at`) ---------------------------
+
+TICK = timedelta(microseconds=1)
+
+
+def timeless(**kwargs) -> InitiativeFacts:
+    """Submitted facts without a working series: nothing in them turns with time but what a
+    test adds."""
+    return facts(status="submitted", cadence=None, series_started=None, **kwargs)
+
+
+def outcome(f: InitiativeFacts, at: datetime) -> tuple:
+    result = compute_risk(f, at)
+    return result.level, result.reasons, result.readiness
+
+
+def turns_exactly_at(f: InitiativeFacts, now: datetime, expected: datetime) -> None:
+    """The result computed at `now` re-checks at `expected`: a tick before, the same facts
+    give the same result; at it, another one."""
+    recheck_at = compute_risk(f, now).recheck_at
+    assert recheck_at == expected
+    assert outcome(f, expected - TICK) == outcome(f, now)
+    assert outcome(f, expected) != outcome(f, now)
+
+
+def test_a_high_input_is_rechecked_the_midnight_after_its_due_date():
+    f = timeless(open_inputs=[high(due=date(2026, 11, 30))])
+    turns_exactly_at(f, NOW, datetime(2026, 12, 1, tzinfo=UTC))
+    assert compute_risk(f, datetime(2026, 12, 1, tzinfo=UTC)).level == RiskLevel.BLOCKED
+    # Due today: still not overdue today, overdue from tomorrow's midnight.
+    today = timeless(open_inputs=[high(due=NOW.date())])
+    turns_exactly_at(today, NOW, datetime(2026, 11, 26, tzinfo=UTC))
+
+
+def test_an_overdue_input_or_one_without_due_date_needs_no_recheck():
+    overdue = timeless(open_inputs=[high(due=date(2026, 11, 1))])
+    assert compute_risk(overdue, NOW).recheck_at is None
+    undated = timeless(open_inputs=[high(), OpenInputFacts("vendor", "low", "Exit clause")])
+    assert compute_risk(undated, NOW).recheck_at is None
+
+
+def test_other_inputs_are_rechecked_at_each_due_date_in_turn():
+    inputs = [
+        OpenInputFacts("vendor", "low", "Exit clause", due_date=date(2026, 12, 3)),
+        OpenInputFacts("security", "medium", "Pen test", due_date=date(2026, 11, 27)),
+        OpenInputFacts("security", "medium", "Old", due_date=date(2026, 11, 2)),
+    ]
+    f = timeless(open_inputs=inputs)
+    assert compute_risk(f, NOW).reasons == ["1 design input(s) past their due date"]
+    turns_exactly_at(f, NOW, datetime(2026, 11, 28, tzinfo=UTC))
+    later = datetime(2026, 11, 28, tzinfo=UTC)
+    assert compute_risk(f, later).reasons == ["2 design input(s) past their due date"]
+    turns_exactly_at(f, later, datetime(2026, 12, 4, tzinfo=UTC))
+    assert compute_risk(f, datetime(2026, 12, 4, tzinfo=UTC)).recheck_at is None
+
+
+def test_due_dates_turn_at_midnight_in_the_time_zone_of_now():
+    eastern = timezone(timedelta(hours=-5))
+    now = datetime(2026, 11, 30, 22, 0, tzinfo=eastern)  # already 1 December in UTC
+    f = timeless(open_inputs=[high(due=date(2026, 11, 30))])
+    turns_exactly_at(f, now, datetime(2026, 12, 1, tzinfo=eastern))
+
+
+@pytest.mark.parametrize("status", ["in_progress", "not_started", "x"])
+def test_an_assessment_is_rechecked_when_it_turns_stale_and_every_day_after(status):
+    updated = NOW - timedelta(days=10, hours=3)
+    f = timeless(assessments=[AssessmentFacts("vendor", status, 2, updated)])
+    turns_exactly_at(f, NOW, updated + timedelta(days=21))
+    # Stale: the reason counts the days, so it changes once a day.
+    stale_at = updated + timedelta(days=21)
+    assert "Vendor lock-in & survivability: no assessment update for 21 days" in (
+        compute_risk(f, stale_at).reasons
+    )
+    turns_exactly_at(f, stale_at, updated + timedelta(days=22))
+    turns_exactly_at(f, stale_at + timedelta(hours=30), updated + timedelta(days=23))
+
+
+@pytest.mark.parametrize(
+    "assessment",
+    [
+        AssessmentFacts("vendor", "satisfied", 5, NOW - timedelta(days=90)),
+        AssessmentFacts("vendor", "needs_info", 2, NOW - timedelta(days=90)),
+        AssessmentFacts("vendor", "in_progress", 5, NOW - timedelta(days=90), True),
+    ],
+)
+def test_an_assessment_that_cannot_go_stale_needs_no_recheck(assessment):
+    assert compute_risk(timeless(assessments=[assessment]), NOW).recheck_at is None
+
+
+@pytest.mark.parametrize("cadence, days", WINDOWS)
+def test_a_new_series_is_rechecked_when_two_cadences_have_passed(cadence, days):
+    f = facts(cadence=cadence, series_started=midnight(3))
+    turns_exactly_at(
+        f, NOW, datetime.combine(midnight(3), datetime.min.time(), UTC) + timedelta(days=days)
+    )
+
+
+@pytest.mark.parametrize("cadence, days", WINDOWS)
+def test_a_held_session_is_rechecked_a_tick_after_two_cadences(cadence, days):
+    held = NOW - timedelta(days=2, seconds=7)
+    f = facts(cadence=cadence, series_started=midnight(200), last_session_held=held)
+    turns_exactly_at(f, NOW, held + timedelta(days=days) + TICK)
+
+
+def test_a_series_is_rechecked_when_both_its_start_and_its_last_session_are_old_enough():
+    # Started 5 days ago with a session held before the series began (a moved series).
+    held = NOW - timedelta(days=9)
+    f = facts(cadence="weekly", series_started=midnight(5), last_session_held=held)
+    start = datetime.combine(midnight(5), datetime.min.time(), UTC)
+    turns_exactly_at(f, NOW, start + timedelta(days=14))
+    # Held 1 day ago: the session's window ends later than the start's.
+    held = NOW - timedelta(days=1)
+    f = facts(cadence="weekly", series_started=midnight(5), last_session_held=held)
+    turns_exactly_at(f, NOW, held + timedelta(days=14) + TICK)
+
+
+def test_a_missed_session_needs_no_recheck_until_one_is_held():
+    f = facts(cadence="weekly", series_started=midnight(60), last_session_held=None)
+    assert compute_risk(f, NOW).reasons == NO_SESSION
+    assert compute_risk(f, NOW).recheck_at is None
+
+
+def test_the_earliest_turn_is_the_recheck_and_inactive_initiatives_have_none():
+    updated = NOW - timedelta(days=20)
+    inputs = [high(due=date(2026, 12, 10))]
+    assessments = [AssessmentFacts("vendor", "in_progress", 2, updated)]
+    f = timeless(open_inputs=inputs, assessments=assessments)
+    turns_exactly_at(f, NOW, updated + timedelta(days=21))
+    for status in ("draft", "withdrawn"):
+        inactive = facts(status=status, open_inputs=inputs, assessments=assessments)
+        assert compute_risk(inactive, NOW).recheck_at is None
+
+
+ZONES = [UTC, timezone(timedelta(hours=1)), timezone(timedelta(hours=-7, minutes=-30))]
+STATUSES = ["draft", "submitted", "in_review", "ready_for_build", "withdrawn"]
+AREAS = ["security", "vendor", "explainability"]
+
+
+@st.composite
+def facts_and_now(draw):
+    """Random facts around a random moment: due dates, updates, series starts and sessions
+    held within a few months on either side of it."""
+    now = draw(
+        st.datetimes(
+            min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31), timezones=st.just(UTC)
+        )
+    ).astimezone(draw(st.sampled_from(ZONES)))
+    moments = st.builds(
+        lambda seconds, micros: now + timedelta(seconds=seconds, microseconds=micros),
+        st.integers(min_value=-90 * 86400, max_value=5 * 86400),
+        st.integers(min_value=0, max_value=999_999),
+    ).map(lambda m: m.astimezone(UTC))
+    days = st.builds(
+        lambda offset: now.date() + timedelta(days=offset),
+        st.integers(min_value=-40, max_value=40),
+    )
+    assessments = st.lists(
+        st.builds(
+            AssessmentFacts,
+            st.sampled_from(AREAS),
+            st.sampled_from(["satisfied", "in_progress", "needs_info", "not_started"]),
+            st.one_of(st.none(), st.integers(min_value=1, max_value=5)),
+            moments,
+            st.booleans(),
+        ),
+        max_size=4,
+    )
+    inputs = st.lists(
+        st.builds(
+            OpenInputFacts,
+            st.sampled_from(AREAS),
+            st.sampled_from(["high", "medium", "low"]),
+            st.sampled_from(["A", "B", "C"]),
+            st.one_of(st.none(), days),
+        ),
+        max_size=4,
+    )
+    has_series = draw(st.booleans())
+    f = InitiativeFacts(
+        status=draw(st.sampled_from(STATUSES)),
+        assessments=draw(assessments),
+        open_inputs=draw(inputs),
+        cadence=draw(st.sampled_from(["weekly", "biweekly", "monthly"])) if has_series else None,
+        series_started=draw(days) if has_series else None,
+        last_session_held=draw(st.one_of(st.none(), moments)),
+    )
+    return f, now
+
+
+@settings(max_examples=300)
+@given(case=facts_and_now(), data=st.data())
+def test_before_its_recheck_a_result_stays_and_at_it_the_result_changes(case, data):
+    """Recomputing the same facts at any moment from `now` until just before `recheck_at`
+    gives the result computed at `now`; at `recheck_at` it differs (the moment is exact, so
+    the sweep neither misses a change nor recomputes for nothing). No re-check: the result
+    holds for good."""
+    f, now = case
+    result = compute_risk(f, now)
+    # Read in the time zone of `now`, as the sweep reads its clock (dates turn at its midnight).
+    horizon = result.recheck_at and result.recheck_at.astimezone(now.tzinfo)
+    if horizon is None:
+        later = data.draw(st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=400)))
+        assert outcome(f, now + later) == outcome(f, now)
+        return
+    assert horizon > now
+    span = horizon - now
+    before = data.draw(st.timedeltas(min_value=timedelta(0), max_value=span - TICK))
+    for moment in (now + before, horizon - TICK):
+        assert outcome(f, moment) == outcome(f, now), moment
+    assert outcome(f, horizon) != outcome(f, now)

@@ -99,3 +99,45 @@ def test_a_change_that_rolls_back_records_no_recomputation(users):
         raise RuntimeError("rolled back")
     assert not Message.objects.exists()
     assert RiskState.objects.get(initiative=initiative).dirty is False
+
+
+@pytest.mark.django_db
+def test_the_hourly_sweep_skips_what_is_current_and_the_full_one_takes_everything(users):
+    initiative = factories.in_review_initiative(sponsor=users["sponsor"])
+    factories.working_series(initiative=initiative, user=users["it_lead"])
+    sweep_risk(full=True)
+    # A bulk write behind the signals' back: the risk state stays clean and not due.
+    DesignInput.objects.bulk_create(
+        [
+            DesignInput(
+                initiative=initiative,
+                area="security",
+                title="Data residency",
+                severity="high",
+                raised_by=users["reviewer"],
+            )
+        ]
+    )
+    assert sweep_risk() == 0
+    assert Initiative.objects.get(pk=initiative.pk).risk_level == RiskLevel.ON_TRACK
+    assert sweep_risk(full=True) == 1
+    assert Initiative.objects.get(pk=initiative.pk).risk_level == RiskLevel.AT_RISK
+
+
+@pytest.mark.django_db
+def test_the_sweep_command_runs_incremental_or_full(users):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    initiative = factories.in_review_initiative(sponsor=users["sponsor"])
+    RiskState.objects.filter(initiative=initiative).delete()
+    out = StringIO()
+    call_command("sweep_risk", stdout=out)
+    assert out.getvalue() == "Risk sweep (incremental): 1 initiative(s) changed level.\n"
+    assert RiskState.objects.get(initiative=initiative).dirty is False
+    out = StringIO()
+    call_command("sweep_risk", "--full", "--chunk-size", "1", stdout=out)
+    assert out.getvalue() == "Risk sweep (full): 0 initiative(s) changed level.\n"
+    with pytest.raises(CommandError, match="--chunk-size must be at least 1"):
+        call_command("sweep_risk", "--chunk-size", "0")
