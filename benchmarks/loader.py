@@ -119,6 +119,34 @@ def scaled_counts(initiatives: int) -> dict[str, int]:
     }
 
 
+# Every fiftieth initiative describes the problem of an earlier one in nearly the same words:
+# the overlaps a real portfolio has (the same idea at another site), which overlap detection
+# must find, among problems that are otherwise each their own.
+SAME_PROBLEM_EVERY = 50
+
+
+def problem_texts(initiatives: int, seed: int = 8) -> list[str]:
+    """A business problem per initiative, each its own text (fourteen words of a 3,000-word
+    made-up vocabulary) except every SAME_PROBLEM_EVERY-th, which repeats an earlier one's
+    with one word changed. One identical text for all made every initiative "similar" to
+    every other, which no portfolio is. Its own generator, the same number of draws for each
+    initiative: the first initiatives get the same texts at every size."""
+    rng = random.Random(seed + 2)
+    letters = "abcdefghiklmnoprstuvwz"
+    vocabulary = [
+        "".join(rng.choice(letters) for _ in range(rng.randint(5, 9))) for _ in range(3000)
+    ]
+    texts: list[str] = []
+    for i in range(initiatives):
+        words = rng.sample(vocabulary, 14)
+        earlier = rng.randrange(i) if i else 0
+        if i and i % SAME_PROBLEM_EVERY == 0:
+            words = texts[earlier].rstrip(".").split()
+            words[-1] = vocabulary[i % len(vocabulary)]
+        texts.append(" ".join(words).capitalize() + ".")
+    return texts
+
+
 def sponsor_shares(initiatives: int) -> list[int]:
     """How many initiatives each sponsor holds: from MOST_PER_SPONSOR for the first down to
     FEWEST_PER_SPONSOR for the last (a few sponsors run many initiatives, most run a few),
@@ -202,6 +230,7 @@ def load_dataset(
     # initiatives at every size (the bench compares query counts across sizes).
     random.Random(seed + 1).shuffle(sponsor_of)
 
+    problems = problem_texts(initiatives, seed)
     rows = []
     for i in range(initiatives):
         # 37 is prime to 100: even a tiny portfolio gets every status in the right proportion.
@@ -212,7 +241,7 @@ def load_dataset(
         rows.append(
             Initiative(
                 title=f"{rng.choice(TOPICS)} #{i}",
-                business_problem="Manual inspection misses defects and slows the line. " * 3,
+                business_problem=problems[i],
                 expected_value="Fewer escapes, less scrap, shorter changeovers.",
                 site=rng.choice(sites),
                 business_unit=rng.choice(units),
