@@ -12,7 +12,6 @@ shows — or hints at — an initiative hidden from her.
 import re
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.lookups import TrigramSimilar
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
 from django.db.models import F, FloatField, Q, QuerySet, Value
@@ -161,14 +160,6 @@ def _text_scores_postgres(qs: QuerySet, text: str) -> QuerySet:
     )
 
 
-def _similar_text_ids(text: str) -> QuerySet:
-    """Ids of the initiatives whose title or problem is similar to `text` by pg_trgm's `%`,
-    which the trigram indexes answer."""
-    similar = Q(TrigramSimilar(F("title"), Value(text)))
-    similar |= Q(TrigramSimilar(F("business_problem"), Value(text)))
-    return Initiative.objects.filter(similar).order_by().values("pk")
-
-
 def similar_initiatives(user, description: Description, limit: int = MAX_RESULTS) -> list[Overlap]:
     """The initiatives the user may see that look like the description, best first, each with
     why (similar problem, same site, same system, same vendor)."""
@@ -182,10 +173,7 @@ def similar_initiatives(user, description: Description, limit: int = MAX_RESULTS
     rows: list[tuple[Initiative, float]]
     if text and _use_trigrams():
         scored = _text_scores_postgres(qs, text)
-        # The similar ones are found by the trigram indexes (migration 0011: `%` is pg_trgm's
-        # similarity >= pg_trgm.similarity_threshold, 0.3 like TEXT_THRESHOLD); the score is
-        # then computed for those alone, not for every initiative the user may see.
-        keep = Q(pk__in=_similar_text_ids(text)) & Q(text_score__gte=TEXT_THRESHOLD)
+        keep = Q(text_score__gte=TEXT_THRESHOLD)
         if description.system_ids:
             keep |= Q(pk__in=qs.filter(linked).values("pk"))
         if description.vendor_names:

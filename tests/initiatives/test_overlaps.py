@@ -253,36 +253,3 @@ def test_the_dashboard_shows_overlaps_across_sites(users):
     client.force_login(users["executive"])
     page = client.get("/governance/dashboard/").content.decode()
     assert 'id="site-overlaps"' in page and b.title in page
-
-
-def test_similar_text_is_found_by_the_trigram_indexes():
-    """The initiative page asks for overlaps on every view: the similar titles and problems
-    come from the GIN trigram indexes (migration 0011), not from computing the similarity of
-    every initiative (half a second at 10,000)."""
-    if connection.vendor != "postgresql":
-        pytest.skip("pg_trgm is PostgreSQL's")
-    sql, params = overlaps._similar_text_ids(PROBLEM).query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("EXPLAIN " + sql, params)
-        plan = "\n".join(line for (line,) in cursor.fetchall())
-        # `%` and the score must agree on "similar": pg_trgm's threshold is TEXT_THRESHOLD.
-        cursor.execute("SHOW pg_trgm.similarity_threshold")
-        threshold = float(cursor.fetchone()[0])
-    assert "initiative_title_trgm" in plan and "initiative_problem_trgm" in plan, plan
-    assert threshold == overlaps.TEXT_THRESHOLD
-
-
-def test_a_similarity_at_the_threshold_counts_as_similar():
-    """`%` is similarity >= the threshold, as the score's comparison is: a pair exactly at 0.3
-    is still found through the index."""
-    if connection.vendor != "postgresql":
-        pytest.skip("pg_trgm is PostgreSQL's")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT similarity('abcdef', 'abcxyz'), 'abcdef' % 'abcxyz'")
-        score, similar = cursor.fetchone()
-        cursor.execute("SET LOCAL pg_trgm.similarity_threshold = %s", [score])
-        cursor.execute("SELECT 'abcdef' % 'abcxyz'")
-        at_threshold = cursor.fetchone()[0]
-    assert at_threshold is True
-    assert similar is (score >= overlaps.TEXT_THRESHOLD)
