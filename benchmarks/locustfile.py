@@ -99,6 +99,22 @@ class PortalUser(HttpUser):
         if version:
             self.api("PATCH", url, f"api: edit {what}", change, version)
 
+    def score_an_assessment(self):
+        """Change the rationale of one of this reviewer's assessments, with its version."""
+        self.edit(
+            f"/api/assessments/{random.choice(self.me['assessments'])}/",
+            "assessment",
+            {"rationale": f"Checked again ({random.randint(1, 10**6)})"},
+        )
+
+    def edit_a_draft(self):
+        """Change an answer of one of this sponsor's drafts over the API, with its version."""
+        self.edit(
+            f"/api/initiatives/{random.choice(self.me['drafts'])}/",
+            "draft",
+            {"expected_value": f"Saves {random.randint(1, 10**6)} hours"},
+        )
+
     def finding(self, area: str):
         """Raise a design input on one of the initiatives this person reviews."""
         self.api(
@@ -157,11 +173,7 @@ class Sponsor(PortalUser):
 
     @task(3)
     def edit_draft_over_the_api(self):
-        self.edit(
-            f"/api/initiatives/{random.choice(self.me['drafts'])}/",
-            "draft",
-            {"expected_value": f"Saves {random.randint(1, 10**6)} hours"},
-        )
+        self.edit_a_draft()
 
     @task(2)
     def edit_draft_in_the_browser(self):
@@ -187,11 +199,7 @@ class Reviewer(PortalUser):
 
     @task(3)
     def score(self):
-        self.edit(
-            f"/api/assessments/{random.choice(self.me['assessments'])}/",
-            "assessment",
-            {"rationale": f"Checked again ({random.randint(1, 10**6)})"},
-        )
+        self.score_an_assessment()
 
     @task(1)
     def raise_design_input(self):
@@ -262,11 +270,7 @@ class SponsorWriter(Writer):
 
     @task(3)
     def edit_draft(self):
-        self.edit(
-            f"/api/initiatives/{random.choice(self.me['drafts'])}/",
-            "draft",
-            {"expected_value": f"Saves {random.randint(1, 10**6)} hours"},
-        )
+        self.edit_a_draft()
 
     @task(2)
     def submit_or_reopen(self):
@@ -287,11 +291,7 @@ class ReviewerWriter(Writer):
 
     @task(3)
     def score(self):
-        self.edit(
-            f"/api/assessments/{random.choice(self.me['assessments'])}/",
-            "assessment",
-            {"rationale": f"Checked again ({random.randint(1, 10**6)})"},
-        )
+        self.score_an_assessment()
 
     @task(2)
     def raise_and_move(self):

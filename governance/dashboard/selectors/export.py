@@ -32,7 +32,14 @@ from reviews.models import (
 
 from ..models import PortfolioExport
 from .filters import AREAS, initiative_ids, may_see_dashboard
-from .portfolio import CSV_HEADER, EXPORT_CHUNK_SIZE, SORT_KEYS, clean_sort, sponsor_name
+from .portfolio import (
+    CSV_HEADER,
+    EXPORT_CHUNK_SIZE,
+    SORT_KEYS,
+    clean_sort,
+    sort_order,
+    sponsor_name,
+)
 
 # The initiative's own columns the CSV needs, read as plain values (no model instances).
 _COLUMNS = (
@@ -96,12 +103,7 @@ def export_queryset(initiatives: QuerySet[Initiative], sort: str) -> QuerySet:
             base = base.filter(pk__in=initiative_ids(initiatives))
         qs = base.values(*_COLUMNS).annotate(sort_value=aggregate)
         expression = F("sort_value")
-    nulls = {}
-    if missing is not None:
-        missing_first = (missing == "first") != descending
-        nulls = {"nulls_first": True} if missing_first else {"nulls_last": True}
-    ordered = expression.desc(**nulls) if descending else expression.asc(**nulls)
-    return qs.order_by(ordered, "pk")
+    return qs.order_by(sort_order(expression, missing, descending), "pk")
 
 
 def _readiness_by_initiative(ids: list[int]) -> tuple[dict, dict]:

@@ -165,14 +165,17 @@ def portfolio_queryset(
         sponsor_name=sponsor_name(),
     )
     expression, missing = SORT_KEYS[sort.lstrip("-")]
-    descending = sort.startswith("-")
-    # Missing values keep their place relative to the others whichever way the column sorts.
+    return qs.order_by(sort_order(expression, missing, sort.startswith("-")), "pk")
+
+
+def sort_order(expression, missing: str | None, descending: bool):
+    """The order of a column of the table: missing values ("first" or "last" in ascending
+    order, from SORT_KEYS) keep their place relative to the others whichever way it sorts."""
     nulls = {}
     if missing is not None:
         missing_first = (missing == "first") != descending
         nulls = {"nulls_first": True} if missing_first else {"nulls_last": True}
-    ordered = expression.desc(**nulls) if descending else expression.asc(**nulls)
-    return qs.order_by(ordered, "pk")
+    return expression.desc(**nulls) if descending else expression.asc(**nulls)
 
 
 def portfolio_row(initiative: Initiative) -> PortfolioRow:
