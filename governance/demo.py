@@ -12,6 +12,7 @@ from reviews.services import update_assessment
 
 from .channels import demo as channels_demo
 from .compliance import demo as compliance_demo
+from .dashboard import demo as dashboard_demo
 from .decisions.models import ChangeKind, ChangeStatus, DecisionKind
 from .decisions.services import (
     decide_change,
@@ -35,6 +36,7 @@ def load(context: dict) -> None:
     send_demo_reminders(context)
     deliver_demo_notifications(context)
     compute_demo_risk(context)
+    dashboard_demo.load(context)
     # Last: the demo's own workflow moves are not posted to the channels' (fake) addresses.
     channels_demo.load(context)
     handoff_demo.load(context)

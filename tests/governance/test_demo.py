@@ -52,3 +52,32 @@ def test_demo_shows_vendor_before_it_and_the_partnership_route():
     assert (escalation.partnership_offered, escalation.discussed_in_session) == (True, "yes")
     health = partnership_health(Initiative.objects.all())
     assert (health.vendor_before_it, health.route_taken, health.escalated_after_offer) == (1, 1, 1)
+
+
+def test_demo_shows_a_finished_portfolio_export(settings, tmp_path):
+    """The executive finds a background export ready to download: every initiative she sees,
+    one row each, the same bytes the dashboard would stream; loading again adds none."""
+    from governance.dashboard import demo as dashboard_demo
+    from governance.dashboard.models import ExportStatus, PortfolioExport, export_storage
+    from initiatives import demo as initiatives_demo
+    from reviews import demo as reviews_demo
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "exports": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "exports"), "base_url": None},
+        },
+    }
+    context: dict = {}
+    initiatives_demo.load(context)
+    reviews_demo.load(context)
+    demo.load(context)
+    helen = context["users"]["helen"]
+    export = PortfolioExport.objects.get(owner=helen)
+    assert export.status == ExportStatus.DONE and export.sort == "-readiness"
+    assert export.rows_done == export.rows_total == Initiative.objects.count()
+    lines = export_storage().open(export.file.name).read().decode().splitlines()
+    assert len(lines) == 1 + export.rows_total  # the header and one row per initiative
+    dashboard_demo.load(context)
+    assert PortfolioExport.objects.filter(owner=helen).count() == 1
