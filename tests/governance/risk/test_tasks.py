@@ -17,6 +17,22 @@ from tests import factories
 from tests.conftest import RealWorker, need_service
 
 
+def high_input_behind_the_signals(initiative, reviewer) -> None:
+    """An open high-severity design input written without signals, as a bulk import would:
+    the risk state stays clean and not due, so only a full sweep notices it."""
+    DesignInput.objects.bulk_create(
+        [
+            DesignInput(
+                initiative=initiative,
+                area="security",
+                title="Data residency",
+                severity="high",
+                raised_by=reviewer,
+            )
+        ]
+    )
+
+
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_sweep_on_a_real_worker_recomputes_status(redis_url):
@@ -25,17 +41,7 @@ def test_sweep_on_a_real_worker_recomputes_status(redis_url):
     initiative = factories.in_review_initiative(sponsor=users["sponsor"])
     factories.working_series(initiative=initiative, user=users["it_lead"])
     # Written without signals, as a bulk import would: only the sweep can notice it.
-    DesignInput.objects.bulk_create(
-        [
-            DesignInput(
-                initiative=initiative,
-                area="security",
-                title="Data residency",
-                severity="high",
-                raised_by=users["reviewer"],
-            )
-        ]
-    )
+    high_input_behind_the_signals(initiative, users["reviewer"])
     app.control.purge()
     with RealWorker(app) as worker:
         sweep_risk.delay()
@@ -107,17 +113,7 @@ def test_the_hourly_sweep_skips_what_is_current_and_the_full_one_takes_everythin
     factories.working_series(initiative=initiative, user=users["it_lead"])
     sweep_risk(full=True)
     # A bulk write behind the signals' back: the risk state stays clean and not due.
-    DesignInput.objects.bulk_create(
-        [
-            DesignInput(
-                initiative=initiative,
-                area="security",
-                title="Data residency",
-                severity="high",
-                raised_by=users["reviewer"],
-            )
-        ]
-    )
+    high_input_behind_the_signals(initiative, users["reviewer"])
     assert sweep_risk() == 0
     assert Initiative.objects.get(pk=initiative.pk).risk_level == RiskLevel.ON_TRACK
     assert sweep_risk(full=True) == 1
