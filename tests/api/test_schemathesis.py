@@ -23,7 +23,7 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, assume, given, settings
 from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
@@ -142,6 +142,22 @@ def send_current_version(case, app, headers: dict) -> None:
             return
 
 
+def names_a_sibling_route(api_schema, case) -> bool:
+    """Whether a path parameter's value is the literal segment of another route under the
+    same prefix (e.g. `similar` for `/api/initiatives/{id}/`)."""
+    path = case.operation.path
+    if "{" not in path:
+        return False
+    prefix = path.split("{")[0]
+    siblings = {
+        other[len(prefix) :].split("/")[0]
+        for other in api_schema.raw_schema["paths"]
+        if other.startswith(prefix) and not other[len(prefix) :].startswith("{")
+    }
+    values = (case.path_parameters or {}).values()
+    return any(str(value).strip("/") in siblings - {""} for value in values)
+
+
 @pytest.mark.parametrize("label, mode", operation_cases())
 def test_operation_conforms_to_the_schema(api_schema, fuzz_world, label, mode):
     operation = api_schema.find_operation_by_label(label)
@@ -156,6 +172,9 @@ def test_operation_conforms_to_the_schema(api_schema, fuzz_world, label, mode):
         suppress_health_check=list(HealthCheck),
     )
     def run(case):
+        # An invalid id that spells the name of a route beside it (`/api/initiatives/similar/`)
+        # reaches that route, which rightly answers 405 to another method: not this operation.
+        assume(not names_a_sibling_route(api_schema, case))
         if point_at_real_objects(case, fuzz_world["ids"]) and mode == GenerationMode.POSITIVE:
             send_current_version(case, api_schema.app, fuzz_world["headers"])
         case.call_and_validate(headers=fuzz_world["headers"], excluded_checks=NOT_CHECKED)
