@@ -347,9 +347,10 @@ class Soak:
         times = [datetime.fromisoformat(t) for t, _, task in sends if task == self.reminder_task]
         gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(times)]
         # At least the handover forced by killing the leader. On a loaded machine a leader may
-        # also miss a renewal and hand over early; that is allowed (every periodic task is
-        # idempotent) as long as nothing went out twice — the gap check below.
-        if len(set(senders)) != 2:
+        # also miss a renewal and hand over early — then the killed leader, restarted under a
+        # new identity, may take its turn too (a third sender); that is allowed (every
+        # periodic task is idempotent) as long as nothing went out twice — the gap check below.
+        if len(set(senders)) < 2:
             self.problem(f"expected a handover between the two schedulers; senders: {senders}")
         if gaps and min(gaps) < self.args.reminder_every / 2:
             self.problem(f"the reminder task went out twice within {min(gaps):.2f} s")
