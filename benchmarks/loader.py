@@ -20,7 +20,7 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from audit.chain import HASHED_FIELDS, compute_hash
@@ -43,6 +43,7 @@ from initiatives.models import (
     VendorCandidate,
     YesNo,
 )
+from initiatives.overlaps import rebuild_words
 from initiatives.roles import Role
 from reviews.models import (
     AssessmentStatus,
@@ -167,6 +168,16 @@ def sponsor_shares(initiatives: int) -> list[int]:
             shares[k % count] += step
         k += 1
     return shares
+
+
+def _analyze(*models_: type[models.Model]) -> None:
+    """Table statistics for the rows loaded so far in this transaction (PostgreSQL counts a
+    transaction's own rows when it analyses inside it)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models_:
+            cursor.execute(f'ANALYZE "{model._meta.db_table}"')
 
 
 def _progress(report: Callable[[str], None], label: str, done: int, total: int) -> None:
@@ -405,8 +416,13 @@ def load_dataset(
             )
         )
     _bulk(DesignInput, inputs, report, "design inputs")
-    # bulk_create sends no signals: the review queue's facts are computed once for all.
+    # bulk_create sends no signals: the review queue's facts and the word index that finds
+    # similar initiatives are computed once for all. The planner first learns the tables'
+    # sizes (the load is one transaction, which autovacuum cannot see): guessing them, it
+    # once read the assessments once per initiative.
+    _analyze(Initiative, ConcernAssessment, DesignInput)
     rebuild_queue_facts()
+    rebuild_words()
 
     # Standing working sessions: a series on some in-review initiatives, five sessions each.
     series_count = min(len(in_review), int(initiatives * SERIES_PER_INITIATIVE))

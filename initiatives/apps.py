@@ -8,7 +8,7 @@ class InitiativesConfig(AppConfig):
     def ready(self) -> None:
         from core import access
 
-        from . import permissions
+        from . import overlaps, permissions  # noqa: F401  (overlaps keeps the word index on save)
 
         # The layers below (the audit trail, the shared "visible or 404") ask these rules.
         access.register(permissions.ACCESS_RULES)

@@ -587,3 +587,22 @@ class InitiativeUserObjectPermission(UserObjectPermissionBase):
 
 class InitiativeGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Initiative, on_delete=models.CASCADE)
+
+
+class InitiativeWord(models.Model):
+    """A significant word of an initiative's title and business problem (`overlaps.words_of`):
+    the inverted index that finds the initiatives sharing words with a description without
+    comparing it to every initiative. Kept by `overlaps` on save; `manage.py index_words`
+    rebuilds it after writes that bypass `save()`."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="+")
+    word = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [
+            # By word first: the lookup reads each word's initiatives from this index alone.
+            models.UniqueConstraint(fields=["word", "initiative"], name="initiative_word_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.word} in AI-{self.initiative_id:04d}"

@@ -1,33 +1,43 @@
 """Overlap detection: initiatives like the one a sponsor is describing, so teams join existing
 work instead of building a second shadow system.
 
-Similar means the same problem in other words (text similarity of title and problem), the
-same registered system, or the same vendor; the same site ranks a match higher. On PostgreSQL
-the text is compared by trigram similarity (pg_trgm, created by migration 0007); on SQLite
-(`make run`) by the share of significant words in common. Whatever the backend, only the
-initiatives the user may see are candidates (`restrict_to_visible`), so a suggestion never
-shows — or hints at — an initiative hidden from her.
+Similar means the same problem in other words (the share of significant words the two titles
+and problems have in common), the same registered system, or the same vendor; the same site
+ranks a match higher. The words are compared the same way on every backend, through an
+inverted index (`InitiativeWord`, kept on save): the initiatives sharing enough words with the
+description are found from the index, never by comparing it with every initiative, so the
+answer costs the same at a thousand initiatives and at a hundred thousand. Whatever the
+backend, only the initiatives the user may see are candidates (`restrict_to_visible`), so a
+suggestion never shows — or hints at — an initiative hidden from her.
 """
 
+import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import TrigramSimilarity
-from django.db import connection
-from django.db.models import F, FloatField, Q, QuerySet, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 
-from .models import ACTIVE_STATUSES, Initiative, Status
+from .models import ACTIVE_STATUSES, Initiative, InitiativeWord, Status
 from .permissions import restrict_to_visible
 
-# Below this text similarity (0–1) a shared problem is not claimed: trigram similarity on
-# PostgreSQL, the share of significant words in common elsewhere.
-TEXT_THRESHOLD = 0.3
-FALLBACK_TEXT_THRESHOLD = 0.2
-# How many candidates the SQLite fallback compares in Python (most recently changed first).
-FALLBACK_CANDIDATES = 500
+# Below this share of significant words in common (0–1, Jaccard) a shared problem is not
+# claimed.
+TEXT_THRESHOLD = 0.2
+# Kept for the portfolio comparison, which has always used the same measure.
+FALLBACK_TEXT_THRESHOLD = TEXT_THRESHOLD
+# How many initiatives sharing the most words are scored, and how many linked ones (same
+# system or vendor, most recently changed first) are weighed: a vendor half the portfolio
+# uses must not make every page read half the portfolio.
+TEXT_CANDIDATES = 1000
+LINKED_CANDIDATES = 200
 MAX_RESULTS = 8
+MAX_WORD = InitiativeWord._meta.get_field("word").max_length
 _WORD = re.compile(r"[^\W\d_]{4,}", re.UNICODE)
+
 _STOP = frozenset(
     {
         "with",
@@ -113,16 +123,123 @@ class Description:
         return cls(**values)
 
 
-def _use_trigrams() -> bool:
-    return connection.vendor == "postgresql"
-
-
 def _norm(text: str) -> str:
     return " ".join(text.lower().split())
 
 
+def _fold(word: str) -> str:
+    """One form for singular and plural ("sensors" and "sensor", "batteries" and "battery")."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 4:
+        return word[:-1]
+    return word
+
+
 def _words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if w not in _STOP}
+    return {_fold(w)[:MAX_WORD] for w in _WORD.findall(text.lower()) if w not in _STOP}
+
+
+def words_of(title: str, problem: str) -> set[str]:
+    """The significant words an initiative is compared by: its title's and its problem's."""
+    return _words(f"{title} {problem}")
+
+
+def index_words(initiatives: Iterable[Initiative], write: bool = True) -> list[int]:
+    """Bring the word index of these initiatives in line with their title and problem: one
+    read of what is stored, and only the difference written (nothing with `write=False`).
+    Returns the ids of the initiatives whose stored words differed."""
+    wanted = {i.pk: words_of(i.title, i.business_problem) for i in initiatives if i.pk}
+    if not wanted:
+        return []
+    stored: dict[int, set[str]] = {pk: set() for pk in wanted}
+    for pk, word in InitiativeWord.objects.filter(initiative_id__in=wanted).values_list(
+        "initiative_id", "word"
+    ):
+        stored[pk].add(word)
+    differed = [pk for pk, words in wanted.items() if stored[pk] != words]
+    if not write or not differed:
+        return differed
+    gone = Q()
+    new = []
+    for pk in differed:
+        if stale := stored[pk] - wanted[pk]:
+            gone |= Q(initiative_id=pk, word__in=stale)
+        new += [InitiativeWord(initiative_id=pk, word=w) for w in wanted[pk] - stored[pk]]
+    if gone:
+        InitiativeWord.objects.filter(gone).delete()
+    InitiativeWord.objects.bulk_create(new, ignore_conflicts=True)
+    return differed
+
+
+def rebuild_words(write: bool = True, chunk: int = 1000) -> tuple[int, list[int]]:
+    """Compare (and with `write`, rebuild) every initiative's word index, after writes that
+    bypass `save()` such as a bulk load or `update()`: a chunk at a time, each chunk in its
+    own transaction. Returns how many initiatives were read and those that differed."""
+    last, done, differed = 0, 0, []
+    while True:
+        rows = list(
+            Initiative.objects.filter(pk__gt=last)
+            .only("pk", "title", "business_problem")
+            .order_by("pk")[:chunk]
+        )
+        if not rows:
+            return done, differed
+        with transaction.atomic():
+            differed += index_words(rows, write=write)
+        last, done = rows[-1].pk, done + len(rows)
+
+
+@receiver(post_save, sender=Initiative, dispatch_uid="overlaps-index-words")
+def _keep_words(sender, instance: Initiative, created: bool, update_fields=None, **kwargs):
+    if kwargs.get("raw"):
+        return
+    if update_fields is not None and not {"title", "business_problem"} & set(update_fields):
+        return
+    if created:
+        words = words_of(instance.title, instance.business_problem)
+        InitiativeWord.objects.bulk_create(
+            [InitiativeWord(initiative_id=instance.pk, word=w) for w in words]
+        )
+    else:
+        index_words([instance])
+
+
+def text_scores(description: "Description", limit: int = TEXT_CANDIDATES) -> dict[int, float]:
+    """The initiatives whose words are like the description's: {id: share of words in
+    common} for those at or above TEXT_THRESHOLD, from the word index alone.
+
+    Two word sets with a share of at least t have at least ceil(t · n) words in common, n the
+    description's count. So only the initiatives holding that many of its words are
+    candidates, found by one grouped read of the index; their own word counts then give the
+    exact share. Of very many candidates (a two-word description while typing), the `limit`
+    sharing the most words are scored."""
+    words = words_of(description.title, description.problem)
+    if not words:
+        return {}
+    need = max(1, math.ceil(TEXT_THRESHOLD * len(words)))
+    shared_by = dict(
+        InitiativeWord.objects.filter(word__in=words)
+        .exclude(initiative_id=description.exclude_id or 0)
+        .values("initiative_id")
+        .annotate(shared=Count("*"))
+        .filter(shared__gte=need)
+        .order_by("-shared", "-initiative_id")
+        .values_list("initiative_id", "shared")[:limit]
+    )
+    sizes = (
+        InitiativeWord.objects.filter(initiative_id__in=shared_by)
+        .values("initiative_id")
+        .annotate(size=Count("*"))
+        .values_list("initiative_id", "size")
+    )
+    scores = {}
+    for pk, size in sizes:
+        shared = shared_by[pk]
+        score = shared / (len(words) + size - shared)
+        if score >= TEXT_THRESHOLD:
+            scores[pk] = score
+    return scores
 
 
 def _candidates(user, description: Description) -> QuerySet[Initiative]:
@@ -150,50 +267,36 @@ def _shared(initiative: Initiative, description: Description) -> tuple[list[str]
     return systems, vendors
 
 
-def _text_scores_postgres(qs: QuerySet, text: str) -> QuerySet:
-    return qs.annotate(
-        text_score=Greatest(
-            TrigramSimilarity("title", Value(text)),
-            Coalesce(TrigramSimilarity("business_problem", Value(text)), 0.0),
-            output_field=FloatField(),
-        )
-    )
-
-
 def similar_initiatives(user, description: Description, limit: int = MAX_RESULTS) -> list[Overlap]:
     """The initiatives the user may see that look like the description, best first, each with
     why (similar problem, same site, same system, same vendor)."""
     if not user.is_authenticated:
         return []
     qs = _candidates(user, description)
-    text = description.text[:2000]
+    scores = text_scores(description)
+    rows: dict[int, Initiative] = {}
+    if scores:
+        best = sorted(scores, key=lambda pk: (-scores[pk], -pk))
+        for initiative in qs.filter(pk__in=best):
+            rows[initiative.pk] = initiative
     linked = Q()
     if description.system_ids:
-        linked |= Q(integrations__system_id__in=description.system_ids)
-    rows: list[tuple[Initiative, float]]
-    if text and _use_trigrams():
-        scored = _text_scores_postgres(qs, text)
-        keep = Q(text_score__gte=TEXT_THRESHOLD)
-        if description.system_ids:
-            keep |= Q(pk__in=qs.filter(linked).values("pk"))
-        if description.vendor_names:
-            keep |= Q(pk__in=_vendor_matches(qs, description).values("pk"))
-        rows = [
-            (i, i.text_score or 0.0)
-            for i in scored.filter(keep).order_by(F("text_score").desc(nulls_last=True))[:200]
-        ]
-    else:
-        words = _words(text)
-        rows = []
-        for initiative in qs.order_by("-updated_at")[:FALLBACK_CANDIDATES]:
-            theirs = _words(f"{initiative.title} {initiative.business_problem}")
-            score = len(words & theirs) / len(words | theirs) if words and theirs else 0.0
-            rows.append((initiative, score))
+        same_system = qs.filter(integrations__system_id__in=description.system_ids)
+        linked |= Q(pk__in=same_system.values("pk"))
+    if description.vendor_names:
+        linked |= Q(pk__in=_vendor_matches(qs, description).values("pk"))
+    if linked:
+        for initiative in (
+            qs.filter(linked)
+            .exclude(pk__in=rows)
+            .order_by("-updated_at", "-pk")[:LINKED_CANDIDATES]
+        ):
+            rows[initiative.pk] = initiative
     overlaps = []
-    for initiative, text_score in rows:
+    for initiative in rows.values():
+        text_score = scores.get(initiative.pk, 0.0)
         systems, vendors = _shared(initiative, description)
-        threshold = TEXT_THRESHOLD if connection.vendor == "postgresql" else FALLBACK_TEXT_THRESHOLD
-        similar = text_score >= threshold
+        similar = text_score >= TEXT_THRESHOLD
         if not (similar or systems or vendors):
             continue
         reasons = []

@@ -80,3 +80,69 @@ def test_the_lists_left_unpaged_are_not_lists_of_rows(api_as):
     assert plain == set(NOT_LISTS) | set(OTHER_LISTS)
     people = api_as("it_lead").get(reverse("api-people")).json()
     assert isinstance(people, list) and len(people) <= 20
+
+
+class TestCappedCount:
+    """Above API_COUNT_CAP rows a list stops counting: `count_capped` says so, and `next`
+    still walks every row exactly once to the end, where the exact count is known again."""
+
+    def _inputs(self, users, n):
+        initiative = factories.in_review_initiative(
+            sponsor=users["sponsor"], it_lead=users["it_lead"], reviewer=users["reviewer"]
+        )
+        return {
+            factories.design_input(initiative=initiative, raised_by=users["reviewer"]).pk
+            for _ in range(n)
+        }
+
+    def test_under_the_cap_the_count_is_exact(self, users, api_as, settings):
+        settings.API_COUNT_CAP = 10
+        made = self._inputs(users, 5)
+        body = api_as("it_lead").get("/api/design-inputs/", {"page_size": 2}).json()
+        assert body["count"] == 5 and body["count_capped"] is False
+        assert {r["id"] for r in body["results"]} <= made
+
+    def test_above_the_cap_pages_walk_every_row_once(self, users, api_as, settings):
+        settings.API_COUNT_CAP = 3
+        made = self._inputs(users, 7)
+        api = api_as("it_lead")
+        url, seen, answers = "/api/design-inputs/?page_size=2", [], []
+        while url:
+            body = api.get(url).json()
+            answers.append(body)
+            seen += [r["id"] for r in body["results"]]
+            url = body["next"]
+        assert sorted(seen) == sorted(made)  # every row, none twice
+        assert len(answers) == 4
+        # Pages before the end: the count stopped at the cap and says so.
+        assert [(a["count"], a["count_capped"]) for a in answers[:3]] == [(3, True)] * 3
+        # The last page knows how many there are.
+        assert (answers[-1]["count"], answers[-1]["count_capped"]) == (7, False)
+        assert answers[-1]["previous"]
+
+    def test_a_page_beyond_the_end_is_404_and_last_counts_exactly(self, users, api_as, settings):
+        settings.API_COUNT_CAP = 3
+        self._inputs(users, 7)
+        api = api_as("it_lead")
+        assert api.get("/api/design-inputs/", {"page_size": 2, "page": 9}).status_code == 404
+        assert api.get("/api/design-inputs/", {"page_size": 2, "page": "x"}).status_code == 404
+        last = api.get("/api/design-inputs/", {"page_size": 2, "page": "last"}).json()
+        assert (last["count"], last["count_capped"], len(last["results"])) == (7, False, 1)
+        assert last["next"] is None
+
+    def test_the_capped_count_reads_no_more_than_the_cap(self, users, api_as, settings):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        settings.API_COUNT_CAP = 3
+        self._inputs(users, 7)
+        with CaptureQueriesContext(connection) as queries:
+            api_as("it_lead").get("/api/design-inputs/", {"page_size": 2})
+        counts = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+        assert counts and all("LIMIT 4" in sql for sql in counts), counts
+
+    def test_the_schema_names_count_capped(self, api_as):
+        schema = api_as("it_lead").get("/api/schema/", {"format": "json"}).json()
+        paged = schema["components"]["schemas"]["PaginatedDesignInputList"]
+        assert "count_capped" in paged["required"]
+        assert paged["properties"]["count_capped"]["type"] == "boolean"

@@ -7,11 +7,12 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from hypothesis import given
 from hypothesis import strategies as st
 
 from initiatives import overlaps, permissions, services
-from initiatives.models import Initiative, Status
+from initiatives.models import Initiative, InitiativeWord, Status
 from initiatives.roles import Role
 from landscape.models import EnterpriseSystem
 from tests import factories
@@ -25,10 +26,10 @@ PROBLEM = "Predictive maintenance of hydraulic presses from vibration sensor dat
 def drafted(sponsor, title="Press vibration monitoring", problem=PROBLEM, site=None, **fields):
     """A complete draft with this title, problem and site (the factory sets its own)."""
     initiative = factories.complete_initiative(sponsor=sponsor, **fields)
-    updates = {"title": title, "business_problem": problem}
+    initiative.title, initiative.business_problem = title, problem
     if site is not None:
-        updates["site"] = site
-    Initiative.objects.filter(pk=initiative.pk).update(**updates)
+        initiative.site = site
+    initiative.save(update_fields=["title", "business_problem", "site"])
     initiative.refresh_from_db()
     return initiative
 
@@ -128,10 +129,8 @@ a_initiative = st.tuples(
 @given(
     portfolio=st.lists(a_initiative, min_size=1, max_size=5),
     role=st.sampled_from([None, Role.SPONSOR, Role.REVIEWER, Role.IT_LEAD]),
-    fallback=st.booleans(),
 )
-def test_suggestions_are_always_visible_to_the_asker(users, monkeypatch, portfolio, role, fallback):
-    monkeypatch.setattr(overlaps, "_use_trigrams", lambda: not fallback)
+def test_suggestions_are_always_visible_to_the_asker(users, portfolio, role):
     with rolled_back():
         for n, (status, secret, sponsor) in enumerate(portfolio):
             initiative = Initiative.objects.create(
@@ -158,12 +157,98 @@ def test_suggestions_are_always_visible_to_the_asker(users, monkeypatch, portfol
             assert {o.initiative.pk for o in found} == expected
 
 
-def test_the_fallback_compares_significant_words(users, monkeypatch):
-    monkeypatch.setattr(overlaps, "_use_trigrams", lambda: False)
-    found = existing(users["other_sponsor"])
-    existing(users["other_sponsor"], title="Canteen menu planning", problem="Less food waste")
-    [match] = look(users["sponsor"], title="Hydraulic presses", problem="vibration sensor data")
-    assert match.initiative == found
+def test_words_are_significant_and_fold_plurals():
+    assert overlaps.words_of("Press sensors", "The batteries of our presses, with data") == {
+        "press",
+        "sensor",
+        "battery",
+        "presse",
+        "data",
+    }
+    assert overlaps.words_of("AI", "to be or not") == set()
+
+
+def _indexed(initiative) -> set[str]:
+    return set(
+        InitiativeWord.objects.filter(initiative=initiative).values_list("word", flat=True)
+    )
+
+
+def test_the_word_index_follows_every_save(users):
+    initiative = drafted(users["sponsor"], title="Vibration analytics")
+    assert _indexed(initiative) == overlaps.words_of("Vibration analytics", PROBLEM)
+    initiative.title = "Acoustic analytics"
+    initiative.save()
+    assert "acoustic" in _indexed(initiative) and "vibration" in _indexed(initiative)  # problem
+    initiative.business_problem = "Hearing bearings fail"
+    initiative.save(update_fields=["business_problem"])
+    assert _indexed(initiative) == {"acoustic", "analytic", "hearing", "bearing", "fail"}
+    # A save of other fields neither reads nor writes the index.
+    with CaptureQueriesContext(connection) as captured:
+        initiative.save(update_fields=["expected_value"])
+    assert captured and not [q for q in captured if "initiativeword" in q["sql"]]
+    # A new initiative is indexed as it is created.
+    made = Initiative.objects.create(title="Weld seams", sponsor=users["sponsor"])
+    assert _indexed(made) == {"weld", "seam"}
+
+
+def test_index_words_finds_and_repairs_writes_that_bypass_save(users):
+    from django.core.management import CommandError, call_command
+
+    initiative = drafted(users["sponsor"])
+    call_command("index_words", "--check")
+    Initiative.objects.filter(pk=initiative.pk).update(title="Canteen menu planning")
+    with pytest.raises(CommandError, match=rf"STALE on 1 initiative\(s\): {initiative.pk}\b"):
+        call_command("index_words", "--check")
+    call_command("index_words")
+    call_command("index_words", "--check")
+    assert {"canteen", "menu", "planning"} <= _indexed(initiative)
+
+
+_vocabulary = ["press", "vibration", "sensor", "bearing", "weld", "paint", "scrap", "energy"]
+
+
+@given(
+    texts=st.lists(
+        st.lists(st.sampled_from(_vocabulary), min_size=0, max_size=6), min_size=1, max_size=8
+    ),
+    asked=st.lists(st.sampled_from(_vocabulary), min_size=0, max_size=6),
+)
+def test_the_index_finds_exactly_the_initiatives_a_full_comparison_finds(users, texts, asked):
+    """The oracle compares the description with every initiative, word set by word set; the
+    index must find the same initiatives with the same shares."""
+    with rolled_back():
+        made = [
+            Initiative.objects.create(
+                title=f"T{n}", business_problem=" ".join(words), sponsor=users["sponsor"]
+            )
+            for n, words in enumerate(texts)
+        ]
+        mine = overlaps.words_of("", " ".join(asked))
+        expected = {}
+        for initiative in made:
+            theirs = overlaps.words_of(initiative.title, initiative.business_problem)
+            union = mine | theirs
+            share = len(mine & theirs) / len(union) if union else 0.0
+            if mine and share >= overlaps.TEXT_THRESHOLD:
+                expected[initiative.pk] = share
+        found = overlaps.text_scores(overlaps.Description(problem=" ".join(asked)))
+        assert found.keys() == expected.keys()
+        assert all(found[pk] == pytest.approx(expected[pk]) for pk in expected)
+
+
+def test_the_search_reads_the_same_number_of_queries_at_any_size(users):
+    def queries_for_a_look() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            look(users["it_lead"], title="Press vibration monitoring", problem=PROBLEM)
+        return len(captured)
+
+    existing(users["other_sponsor"])
+    queries_for_a_look()  # the asker's roles, read once per user
+    few = queries_for_a_look()
+    for n in range(6):
+        existing(users["other_sponsor"], title=f"Press vibration monitoring {n}")
+    assert queries_for_a_look() == few
 
 
 def test_anonymous_gets_nothing(users):
