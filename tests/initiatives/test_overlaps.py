@@ -169,9 +169,7 @@ def test_words_are_significant_and_fold_plurals():
 
 
 def _indexed(initiative) -> set[str]:
-    return set(
-        InitiativeWord.objects.filter(initiative=initiative).values_list("word", flat=True)
-    )
+    return set(InitiativeWord.objects.filter(initiative=initiative).values_list("word", flat=True))
 
 
 def test_the_word_index_follows_every_save(users):
