@@ -336,3 +336,22 @@ def test_the_dashboard_shows_overlaps_across_sites(users):
     client.force_login(users["executive"])
     page = client.get("/governance/dashboard/").content.decode()
     assert 'id="site-overlaps"' in page and b.title in page
+
+
+def test_the_demo_is_indexed_and_shows_similar_initiatives():
+    """The demo's initiatives are saved through the services, so the word index follows them,
+    and its portfolio holds overlaps for the panel to show (the same as before the index)."""
+    from django.core.management import call_command
+
+    from initiatives import demo
+
+    context: dict = {}
+    demo.load(context)
+    call_command("index_words", "--check")
+    lena = context["users"]["lena"]
+    found = {
+        key: overlaps.similar_initiatives(lena, overlaps.Description.of(initiative))
+        for key, initiative in context["initiatives"].items()
+    }
+    assert {k for k, v in found.items() if v} >= {"vqi", "pdm", "air", "sched", "toolwear"}
+    assert [o.reasons for o in found["pdm"]] == [["same site", "same system: AVEVA PI Server Brno"]]
