@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -482,7 +483,11 @@ class IntegrationPoint(models.Model):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["system", "purpose"], name="integration_system_purpose")]
+        indexes = [
+            models.Index(fields=["system", "purpose"], name="integration_system_purpose"),
+            # Overlap detection asks for the initiatives of a vendor whatever its case.
+            models.Index(Upper("vendor"), name="integration_vendor_upper"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_system_type_display()}: {self.name}"
@@ -511,6 +516,8 @@ class VendorCandidate(models.Model):
                 fields=["initiative", "name"], name="unique_vendor_per_initiative"
             )
         ]
+        # Overlap detection asks for the initiatives of a vendor whatever its case.
+        indexes = [models.Index(Upper("name"), name="vendor_candidate_name_upper")]
 
     def __str__(self) -> str:
         return self.name

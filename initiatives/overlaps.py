@@ -21,7 +21,14 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from .models import ACTIVE_STATUSES, Initiative, InitiativeWord, Status
+from .models import (
+    ACTIVE_STATUSES,
+    Initiative,
+    InitiativeWord,
+    IntegrationPoint,
+    Status,
+    VendorCandidate,
+)
 from .permissions import restrict_to_visible
 
 # Below this share of significant words in common (0–1, Jaccard) a shared problem is not
@@ -243,81 +250,104 @@ def text_scores(description: "Description", limit: int = TEXT_CANDIDATES) -> dic
 
 
 def _candidates(user, description: Description) -> QuerySet[Initiative]:
-    qs = (
-        Initiative.objects.exclude(status=Status.WITHDRAWN)
-        .select_related("site", "sponsor")
-        .prefetch_related("integrations__system", "vendors")
-    )
+    qs = Initiative.objects.exclude(status=Status.WITHDRAWN)
     if description.exclude_id:
         qs = qs.exclude(pk=description.exclude_id)
     return restrict_to_visible(user, qs)
 
 
-def _shared(initiative: Initiative, description: Description) -> tuple[list[str], list[str]]:
-    systems = sorted(
-        {
-            i.system.name
-            for i in initiative.integrations.all()
-            if i.system_id and i.system_id in description.system_ids
-        }
-    )
-    theirs = {_norm(v.name): v.name for v in initiative.vendors.all()}
-    theirs.update({_norm(i.vendor): i.vendor for i in initiative.integrations.all() if i.vendor})
-    vendors = sorted(name for key, name in theirs.items() if key in description.vendor_names)
-    return systems, vendors
+def _shared(ids: list[int], description: Description) -> dict[int, tuple[list[str], list[str]]]:
+    """For each candidate, the description's systems it integrates and vendors it names
+    (by name, sorted), read for the candidates only (no initiative is made for this)."""
+    systems: dict[int, set[str]] = {pk: set() for pk in ids}
+    theirs: dict[int, dict[str, str]] = {pk: {} for pk in ids}
+    if description.system_ids:
+        for pk, name in IntegrationPoint.objects.filter(
+            initiative_id__in=ids, system_id__in=description.system_ids
+        ).values_list("initiative_id", "system__name"):
+            systems[pk].add(name)
+    if description.vendor_names:
+        for pk, name in VendorCandidate.objects.filter(initiative_id__in=ids).values_list(
+            "initiative_id", "name"
+        ):
+            theirs[pk][_norm(name)] = name
+        for pk, name in (
+            IntegrationPoint.objects.filter(initiative_id__in=ids)
+            .exclude(vendor="")
+            .values_list("initiative_id", "vendor")
+        ):
+            theirs[pk][_norm(name)] = name
+    return {
+        pk: (
+            sorted(systems[pk]),
+            sorted(n for key, n in theirs[pk].items() if key in description.vendor_names),
+        )
+        for pk in ids
+    }
 
 
 def similar_initiatives(user, description: Description, limit: int = MAX_RESULTS) -> list[Overlap]:
     """The initiatives the user may see that look like the description, best first, each with
-    why (similar problem, same site, same system, same vendor)."""
+    why (similar problem, same site, same system, same vendor).
+
+    The candidates are scored from plain values (id, site, shared words, systems and
+    vendors); only the few shown are read as initiatives."""
     if not user.is_authenticated:
         return []
     qs = _candidates(user, description)
     scores = text_scores(description)
-    rows: dict[int, Initiative] = {}
+    sites: dict[int, int | None] = {}
     if scores:
-        best = sorted(scores, key=lambda pk: (-scores[pk], -pk))
-        for initiative in qs.filter(pk__in=best):
-            rows[initiative.pk] = initiative
-    linked = Q()
-    if description.system_ids:
-        same_system = qs.filter(integrations__system_id__in=description.system_ids)
-        linked |= Q(pk__in=same_system.values("pk"))
-    if description.vendor_names:
-        linked |= Q(pk__in=_vendor_matches(qs, description).values("pk"))
+        sites.update(qs.filter(pk__in=list(scores)).values_list("pk", "site_id"))
+    linked = _linked(description)
     if linked:
-        for initiative in (
+        sites.update(
             qs.filter(linked)
-            .exclude(pk__in=rows)
-            .order_by("-updated_at", "-pk")[:LINKED_CANDIDATES]
-        ):
-            rows[initiative.pk] = initiative
-    overlaps = []
-    for initiative in rows.values():
-        text_score = scores.get(initiative.pk, 0.0)
-        systems, vendors = _shared(initiative, description)
+            .exclude(pk__in=list(sites))
+            .order_by("-updated_at", "-pk")
+            .values_list("pk", "site_id")[:LINKED_CANDIDATES]
+        )
+    shared = _shared(list(sites), description)
+    ranked = []
+    for pk, site_id in sites.items():
+        text_score = scores.get(pk, 0.0)
+        systems, vendors = shared[pk]
         similar = text_score >= TEXT_THRESHOLD
         if not (similar or systems or vendors):
             continue
         reasons = []
         if similar:
             reasons.append("similar problem")
-        if description.site_id and initiative.site_id == description.site_id:
+        if description.site_id and site_id == description.site_id:
             reasons.append("same site")
         reasons += [f"same system: {name}" for name in systems]
         reasons += [f"same vendor: {name}" for name in vendors]
         score = text_score + 0.3 * len(systems) + 0.2 * len(vendors)
         score += 0.1 if "same site" in reasons else 0.0
-        overlaps.append(Overlap(initiative, round(score, 3), reasons))
-    overlaps.sort(key=lambda o: (-o.score, -o.initiative.pk))
-    return overlaps[:limit]
+        ranked.append((round(score, 3), pk, reasons))
+    ranked.sort(key=lambda r: (-r[0], -r[1]))
+    ranked = ranked[:limit]
+    shown = Initiative.objects.select_related("site", "sponsor").in_bulk([r[1] for r in ranked])
+    return [Overlap(shown[pk], score, reasons) for score, pk, reasons in ranked]
 
 
-def _vendor_matches(qs: QuerySet, description: Description) -> QuerySet:
-    q = Q()
-    for name in description.vendor_names:
-        q |= Q(vendors__name__iexact=name) | Q(integrations__vendor__iexact=name)
-    return qs.filter(q)
+def _linked(description: Description) -> Q:
+    """Initiatives integrating one of the description's systems or naming one of its vendors:
+    each an index lookup (the vendor's name by `UPPER`), no join of the whole portfolio."""
+    linked = Q()
+    if description.system_ids:
+        systems = IntegrationPoint.objects.filter(system_id__in=description.system_ids)
+        linked |= Q(pk__in=systems.values("initiative_id"))
+    if description.vendor_names:
+        named = Q()
+        for name in description.vendor_names:
+            named |= Q(name__iexact=name)
+        linked |= Q(pk__in=VendorCandidate.objects.filter(named).values("initiative_id"))
+        integrated = Q()
+        for name in description.vendor_names:
+            integrated |= Q(vendor__iexact=name)
+        linked |= Q(pk__in=IntegrationPoint.objects.filter(integrated).values("initiative_id"))
+    return linked
 
 
 @dataclass

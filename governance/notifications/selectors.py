@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from core.access import restrict_to_visible
-from initiatives.models import Initiative
 
 from .models import EventKind, Follow, Notification
 from .services import modes_of
 
 
 def _visible(user, qs: QuerySet[Notification]) -> QuerySet[Notification]:
-    """Notifications about initiatives the user (still) sees, and those about none."""
-    visible = restrict_to_visible(user, Initiative.objects.all()).values("pk")
-    return qs.filter(Q(initiative__isnull=True) | Q(initiative__in=visible))
+    """Notifications about initiatives the user (still) sees, and those about none. Each row's
+    own initiative is tested (a join), not whether it is among every visible one."""
+    about_one = restrict_to_visible(user, qs.filter(initiative__isnull=False), "initiative__")
+    return qs.filter(initiative__isnull=True) | about_one
 
 
 def unread_count(user) -> int:
