@@ -33,3 +33,8 @@ class GovernanceConfig(AppConfig):
         from .work.selectors import next_steps
 
         register_next_steps(next_steps)
+
+        # *My work*'s cached counts and summaries made stale by any change to what they read.
+        from .work import signals as work_signals
+
+        work_signals.connect()

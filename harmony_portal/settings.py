@@ -173,6 +173,9 @@ if REDIS_URL:
 # many seconds; any change to what they count invalidates them at once on commit, so this only
 # bounds what no signal reports (time passing, bulk updates). 0 computes them on every view.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
+# *My work*'s navigation count and home summary, cached per user until what they read changes
+# (governance/work/cache.py); 0 turns the cache off.
+WORK_CACHE_SECONDS = env.int("WORK_CACHE_SECONDS", default=30)
 
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out username+address before any password is checked.

@@ -27,8 +27,11 @@ def visible_initiatives(user) -> QuerySet[Initiative]:
 
 def sponsored_by(user) -> Q:
     """The initiatives the user sponsors or co-sponsors (*My initiatives*, page and API)."""
+    # One subquery of ids (the sponsor index's and the link table's, as a union): with
+    # `sponsor OR pk IN (...)` PostgreSQL could use neither index and read every initiative.
+    sponsored = Initiative.objects.filter(sponsor=user).values("pk")
     co_sponsored = Initiative.co_sponsors.through.objects.filter(user=user).values("initiative")
-    return Q(sponsor=user) | Q(pk__in=co_sponsored)
+    return Q(pk__in=sponsored.union(co_sponsored))
 
 
 def my_initiatives(user) -> QuerySet[Initiative]:

@@ -116,6 +116,22 @@ def dashboard_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _work_cache_off(settings):
+    """*My work*'s counts and summaries are computed on every page unless a test asks for the
+    cache (`work_cache`), for the same reason as the dashboard's."""
+    settings.WORK_CACHE_SECONDS = 0
+
+
+@pytest.fixture
+def work_cache(settings):
+    """*My work* cached for a minute, starting from no entry."""
+    from governance.work.cache import invalidate
+
+    settings.WORK_CACHE_SECONDS = 60
+    invalidate()
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts and ends in the default language. A request asking for German
     activates it for the thread (LocaleMiddleware); without this, a later test's messages

@@ -22,7 +22,6 @@ is not part of the key.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from typing import TypeVar
 from urllib.parse import urlencode
@@ -31,6 +30,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from core.cache_versions import VersionToken
 from initiatives.roles import sees_whole_portfolio
 
 from .selectors.filters import DashboardFilters
@@ -43,22 +43,16 @@ FORMAT = 1
 T = TypeVar("T")
 
 
-def invalidate() -> None:
-    """Make every cached figure stale: the next view of any filter set computes afresh.
+_token = VersionToken(VERSION_KEY)
 
-    A new random token rather than a counter: a counter evicted from the cache would start
-    again at a value older entries may still be stored under."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+def invalidate() -> None:
+    """Make every cached figure stale: the next view of any filter set computes afresh."""
+    _token.invalidate()
 
 
 def _version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        # Another process may have set one meanwhile: use theirs.
-        if not cache.add(VERSION_KEY, version, timeout=None):
-            version = cache.get(VERSION_KEY) or version
-    return version
+    return _token.current()
 
 
 def scope(user) -> str:

@@ -72,7 +72,11 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["-decided_at", "-id"]
-        indexes = [models.Index(fields=["kind", "decided_at"])]
+        indexes = [
+            models.Index(fields=["kind", "decided_at"]),
+            # The log's order: a page of the newest is read from this index, not sorted.
+            models.Index(fields=["-decided_at", "-id"], name="decision_newest_first"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(kind=DecisionKind.RISK_ACCEPTANCE)

@@ -32,6 +32,8 @@ from reviews.models import (
     ReviewAssignment,
 )
 
+from . import cache as work_cache
+
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2, "": 3}
 # How far ahead *My work* lists working sessions.
 SESSION_HORIZON = timedelta(days=7)
@@ -480,7 +482,16 @@ class WorkOf:
 
     def _counts(self) -> dict[int, int]:
         if self._count is None:
-            self._count = _count(self._read_sources(), self._initiatives)
+
+            def compute() -> dict[int, int]:
+                return _count(self._read_sources(), self._initiatives)
+
+            # The whole list's counts (the navigation's) are kept in the cache per user.
+            self._count = (
+                compute()
+                if self.initiative_ids is not None
+                else work_cache.cached(self.user, "counts", compute)
+            )
         return self._count
 
     def count_on(self, initiative_id: int) -> int:

@@ -3,6 +3,7 @@ page's "yours to do" panel and the summary on each role's home page."""
 
 from django import template
 
+from . import cache as work_cache
 from . import selectors
 
 register = template.Library()
@@ -68,4 +69,5 @@ def my_work_summary(context, limit: int = 5) -> dict:
     if request is None:
         return {"items": [], "total": 0}
     work = _work(request)
-    return {"items": work.first(limit), "total": work.count()}
+    items = work_cache.cached(request.user, f"first-{limit}", lambda: work.first(limit))
+    return {"items": items, "total": work.count()}

@@ -52,3 +52,31 @@ def test_a_sponsor_pages_through_my_initiatives(login, live_server, monkeypatch,
     page.get_by_role("link", name="Previous").click()
     page.wait_for_load_state("networkidle")
     assert titles() == second
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_cached_my_work_count_shows_an_assignment_made_in_another_window(
+    browser_as, live_server, work_cache
+):
+    """*My work*'s count is cached per user (WORK_CACHE_SECONDS as deployed); the IT lead
+    assigning the reviewer in their own window changes the reviewer's next page at once."""
+    from tests.e2e.flows import choose_person
+
+    users = factories.role_users()
+    lead, reviewer = users["it_lead"], users["reviewer"]
+    factories.in_review_initiative(sponsor=users["sponsor"], it_lead=lead, reviewer=reviewer)
+    waiting = factories.submitted_initiative(sponsor=users["sponsor"], title="Weld seams")
+    reviewer_window = browser_as(reviewer)
+
+    def badge() -> int:
+        reviewer_window.goto(f"{live_server.url}/reviews/")
+        return int(reviewer_window.locator("#my-work-count").inner_text())
+
+    before = badge()
+    assert badge() == before  # the second page reads it from the cache
+    lead_window = browser_as(lead)
+    lead_window.goto(f"{live_server.url}{waiting.get_absolute_url()}#reviewers")
+    choose_person(lead_window, "assign-reviewer", reviewer)
+    lead_window.click("form[action$='/assign/'] button[type=submit]")
+    lead_window.wait_for_load_state("networkidle")
+    assert badge() > before
