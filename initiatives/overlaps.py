@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
@@ -225,24 +225,25 @@ def text_scores(description: "Description", limit: int = TEXT_CANDIDATES) -> dic
     if not words:
         return {}
     need = max(1, math.ceil(TEXT_THRESHOLD * len(words)))
-    shared_by = dict(
+    # The candidates (holding `need` of the words) as a subquery; the outer read counts each
+    # one's words in common and all its words in one pass over its own index rows.
+    candidates = (
         InitiativeWord.objects.filter(word__in=words)
         .exclude(initiative_id=description.exclude_id or 0)
         .values("initiative_id")
         .annotate(shared=Count("*"))
         .filter(shared__gte=need)
         .order_by("-shared", "-initiative_id")
-        .values_list("initiative_id", "shared")[:limit]
+        .values("initiative_id")[:limit]
     )
-    sizes = (
-        InitiativeWord.objects.filter(initiative_id__in=shared_by)
+    rows = (
+        InitiativeWord.objects.filter(initiative_id__in=candidates)
         .values("initiative_id")
-        .annotate(size=Count("*"))
-        .values_list("initiative_id", "size")
+        .annotate(shared=Count("pk", filter=Q(word__in=words)), size=Count("pk"))
+        .values_list("initiative_id", "shared", "size")
     )
     scores = {}
-    for pk, size in sizes:
-        shared = shared_by[pk]
+    for pk, shared, size in rows:
         score = shared / (len(words) + size - shared)
         if score >= TEXT_THRESHOLD:
             scores[pk] = score
@@ -261,22 +262,21 @@ def _shared(ids: list[int], description: Description) -> dict[int, tuple[list[st
     (by name, sorted), read for the candidates only (no initiative is made for this)."""
     systems: dict[int, set[str]] = {pk: set() for pk in ids}
     theirs: dict[int, dict[str, str]] = {pk: {} for pk in ids}
-    if description.system_ids:
-        for pk, name in IntegrationPoint.objects.filter(
-            initiative_id__in=ids, system_id__in=description.system_ids
-        ).values_list("initiative_id", "system__name"):
-            systems[pk].add(name)
+    if not (description.system_ids or description.vendor_names) or not ids:
+        return {pk: ([], []) for pk in ids}
     if description.vendor_names:
         for pk, name in VendorCandidate.objects.filter(initiative_id__in=ids).values_list(
             "initiative_id", "name"
         ):
             theirs[pk][_norm(name)] = name
-        for pk, name in (
-            IntegrationPoint.objects.filter(initiative_id__in=ids)
-            .exclude(vendor="")
-            .values_list("initiative_id", "vendor")
-        ):
-            theirs[pk][_norm(name)] = name
+    # Systems and integration vendors in one read of the candidates' integrations.
+    for pk, system_id, system, vendor in IntegrationPoint.objects.filter(
+        initiative_id__in=ids
+    ).values_list("initiative_id", "system_id", "system__name", "vendor"):
+        if system_id in description.system_ids:
+            systems[pk].add(system)
+        if vendor and description.vendor_names:
+            theirs[pk][_norm(vendor)] = vendor
     return {
         pk: (
             sorted(systems[pk]),
@@ -296,17 +296,19 @@ def similar_initiatives(user, description: Description, limit: int = MAX_RESULTS
         return []
     qs = _candidates(user, description)
     scores = text_scores(description)
-    sites: dict[int, int | None] = {}
-    if scores:
-        sites.update(qs.filter(pk__in=list(scores)).values_list("pk", "site_id"))
     linked = _linked(description)
-    if linked:
-        sites.update(
-            qs.filter(linked)
-            .exclude(pk__in=list(sites))
-            .order_by("-updated_at", "-pk")
-            .values_list("pk", "site_id")[:LINKED_CANDIDATES]
+    sites: dict[int, int | None] = {}
+    if scores or linked:
+        # One read: the visible text matches, then the linked ones most recently changed
+        # first, at most LINKED_CANDIDATES of those.
+        text = Q(pk__in=list(scores))
+        first = Case(When(text, then=Value(0)), default=Value(1))
+        found = (
+            qs.filter(text | linked if linked else text)
+            .order_by(first, "-updated_at", "-pk")
+            .values_list("pk", "site_id")[: len(scores) + LINKED_CANDIDATES]
         )
+        sites.update(found)
     shared = _shared(list(sites), description)
     ranked = []
     for pk, site_id in sites.items():

@@ -293,7 +293,10 @@ def test_initiative_page_queries_do_not_grow_with_rows(client, users, reviewed):
     # One query per panel of every app on the page; My work, Follow and the conversation
     # thread came with issue 14. My work is 9 since issue 19: the navigation's count (4, no
     # item made) and this initiative's rows for its card (5, only when some are yours).
-    assert small <= 44
+    # The overlap panel is 5 since issue 19 (it was 3 and read every visible initiative):
+    # the word index's candidates, the visible ones among them and the linked ones, their
+    # vendors, their integrations, and the few shown.
+    assert small <= 45
 
 
 def test_queue_page_ignores_ids_that_cannot_exist(client, users, reviewed):
