@@ -454,7 +454,12 @@ def test_the_tab_counts_are_read_from_the_queue_tabs_index_alone(portfolio, user
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_bitmapscan = off")
+        # On a few rows the urgency index (same condition) costs the same, and which one the
+        # planner takes then depends on what earlier tests left in the statistics: set aside
+        # here (rolled back with the savepoint), it cannot be taken.
+        cursor.execute("DROP INDEX initiative_review_urgency")
         cursor.execute("EXPLAIN " + sql)
         plan = "\n".join(line for (line,) in cursor.fetchall())
+        transaction.set_rollback(True)
     assert "Index Only Scan using initiative_review_queue_tabs" in plan, plan
     assert "SubPlan" not in plan and "reviews_" not in plan, plan
