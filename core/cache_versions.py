@@ -6,8 +6,12 @@ still be stored under), so the next read computes afresh and the old entries sim
 Used by the dashboard's figures and the *My work* counts."""
 
 import uuid
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.core.cache import cache
+
+T = TypeVar("T")
 
 
 class VersionToken:
@@ -25,3 +29,15 @@ class VersionToken:
             if not cache.add(self.key, version, timeout=None):
                 version = cache.get(self.key) or version
         return version
+
+
+def read_through(key: str, seconds: int, compute: Callable[[], T]) -> T:
+    """The value stored under `key`, or `compute()` stored there for `seconds`. The caller
+    puts the token's version read *before* computing into the key, so a value computed
+    while a change was committing is never filed under the new version."""
+    found = cache.get(key)
+    if found is not None:
+        return found
+    value = compute()
+    cache.set(key, value, seconds)
+    return value

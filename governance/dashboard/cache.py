@@ -27,10 +27,9 @@ from typing import TypeVar
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 
-from core.cache_versions import VersionToken
+from core.cache_versions import VersionToken, read_through
 from initiatives.roles import sees_whole_portfolio
 
 from .selectors.filters import DashboardFilters
@@ -81,10 +80,4 @@ def cached_figures(
     seconds = settings.DASHBOARD_CACHE_SECONDS
     if seconds <= 0:
         return compute()
-    entry = key(user, filters, _version(), kind)
-    found = cache.get(entry)
-    if found is not None:
-        return found
-    figures = compute()
-    cache.set(entry, figures, seconds)
-    return figures
+    return read_through(key(user, filters, _version(), kind), seconds, compute)

@@ -19,10 +19,9 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.translation import get_language
 
-from core.cache_versions import VersionToken
+from core.cache_versions import VersionToken, read_through
 
 # Part of every key: raise it when the cached values change shape.
 FORMAT = 1
@@ -43,9 +42,4 @@ def cached(user, kind: str, compute: Callable[[], T]) -> T:
     if seconds <= 0:
         return compute()
     key = f"work:{kind}:{FORMAT}:{_token.current()}:{user.pk}:{get_language() or ''}"
-    found = cache.get(key)
-    if found is not None:
-        return found
-    value = compute()
-    cache.set(key, value, seconds)
-    return value
+    return read_through(key, seconds, compute)
