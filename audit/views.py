@@ -3,7 +3,6 @@
 import json
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from core.access import visible_initiative_or_404
+from core.paging import capped_page
 from core.spreadsheets import csv_lines
 
 from .selectors import (
@@ -34,7 +34,7 @@ def _auditable_or_404(user, pk: int):
 @require_GET
 def audit_trail(request, pk: int):
     initiative = _auditable_or_404(request.user, pk)
-    page = Paginator(events_for_initiative(initiative), 100).get_page(request.GET.get("page"))
+    page = capped_page(events_for_initiative(initiative), 100, request.GET.get("page"))
     page.object_list = readable_events(page.object_list)
     return render(request, "audit/trail.html", {"initiative": initiative, "page": page})
 

@@ -23,9 +23,6 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import QuerySet
-from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
@@ -34,6 +31,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import FieldRuleError, RuleError, StaleEdit, TransitionNotAllowed
+from .paging import CappedPaginator
 from .query_params import MAX_ID  # noqa: F401  (the API's id fields stop here)
 
 
@@ -212,72 +210,10 @@ class RetrieveWithETag(mixins.RetrieveModelMixin):
         return with_etag(response, response.data["version"])
 
 
-class CappedPaginator(Paginator):
-    """Django's paginator, counting at most `cap` rows of a queryset.
-
-    `COUNT(*)` reads every row a list could show: a million audit events are read to say how
-    many pages there are, on every page. Here the count stops at `cap` (one more row is read
-    to know there are more): beyond it `capped` is true, `count` is the cap, any page number
-    is accepted, and whether a next page exists is known from one extra row of the page
-    itself. The last page, once reached, knows the exact count. Lists that know their count
-    (`CountedRows`, *My work*) answer it themselves."""
-
-    def __init__(self, object_list, per_page, cap: int):
-        super().__init__(object_list, per_page)
-        self.cap = cap
-        self.capped = False
-
-    @cached_property
-    def count(self) -> int:
-        if not isinstance(self.object_list, QuerySet):
-            return super().count
-        # Any `cap + 1` rows answer "more than the cap": no ordering, no sort of all rows.
-        counted = self.object_list.order_by()[: self.cap + 1].count()
-        self.capped = counted > self.cap
-        return min(counted, self.cap)
-
-    def validate_number(self, number):
-        if self.count and self.capped:
-            try:
-                number = int(number)
-            except (TypeError, ValueError):
-                raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
-            if number < 1:
-                raise EmptyPage(self.error_messages["min_page"])
-            return number
-        return super().validate_number(number)
-
-    def page(self, number):
-        number = self.validate_number(number)
-        if not self.capped:
-            return super().page(number)
-        bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
-        if not rows:
-            raise EmptyPage(self.error_messages["no_results"])
-        more = len(rows) > self.per_page
-        if not more:  # the last page: now the whole count is known
-            self.count = bottom + len(rows)
-            self.capped = False
-        return CappedPage(rows[: self.per_page], number, self, more)
-
-
-class CappedPage(Page):
-    def __init__(self, object_list, number, paginator, more: bool):
-        super().__init__(object_list, number, paginator)
-        self.more = more
-
-    def has_next(self) -> bool:
-        return self.more
-
-    def next_page_number(self) -> int:
-        return self.number + 1
-
-
 class PageNumberPagination(pagination.PageNumberPagination):
     """`?page=2&page_size=50` (at most 200 rows a page).
 
-    `count` is exact up to `API_COUNT_CAP` rows; above it the answer says `count_capped:
+    `count` is exact up to `LIST_COUNT_CAP` rows; above it the answer says `count_capped:
     true`, `count` is the cap, and `next` still leads page by page to the end (see
     `CappedPaginator`). `count_capped` is false whenever `count` is exact."""
 
@@ -285,7 +221,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
     max_page_size = 200
 
     def django_paginator_class(self, object_list, per_page):
-        return CappedPaginator(object_list, per_page, cap=settings.API_COUNT_CAP)
+        return CappedPaginator(object_list, per_page, cap=settings.LIST_COUNT_CAP)
 
     def get_page_number(self, request, paginator):
         number = request.query_params.get(self.page_query_param) or 1

@@ -251,7 +251,7 @@ _exports_storage = {
 }
 EXPORT_ASYNC_ROWS = env.int("EXPORT_ASYNC_ROWS", default=20000)
 # API lists count their rows up to this many; above it `count_capped` is true (core.api).
-API_COUNT_CAP = env.int("API_COUNT_CAP", default=1000)
+LIST_COUNT_CAP = env.int("LIST_COUNT_CAP", default=1000)
 EXPORT_KEEP_HOURS = env.int("EXPORT_KEEP_HOURS", default=24)
 
 # Uploads: at most EVIDENCE_MAX_MB per file (checked before anything is stored); a ClamAV

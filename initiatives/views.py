@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from core.access import restrict_to_visible, visible_initiative_or_404
+from core.paging import capped_page
 from core.query_params import parse_id
 from core.views import run_service
 from core.wording import in_sentence
@@ -71,6 +72,10 @@ def my_initiatives(request):
     return render(request, "initiatives/mine.html", {"initiatives": initiatives, "page": page})
 
 
+# Initiatives a page of the portfolio list shows; its count stops at LIST_COUNT_CAP.
+LIST_PAGE_SIZE = 25
+
+
 def initiative_list(request):
     qs = selectors.visible_initiatives(request.user)
     filters = {
@@ -88,7 +93,7 @@ def initiative_list(request):
         qs = qs.filter(site_id=site) if site else qs.none()
     if filters["q"]:
         qs = qs.filter(title__icontains=filters["q"])
-    page = Paginator(qs.order_by("-updated_at"), 25).get_page(request.GET.get("page"))
+    page = capped_page(qs.order_by("-updated_at"), LIST_PAGE_SIZE, request.GET.get("page"))
     return render(
         request,
         "initiatives/list.html",

@@ -2,11 +2,11 @@
 delivery log."""
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from core.paging import capped_page
 from core.views import run_service
 
 from . import selectors, services
@@ -59,7 +59,7 @@ def channel_detail(request, pk: int):
     """One channel: where it posts (masked), what it listens to, and its delivery log."""
     _require_it_lead(request.user)
     channel = get_object_or_404(selectors.channels(), pk=pk)
-    page = Paginator(selectors.delivery_log(channel.pk), 50).get_page(request.GET.get("page"))
+    page = capped_page(selectors.delivery_log(channel.pk), 50, request.GET.get("page"))
     return render(request, "governance/channels/detail.html", {"channel": channel, "page": page})
 
 

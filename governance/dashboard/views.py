@@ -192,6 +192,7 @@ def export_download(request, pk):
 
 
 def _list_page(request, template_kind: str, queryset, title: str, described: list[str]):
+    # Counted in full: the heading shows the count, the figure the dashboard linked from.
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     filters = DashboardFilters.from_params(request.GET)
     return render(

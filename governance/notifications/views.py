@@ -4,13 +4,13 @@ unsubscribing from e-mail, and following an initiative."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access import visible_initiative_or_404
+from core.paging import capped_page
 from core.query_params import parse_id
 from core.views import run_service
 
@@ -21,7 +21,7 @@ from .models import EventKind
 
 def notification_list(request):
     """The user's notifications, newest first, unread highlighted."""
-    page = Paginator(selectors.notifications_of(request.user), 25).get_page(request.GET.get("page"))
+    page = capped_page(selectors.notifications_of(request.user), 25, request.GET.get("page"))
     return render(request, "governance/notifications/list.html", {"page_obj": page})
 
 

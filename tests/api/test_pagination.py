@@ -83,7 +83,7 @@ def test_the_lists_left_unpaged_are_not_lists_of_rows(api_as):
 
 
 class TestCappedCount:
-    """Above API_COUNT_CAP rows a list stops counting: `count_capped` says so, and `next`
+    """Above LIST_COUNT_CAP rows a list stops counting: `count_capped` says so, and `next`
     still walks every row exactly once to the end, where the exact count is known again."""
 
     def _inputs(self, users, n):
@@ -96,14 +96,14 @@ class TestCappedCount:
         }
 
     def test_under_the_cap_the_count_is_exact(self, users, api_as, settings):
-        settings.API_COUNT_CAP = 10
+        settings.LIST_COUNT_CAP = 10
         made = self._inputs(users, 5)
         body = api_as("it_lead").get("/api/design-inputs/", {"page_size": 2}).json()
         assert body["count"] == 5 and body["count_capped"] is False
         assert {r["id"] for r in body["results"]} <= made
 
     def test_above_the_cap_pages_walk_every_row_once(self, users, api_as, settings):
-        settings.API_COUNT_CAP = 3
+        settings.LIST_COUNT_CAP = 3
         made = self._inputs(users, 7)
         api = api_as("it_lead")
         url, seen, answers = "/api/design-inputs/?page_size=2", [], []
@@ -121,7 +121,7 @@ class TestCappedCount:
         assert answers[-1]["previous"]
 
     def test_a_page_beyond_the_end_is_404_and_last_counts_exactly(self, users, api_as, settings):
-        settings.API_COUNT_CAP = 3
+        settings.LIST_COUNT_CAP = 3
         self._inputs(users, 7)
         api = api_as("it_lead")
         assert api.get("/api/design-inputs/", {"page_size": 2, "page": 9}).status_code == 404
@@ -134,7 +134,7 @@ class TestCappedCount:
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
-        settings.API_COUNT_CAP = 3
+        settings.LIST_COUNT_CAP = 3
         self._inputs(users, 7)
         with CaptureQueriesContext(connection) as queries:
             api_as("it_lead").get("/api/design-inputs/", {"page_size": 2})

@@ -80,3 +80,38 @@ def test_the_cached_my_work_count_shows_an_assignment_made_in_another_window(
     lead_window.click("form[action$='/assign/'] button[type=submit]")
     lead_window.wait_for_load_state("networkidle")
     assert badge() > before
+
+
+def test_an_it_lead_pages_through_a_portfolio_larger_than_the_count_cap(
+    login, live_server, monkeypatch, settings, screenshot
+):
+    """The portfolio list counts up to LIST_COUNT_CAP (issue 19): above it the pager says
+    "more than …", *Next* still reaches every initiative once, and the last page knows the
+    exact count; a page number past the end shows the last page."""
+    monkeypatch.setattr(views, "LIST_PAGE_SIZE", 2)
+    settings.LIST_COUNT_CAP = 3
+    users = factories.role_users()
+    made = {
+        factories.submitted_initiative(sponsor=users["sponsor"], title=f"Line {n}").title
+        for n in range(7)
+    }
+    page = login(users["it_lead"])
+    page.goto(f"{live_server.url}/initiatives/")
+    pager = page.locator(".pagination")
+    rows = page.locator("tbody tr a.fw-medium.text-decoration-none")
+    seen, pagers = [], []
+    while True:
+        seen += [t.split(" · ", 1)[1] for t in rows.all_inner_texts()]
+        pagers.append(pager.inner_text())
+        following = page.get_by_role("link", name="Next")
+        if not following.count():
+            break
+        following.click()
+        page.wait_for_load_state("networkidle")
+    assert sorted(seen) == sorted(made)  # every initiative, none twice
+    assert ["more than 3 in all" in text for text in pagers] == [True, True, True, False]
+    assert "Page 1 · more than 3 in all" in pagers[0]
+    assert "Page 4 of 4 · 7 in all" in pagers[-1]
+    screenshot("paging-portfolio-capped-last-page")
+    page.goto(f"{live_server.url}/initiatives/?page=99")
+    assert "Page 4 of 4 · 7 in all" in pager.inner_text()
