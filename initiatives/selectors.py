@@ -29,8 +29,11 @@ def sponsored_by(user) -> Q:
     """The initiatives the user sponsors or co-sponsors (*My initiatives*, page and API)."""
     # One subquery of ids (the sponsor index's and the link table's, as a union): with
     # `sponsor OR pk IN (...)` PostgreSQL could use neither index and read every initiative.
-    sponsored = Initiative.objects.filter(sponsor=user).values("pk")
-    co_sponsored = Initiative.co_sponsors.through.objects.filter(user=user).values("initiative")
+    # Unordered: SQLite refuses ORDER BY inside a compound statement (the model's ordering).
+    sponsored = Initiative.objects.filter(sponsor=user).order_by().values("pk")
+    co_sponsored = (
+        Initiative.co_sponsors.through.objects.filter(user=user).order_by().values("initiative")
+    )
     return Q(pk__in=sponsored.union(co_sponsored))
 
 

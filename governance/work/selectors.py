@@ -8,12 +8,22 @@ item), whatever the number of initiatives: each kind is one filtered, joined que
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet, Value
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -88,13 +98,12 @@ def _assignments(user) -> tuple[list[int], dict[str, list[int]]]:
     return every, by_area
 
 
-# Each kind of item is read as plain columns (`values()`) without its initiative, then one
-# query reads the initiatives those rows belong to, restricted to the ones the user may see.
-# A reviewer's list holds a thousand items: building two model instances per item (the
-# initiative with its JSON answers decoded) was most of its time, and joining every kind to
-# the initiatives table made PostgreSQL scan the whole portfolio for the visibility rule.
-# The rows are sorted here (`_Pending`), so no query sorts: the models' default orderings
-# would join the initiatives table again.
+# Items are read as plain columns (`values()`), never as model instances: a reviewer's list
+# holds thousands of items, and building two models per item (the initiative with its JSON
+# answers decoded) was most of its time. The list is one ordered UNION ALL of every kind
+# (`_ordered_rows`), cut to the page by the database; the visibility rule is then applied to
+# the initiatives of the rows read (`_visible_page`, by primary key), as the count applies it
+# to the initiatives it counted (`_count`), so the two always agree.
 _PLACEHOLDER = 987654321
 UNDER_REVIEW = (Status.SUBMITTED, Status.IN_REVIEW)
 
@@ -239,53 +248,139 @@ def _waits(status: str, assessment: bool) -> bool:
     return not assessment or status in UNDER_REVIEW
 
 
-class _Pending:
-    """The rows of every kind that wait for the user, each with its place in the order, read
-    but not yet made into `WorkItem`s: the list makes all of them, the home summary only its
-    first few (a reviewer has a thousand; making one is most of what an item costs)."""
+# Every kind's rows as the same columns, so that one UNION ALL orders the whole list and the
+# database returns only a page of it (a reviewer's list holds thousands of items: reading all
+# of them to show fifty was most of the page's time at 100,000 initiatives).
+_COLUMNS = (
+    "w_late",  # sessions come after the findings
+    "w_rank",  # most severe first
+    "w_since",  # oldest first
+    "w_kind",  # then in the order of _KINDS, then by row: the same order on every page
+    "w_pk",
+    "w_initiative",
+    "w_text",  # role, design input title, concern area, change kind
+    "w_status",
+    "w_severity",
+    "w_due",
+)
+_ORDER = ("w_late", "w_rank", "w_since", "w_kind", "w_pk")
+ACKNOWLEDGEMENT, INPUT, ASSESSMENT, CHANGE, SESSION = range(5)
 
-    def __init__(self, sources: _Sources, initiatives: _Initiatives) -> None:
-        acknowledgements = list(
-            sources.acknowledgements.values("role", "named_at", "initiative_id")
-        )
-        inputs = list(
-            sources.inputs.values(
-                "pk", "status", "title", "created_at", "severity", "due_date", "initiative_id"
-            )
-        )
-        assessments = list(
-            sources.assessments.values("pk", "status", "area", "updated_at", "initiative_id")
-        )
-        changes = list(sources.changes.values("kind", "requested_at", "initiative_id"))
-        sessions = list(sources.sessions.values("pk", "starts_at", "initiative_id"))
-        kinds_of_rows = (acknowledgements, inputs, assessments, changes, sessions)
-        self.initiatives = initiatives.among(
-            {row["initiative_id"] for rows in kinds_of_rows for row in rows}
-        )
+
+def _severity_rank(field: str = "severity") -> Case:
+    return Case(
+        *(When(**{field: key}, then=Value(rank)) for key, rank in SEVERITY_RANK.items() if key),
+        default=Value(SEVERITY_RANK[""]),
+        output_field=IntegerField(),
+    )
+
+
+def _as_columns(queryset: QuerySet, kind: int, **columns) -> QuerySet:
+    """`queryset` as the rows of `_COLUMNS` (absent columns empty)."""
+    empty = {
+        "w_late": Value(False),
+        "w_rank": Value(SEVERITY_RANK[""]),
+        "w_text": Value("", output_field=CharField()),
+        "w_status": Value("", output_field=CharField()),
+        "w_severity": Value("", output_field=CharField()),
+        "w_due": Value(None, output_field=DateField()),
+    }
+    given = {
+        "w_kind": Value(kind),
+        "w_initiative": F("initiative_id"),
+        **empty,
+        **columns,
+    }
+    return queryset.annotate(**{name: given[name] for name in _COLUMNS}).values(*_COLUMNS)
+
+
+def _ordered_rows(sources: _Sources) -> QuerySet:
+    """Every kind's rows in the list's order, as one query, before the visibility rule (each
+    kind reads its own indexes; joining the initiatives made PostgreSQL hash the whole
+    portfolio for a reviewer's thousands of rows). `_visible_page` applies the rule to the
+    initiatives of the rows it reads, as `_count` applies it to those it counted."""
+
+    high = SEVERITY_RANK["high"]
+    kinds = (
+        _as_columns(
+            sources.acknowledgements,
+            ACKNOWLEDGEMENT,
+            w_rank=Value(high),
+            w_since=F("named_at"),
+            w_pk=F("pk"),
+            w_text=F("role"),
+        ),
+        _as_columns(
+            sources.inputs,
+            INPUT,
+            w_rank=_severity_rank(),
+            w_since=F("created_at"),
+            w_pk=F("pk"),
+            w_text=F("title"),
+            w_status=F("status"),
+            w_severity=F("severity"),
+            w_due=F("due_date"),
+        ),
+        _as_columns(
+            sources.assessments,
+            ASSESSMENT,
+            w_since=F("updated_at"),
+            w_pk=F("pk"),
+            w_text=F("area"),
+            w_status=F("status"),
+        ),
+        _as_columns(
+            sources.changes,
+            CHANGE,
+            w_since=F("requested_at"),
+            w_pk=F("pk"),
+            w_text=F("kind"),
+        ),
+        _as_columns(
+            sources.sessions,
+            SESSION,
+            w_late=Value(True),
+            w_since=F("starts_at"),
+            w_pk=F("pk"),
+        ),
+    )
+    first, *rest = kinds
+    return first.union(*rest, all=True).order_by(*_ORDER)
+
+
+def _visible_page(
+    rows: QuerySet, initiatives: _Initiatives, start: int, stop: int | None
+) -> tuple[list[dict], dict[int, tuple[str, str]]]:
+    """Rows `start` to `stop` (None: to the end) of the ordered `rows` that wait for the user
+    once the visibility rule is applied to their initiatives, with those initiatives'
+    (title, status).
+
+    A quarter more than `stop` rows are read and their initiatives checked (one query by
+    primary key; a few rows are usually hidden: assessments of initiatives no longer under
+    review); if that was not enough, twice as many are read, until `stop` visible rows are
+    found or the rows end. The order is total (kind and primary key break ties), so the first
+    `stop` visible rows among the first n rows are the first `stop` of the whole list."""
+    n = None if stop is None else stop + stop // 4 + 5
+    while True:
+        read = list(rows if n is None else rows[:n])
+        shown = initiatives.among({row["w_initiative"] for row in read})
+        kept = []
+        for row in read:
+            initiative = shown.get(row["w_initiative"])
+            if initiative is not None and _waits(initiative[1], row["w_kind"] == ASSESSMENT):
+                kept.append(row)
+        if n is None or len(read) < n or len(kept) >= stop:
+            return kept[start:stop], shown
+        n *= 2
+
+
+class _Maker:
+    """Makes `WorkItem`s of the rows of `_ordered_rows`, with the labels and links of the
+    active language made once per list, not once per item."""
+
+    def __init__(self, initiatives: dict[int, tuple[str, str]]) -> None:
+        self.initiatives = initiatives  # {id: (title, status)} of the rows' initiatives
         self.link = _Links()
-        seen = self.initiatives
-        high, no_severity = SEVERITY_RANK["high"], SEVERITY_RANK[""]
-        # (sort key, maker, row). Sessions by date after the findings; within findings most
-        # severe, then oldest.
-        self.entries: list[tuple[tuple, object, dict]] = []
-        add = self.entries.append
-        for a in acknowledgements:
-            if a["initiative_id"] in seen:
-                add(((False, high, a["named_at"]), self._acknowledgement, a))
-        for d in inputs:
-            if d["initiative_id"] in seen:
-                rank = SEVERITY_RANK.get(d["severity"], 3)
-                add(((False, rank, d["created_at"]), self._input, d))
-        for a in assessments:
-            shown = seen.get(a["initiative_id"])
-            if shown is not None and _waits(shown[1], assessment=True):
-                add(((False, no_severity, a["updated_at"]), self._assessment, a))
-        for c in changes:
-            if c["initiative_id"] in seen:
-                add(((False, no_severity, c["requested_at"]), self._change, c))
-        for s in sessions:
-            if s["initiative_id"] in seen:
-                add(((True, no_severity, s["starts_at"]), self._session, s))
         self._roles = _labels(RoleAcknowledgement, "role")
         self._areas = _labels(ConcernAssessment, "area")
         self._change_kinds = _labels(ChangeRequest, "kind")
@@ -299,67 +394,64 @@ class _Pending:
         self._answer = ("answer_input", gettext("Answer the design input"))
         self._give_info = ("give_info", gettext("Give IT the information it needs"))
         self._assess = ("assess", gettext("Complete the assessment"))
+        self._make = (
+            self._acknowledgement,
+            self._input,
+            self._assessment,
+            self._change,
+            self._session,
+        )
 
-    def __len__(self) -> int:
-        return len(self.entries)
+    def __call__(self, rows: Iterable[dict]) -> list[WorkItem]:
+        return [self._make[row["w_kind"]](row) for row in rows]
 
-    def first(self, limit: int | None = None) -> list[WorkItem]:
-        """The items in order, most severe and oldest first; only the first `limit` made."""
-        if limit is None:
-            chosen = sorted(self.entries, key=_entry_order)
-        else:  # `nsmallest` is stable like `sorted`: the same first items as the whole list
-            chosen = heapq.nsmallest(limit, self.entries, key=_entry_order)
-        return [make(row) for _, make, row in chosen]
-
-    def _item(self, row, kind, action, title, url, since, severity="", due=None) -> WorkItem:
+    def _item(self, row, kind, action, title, url, severity="", due=None) -> WorkItem:
         return WorkItem(
             kind=kind,
             action=action,
             title=title,
-            initiative_id=row["initiative_id"],
-            initiative_reference=Initiative.reference_of(row["initiative_id"]),
-            initiative_title=self.initiatives[row["initiative_id"]][0],
+            initiative_id=row["w_initiative"],
+            initiative_reference=Initiative.reference_of(row["w_initiative"]),
+            initiative_title=self.initiatives[row["w_initiative"]][0],
             link=url,
-            since=since,
+            since=row["w_since"],
             severity=severity,
             due=due,
         )
 
     def _acknowledgement(self, a) -> WorkItem:
+        role = a["w_text"]
         return self._item(
             a,
             "acknowledge_role",
             gettext("Confirm or decline your role"),
-            self._roles.get(a["role"], a["role"]),
-            self.link("initiatives:detail", a["initiative_id"], f"my-role-{a['role']}"),
-            a["named_at"],
+            self._roles.get(role, role),
+            self.link("initiatives:detail", a["w_initiative"], f"my-role-{role}"),
             "high",
         )
 
     def _input(self, d) -> WorkItem:
-        kind, action = self._input_actions.get(d["status"], self._answer)
+        kind, action = self._input_actions.get(d["w_status"], self._answer)
         return self._item(
             d,
             kind,
             action,
-            d["title"],
-            self.link("reviews:design_input", d["pk"]),
-            d["created_at"],
-            d["severity"],
-            d["due_date"],
+            d["w_text"],
+            self.link("reviews:design_input", d["w_pk"]),
+            d["w_severity"],
+            d["w_due"],
         )
 
     def _assessment(self, a) -> WorkItem:
         kind, action = (
-            self._give_info if a["status"] == AssessmentStatus.NEEDS_INFO else self._assess
+            self._give_info if a["w_status"] == AssessmentStatus.NEEDS_INFO else self._assess
         )
         return self._item(
             a,
             kind,
             action,
-            self._areas.get(a["area"], a["area"]),
-            self.link("reviews:assessment", a["pk"]),
-            a["updated_at"],
+            self._areas.get(a["w_text"], a["w_text"]),
+            self.link("reviews:assessment", a["w_pk"]),
         )
 
     def _change(self, c) -> WorkItem:
@@ -367,9 +459,8 @@ class _Pending:
             c,
             "decide_change",
             gettext("Decide the change request"),
-            self._change_kinds.get(c["kind"], c["kind"]),
-            self.link("initiatives:detail", c["initiative_id"], "changes"),
-            c["requested_at"],
+            self._change_kinds.get(c["w_text"], c["w_text"]),
+            self.link("initiatives:detail", c["w_initiative"], "changes"),
         )
 
     def _session(self, s) -> WorkItem:
@@ -377,14 +468,9 @@ class _Pending:
             s,
             "attend_session",
             gettext("Prepare the working session"),
-            date_format(timezone.localtime(s["starts_at"]), "D j M H:i"),
-            self.link("sessions:session", s["pk"]),
-            s["starts_at"],
+            date_format(timezone.localtime(s["w_since"]), "D j M H:i"),
+            self.link("sessions:session", s["w_pk"]),
         )
-
-
-def _entry_order(entry) -> tuple:
-    return entry[0]
 
 
 def _count(sources: _Sources, initiatives: _Initiatives) -> dict[int, int]:
@@ -411,11 +497,12 @@ def _count(sources: _Sources, initiatives: _Initiatives) -> dict[int, int]:
 
 class WorkOf:
     """One user's work, each part read at most once: the count in the navigation bar (counted
-    by the database), the first few items of a home page's summary, the whole list.
+    by the database), the first few items of a home page's summary, a page of the list, the
+    whole list.
 
     Pages keep one per request (`templatetags`): the navigation, rendered first, counts; a
-    summary or list further down then reuses the count's reads (the user's ids and the
-    initiatives they may see), and a count asked after the list is the list's length."""
+    summary or list further down then reuses the count's reads (the user's ids), and a count
+    asked after the whole list is the list's length."""
 
     def __init__(
         self, user, initiative_ids: Iterable[int] | None = None, *, _shared: WorkOf | None = None
@@ -427,9 +514,9 @@ class WorkOf:
         self._shared = _shared or self  # who holds the user's ids and initiatives
         self._user_ids: _UserIds | None = None
         self._initiatives = _shared._initiatives if _shared else _Initiatives(user)
-        self._pending: _Pending | None = None
         self._count: dict[int, int] | None = None  # per initiative
-        self._items: list[WorkItem] | None = None
+        self._items: list[WorkItem] | None = None  # the whole list, once read
+        self._pages: dict[tuple[int, int], list[WorkItem]] = {}  # (start, stop): items
 
     def on(self, initiative_ids: Iterable[int]) -> WorkOf:
         """The same user's work on some initiatives only (the initiative page's card), reusing
@@ -447,17 +534,19 @@ class WorkOf:
             self._sources = _sources(self.user, self.initiative_ids, self._read_user_ids())
         return self._sources
 
-    def _read_pending(self) -> _Pending:
-        if self._pending is None:
-            self._pending = _Pending(self._read_sources(), self._initiatives)
-        return self._pending
+    def _read(self, start: int = 0, stop: int | None = None) -> list[WorkItem]:
+        """Items `start` to `stop` of the list, ordered and cut by the database."""
+        rows, shown = _visible_page(
+            _ordered_rows(self._read_sources()), self._initiatives, start, stop
+        )
+        return _Maker(shown)(rows)
 
     def count(self) -> int:
         """`len(self.items())`, without making the items."""
         if not self.active:
             return 0
-        if self._pending is not None:
-            return len(self._pending)
+        if self._items is not None:
+            return len(self._items)
         return sum(self._counts().values())
 
     def _counts(self) -> dict[int, int]:
@@ -479,10 +568,8 @@ class WorkOf:
         read: the initiative page asks for its card's items only when there are some."""
         if not self.active:
             return 0
-        if self._pending is not None:
-            return sum(
-                1 for _, _, row in self._pending.entries if row["initiative_id"] == initiative_id
-            )
+        if self._items is not None:
+            return sum(1 for item in self._items if item.initiative_id == initiative_id)
         return self._counts().get(initiative_id, 0)
 
     def items(self) -> list[WorkItem]:
@@ -490,30 +577,35 @@ class WorkOf:
         if not self.active or self._nothing_counted():
             return []
         if self._items is None:
-            self._items = self._read_pending().first()
+            self._items = self._read()
         return self._items
 
     def _nothing_counted(self) -> bool:
         """Counted already, and nothing: no rows to read (the IT lead's home page)."""
-        return self._pending is None and self._count is not None and not self._count
+        return self._items is None and self._count is not None and not self._count
 
     def __len__(self) -> int:
         return self.count()
 
     def __getitem__(self, index: slice) -> list[WorkItem]:
-        """A page of the list (Django's and DRF's paginators slice): only the items up to the
-        page's end are made."""
+        """A page of the list (Django's and DRF's paginators slice): only that page is read."""
         if not isinstance(index, slice) or index.step is not None or index.stop is None:
             return self.items()[index]
-        return self.first(index.stop)[index.start or 0 :]
+        return self.page(index.start or 0, index.stop)
 
-    def first(self, limit: int) -> list[WorkItem]:
-        """`self.items()[:limit]`, making only those items unless the list is made anyway."""
-        if not self.active or self._nothing_counted():
+    def page(self, start: int, stop: int) -> list[WorkItem]:
+        """`self.items()[start:stop]`, reading only those items unless the list is read."""
+        if not self.active or self._nothing_counted() or stop <= start:
             return []
         if self._items is not None:
-            return self._items[:limit]
-        return self._read_pending().first(limit)
+            return self._items[start:stop]
+        if (start, stop) not in self._pages:
+            self._pages[start, stop] = self._read(start, stop)
+        return self._pages[start, stop]
+
+    def first(self, limit: int) -> list[WorkItem]:
+        """`self.items()[:limit]`, reading only those items unless the list is read anyway."""
+        return self.page(0, limit)
 
 
 def work_of(user, initiative_ids: Iterable[int] | None = None) -> list[WorkItem]:

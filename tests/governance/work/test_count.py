@@ -225,8 +225,9 @@ def test_the_summary_is_the_first_items_of_the_list(users, world):
 
 
 def test_one_reader_per_request_reads_each_part_once(users, world):
-    """Counting, then listing the first few, reads the user's ids and initiatives once; a
-    count asked after the list is the list's length, without a query."""
+    """Counting, then listing the first few, reads the user's ids once, and the first few
+    items in one query (the page cut by the database); asked again, nothing is read; a count
+    asked after the whole list is the list's length."""
     reviewer = users["reviewer"]
     roles_of(reviewer)
     work = WorkOf(reviewer)
@@ -237,13 +238,18 @@ def test_one_reader_per_request_reads_each_part_once(users, world):
     assert len(counting) == 4
     with CaptureQueriesContext(connection) as listing:
         first = work.first(3)
-    assert len(listing) == 5  # one read of rows per kind, nothing read twice
+    # One ordered UNION ALL, cut to the page and a few more rows (in case some are hidden).
+    (sql,) = [q["sql"] for q in listing]
+    assert "UNION ALL" in sql and sql.endswith("LIMIT 8")
     expected = work_of(reviewer)
     with CaptureQueriesContext(connection) as again:
         assert work.count() == total == len(expected)
+        assert work.first(3) == first == expected[:3]
+    assert len(again) == 0
+    with CaptureQueriesContext(connection) as whole:
         assert work.items() == expected
-        assert work.first(3) == first
-    assert len(again) == 0  # the whole list is made from the rows `first` read
+        assert work.count() == total and work.page(1, 3) == expected[1:3]
+    assert len(whole) == 1  # the whole list once; the count and pages then come from it
 
 
 def test_the_navigation_counts_without_listing(client, users, world):
@@ -255,7 +261,8 @@ def test_the_navigation_counts_without_listing(client, users, world):
     with CaptureQueriesContext(connection) as small:
         response = client.get(url)
     assert f'id="my-work-count">{len(work_of(users["reviewer"]))}<' in response.content.decode()
-    assert response.wsgi_request._my_work._pending is None  # counted, nothing listed
+    work = response.wsgi_request._my_work
+    assert work._items is None and not work._pages  # counted, nothing listed
     for _ in range(3):
         more = factories.in_review_initiative(
             sponsor=users["sponsor"], it_lead=users["it_lead"], reviewer=users["reviewer"]
@@ -307,3 +314,56 @@ def test_nothing_counted_nothing_read(users, world):
     with CaptureQueriesContext(connection) as reading:
         assert work.first(5) == [] and work.items() == []
     assert len(reading) == 0
+
+
+def test_pages_cut_by_the_database_make_up_the_whole_list_in_order(users, world):
+    """Every page is the next slice of the one list, ordered by the database: findings
+    before sessions, most severe first, then oldest; pages of any size join up to it."""
+    from governance.work.selectors import SEVERITY_RANK
+
+    def rank(item) -> int:
+        if item.kind in ("answer_input", "confirm_input", "acknowledge_role"):
+            return SEVERITY_RANK[item.severity]  # a role to confirm counts as high
+        return SEVERITY_RANK[""]
+
+    for name in ("sponsor", "reviewer", "co_sponsor"):
+        items = work_of(users[name])
+        assert len(items) >= 2
+        keys = [(i.kind == "attend_session", rank(i), i.since) for i in items]
+        assert keys == sorted(keys)
+        for size in (1, 2, 3):
+            work = WorkOf(users[name])
+            pages = [work[start : start + size] for start in range(0, len(items), size)]
+            assert [i for page in pages for i in page] == items
+            assert work[len(items) : len(items) + size] == []
+
+
+def test_hidden_rows_before_the_page_are_read_past(users):
+    """Rows whose initiative hides them (withdrawn here) sorted before the visible ones: the
+    page reads further until it has its items, and still reads no more than it needs."""
+    from initiatives.models import Initiative, Status
+    from reviews.models import ConcernAssessment
+
+    reviewer = users["reviewer"]
+    gone = [
+        factories.in_review_initiative(
+            sponsor=users["sponsor"], it_lead=users["it_lead"], reviewer=reviewer
+        )
+        for _ in range(3)
+    ]
+    shown = factories.in_review_initiative(
+        sponsor=users["sponsor"], it_lead=users["it_lead"], reviewer=reviewer, title="Shown"
+    )
+    Initiative.objects.filter(pk__in=[i.pk for i in gone]).update(status=Status.WITHDRAWN)
+    hidden = ConcernAssessment.objects.filter(initiative__in=gone).count()
+    assert hidden >= 12  # more than the first read of a two-item page (2 + 0 + 5 rows)
+    items = work_of(reviewer)
+    assert items and {i.initiative_id for i in items} == {shown.pk}
+    roles_of(reviewer)
+    work = WorkOf(reviewer)
+    with CaptureQueriesContext(connection) as reading:
+        first = work.first(2)
+    assert first == items[:2]
+    unions = [q["sql"] for q in reading if "UNION ALL" in q["sql"]]
+    assert [sql.rsplit("LIMIT", 1)[1].split()[0] for sql in unions] == ["7", "14", "28"]
+    assert WorkOf(reviewer).page(1, 3) == items[1:3]
