@@ -11,9 +11,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -58,12 +59,41 @@ SORTABLE_COLUMNS = [
 
 
 def dashboard(request):
-    """The executive readiness dashboard."""
+    """The executive readiness dashboard.
+
+    Below the filters the page is the same for everyone of one scope (the whole portfolio, or
+    one user's view of it) with the same filters, sort, page and language, until the data
+    changes: it is rendered once and kept with the figures (`cached_figures`, the same
+    version token and lifetime). A hit reads no row and renders no chart; the page's own
+    part is the filter form and the clock."""
     _require_dashboard(request.user)
     filters = DashboardFilters.from_params(request.GET)
-    data = all_figures(
-        request.user, filters, request.GET.get("sort", ""), request.GET.get("page", 1)
+    sort, page = request.GET.get("sort", ""), request.GET.get("page", 1)
+    # Everything the body's links carry comes from the query string (the pager repeats it).
+    query = urlencode(sorted(request.GET.items()))
+    body = cached_figures(
+        request.user,
+        filters,
+        lambda: _dashboard_body(request, filters, sort, page),
+        kind=f"body:{get_language()}:{query}",
     )
+    return render(
+        request,
+        "governance/dashboard/dashboard.html",
+        {
+            "body": body,
+            "filters": filters,
+            "sites": Site.objects.all(),
+            "business_units": BusinessUnit.objects.all(),
+            "phases": Phase.choices,
+            "statuses": Status.choices,
+            "ai_act_classes": AI_ACT_CHOICES,
+        },
+    )
+
+
+def _dashboard_body(request, filters: DashboardFilters, sort: str, page) -> str:
+    data = all_figures(request.user, filters, sort, page)
     params = filters.as_params()
     headers = []
     for key, label in SORTABLE_COLUMNS:
@@ -77,19 +107,13 @@ def dashboard(request):
                 "descending": data.sort.startswith("-"),
             }
         )
-    return render(
-        request,
-        "governance/dashboard/dashboard.html",
+    return render_to_string(
+        "governance/dashboard/_body.html",
         {
             "data": data,
             "charts": build_charts(data),
             "headers": headers,
             "areas": AREAS,
-            "sites": Site.objects.all(),
-            "business_units": BusinessUnit.objects.all(),
-            "phases": Phase.choices,
-            "statuses": Status.choices,
-            "ai_act_classes": AI_ACT_CHOICES,
             # Across the whole portfolio the user sees (the filters narrow the figures only).
             # Pairs among the 300 most recently changed active initiatives: 45,000
             # comparisons in Python, kept with the figures (same scope and invalidation).
@@ -113,6 +137,7 @@ def dashboard(request):
                 "sessions": percent(data.health.sessions_share),
             },
         },
+        request=request,
     )
 
 

@@ -196,6 +196,16 @@ def _sources(user, initiative_ids: Iterable[int] | None, user_ids: _UserIds) -> 
     narrow = Q() if initiative_ids is None else _among(initiative_ids)
     sponsor_side = user_ids.sponsor_side
     reviewing, reviewing_area = user_ids.reviewing, user_ids.reviewing_area
+    if initiative_ids is not None:
+        # Narrowed (the initiative page's card): the user's id lists cut to those initiatives
+        # here, so the SQL carries a few ids instead of a reviewer's thousands (planning the
+        # query with them cost more than running it).
+        wanted = set(initiative_ids)
+        sponsor_side = [i for i in sponsor_side if i in wanted]
+        reviewing = [i for i in reviewing if i in wanted]
+        reviewing_area = {
+            area: kept for area, ids in reviewing_area.items() if (kept := wanted.intersection(ids))
+        }
     all_reviewed = reviewing + [i for ids in reviewing_area.values() for i in ids]
 
     # Assessments: reviewers complete theirs; the sponsor side answers "needs info".
