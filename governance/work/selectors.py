@@ -297,6 +297,7 @@ def _as_columns(queryset: QuerySet, kind: int, **columns) -> QuerySet:
     }
     given = {
         "w_kind": Value(kind),
+        "w_pk": F("pk"),
         "w_initiative": F("initiative_id"),
         **empty,
         **columns,
@@ -317,7 +318,6 @@ def _ordered_rows(sources: _Sources) -> QuerySet:
             ACKNOWLEDGEMENT,
             w_rank=Value(high),
             w_since=F("named_at"),
-            w_pk=F("pk"),
             w_text=F("role"),
         ),
         _as_columns(
@@ -325,7 +325,6 @@ def _ordered_rows(sources: _Sources) -> QuerySet:
             INPUT,
             w_rank=_severity_rank(),
             w_since=F("created_at"),
-            w_pk=F("pk"),
             w_text=F("title"),
             w_status=F("status"),
             w_severity=F("severity"),
@@ -335,7 +334,6 @@ def _ordered_rows(sources: _Sources) -> QuerySet:
             sources.assessments,
             ASSESSMENT,
             w_since=F("updated_at"),
-            w_pk=F("pk"),
             w_text=F("area"),
             w_status=F("status"),
         ),
@@ -343,7 +341,6 @@ def _ordered_rows(sources: _Sources) -> QuerySet:
             sources.changes,
             CHANGE,
             w_since=F("requested_at"),
-            w_pk=F("pk"),
             w_text=F("kind"),
         ),
         _as_columns(
@@ -351,7 +348,6 @@ def _ordered_rows(sources: _Sources) -> QuerySet:
             SESSION,
             w_late=Value(True),
             w_since=F("starts_at"),
-            w_pk=F("pk"),
         ),
     )
     first, *rest = kinds
