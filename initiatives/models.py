@@ -348,15 +348,6 @@ class Initiative(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("initiatives:detail", args=[self.pk])
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        # The text the word index was made of when read (`overlaps._keep_words`): a full
-        # save that leaves it unchanged need not read the index again.
-        if "title" in instance.__dict__ and "business_problem" in instance.__dict__:
-            instance._indexed_text = (instance.title, instance.business_problem)
-        return instance
-
     @property
     def reference(self) -> str:
         return self.reference_of(self.pk) if self.pk else "AI-new"

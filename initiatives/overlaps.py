@@ -203,14 +203,6 @@ def _keep_words(sender, instance: Initiative, created: bool, update_fields=None,
         return
     if update_fields is not None and not {"title", "business_problem"} & set(update_fields):
         return
-    text = (instance.title, instance.business_problem)
-    if not created and getattr(instance, "_indexed_text", None) == text:
-        # A full save (every field is in `update_fields`) of text unchanged since it was read
-        # from the database: the index already holds its words.
-        return
-    # Known to be indexed once this commits; until then (or if it rolls back) not known.
-    instance._indexed_text = None
-    transaction.on_commit(lambda: setattr(instance, "_indexed_text", text))
     if created:
         words = words_of(instance.title, instance.business_problem)
         InitiativeWord.objects.bulk_create(

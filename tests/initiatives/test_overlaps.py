@@ -190,46 +190,6 @@ def test_the_word_index_follows_every_save(users):
     assert _indexed(made) == {"weld", "seam"}
 
 
-def test_a_full_save_of_text_unchanged_since_read_skips_the_index(
-    users, django_capture_on_commit_callbacks
-):
-    """Every full save names every field (`Initiative.save`); one whose title and problem are
-    what was read from the database neither reads nor writes the index. Text saved and
-    committed is known to be indexed; text saved and rolled back is not."""
-    from django.db import transaction
-
-    def index_queries(initiative) -> int:
-        with CaptureQueriesContext(connection) as captured:
-            initiative.save()
-        return len([q for q in captured if "initiativeword" in q["sql"]])
-
-    made = drafted(users["sponsor"], title="Vibration analytics")
-    loaded = Initiative.objects.get(pk=made.pk)
-    loaded.expected_value = "Fewer stops"
-    assert index_queries(loaded) == 0
-    with django_capture_on_commit_callbacks(execute=True):
-        loaded.title = "Acoustic analytics"
-        assert index_queries(loaded) > 0
-    assert _indexed(loaded) == overlaps.words_of("Acoustic analytics", PROBLEM)
-    assert index_queries(loaded) == 0  # committed: known
-    with django_capture_on_commit_callbacks(execute=True):
-        loaded.title = "Vibration analytics"  # back to the first title: indexed again
-        assert index_queries(loaded) > 0
-    assert _indexed(loaded) == overlaps.words_of("Vibration analytics", PROBLEM)
-    with transaction.atomic():
-        loaded.title = "Thermal analytics"
-        loaded.save()
-        transaction.set_rollback(True)
-    loaded.title = "Vibration analytics"  # what the database holds, but no longer known
-    assert index_queries(loaded) > 0
-    assert _indexed(loaded) == overlaps.words_of("Vibration analytics", PROBLEM)
-    # Read without its text (deferred): indexed as before.
-    partial = Initiative.objects.only("pk", "expected_value").get(pk=made.pk)
-    with CaptureQueriesContext(connection) as captured:
-        partial.save()
-    assert not [q for q in captured if "initiativeword" in q["sql"]]  # text not saved
-
-
 def test_index_words_finds_and_repairs_writes_that_bypass_save(users):
     from django.core.management import CommandError, call_command
 
