@@ -137,8 +137,14 @@ def test_four_people_pass_a_finding_and_each_is_told_once(browser_as, live_serve
     owner_window.goto(f"{live_server.url}/reviews/design-inputs/{finding.pk}/")
     owner_window.click("button.accordion-button:has-text('Propose a solution')")
     owner_window.fill("#text-propose", "Run inference on the plant edge server.")
-    owner_window.click("#t-propose button[type=submit]")
+    # Waiting for the form's own navigation: "networkidle" right after a click can come
+    # before the POST has even started on a loaded machine (CI waited 20 s for an e-mail
+    # of a proposal that may never have been sent).
+    with owner_window.expect_navigation():
+        owner_window.click("#t-propose button[type=submit]")
     owner_window.wait_for_load_state("networkidle")
+    finding.refresh_from_db()
+    assert finding.status == "solution_proposed", finding.status
     told(reviewer_window, live_server, reviewer, "proposed a solution")
 
     # 5. The sponsor marks it incorporated; the reviewer must confirm.
