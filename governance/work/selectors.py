@@ -265,7 +265,7 @@ _COLUMNS = (
     "w_late",  # sessions come after the findings
     "w_rank",  # most severe first
     "w_since",  # oldest first
-    "w_kind",  # then in the order of _KINDS, then by row: the same order on every page
+    "w_kind",  # then by kind (ACKNOWLEDGEMENT … SESSION) and row: the same order on every page
     "w_pk",
     "w_initiative",
     "w_text",  # role, design input title, concern area, change kind
